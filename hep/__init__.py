@@ -1,1 +1,43 @@
-"""hep."""
+"""hep: home exercise programs and daily habits with reminders decided on the server."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from hep.config import finish_config, load_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the web app. Configures only: no tables created, no scheduler, no network."""
+    settings = load_config()
+    settings.update(config or {})
+    instance_path = Path(settings["INSTANCE_PATH"] or Path.cwd() / "instance").resolve()
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        static_folder=str(Path(__file__).resolve().parent.parent / "static"),
+        static_url_path="/static",
+    )
+    app.config.update(finish_config(settings, instance_path))
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    logging.getLogger("hep").setLevel(app.config["LOG_LEVEL"])
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    from hep import web
+    from hep.api import init_api
+    from hep.db import db
+    from hep.instance import init_instance_settings
+
+    init_instance_settings(app)
+    db.init_app(app)
+    web.init_app(app)
+    init_api(app)
+    return app

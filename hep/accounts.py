@@ -1,0 +1,220 @@
+"""Accounts: sign-up, sign-in with rate limiting, server-side sessions, profile changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hep.errors import Conflict, Invalid, Throttled, Unauthorized
+from hep.models import AuthSession, LoginFailure, Role, User
+from hep.passwords import Hasher, password_problem
+from hep.timezones import require_timezone
+
+# a cookie session slides forward on use, but its row is rewritten at most this often
+_TOUCH_EVERY = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    per_account: int
+    per_address: int
+    window: dt.timedelta
+
+
+@dataclass(frozen=True)
+class SessionLifetimes:
+    cookie: dt.timedelta
+    token: dt.timedelta
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_new_password(password: str, *, field: str = "password", email: str = "") -> None:
+    problem = password_problem(password, context=(email, email.split("@")[0]))
+    if problem:
+        raise Invalid.field(field, problem)
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    timezone: str,
+    password: str | None,
+    hasher: Hasher,
+    now: dt.datetime,
+) -> User:
+    """Create an account; password None leaves it waiting for an invite to be accepted."""
+    email = normalize_email(email)
+    require_timezone(timezone)
+    if password is not None:
+        check_new_password(password, email=email)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict("An account with this email already exists.", {"email": ["Already used."]})
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        timezone=timezone,
+        password_hash=hasher.hash(password) if password is not None else None,
+        is_active=True,
+        created_at=now,
+    )
+    session.add(user)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise Conflict(
+            "An account with this email already exists.", {"email": ["Already used."]}
+        ) from None
+    return user
+
+
+def _failures_since(session: Session, key: str, since: dt.datetime) -> tuple[int, dt.datetime | None]:
+    count, oldest = session.execute(
+        select(func.count(), func.min(LoginFailure.at)).where(
+            LoginFailure.key == key, LoginFailure.at > since
+        )
+    ).one()
+    return int(count), oldest
+
+
+def authenticate(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    address: str,
+    hasher: Hasher,
+    limits: LoginLimits,
+    now: dt.datetime,
+) -> User:
+    """Check credentials. Unknown email and wrong password fail alike; failures are counted
+    per account and per client address in the database, so every worker sees the same limit."""
+    email = normalize_email(email)
+    keys = {
+        f"account:{hash_token(email)}": limits.per_account,
+        f"address:{address}": limits.per_address,
+    }
+    since = now - limits.window
+    for key, limit in keys.items():
+        count, oldest = _failures_since(session, key, since)
+        if count >= limit and oldest is not None:
+            retry_after = max(1, int((oldest + limits.window - now).total_seconds()) + 1)
+            raise Throttled("Too many failed sign-in attempts; try again later.", retry_after)
+    user = session.scalar(select(User).where(User.email == email))
+    ok = hasher.verify(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
+        session.add_all(LoginFailure(key=key, at=now) for key in keys)
+        raise Unauthorized("Email or password is wrong.")
+    session.execute(delete(LoginFailure).where(LoginFailure.key.in_(list(keys))))
+    return user
+
+
+def start_session(
+    session: Session, user: User, *, kind: str, lifetimes: SessionLifetimes, now: dt.datetime
+) -> tuple[AuthSession, str]:
+    """A new opaque token for the user; only its hash is stored. Returns (row, token)."""
+    token = secrets.token_urlsafe(32)
+    lifetime = lifetimes.cookie if kind == "cookie" else lifetimes.token
+    row = AuthSession(
+        user_id=user.id,
+        token_hash=hash_token(token),
+        kind=kind,
+        created_at=now,
+        last_used_at=now,
+        expires_at=now + lifetime,
+    )
+    session.add(row)
+    session.flush()
+    return row, token
+
+
+def resolve_token(
+    session: Session, token: str, *, lifetimes: SessionLifetimes, now: dt.datetime
+) -> tuple[AuthSession, User] | None:
+    """The live session and active user for a token, or None (unknown, expired, disabled)."""
+    if not token or len(token) > 200:
+        return None
+    found = session.execute(
+        select(AuthSession, User)
+        .join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.token_hash == hash_token(token))
+    ).first()
+    if found is None:
+        return None
+    auth_session, user = found
+    if auth_session.expires_at <= now or not user.is_active:
+        return None
+    if auth_session.kind == "cookie" and now - auth_session.last_used_at > _TOUCH_EVERY:
+        auth_session.last_used_at = now
+        auth_session.expires_at = now + lifetimes.cookie
+    return auth_session, user
+
+
+def end_session(session: Session, auth_session_id: uuid.UUID) -> None:
+    session.execute(delete(AuthSession).where(AuthSession.id == auth_session_id))
+
+
+def end_all_sessions(
+    session: Session, user_id: uuid.UUID, *, keep: uuid.UUID | None = None
+) -> None:
+    query = delete(AuthSession).where(AuthSession.user_id == user_id)
+    if keep is not None:
+        query = query.where(AuthSession.id != keep)
+    session.execute(query)
+
+
+def update_profile(
+    session: Session,
+    user: User,
+    *,
+    changes: dict[str, str],
+    current_session_id: uuid.UUID | None,
+    hasher: Hasher,
+) -> User:
+    """Change name, timezone or password; a new password needs the current one and ends every
+    other session of the user."""
+    if "name" in changes:
+        user.name = changes["name"].strip()
+    if "timezone" in changes:
+        user.timezone = require_timezone(changes["timezone"])
+    if "password" in changes:
+        if not hasher.verify(user.password_hash, changes.get("current_password", "")):
+            raise Invalid.field("current_password", "The current password is wrong.")
+        check_new_password(changes["password"], email=user.email)
+        user.password_hash = hasher.hash(changes["password"])
+        end_all_sessions(session, user.id, keep=current_session_id)
+    session.flush()
+    return user
+
+
+def set_active(session: Session, user: User, active: bool) -> User:
+    """Disable or enable an account; disabling ends all its sessions at once."""
+    user.is_active = active
+    if not active:
+        end_all_sessions(session, user.id)
+    session.flush()
+    return user
+
+
+def prune(session: Session, *, window: dt.timedelta, now: dt.datetime) -> None:
+    """Housekeeping: drop expired sessions and failures older than the rate-limit window."""
+    session.execute(delete(AuthSession).where(AuthSession.expires_at <= now))
+    session.execute(delete(LoginFailure).where(LoginFailure.at <= now - window))

@@ -1,0 +1,89 @@
+"""The JSON API under /api: one flask-smorest Api, its blueprints listed once, the docs UI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import swagger_ui_bundle
+from flask import Flask, Response, jsonify, request, send_from_directory
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from hep.api.access import load_principal
+from hep.web import error_body
+
+api = Api()
+
+
+def _blueprints() -> list[Any]:
+    from hep.api.admin.routes import blp as admin
+    from hep.api.auth.routes import blp as auth
+    from hep.api.invites.routes import blp as invites
+    from hep.api.me.routes import blp as me
+    from hep.api.patients.routes import blp as patients
+
+    return [auth, me, patients, invites, admin]
+
+
+def init_api(app: Flask) -> None:
+    app.config.update(
+        API_TITLE="hep",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": "Home exercise programs, habits, check-ins and reminders. "
+                "Browsers authenticate with the session cookie (writes need the X-HEP-CSRF: 1 "
+                "header); API clients get a bearer token from POST /api/auth/tokens.",
+            },
+            "security": [{"cookieAuth": []}, {"bearerAuth": []}],
+            "components": {
+                "securitySchemes": {
+                    "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "hep_session"},
+                    "bearerAuth": {"type": "http", "scheme": "bearer"},
+                }
+            },
+        },
+    )
+    api.init_app(app)
+    for blueprint in _blueprints():
+        api.register_blueprint(blueprint)
+
+    @app.before_request
+    def _principal() -> None:
+        if request.path.startswith("/api/"):
+            load_principal()
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> tuple[Response, int, list[tuple[str, str]]]:
+        data = getattr(exc, "data", None) or {}
+        errors = data.get("messages") or data.get("errors")
+        # webargs nests messages by location; clients want the fields
+        if isinstance(errors, dict) and set(errors) <= {"json", "query", "path", "headers"}:
+            flat: dict[str, Any] = {}
+            for part in errors.values():
+                flat.update(part)
+            errors = flat
+        message = data.get("message") or exc.description or ""
+        status = exc.code or 500
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+        headers += list((data.get("headers") or {}).items())
+        return jsonify(error_body(status, message, errors)), status, headers
+
+    swagger_root = Path(swagger_ui_bundle.swagger_ui_path)
+    static_root = Path(app.static_folder or "static")
+
+    @app.get("/api/docs")
+    def api_docs() -> Response:
+        return send_from_directory(static_root, "api-docs.html")
+
+    @app.get("/api/docs/assets/<path:name>")
+    def api_docs_assets(name: str) -> Response:
+        return send_from_directory(swagger_root, name)
+
+    @app.get("/api/health")
+    def health() -> Response:
+        return jsonify(status="ok")

@@ -1,0 +1,1 @@
+"""Account administration: no health data here."""

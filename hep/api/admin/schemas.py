@@ -1,0 +1,24 @@
+"""Bodies and answers of /api/admin."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from hep.api.auth.schemas import UserOut
+from hep.models import Role
+
+
+class AccountOut(UserOut):
+    is_active = fields.Boolean(dump_only=True)
+
+
+class NewAccount(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    password = fields.String(required=True, validate=validate.Length(max=1024))
+    role = fields.Enum(Role, by_value=True, required=True)
+    timezone = fields.String(load_default="UTC", validate=validate.Length(min=1, max=64))
+
+
+class AccountChange(Schema):
+    is_active = fields.Boolean(required=True)

@@ -1,0 +1,1 @@
+"""Invite links: preview and accept."""

@@ -1,0 +1,52 @@
+"""Invite links: preview and accept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from hep.api.access import hasher
+from hep.api.auth.routes import signed_in_response
+from hep.api.auth.schemas import SignedIn
+from hep.api.invites.schemas import Acceptance, InvitePreview
+from hep.care import accept_invite, preview_invite
+from hep.clock import utcnow
+from hep.db import db
+
+blp = Blueprint("invites", __name__, url_prefix="/api/invites", description="Invite links")
+
+
+@blp.route("/<string:code>")
+class Invite(MethodView):
+    @blp.doc(security=[])
+    @blp.response(200, InvitePreview)
+    def get(self, code: str) -> Any:
+        """What an invite is for, before accepting it"""
+        invite, patient, therapist = preview_invite(db.session, code, utcnow())
+        return {
+            "patient_name": patient.name,
+            "therapist_name": therapist.name,
+            "email": patient.email,
+            "expires_at": invite.expires_at,
+        }
+
+
+@blp.route("/<string:code>/accept")
+class InviteAcceptance(MethodView):
+    @blp.doc(security=[])
+    @blp.arguments(Acceptance)
+    @blp.response(200, SignedIn)
+    def post(self, body: dict[str, str], code: str) -> Response:
+        """Accept an invite: set your password and sign in"""
+        patient = accept_invite(
+            db.session,
+            code,
+            password=body["password"],
+            timezone=body.get("timezone"),
+            hasher=hasher(),
+            now=utcnow(),
+        )
+        return signed_in_response(patient, 200)

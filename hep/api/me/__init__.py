@@ -1,0 +1,1 @@
+"""The signed-in user's own account, access log, export and deletion."""

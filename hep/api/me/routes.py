@@ -1,0 +1,76 @@
+"""The signed-in user's own account, access log, export and deletion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from hep.accounts import update_profile
+from hep.api.access import cookie_name, current_session, current_user, hasher, requires
+from hep.api.auth.schemas import UserOut
+from hep.api.me.schemas import AccessLogEntryOut, AccountDeletion, ProfileChange
+from hep.api.paging import PageArgs
+from hep.care import access_log, delete_account, export_user
+from hep.clock import utcnow
+from hep.db import db
+from hep.models import Role
+
+blp = Blueprint("me", __name__, url_prefix="/api/me", description="Your own account")
+
+
+@blp.route("")
+class Me(MethodView):
+    @blp.response(200, UserOut)
+    @requires()
+    def get(self) -> Any:
+        """Who am I"""
+        return current_user()
+
+    @blp.arguments(ProfileChange)
+    @blp.response(200, UserOut)
+    @requires()
+    def patch(self, changes: dict[str, str]) -> Any:
+        """Change name, timezone or password (a new password ends your other sessions)"""
+        user = update_profile(
+            db.session,
+            current_user(),
+            changes=changes,
+            current_session_id=current_session().id,
+            hasher=hasher(),
+        )
+        db.session.commit()
+        return user
+
+    @blp.arguments(AccountDeletion)
+    @blp.response(204)
+    @requires()
+    def delete(self, body: dict[str, str]) -> Response:
+        """Delete your account and all its data; needs your password"""
+        delete_account(db.session, current_user(), password=body["password"], hasher=hasher())
+        db.session.commit()
+        response = Response(status=204)
+        response.delete_cookie(cookie_name(), path="/", secure=current_app.config["SECURE_COOKIES"])
+        response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+        return response
+
+
+@blp.route("/access-log")
+class AccessLog(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, AccessLogEntryOut(many=True))
+    @requires(Role.PATIENT)
+    def get(self, page: dict[str, int]) -> Any:
+        """Who on your care team read your data, newest first"""
+        return access_log(db.session, current_user(), limit=page["page_size"], offset=page["offset"])
+
+
+@blp.route("/export")
+class Export(MethodView):
+    @blp.response(200, description="A hep-export JSON document")
+    @requires()
+    def get(self) -> Any:
+        """Everything hep holds about you, as JSON"""
+        return export_user(db.session, current_user(), utcnow())

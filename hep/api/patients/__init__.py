@@ -1,0 +1,1 @@
+"""A therapist's patients: add, invite, list, read."""

@@ -1,0 +1,105 @@
+"""A therapist's patients: add, invite, list, read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from hep.api.access import current_user, hasher, requires
+from hep.api.paging import PageArgs
+from hep.api.patients.schemas import InviteOut, NewPatient, PatientInvited, PatientOut
+from hep.care import add_patient, log_access, patient_of, patients_of, resend_invite
+from hep.clock import utcnow
+from hep.db import db
+from hep.models import Invite, Role, User
+
+blp = Blueprint("patients", __name__, url_prefix="/api/patients", description="Your patients")
+
+
+def invite_url(code: str) -> str:
+    # the code travels in the fragment, which browsers never send to a server or a log
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/#/invite/{code}"
+
+
+def patient_view(patient: User) -> dict[str, Any]:
+    return {
+        "id": patient.id,
+        "name": patient.name,
+        "email": patient.email,
+        "timezone": patient.timezone,
+        "invite_accepted": patient.password_hash is not None,
+        "created_at": patient.created_at,
+    }
+
+
+def invite_view(invite: Invite, code: str) -> dict[str, Any]:
+    return {"url": invite_url(code), "expires_at": invite.expires_at}
+
+
+def _invite_lifetime() -> dt.timedelta:
+    return dt.timedelta(days=current_app.config["INVITE_DAYS"])
+
+
+@blp.route("")
+class Patients(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, PatientOut(many=True))
+    @requires(Role.THERAPIST)
+    def get(self, page: dict[str, int]) -> Any:
+        """Your patients"""
+        therapist = current_user()
+        patients = patients_of(db.session, therapist)[page["offset"] : page["offset"] + page["page_size"]]
+        log_access(db.session, therapist, [p.id for p in patients], "patient list", utcnow())
+        db.session.commit()
+        return [patient_view(p) for p in patients]
+
+    @blp.arguments(NewPatient)
+    @blp.response(201, PatientInvited)
+    @requires(Role.THERAPIST)
+    def post(self, body: dict[str, str]) -> Any:
+        """Add a patient and get an invite link to send them"""
+        patient, invite, code = add_patient(
+            db.session,
+            current_user(),
+            hasher=hasher(),
+            invite_lifetime=_invite_lifetime(),
+            now=utcnow(),
+            **body,
+        )
+        db.session.commit()
+        return {"patient": patient_view(patient), "invite": invite_view(invite, code)}
+
+
+@blp.route("/<uuid:patient_id>")
+class Patient(MethodView):
+    @blp.response(200, PatientOut)
+    @requires(Role.THERAPIST)
+    def get(self, patient_id: uuid.UUID) -> Any:
+        """One of your patients"""
+        therapist = current_user()
+        patient = patient_of(db.session, therapist, patient_id)
+        log_access(db.session, therapist, [patient.id], "patient profile", utcnow())
+        db.session.commit()
+        return patient_view(patient)
+
+
+@blp.route("/<uuid:patient_id>/invite")
+class PatientInvite(MethodView):
+    @blp.response(201, InviteOut)
+    @requires(Role.THERAPIST)
+    def post(self, patient_id: uuid.UUID) -> Any:
+        """Send a new invite link; the previous one stops working"""
+        invite, code = resend_invite(
+            db.session,
+            current_user(),
+            patient_id,
+            invite_lifetime=_invite_lifetime(),
+            now=utcnow(),
+        )
+        db.session.commit()
+        return invite_view(invite, code)

@@ -1,0 +1,243 @@
+"""Care team: therapists add patients, invite them, read their data (logged), and patients
+read that log, export their data and delete their account."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from hep.accounts import check_new_password, create_user, end_all_sessions, hash_token
+from hep.errors import Conflict, Invalid, NotFound
+from hep.models import AccessLogEntry, AuthSession, CareLink, Invite, Role, User
+from hep.passwords import Hasher
+from hep.timezones import require_timezone
+
+# Later capabilities register what they hold about a patient, so export and deletion stay
+# complete without this module knowing every table.
+ExportSection = Callable[[Session, User], tuple[str, Any]]
+_export_sections: list[ExportSection] = []
+
+
+def export_section(fn: ExportSection) -> ExportSection:
+    _export_sections.append(fn)
+    return fn
+
+
+def add_patient(
+    session: Session,
+    therapist: User,
+    *,
+    email: str,
+    name: str,
+    timezone: str,
+    hasher: Hasher,
+    invite_lifetime: dt.timedelta,
+    now: dt.datetime,
+) -> tuple[User, Invite, str]:
+    """Create a patient account without a password, link it to the therapist, and invite."""
+    patient = create_user(
+        session,
+        email=email,
+        name=name,
+        role=Role.PATIENT,
+        timezone=timezone,
+        password=None,
+        hasher=hasher,
+        now=now,
+    )
+    session.add(CareLink(therapist_id=therapist.id, patient_id=patient.id, created_at=now))
+    invite, code = _new_invite(session, therapist, patient, invite_lifetime, now)
+    return patient, invite, code
+
+
+def _new_invite(
+    session: Session,
+    therapist: User,
+    patient: User,
+    lifetime: dt.timedelta,
+    now: dt.datetime,
+) -> tuple[Invite, str]:
+    # a re-sent invite replaces the old one: only the newest link works
+    session.execute(
+        update(Invite)
+        .where(Invite.patient_id == patient.id, Invite.used_at.is_(None))
+        .where(Invite.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    code = secrets.token_urlsafe(24)
+    invite = Invite(
+        patient_id=patient.id,
+        therapist_id=therapist.id,
+        code_hash=hash_token(code),
+        created_at=now,
+        expires_at=now + lifetime,
+    )
+    session.add(invite)
+    session.flush()
+    return invite, code
+
+
+def resend_invite(
+    session: Session,
+    therapist: User,
+    patient_id: uuid.UUID,
+    *,
+    invite_lifetime: dt.timedelta,
+    now: dt.datetime,
+) -> tuple[Invite, str]:
+    patient = patient_of(session, therapist, patient_id)
+    if patient.password_hash is not None:
+        raise Conflict("This patient has already accepted an invite.")
+    return _new_invite(session, therapist, patient, invite_lifetime, now)
+
+
+def _open_invite(session: Session, code: str, now: dt.datetime) -> Invite:
+    invite = session.scalar(select(Invite).where(Invite.code_hash == hash_token(code)))
+    if (
+        invite is None
+        or invite.used_at is not None
+        or invite.revoked_at is not None
+        or invite.expires_at <= now
+    ):
+        raise NotFound("This invite link is unknown, used or expired. Ask for a new one.")
+    return invite
+
+
+def preview_invite(session: Session, code: str, now: dt.datetime) -> tuple[Invite, User, User]:
+    invite = _open_invite(session, code, now)
+    patient = session.get_one(User, invite.patient_id)
+    therapist = session.get_one(User, invite.therapist_id)
+    return invite, patient, therapist
+
+
+def accept_invite(
+    session: Session,
+    code: str,
+    *,
+    password: str,
+    timezone: str | None,
+    hasher: Hasher,
+    now: dt.datetime,
+) -> User:
+    """Set the invited patient's password (and timezone); the code is spent."""
+    invite = _open_invite(session, code, now)
+    patient = session.get_one(User, invite.patient_id)
+    check_new_password(password, email=patient.email)
+    if timezone is not None:
+        patient.timezone = require_timezone(timezone)
+    # conditional update: two racing accepts of one code cannot both win
+    spent = session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound("This invite link is unknown, used or expired. Ask for a new one.")
+    patient.password_hash = hasher.hash(password)
+    session.flush()
+    return patient
+
+
+def patients_of(session: Session, therapist: User) -> Sequence[User]:
+    return session.scalars(
+        select(User)
+        .join(CareLink, CareLink.patient_id == User.id)
+        .where(CareLink.therapist_id == therapist.id)
+        .order_by(User.name, User.id)
+    ).all()
+
+
+def patient_of(session: Session, therapist: User, patient_id: uuid.UUID) -> User:
+    """The therapist's own patient, or NotFound: the one place care-team ownership is checked."""
+    patient = session.scalar(
+        select(User)
+        .join(CareLink, CareLink.patient_id == User.id)
+        .where(CareLink.therapist_id == therapist.id, User.id == patient_id)
+    )
+    if patient is None:
+        raise NotFound()
+    return patient
+
+
+def therapists_of(session: Session, patient: User) -> Sequence[User]:
+    return session.scalars(
+        select(User)
+        .join(CareLink, CareLink.therapist_id == User.id)
+        .where(CareLink.patient_id == patient.id)
+        .order_by(User.name)
+    ).all()
+
+
+def log_access(
+    session: Session,
+    therapist: User,
+    patient_ids: Iterable[uuid.UUID],
+    action: str,
+    now: dt.datetime,
+) -> None:
+    """Append one access-log row per patient read. No health values are stored here."""
+    session.add_all(
+        AccessLogEntry(
+            patient_id=pid, actor_id=therapist.id, actor_name=therapist.name, action=action, at=now
+        )
+        for pid in patient_ids
+    )
+
+
+def access_log(session: Session, patient: User, *, limit: int, offset: int) -> Sequence[AccessLogEntry]:
+    return session.scalars(
+        select(AccessLogEntry)
+        .where(AccessLogEntry.patient_id == patient.id)
+        .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+
+
+def export_user(session: Session, user: User, now: dt.datetime) -> dict[str, Any]:
+    """Everything hep holds about the user, machine-readable."""
+    data: dict[str, Any] = {
+        "format": "hep-export",
+        "version": 1,
+        "exported_at": now.isoformat(),
+        "account": {
+            "id": str(user.id),
+            "email": user.email,
+            "name": user.name,
+            "role": user.role.value,
+            "timezone": user.timezone,
+            "created_at": user.created_at.isoformat(),
+        },
+        "therapists": [{"id": str(t.id), "name": t.name} for t in therapists_of(session, user)],
+        "sessions": [
+            {"kind": s.kind, "created_at": s.created_at.isoformat()}
+            for s in session.scalars(select(AuthSession).where(AuthSession.user_id == user.id))
+        ],
+        "access_log": [
+            {"actor": e.actor_name, "action": e.action, "at": e.at.isoformat()}
+            for e in session.scalars(
+                select(AccessLogEntry)
+                .where(AccessLogEntry.patient_id == user.id)
+                .order_by(AccessLogEntry.at)
+            )
+        ],
+    }
+    for section in _export_sections:
+        key, value = section(session, user)
+        data[key] = value
+    return data
+
+
+def delete_account(session: Session, user: User, *, password: str, hasher: Hasher) -> None:
+    """Delete the account and everything that hangs off it (foreign keys cascade)."""
+    if not hasher.verify(user.password_hash, password):
+        raise Invalid.field("password", "The password is wrong.")
+    end_all_sessions(session, user.id)
+    session.execute(delete(User).where(User.id == user.id))

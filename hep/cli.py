@@ -1,0 +1,224 @@
+"""The `hep` command for operators: run, init, migrate, scheduler, accounts, demo data, keys."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from flask import Flask
+
+from hep.config import ConfigError
+
+
+def _app() -> Flask:
+    from hep import create_app
+
+    return create_app()
+
+
+def generate_private_key_pem() -> str:
+    key = ec.generate_private_key(ec.SECP256R1())
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+def public_key_b64(private_pem: str) -> str:
+    import base64
+
+    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+    raw = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def cmd_init(_args: argparse.Namespace) -> int:
+    """Instance folder, VAPID key (unless configured) and database at the newest schema."""
+    from hep.instance import ensure_instance
+    from hep.migrate import upgrade
+
+    app = _app()
+    if not app.config["VAPID_PRIVATE_KEY"] and ensure_instance(
+        app.instance_path, generate_private_key_pem
+    ):
+        print(f"generated a VAPID key pair in {app.instance_path}")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    upgrade(app.config["DATABASE_URL"])
+    print("database is at the newest schema")
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    from hep.migrate import upgrade
+
+    upgrade(_app().config["DATABASE_URL"])
+    print("database is at the newest schema")
+    return 0
+
+
+def _create_account(args: argparse.Namespace, role_name: str) -> int:
+    from hep.accounts import create_user
+    from hep.clock import utcnow
+    from hep.db import db
+    from hep.errors import HepError
+    from hep.models import Role
+
+    app = _app()
+    password = args.password or os.environ.get("HEP_NEW_PASSWORD")
+    if not password:
+        password = getpass.getpass("Password (8+ characters): ")
+    with app.app_context():
+        try:
+            user = create_user(
+                db.session,
+                email=args.email,
+                name=args.name,
+                role=Role(role_name),
+                timezone=args.timezone,
+                password=password,
+                hasher=app.extensions["hep_hasher"],
+                now=utcnow(),
+            )
+        except HepError as exc:
+            print(f"error: {exc.message} {exc.errors or ''}", file=sys.stderr)
+            return 1
+        db.session.commit()
+        print(f"created {role_name} {user.email} ({user.id})")
+    return 0
+
+
+def cmd_demo(_args: argparse.Namespace) -> int:
+    from hep.clock import utcnow
+    from hep.db import db
+    from hep.demo import load_demo
+
+    app = _app()
+    with app.app_context():
+        accounts = load_demo(db.session, hasher=app.extensions["hep_hasher"], now=utcnow())
+        db.session.commit()
+        print("demo accounts (password is new on every run):")
+        print(f"  therapist  {accounts.therapist.email}  {accounts.password}")
+        print(f"  patient    {accounts.patient.email}  {accounts.password}")
+    return 0
+
+
+def cmd_scheduler(_args: argparse.Namespace) -> int:
+    import logging
+
+    from hep.scheduler import run_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    run_scheduler(_app())
+    return 0
+
+
+def cmd_vapid(args: argparse.Namespace) -> int:
+    from hep.instance import ensure_instance
+
+    app = _app()
+    if args.action == "generate":
+        created = ensure_instance(app.instance_path, generate_private_key_pem)
+        print("generated" if created else "a key already exists; nothing changed")
+        app = _app()
+    key = app.config["VAPID_PRIVATE_KEY"]
+    if not key:
+        print("no VAPID key yet: run `hep vapid generate` or `hep init`", file=sys.stderr)
+        return 1
+    print(public_key_b64(key))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Set up and run web + scheduler together on this machine until Ctrl-C."""
+    os.environ.setdefault("HEP_INSTANCE_PATH", str(Path.cwd() / "instance"))
+    os.environ.setdefault("HEP_BASE_URL", f"http://{args.host}:{args.port}")
+    if cmd_init(args) != 0:
+        return 1
+    if args.demo:
+        cmd_demo(args)
+    web = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "--workers", str(args.workers),
+            "--bind", f"{args.host}:{args.port}", "--access-logfile", "-", "hep:create_app()",
+        ]
+    )
+    scheduler = subprocess.Popen([sys.executable, "-m", "hep.cli", "scheduler"])
+    children = [web, scheduler]
+    print(f"\nhep is running at {os.environ['HEP_BASE_URL']}/  (API docs: /api/docs; Ctrl-C stops)\n")
+
+    def stop(*_: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    stop()
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hep", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="set up and run web + scheduler on this machine")
+    run.add_argument("--demo", action="store_true", help="load demo accounts and print them")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=5000)
+    run.add_argument("--workers", type=int, default=2)
+    run.set_defaults(fn=cmd_run)
+
+    sub.add_parser("init", help="instance folder, VAPID key, migrate").set_defaults(fn=cmd_init)
+    sub.add_parser("migrate", help="upgrade the database schema").set_defaults(fn=cmd_migrate)
+    sub.add_parser("scheduler", help="run the scheduler process").set_defaults(fn=cmd_scheduler)
+    sub.add_parser("demo", help="create or refresh demo accounts").set_defaults(fn=cmd_demo)
+
+    for role in ("therapist", "admin"):
+        p = sub.add_parser(f"create-{role}", help=f"create a {role} account")
+        p.add_argument("--email", required=True)
+        p.add_argument("--name", required=True)
+        p.add_argument("--timezone", default="UTC")
+        p.add_argument("--password", help="default: HEP_NEW_PASSWORD or a prompt")
+        p.set_defaults(fn=lambda a, r=role: _create_account(a, r))
+
+    vapid = sub.add_parser("vapid", help="show (or generate) the VAPID public key")
+    vapid.add_argument("action", choices=["public-key", "generate"])
+    vapid.set_defaults(fn=cmd_vapid)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        result: int = args.fn(args)
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""Settings: defaults overridden by HEP_* environment variables, validated loudly."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A setting has a value hep cannot use; the message names the variable."""
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected true/false")
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError("expected a positive integer")
+    return value
+
+
+def _str(raw: str) -> str:
+    return raw
+
+
+def _csv(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip().lower() for part in raw.split(",") if part.strip())
+
+
+def _env_name(raw: str) -> str:
+    if raw not in {"development", "production", "testing"}:
+        raise ValueError("expected development, production or testing")
+    return raw
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One HEP_* variable: its Flask config key, parser, default and meaning (for README)."""
+
+    key: str
+    parse: Callable[[str], Any]
+    default: Any
+    help: str
+
+
+DEFAULT_PUSH_HOSTS = (
+    "fcm.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "push.services.mozilla.com",
+    "web.push.apple.com",
+    ".push.apple.com",
+    ".notify.windows.com",
+)
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ENV", _env_name, "development", "development, production or testing"),
+    Setting(
+        "DATABASE_URL",
+        _str,
+        None,
+        "SQLAlchemy URL; default: SQLite file hep.sqlite3 in the instance folder. "
+        "PostgreSQL: postgresql+psycopg://user@host/db",
+    ),
+    Setting("INSTANCE_PATH", _str, None, "folder for the SQLite file and generated keys"),
+    Setting("BASE_URL", _str, "http://127.0.0.1:5000", "public URL, used in invite links"),
+    Setting("THERAPIST_SIGNUP", _bool, True, "allow therapists to sign themselves up"),
+    Setting("PATIENT_SIGNUP", _bool, True, "allow patients to sign up without a therapist"),
+    Setting("SESSION_DAYS", _positive_int, 30, "idle lifetime of a sign-in session, days"),
+    Setting("API_TOKEN_DAYS", _positive_int, 90, "lifetime of a bearer token, days"),
+    Setting("INVITE_DAYS", _positive_int, 7, "how long an invite link stays valid, days"),
+    Setting("SECURE_COOKIES", _bool, None, "Secure + __Host- cookie; default on in production"),
+    Setting("LOGIN_LIMIT_ACCOUNT", _positive_int, 5, "failed logins per account per window"),
+    Setting("LOGIN_LIMIT_ADDRESS", _positive_int, 20, "failed logins per client address"),
+    Setting("LOGIN_WINDOW_SECONDS", _positive_int, 900, "login rate-limit window, seconds"),
+    Setting("TRUSTED_PROXIES", int, 0, "number of reverse proxies setting X-Forwarded-For"),
+    Setting("MAX_BODY_BYTES", _positive_int, 65536, "largest accepted request body"),
+    Setting("PAGE_SIZE_MAX", _positive_int, 100, "largest page size a list returns"),
+    Setting("ARGON2_TIME_COST", _positive_int, 3, "argon2id passes"),
+    Setting("ARGON2_MEMORY_KIB", _positive_int, 65536, "argon2id memory, KiB"),
+    Setting("VAPID_PRIVATE_KEY", _str, None, "VAPID private key (PEM); default: generated file"),
+    Setting("VAPID_SUBJECT", _str, "mailto:admin@localhost", "VAPID contact (mailto: or https:)"),
+    Setting("PUSH_ALLOWED_HOSTS", _csv, DEFAULT_PUSH_HOSTS, "push-service hosts (.suffix ok)"),
+    Setting("PUSH_ALLOW_LOOPBACK", _bool, False, "allow a loopback push service (tests/dev)"),
+    Setting("REMINDER_GRACE_MINUTES", _positive_int, 30, "later than this, a reminder is missed"),
+    Setting("LOG_LEVEL", _str, "INFO", "logging level"),
+)
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Read every HEP_* variable, parse it, and fail with the variable's name on a bad value."""
+    environ = os.environ if environ is None else environ
+    known = {f"HEP_{s.key}" for s in SETTINGS}
+    unknown = sorted(k for k in environ if k.startswith("HEP_") and k not in known)
+    unknown = [k for k in unknown if not k.startswith("HEP_TEST_")]
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+    config: dict[str, Any] = {}
+    for setting in SETTINGS:
+        name = f"HEP_{setting.key}"
+        raw = environ.get(name)
+        if raw is None or raw == "":
+            config[setting.key] = setting.default
+            continue
+        try:
+            config[setting.key] = setting.parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{name}={raw!r}: {exc}") from None
+    return config
+
+
+def finish_config(config: dict[str, Any], instance_path: Path) -> dict[str, Any]:
+    """Fill values that depend on others (database URL, cookie security) and check consistency."""
+    production = config["ENV"] == "production"
+    if config["DATABASE_URL"] is None:
+        if production:
+            raise ConfigError("HEP_DATABASE_URL must be set in production")
+        config["DATABASE_URL"] = f"sqlite:///{instance_path / 'hep.sqlite3'}"
+    if config["SECURE_COOKIES"] is None:
+        config["SECURE_COOKIES"] = production
+    if production and config["PUSH_ALLOW_LOOPBACK"]:
+        raise ConfigError("HEP_PUSH_ALLOW_LOOPBACK must not be set in production")
+    subject = config["VAPID_SUBJECT"]
+    if not (subject.startswith("mailto:") or subject.startswith("https://")):
+        raise ConfigError("HEP_VAPID_SUBJECT must be a mailto: or https:// URL")
+    if config["TRUSTED_PROXIES"] < 0:
+        raise ConfigError("HEP_TRUSTED_PROXIES must be >= 0")
+    return config

@@ -1,0 +1,136 @@
+"""Database engine and sessions: one engine per app, one session per request or tick."""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC datetimes on every engine; SQLite would otherwise hand back naive values."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+# SQLite upgrades a read lock to a write lock lazily, which fails with "database is locked"
+# under concurrent writers; transactions that will write start with BEGIN IMMEDIATE instead.
+_sqlite_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "sqlite_immediate", default=False
+)
+
+
+@contextmanager
+def immediate_transactions() -> Iterator[None]:
+    """Within this block, SQLite transactions begin IMMEDIATE (take the write lock up front)."""
+    token = _sqlite_immediate.set(True)
+    try:
+        yield
+    finally:
+        _sqlite_immediate.reset(token)
+
+
+def set_immediate(value: bool) -> None:
+    _sqlite_immediate.set(value)
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys on every connection."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            # hand transaction control to SQLAlchemy so BEGIN IMMEDIATE can be emitted
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if _sqlite_immediate.get() else "BEGIN")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+class Database:
+    """Flask extension: created unbound, attached with init_app."""
+
+    def init_app(self, app: Flask) -> None:
+        engine = make_engine(app.config["DATABASE_URL"])
+        app.extensions["hep_db"] = sessionmaker(engine, expire_on_commit=False)
+        app.teardown_appcontext(self._teardown)
+
+    @staticmethod
+    def sessionmaker(app: Flask | None = None) -> sessionmaker[Session]:
+        app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+        factory: sessionmaker[Session] = app.extensions["hep_db"]
+        return factory
+
+    @property
+    def engine(self) -> Engine:
+        bind = self.sessionmaker().kw["bind"]
+        assert isinstance(bind, Engine)
+        return bind
+
+    @property
+    def session(self) -> Session:
+        """The session of the current app context (request or CLI command)."""
+        if "hep_session" not in g:
+            g.hep_session = self.sessionmaker()()
+        session: Session = g.hep_session
+        return session
+
+    @staticmethod
+    def _teardown(_exc: BaseException | None) -> None:
+        session = g.pop("hep_session", None)
+        if session is not None:
+            session.close()
+
+
+db = Database()

@@ -1,0 +1,155 @@
+"""Request edges: request ids, CSRF and content-type checks, security headers, error bodies,
+and serving the PWA shell."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from http import HTTPStatus
+from pathlib import Path
+
+from flask import Flask, Response, abort, g, jsonify, request, send_from_directory
+from werkzeug.exceptions import HTTPException
+
+from hep.errors import HepError, Throttled
+
+log = logging.getLogger("hep.web")
+
+CSRF_HEADER = "X-HEP-CSRF"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; worker-src 'self'; manifest-src 'self'; font-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+# Swagger UI sets inline styles; its page alone allows them
+DOCS_CSP = PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+
+
+def error_body(status: int, message: str, errors: object = None) -> dict[str, object]:
+    """The one error envelope (flask-smorest's shape) plus the request id."""
+    body: dict[str, object] = {
+        "code": status,
+        "status": _reason(status),
+        "message": message,
+    }
+    if errors:
+        body["errors"] = errors
+    body["request_id"] = g.get("request_id", "")
+    return body
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _same_origin(origin: str) -> bool:
+    return origin.rstrip("/") == request.host_url.rstrip("/")
+
+
+def check_csrf() -> None:
+    """Cookie-authenticated writes must come from our own pages: a same-origin fetch that sets
+    our custom header (a cross-site form cannot). Bearer-token clients are not cookie-driven."""
+    if request.method not in UNSAFE_METHODS or not request.path.startswith("/api/"):
+        return
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        return
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None and site not in {"same-origin", "none"}:
+        abort(403, description="Cross-site request refused.")
+    origin = request.headers.get("Origin")
+    if origin is not None and not _same_origin(origin):
+        abort(403, description="Cross-origin request refused.")
+    # API clients trade credentials for a bearer token without a browser in the way
+    if request.path == "/api/auth/tokens":
+        return
+    if request.headers.get(CSRF_HEADER) != "1":
+        abort(403, description=f"Missing {CSRF_HEADER} header.")
+
+
+def check_content_type() -> None:
+    """JSON endpoints take JSON only: a body of another type is 415, not a confusing 422."""
+    if request.method not in UNSAFE_METHODS or not request.path.startswith("/api/"):
+        return
+    has_body = (request.content_length or 0) > 0 or "chunked" in request.headers.get(
+        "Transfer-Encoding", ""
+    )
+    if has_body and request.mimetype != "application/json":
+        abort(415, description="Send the body as application/json.")
+
+
+def init_app(app: Flask) -> None:
+    static_root = Path(app.static_folder or "static")
+
+    @app.before_request
+    def _start() -> None:
+        g.request_id = uuid.uuid4().hex
+        check_content_type()
+        check_csrf()
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        headers = response.headers
+        headers["X-Request-Id"] = g.get("request_id", "")
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "same-origin"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if app.config["SECURE_COOKIES"]:
+            headers["Strict-Transport-Security"] = "max-age=31536000"
+        if request.path.startswith("/api/docs"):
+            headers["Content-Security-Policy"] = DOCS_CSP
+        elif request.path.startswith("/api/"):
+            headers["Content-Security-Policy"] = API_CSP
+            headers["Cache-Control"] = "no-store"
+        else:
+            headers.setdefault("Content-Security-Policy", PAGE_CSP)
+        return response
+
+    @app.errorhandler(HepError)
+    def _domain_error(exc: HepError) -> tuple[Response, int, dict[str, str]]:
+        headers = {}
+        if isinstance(exc, Throttled):
+            headers["Retry-After"] = str(exc.retry_after)
+        return jsonify(error_body(exc.status, exc.message, exc.errors)), exc.status, headers
+
+    @app.errorhandler(RecursionError)
+    def _too_deep(_exc: RecursionError) -> tuple[Response, int]:
+        return jsonify(error_body(400, "The request body is nested too deeply.")), 400
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> tuple[Response, int] | HTTPException:
+        if isinstance(exc, HTTPException):
+            return exc
+        log.exception("unhandled error (request %s)", g.get("request_id", "-"))
+        body = error_body(500, "Something went wrong on our side. Quote the request id if you report it.")
+        return jsonify(body), 500
+
+    def _shell_file(name: str, mimetype: str | None = None) -> Response:
+        if not (static_root / name).is_file():
+            abort(404)
+        response = send_from_directory(static_root, name, mimetype=mimetype, max_age=0)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    @app.get("/")
+    def index() -> Response:
+        return _shell_file("index.html")
+
+    @app.get("/sw.js")
+    def service_worker() -> Response:
+        response = _shell_file("sw.js", "text/javascript")
+        # a service worker does not inherit the page's CSP; it carries its own
+        response.headers["Content-Security-Policy"] = PAGE_CSP
+        response.headers["Service-Worker-Allowed"] = "/"
+        return response
+
+    @app.get("/manifest.webmanifest")
+    def manifest() -> Response:
+        return _shell_file("manifest.webmanifest", "application/manifest+json")

@@ -1,0 +1,182 @@
+"""One fixture set for the whole suite: every database test runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from hep import create_app
+from hep.accounts import create_user
+from hep.cli import generate_private_key_pem
+from hep.db import Base, db
+from hep.migrate import upgrade
+from hep.models import CareLink, Role, User
+from tests.tools import require_tool
+
+PG_ADMIN_URL = os.environ.get(
+    "HEP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+PASSWORD = "a long enough test passphrase"
+NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
+
+
+def _postgres_database() -> Iterator[str]:
+    import psycopg
+
+    conninfo = PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        admin = psycopg.connect(conninfo, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        require_tool("PostgreSQL", False, f"cannot connect to {PG_ADMIN_URL}: {exc}")
+        raise
+    name = f"hep_test_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = PG_ADMIN_URL.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty database migrated to head, one per engine for the whole run."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'hep.sqlite3'}"
+        upgrade(url)
+        yield url
+        return
+    for url in _postgres_database():
+        upgrade(url)
+        yield url
+
+
+def make_test_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
+    instance.mkdir(parents=True, exist_ok=True)
+    config = {
+        "ENV": "testing",
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(instance),
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_KIB": 8,
+        "VAPID_PRIVATE_KEY": generate_private_key_pem(),
+        "PUSH_ALLOW_LOOPBACK": True,
+        "BASE_URL": "http://localhost",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    return make_test_app(database_url, tmp_path_factory.mktemp("instance"))
+
+
+def wipe(app: Flask) -> None:
+    """Empty every table (faster than re-creating the schema per test)."""
+    with app.app_context():
+        engine = db.engine
+        tables = list(reversed(Base.metadata.sorted_tables))
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(_app: Flask) -> Iterator[Flask]:
+    wipe(_app)
+    _app.config["TESTING"] = True
+    with _app.app_context():
+        yield _app
+        db.session.rollback()
+
+
+class ApiClient(FlaskClient):
+    """A test client that behaves like the PWA: JSON bodies and the CSRF header."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers.setdefault("X-HEP-CSRF", "1")
+        kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    app.test_client_class = ApiClient
+    return app.test_client()
+
+
+class Cast:
+    """Users made straight through the domain, and clients signed in as them."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def user(
+        self, role: Role, name: str | None = None, *, email: str | None = None,
+        timezone: str = "UTC", password: str | None = PASSWORD,
+    ) -> User:
+        name = name or f"{role.value.title()} {uuid.uuid4().hex[:6]}"
+        user = create_user(
+            db.session,
+            email=email or f"{uuid.uuid4().hex[:12]}@example.org",
+            name=name,
+            role=role,
+            timezone=timezone,
+            password=password,
+            hasher=self.app.extensions["hep_hasher"],
+            now=NOW,
+        )
+        db.session.commit()
+        return user
+
+    def link(self, therapist: User, patient: User) -> None:
+        db.session.add(CareLink(therapist_id=therapist.id, patient_id=patient.id, created_at=NOW))
+        db.session.commit()
+
+    def client(self, user: User | None = None) -> FlaskClient:
+        """A cookie-signed-in client (or an anonymous one)."""
+        self.app.test_client_class = ApiClient
+        c = self.app.test_client()
+        if user is not None:
+            r = c.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
+            assert r.status_code == 200, r.get_json()
+        return c
+
+    def token(self, user: User) -> str:
+        c = self.app.test_client()
+        r = c.post("/api/auth/tokens", json={"email": user.email, "password": PASSWORD})
+        assert r.status_code == 201, r.get_json()
+        token: str = r.get_json()["token"]
+        return token
+
+
+@pytest.fixture
+def cast(app: Flask) -> Cast:
+    return Cast(app)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests.tools import MISSING
+
+    if MISSING:
+        terminalreporter.write_sep(
+            "!", f"tests SKIPPED because these tools are missing: {', '.join(sorted(MISSING))}",
+            red=True, bold=True,
+        )
+        terminalreporter.write_line("Run `make test` to install the test tools, or see README.")
