@@ -86,7 +86,9 @@ def create_user(
     return user
 
 
-def _failures_since(session: Session, key: str, since: dt.datetime) -> tuple[int, dt.datetime | None]:
+def _failures_since(
+    session: Session, key: str, since: dt.datetime
+) -> tuple[int, dt.datetime | None]:
     count, oldest = session.execute(
         select(func.count(), func.min(LoginFailure.at)).where(
             LoginFailure.key == key, LoginFailure.at > since

@@ -191,7 +191,9 @@ def log_access(
     )
 
 
-def access_log(session: Session, patient: User, *, limit: int, offset: int) -> Sequence[AccessLogEntry]:
+def access_log(
+    session: Session, patient: User, *, limit: int, offset: int
+) -> Sequence[AccessLogEntry]:
     return session.scalars(
         select(AccessLogEntry)
         .where(AccessLogEntry.patient_id == patient.id)

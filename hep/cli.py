@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -152,13 +151,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         cmd_demo(args)
     web = subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "--workers", str(args.workers),
-            "--bind", f"{args.host}:{args.port}", "--access-logfile", "-", "hep:create_app()",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"{args.host}:{args.port}",
+            "--access-logfile",
+            "-",
+            "hep:create_app()",
         ]
     )
     scheduler = subprocess.Popen([sys.executable, "-m", "hep.cli", "scheduler"])
     children = [web, scheduler]
-    print(f"\nhep is running at {os.environ['HEP_BASE_URL']}/  (API docs: /api/docs; Ctrl-C stops)\n")
+    print(
+        f"\nhep is running at {os.environ['HEP_BASE_URL']}/  (API docs: /api/docs; Ctrl-C stops)\n"
+    )
 
     def stop(*_: object) -> None:
         for child in children:

@@ -25,14 +25,26 @@ class DemoAccounts:
 
 
 def _ensure_user(
-    session: Session, *, email: str, name: str, role: Role, password: str, hasher: Hasher,
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    hasher: Hasher,
     now: dt.datetime,
 ) -> User:
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
         return create_user(
-            session, email=email, name=name, role=role, timezone="Europe/Berlin",
-            password=password, hasher=hasher, now=now,
+            session,
+            email=email,
+            name=name,
+            role=role,
+            timezone="Europe/Berlin",
+            password=password,
+            hasher=hasher,
+            now=now,
         )
     # re-running the demo hands out a fresh password instead of duplicating accounts
     user.password_hash = hasher.hash(password)
@@ -44,12 +56,22 @@ def load_demo(session: Session, *, hasher: Hasher, now: dt.datetime) -> DemoAcco
     """Create (or refresh) the demo therapist and patient; idempotent. Flushes, never commits."""
     password = "demo-" + secrets.token_urlsafe(9)
     therapist = _ensure_user(
-        session, email=THERAPIST_EMAIL, name="Dana Demo", role=Role.THERAPIST,
-        password=password, hasher=hasher, now=now,
+        session,
+        email=THERAPIST_EMAIL,
+        name="Dana Demo",
+        role=Role.THERAPIST,
+        password=password,
+        hasher=hasher,
+        now=now,
     )
     patient = _ensure_user(
-        session, email=PATIENT_EMAIL, name="Pat Demo", role=Role.PATIENT,
-        password=password, hasher=hasher, now=now,
+        session,
+        email=PATIENT_EMAIL,
+        name="Pat Demo",
+        role=Role.PATIENT,
+        password=password,
+        hasher=hasher,
+        now=now,
     )
     session.flush()
     linked = session.scalar(

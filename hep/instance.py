@@ -19,7 +19,7 @@ def vapid_key_path(instance_path: str | Path) -> Path:
 
 
 def init_instance_settings(app: Flask) -> None:
-    """Read generated secrets (never create them here) and fail loudly where production needs them."""
+    """Read generated secrets (never create them here); fail loudly where production needs them."""
     if not app.config["VAPID_PRIVATE_KEY"]:
         path = vapid_key_path(app.instance_path)
         if path.exists():

@@ -1,4 +1,4 @@
-"""The scheduler process: thin APScheduler ticks over database rows. Never run inside web workers."""
+"""The scheduler process: thin APScheduler ticks over database rows; never inside web workers."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def _guarded(app: Flask, name: str, fn: Callable[[Flask, dt.datetime], None]) ->
 
 
 def run_scheduler(app: Flask) -> None:
-    """Block forever running the ticks; rows, not jobs, hold the schedule, so a restart loses nothing."""
+    """Run the ticks forever; rows, not jobs, hold the schedule, so a restart loses nothing."""
     scheduler = BlockingScheduler(timezone=dt.UTC)
     for name, seconds, fn in ticks():
         scheduler.add_job(

@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Flask, Response, abort, g, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
+from hep.db import set_immediate
 from hep.errors import HepError, Throttled
 
 log = logging.getLogger("hep.web")
@@ -89,6 +90,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _start() -> None:
         g.request_id = uuid.uuid4().hex
+        # writes read first (ownership, idempotency), so SQLite must take the write lock up front
+        set_immediate(request.method in UNSAFE_METHODS)
         check_content_type()
         check_csrf()
 
@@ -128,7 +131,9 @@ def init_app(app: Flask) -> None:
         if isinstance(exc, HTTPException):
             return exc
         log.exception("unhandled error (request %s)", g.get("request_id", "-"))
-        body = error_body(500, "Something went wrong on our side. Quote the request id if you report it.")
+        body = error_body(
+            500, "Something went wrong on our side. Quote the request id if you report it."
+        )
         return jsonify(body), 500
 
     def _shell_file(name: str, mimetype: str | None = None) -> Response:

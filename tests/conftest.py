@@ -49,7 +49,9 @@ def _postgres_database() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """An empty database migrated to head, one per engine for the whole run."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'hep.sqlite3'}"
@@ -117,8 +119,7 @@ class ApiClient(FlaskClient):
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    app.test_client_class = ApiClient
-    return app.test_client()
+    return ApiClient(app, app.response_class, use_cookies=True)
 
 
 class Cast:
@@ -128,8 +129,13 @@ class Cast:
         self.app = app
 
     def user(
-        self, role: Role, name: str | None = None, *, email: str | None = None,
-        timezone: str = "UTC", password: str | None = PASSWORD,
+        self,
+        role: Role,
+        name: str | None = None,
+        *,
+        email: str | None = None,
+        timezone: str = "UTC",
+        password: str | None = PASSWORD,
     ) -> User:
         name = name or f"{role.value.title()} {uuid.uuid4().hex[:6]}"
         user = create_user(
@@ -151,8 +157,7 @@ class Cast:
 
     def client(self, user: User | None = None) -> FlaskClient:
         """A cookie-signed-in client (or an anonymous one)."""
-        self.app.test_client_class = ApiClient
-        c = self.app.test_client()
+        c = ApiClient(self.app, self.app.response_class, use_cookies=True)
         if user is not None:
             r = c.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
             assert r.status_code == 200, r.get_json()
@@ -176,7 +181,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
     if MISSING:
         terminalreporter.write_sep(
-            "!", f"tests SKIPPED because these tools are missing: {', '.join(sorted(MISSING))}",
-            red=True, bold=True,
+            "!",
+            f"tests SKIPPED because these tools are missing: {', '.join(sorted(MISSING))}",
+            red=True,
+            bold=True,
         )
         terminalreporter.write_line("Run `make test` to install the test tools, or see README.")

@@ -8,12 +8,28 @@ from typing import Any
 import swagger_ui_bundle
 from flask import Flask, Response, jsonify, request, send_from_directory
 from flask_smorest import Api
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from hep.api.access import load_principal
 from hep.web import error_body
 
-api = Api()
+
+class ErrorOut(Schema):
+    """The one error envelope (see hep.web.error_body)."""
+
+    code = fields.Integer()
+    status = fields.String()
+    message = fields.String()
+    errors = fields.Dict(metadata={"description": "field name -> messages"})
+    request_id = fields.String()
+
+
+class HepApi(Api):
+    ERROR_SCHEMA = ErrorOut
+
+
+api = HepApi()
 
 
 def _blueprints() -> list[Any]:
@@ -64,8 +80,11 @@ def init_api(app: Flask) -> None:
         # webargs nests messages by location; clients want the fields
         if isinstance(errors, dict) and set(errors) <= {"json", "query", "path", "headers"}:
             flat: dict[str, Any] = {}
-            for part in errors.values():
-                flat.update(part)
+            for location, part in errors.items():
+                if isinstance(part, dict):
+                    flat.update(part)
+                else:
+                    flat[location] = part
             errors = flat
         message = data.get("message") or exc.description or ""
         status = exc.code or 500

@@ -1,4 +1,4 @@
-"""Care team: therapist–patient links, invites, and the access log patients can read."""
+"""Care team: therapist-patient links, invites, and the access log patients can read."""
 
 from __future__ import annotations
 
@@ -49,9 +49,7 @@ class AccessLogEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    actor_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     actor_name: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -13,7 +13,12 @@ from tests.conftest import PASSWORD, Cast
 
 
 def signup(client, role="therapist", **over):
-    body = {"email": "new@example.org", "name": "New Person", "password": PASSWORD, "timezone": "Europe/Berlin"}
+    body = {
+        "email": "new@example.org",
+        "name": "New Person",
+        "password": PASSWORD,
+        "timezone": "Europe/Berlin",
+    }
     body.update(over)
     return client.post(f"/api/auth/signup/{role}", json=body)
 
@@ -135,9 +140,13 @@ def test_the_address_limit_covers_many_accounts(app: Flask, client):
     app.config["LOGIN_LIMIT_ADDRESS"] = 3
     try:
         for i in range(3):
-            r = client.post("/api/auth/login", json={"email": f"u{i}@example.org", "password": "whatever1"})
+            r = client.post(
+                "/api/auth/login", json={"email": f"u{i}@example.org", "password": "whatever1"}
+            )
             assert r.status_code == 401
-        r = client.post("/api/auth/login", json={"email": "u9@example.org", "password": "whatever1"})
+        r = client.post(
+            "/api/auth/login", json={"email": "u9@example.org", "password": "whatever1"}
+        )
         assert r.status_code == 429
     finally:
         app.config["LOGIN_LIMIT_ADDRESS"] = 20
@@ -146,7 +155,9 @@ def test_the_address_limit_covers_many_accounts(app: Flask, client):
 def test_a_password_change_needs_the_current_one_and_ends_other_sessions(cast: Cast):
     user = cast.user(Role.PATIENT)
     phone, laptop = cast.client(user), cast.client(user)
-    bad = phone.patch("/api/me", json={"password": "a new long passphrase", "current_password": "nope nope"})
+    bad = phone.patch(
+        "/api/me", json={"password": "a new long passphrase", "current_password": "nope nope"}
+    )
     assert bad.status_code == 422 and "current_password" in bad.get_json()["errors"]
     ok = phone.patch(
         "/api/me", json={"password": "a new long passphrase", "current_password": PASSWORD}
@@ -180,4 +191,9 @@ def test_disabling_a_user_ends_all_their_sessions(cast: Cast):
     r = cast.client(admin).patch(f"/api/admin/users/{patient.id}", json={"is_active": False})
     assert r.status_code == 200
     assert phone.get("/api/me").status_code == 401
-    assert db.session.scalar(select(func.count()).select_from(AuthSession).where(AuthSession.user_id == patient.id)) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuthSession).where(AuthSession.user_id == patient.id)
+        )
+        == 0
+    )

@@ -29,7 +29,10 @@ class Accounts(MethodView):
     def get(self, page: dict[str, int]) -> Any:
         """All accounts"""
         return db.session.scalars(
-            select(User).order_by(User.created_at, User.id).limit(page["page_size"]).offset(page["offset"])
+            select(User)
+            .order_by(User.created_at, User.id)
+            .limit(page["page_size"])
+            .offset(page["offset"])
         ).all()
 
     @blp.arguments(NewAccount)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from hep.api.auth.schemas import UserOut
+from hep.api.fields import Text
 from hep.models import Role
 
 
@@ -14,10 +15,10 @@ class AccountOut(UserOut):
 
 class NewAccount(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    password = fields.String(required=True, validate=validate.Length(max=1024))
+    name = Text(required=True, validate=validate.Length(min=1, max=120))
+    password = Text(required=True, validate=validate.Length(min=8, max=1024))
     role = fields.Enum(Role, by_value=True, required=True)
-    timezone = fields.String(load_default="UTC", validate=validate.Length(min=1, max=64))
+    timezone = Text(load_default="UTC", validate=validate.Length(min=1, max=64))
 
 
 class AccountChange(Schema):

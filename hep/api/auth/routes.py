@@ -8,8 +8,7 @@ from flask import Response, current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from hep.accounts import authenticate, create_user, end_session, start_session
-from hep.accounts import LoginLimits
+from hep.accounts import LoginLimits, authenticate, create_user, end_session, start_session
 from hep.api.access import (
     client_address,
     cookie_name,
@@ -60,9 +59,7 @@ def signed_in_response(user: User, status: int) -> Response:
 def _sign_up(body: dict[str, Any], role: Role, setting: str) -> Response:
     if not current_app.config[setting]:
         raise Forbidden("Sign-up is switched off on this server.")
-    user = create_user(
-        db.session, role=role, hasher=hasher(), now=utcnow(), **body
-    )
+    user = create_user(db.session, role=role, hasher=hasher(), now=utcnow(), **body)
     return signed_in_response(user, 201)
 
 
@@ -118,7 +115,10 @@ class Logout(MethodView):
         db.session.commit()
         response = Response(status=204)
         response.delete_cookie(
-            cookie_name(), path="/", secure=current_app.config["SECURE_COOKIES"], httponly=True,
+            cookie_name(),
+            path="/",
+            secure=current_app.config["SECURE_COOKIES"],
+            httponly=True,
             samesite="Lax",
         )
         response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'

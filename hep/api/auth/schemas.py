@@ -4,28 +4,29 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from hep.api.fields import Text
 from hep.models import Role
 
 
 class UserOut(Schema):
     id = fields.UUID(dump_only=True)
     email = fields.Email(dump_only=True)
-    name = fields.String(dump_only=True)
+    name = Text(dump_only=True)
     role = fields.Enum(Role, by_value=True, dump_only=True)
-    timezone = fields.String(dump_only=True)
+    timezone = Text(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
 
 
 class Credentials(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    password = Text(required=True, validate=validate.Length(min=1, max=1024))
 
 
 class SignUp(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    password = fields.String(required=True, validate=validate.Length(max=1024))
-    timezone = fields.String(load_default="UTC", validate=validate.Length(min=1, max=64))
+    name = Text(required=True, validate=validate.Length(min=1, max=120))
+    password = Text(required=True, validate=validate.Length(min=8, max=1024))
+    timezone = Text(load_default="UTC", validate=validate.Length(min=1, max=64))
 
 
 class SignedIn(Schema):
@@ -33,6 +34,6 @@ class SignedIn(Schema):
 
 
 class TokenOut(Schema):
-    token = fields.String(dump_only=True)
+    token = Text(dump_only=True)
     expires_at = fields.DateTime(dump_only=True)
     user = fields.Nested(UserOut, dump_only=True)

@@ -64,7 +64,9 @@ class AccessLog(MethodView):
     @requires(Role.PATIENT)
     def get(self, page: dict[str, int]) -> Any:
         """Who on your care team read your data, newest first"""
-        return access_log(db.session, current_user(), limit=page["page_size"], offset=page["offset"])
+        return access_log(
+            db.session, current_user(), limit=page["page_size"], offset=page["offset"]
+        )
 
 
 @blp.route("/export")

@@ -6,24 +6,28 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from hep.api.fields import Text
+
 
 class ProfileChange(Schema):
-    name = fields.String(validate=validate.Length(min=1, max=120))
-    timezone = fields.String(validate=validate.Length(min=1, max=64))
-    password = fields.String(validate=validate.Length(max=1024))
-    current_password = fields.String(validate=validate.Length(max=1024))
+    name = Text(validate=validate.Length(min=1, max=120))
+    timezone = Text(validate=validate.Length(min=1, max=64))
+    password = Text(validate=validate.Length(min=8, max=1024))
+    current_password = Text(validate=validate.Length(max=1024))
 
     @validates_schema
     def _password_needs_current(self, data: dict[str, Any], **_: Any) -> None:
         if "password" in data and "current_password" not in data:
-            raise ValidationError("Give your current password to set a new one.", "current_password")
+            raise ValidationError(
+                "Give your current password to set a new one.", "current_password"
+            )
 
 
 class AccountDeletion(Schema):
-    password = fields.String(required=True, validate=validate.Length(max=1024))
+    password = Text(required=True, validate=validate.Length(max=1024))
 
 
 class AccessLogEntryOut(Schema):
-    actor = fields.String(attribute="actor_name", dump_only=True)
-    action = fields.String(dump_only=True)
+    actor = Text(attribute="actor_name", dump_only=True)
+    action = Text(dump_only=True)
     at = fields.DateTime(dump_only=True)

@@ -53,7 +53,9 @@ class Patients(MethodView):
     def get(self, page: dict[str, int]) -> Any:
         """Your patients"""
         therapist = current_user()
-        patients = patients_of(db.session, therapist)[page["offset"] : page["offset"] + page["page_size"]]
+        patients = patients_of(db.session, therapist)[
+            page["offset"] : page["offset"] + page["page_size"]
+        ]
         log_access(db.session, therapist, [p.id for p in patients], "patient list", utcnow())
         db.session.commit()
         return [patient_view(p) for p in patients]

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from hep.api.fields import Text
+
 
 class NewPatient(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    timezone = fields.String(load_default="UTC", validate=validate.Length(min=1, max=64))
+    name = Text(required=True, validate=validate.Length(min=1, max=120))
+    timezone = Text(load_default="UTC", validate=validate.Length(min=1, max=64))
 
 
 class InviteOut(Schema):
-    url = fields.String(dump_only=True)
+    url = Text(dump_only=True)
     expires_at = fields.DateTime(dump_only=True)
 
 
 class PatientOut(Schema):
     id = fields.UUID(dump_only=True)
-    name = fields.String(dump_only=True)
+    name = Text(dump_only=True)
     email = fields.Email(dump_only=True)
-    timezone = fields.String(dump_only=True)
+    timezone = Text(dump_only=True)
     invite_accepted = fields.Boolean(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
 

@@ -1,0 +1,85 @@
+"""The access-control matrix in access_matrix.json, operation by operation, role by role."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from hep.db import Base, db
+from hep.models import Role
+from tests.conftest import Cast
+
+MATRIX = json.loads((Path(__file__).parent / "access_matrix.json").read_text())
+CASES = [
+    pytest.param(op, actor, status, id=f"{op['request']} as {actor}")
+    for op in MATRIX["operations"]
+    for actor, status in op["expect"].items()
+]
+
+
+def shape(request: str) -> str:
+    return re.sub(r"\{[^}]+\}", "{}", request)
+
+
+def snapshot() -> dict[str, list[Any]]:
+    """Every row of every table except the ones a read is expected to write."""
+    skip = {"access_log", "auth_sessions", "login_failures"}
+    db.session.expire_all()
+    return {
+        t.name: sorted(map(repr, db.session.execute(select(t)).all()))
+        for t in Base.metadata.sorted_tables
+        if t.name not in skip
+    }
+
+
+@pytest.fixture
+def people(cast: Cast) -> dict[str, Any]:
+    t1, t2 = cast.user(Role.THERAPIST), cast.user(Role.THERAPIST)
+    p1, p2, p3 = (cast.user(Role.PATIENT) for _ in range(3))
+    admin = cast.user(Role.ADMIN)
+    cast.link(t1, p1)
+    cast.link(t1, p2)
+    cast.link(t2, p3)
+    return {"T1": t1, "T2": t2, "P1": p1, "P2": p2, "P3": p3, "A": admin}
+
+
+def test_every_api_operation_is_in_the_matrix(app: Flask):
+    spec = app.test_client().get("/api/openapi.json").get_json()
+    documented = {
+        f"{method.upper()} {path}"
+        for path, item in spec["paths"].items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+    listed = {shape(op["request"]) for op in MATRIX["operations"]}
+    public = {
+        "/api/auth/login",
+        "/api/auth/tokens",
+        "/api/auth/signup/therapist",
+        "/api/auth/signup/patient",
+        "/api/invites/{code}",
+        "/api/invites/{code}/accept",
+    }
+    for op in documented:
+        if op.split(" ", 1)[1] in public:
+            continue
+        assert shape(op) in listed, f"{op} is missing from access_matrix.json"
+
+
+@pytest.mark.parametrize(("op", "actor", "status"), CASES)
+def test_access(cast: Cast, people: dict[str, Any], op: dict[str, Any], actor: str, status: int):
+    method, path = op["request"].split(" ", 1)
+    path = path.format(**{name: user.id for name, user in people.items()})
+    client = cast.client(people.get(actor))
+    before = snapshot()
+    response = client.open(path, method=method, json=op.get("body"))
+    assert response.status_code == status, response.get_data(as_text=True)
+    if status >= 300:
+        assert snapshot() == before, "a refused request changed the database"
+        assert response.get_json()["code"] == status

@@ -1,0 +1,151 @@
+"""Therapists add and invite patients; patients accept, read the access log, export, delete."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from hep.db import db
+from hep.models import AccessLogEntry, AuthSession, CareLink, Role, User
+from tests.conftest import PASSWORD, Cast
+
+
+def invite_code(response) -> str:
+    return response.get_json()["invite"]["url"].rsplit("/", 1)[1]
+
+
+def test_a_therapist_invites_a_patient_who_accepts_in_another_browser(cast: Cast):
+    therapist = cast.user(Role.THERAPIST, "Dr Tess")
+    t = cast.client(therapist)
+    r = t.post(
+        "/api/patients",
+        json={"email": "pat@example.org", "name": "Pat", "timezone": "Europe/Berlin"},
+    )
+    assert r.status_code == 201
+    body = r.get_json()
+    assert body["patient"]["invite_accepted"] is False
+    assert "/#/invite/" in body["invite"]["url"]
+    code = invite_code(r)
+
+    phone = cast.client()
+    preview = phone.get(f"/api/invites/{code}")
+    assert preview.status_code == 200
+    assert preview.get_json()["therapist_name"] == "Dr Tess"
+    accepted = phone.post(
+        f"/api/invites/{code}/accept", json={"password": PASSWORD, "timezone": "Europe/Vienna"}
+    )
+    assert accepted.status_code == 200
+    me = phone.get("/api/me").get_json()
+    assert me["role"] == "patient" and me["timezone"] == "Europe/Vienna"
+
+    assert phone.post(f"/api/invites/{code}/accept", json={"password": PASSWORD}).status_code == 404
+    listed = t.get("/api/patients").get_json()
+    assert [p["invite_accepted"] for p in listed] == [True]
+
+
+def test_a_resent_invite_replaces_the_old_link(cast: Cast):
+    t = cast.client(cast.user(Role.THERAPIST))
+    r = t.post("/api/patients", json={"email": "pat@example.org", "name": "Pat"})
+    old = invite_code(r)
+    pid = r.get_json()["patient"]["id"]
+    again = t.post(f"/api/patients/{pid}/invite")
+    assert again.status_code == 201
+    new = again.get_json()["url"].rsplit("/", 1)[1]
+    anon = cast.client()
+    assert anon.get(f"/api/invites/{old}").status_code == 404
+    assert anon.post(f"/api/invites/{new}/accept", json={"password": PASSWORD}).status_code == 200
+    assert t.post(f"/api/patients/{pid}/invite").status_code == 409
+
+
+def test_an_expired_invite_is_refused(app: Flask, cast: Cast):
+    app.config["INVITE_DAYS"] = 1
+    t = cast.client(cast.user(Role.THERAPIST))
+    code = invite_code(t.post("/api/patients", json={"email": "p@example.org", "name": "P"}))
+    import datetime as dt
+
+    from hep.models import Invite
+
+    db.session.execute(
+        Invite.__table__.update().values(expires_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    )
+    db.session.commit()
+    app.config["INVITE_DAYS"] = 7
+    r = cast.client().post(f"/api/invites/{code}/accept", json={"password": PASSWORD})
+    assert r.status_code == 404
+
+
+def test_an_invited_patient_cannot_sign_in_before_accepting(cast: Cast):
+    t = cast.client(cast.user(Role.THERAPIST))
+    t.post("/api/patients", json={"email": "p@example.org", "name": "P"})
+    r = cast.client().post("/api/auth/login", json={"email": "p@example.org", "password": PASSWORD})
+    assert r.status_code == 401
+
+
+def test_therapists_see_only_their_own_patients(cast: Cast):
+    t1, t2 = cast.user(Role.THERAPIST), cast.user(Role.THERAPIST)
+    p1, p3 = cast.user(Role.PATIENT), cast.user(Role.PATIENT)
+    cast.link(t1, p1)
+    cast.link(t2, p3)
+    c1 = cast.client(t1)
+    assert [p["id"] for p in c1.get("/api/patients").get_json()] == [str(p1.id)]
+    assert c1.get(f"/api/patients/{p3.id}").status_code == 404
+    assert c1.get(f"/api/patients/{p1.id}").status_code == 200
+
+
+def test_therapist_reads_land_in_the_patients_access_log(cast: Cast):
+    t = cast.user(Role.THERAPIST, "Dr Who")
+    p = cast.user(Role.PATIENT)
+    cast.link(t, p)
+    cast.client(t).get(f"/api/patients/{p.id}")
+    log = cast.client(p).get("/api/me/access-log")
+    assert log.status_code == 200
+    entries = log.get_json()
+    assert entries[0]["actor"] == "Dr Who" and entries[0]["action"] == "patient profile"
+    assert set(entries[0]) == {"actor", "action", "at"}
+
+
+def test_page_sizes_are_clamped(app: Flask, cast: Cast):
+    t = cast.user(Role.THERAPIST)
+    for _ in range(3):
+        cast.link(t, cast.user(Role.PATIENT))
+    app.config["PAGE_SIZE_MAX"] = 2
+    try:
+        r = cast.client(t).get("/api/patients?page_size=100000")
+        assert r.status_code == 200 and len(r.get_json()) == 2
+    finally:
+        app.config["PAGE_SIZE_MAX"] = 100
+
+
+def test_a_patient_exports_everything_as_json(cast: Cast):
+    t = cast.user(Role.THERAPIST, "Dr Export")
+    p = cast.user(Role.PATIENT)
+    cast.link(t, p)
+    cast.client(t).get(f"/api/patients/{p.id}")
+    r = cast.client(p).get("/api/me/export")
+    assert r.status_code == 200
+    data = r.get_json()
+    assert data["format"] == "hep-export" and data["account"]["email"] == p.email
+    assert data["therapists"][0]["name"] == "Dr Export"
+    assert data["access_log"][0]["action"] == "patient profile"
+    assert "password_hash" not in str(data)
+
+
+def test_deleting_the_account_ends_sessions_and_removes_the_data(cast: Cast):
+    t = cast.user(Role.THERAPIST)
+    p = cast.user(Role.PATIENT)
+    cast.link(t, p)
+    cast.client(t).get(f"/api/patients/{p.id}")
+    phone = cast.client(p)
+    assert phone.delete("/api/me", json={"password": "wrong one!!"}).status_code == 422
+    r = phone.delete("/api/me", json={"password": PASSWORD})
+    assert r.status_code == 204 and "storage" in r.headers["Clear-Site-Data"]
+    assert phone.get("/api/me").status_code == 401
+    for model in (User, AuthSession, CareLink, AccessLogEntry):
+        owned = {
+            User: User.id == p.id,
+            AuthSession: AuthSession.user_id == p.id,
+            CareLink: CareLink.patient_id == p.id,
+            AccessLogEntry: AccessLogEntry.patient_id == p.id,
+        }[model]
+        assert db.session.scalar(select(func.count()).select_from(model).where(owned)) == 0
+    assert db.session.get(User, t.id) is not None
