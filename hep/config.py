@@ -132,6 +132,8 @@ def finish_config(config: dict[str, Any], instance_path: Path) -> dict[str, Any]
     subject = config["VAPID_SUBJECT"]
     if not (subject.startswith("mailto:") or subject.startswith("https://")):
         raise ConfigError("HEP_VAPID_SUBJECT must be a mailto: or https:// URL")
+    if production and subject == "mailto:admin@localhost":
+        raise ConfigError("HEP_VAPID_SUBJECT must name a real contact in production")
     if config["TRUSTED_PROXIES"] < 0:
         raise ConfigError("HEP_TRUSTED_PROXIES must be >= 0")
     return config
