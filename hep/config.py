@@ -91,6 +91,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VAPID_SUBJECT", _str, "mailto:admin@localhost", "VAPID contact (mailto: or https:)"),
     Setting("PUSH_ALLOWED_HOSTS", _csv, DEFAULT_PUSH_HOSTS, "push-service hosts (.suffix ok)"),
     Setting("PUSH_ALLOW_LOOPBACK", _bool, False, "allow a loopback push service (tests/dev)"),
+    Setting("CHECKIN_EDIT_DAYS", _positive_int, 7, "how many past days can be logged or corrected"),
     Setting("REMINDER_GRACE_MINUTES", _positive_int, 30, "later than this, a reminder is missed"),
     Setting("LOG_LEVEL", _str, "INFO", "logging level"),
 )

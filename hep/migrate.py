@@ -19,7 +19,24 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the schema to `revision` and refresh the built-in exercise library."""
     command.upgrade(alembic_config(url), revision)
+    if revision == "head":
+        seed(url)
+
+
+def seed(url: str) -> None:
+    from sqlalchemy.orm import Session
+
+    from hep.clock import utcnow
+    from hep.db import make_engine
+    from hep.library import seed_builtins
+
+    engine = make_engine(url)
+    with Session(engine) as session:
+        seed_builtins(session, utcnow())
+        session.commit()
+    engine.dispose()
 
 
 def upgrade_engine(engine: Engine, revision: str = "head") -> None:

@@ -35,11 +35,16 @@ api = HepApi()
 def _blueprints() -> list[Any]:
     from hep.api.admin.routes import blp as admin
     from hep.api.auth.routes import blp as auth
+    from hep.api.checkins.routes import blp as checkins
+    from hep.api.exercises.routes import blp as exercises
+    from hep.api.habits.routes import blp as habits
     from hep.api.invites.routes import blp as invites
     from hep.api.me.routes import blp as me
     from hep.api.patients.routes import blp as patients
+    from hep.api.programs.routes import blp as programs
+    from hep.api.progress.routes import blp as progress
 
-    return [auth, me, patients, invites, admin]
+    return [auth, me, patients, invites, admin, exercises, programs, habits, checkins, progress]
 
 
 def init_api(app: Flask) -> None:

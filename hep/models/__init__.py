@@ -2,13 +2,26 @@
 
 from hep.models.accounts import AuthSession, LoginFailure, Role, User
 from hep.models.care import AccessLogEntry, CareLink, Invite
+from hep.models.checkins import CheckIn, CheckInEdit, PainEntry
+from hep.models.habits import Habit
+from hep.models.library import Exercise
+from hep.models.programs import Program, ProgramItem, ProgramTemplate, ProgramVersion
 
 __all__ = [
     "AccessLogEntry",
     "AuthSession",
     "CareLink",
+    "CheckIn",
+    "CheckInEdit",
+    "Exercise",
+    "Habit",
     "Invite",
     "LoginFailure",
+    "PainEntry",
+    "Program",
+    "ProgramItem",
+    "ProgramTemplate",
+    "ProgramVersion",
     "Role",
     "User",
 ]

@@ -1,0 +1,546 @@
+"""Today and adherence: what is due, what was done, and forgiving, prescription-aware scores.
+
+Check-ins are aggregated per subject and day in SQL; schedules come from a handful of rows.
+A query count that does not grow with history: each function issues a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from hep.models import (
+    CheckIn,
+    Exercise,
+    Habit,
+    PainEntry,
+    Program,
+    ProgramItem,
+    ProgramVersion,
+    User,
+)
+from hep.timezones import local_date, zone
+
+HISTORY_DAYS = 365  # how far back strength and best streak look
+
+
+def weekday_bit(day: dt.date) -> int:
+    return 1 << day.weekday()
+
+
+@dataclass
+class Subject:
+    """Something prescribed: a program item (by its stable key) or a habit."""
+
+    kind: str  # "item" | "habit"
+    id: uuid.UUID
+    name: str
+    # item: versions in force over time as (first local day, item or None when removed)
+    versions: list[tuple[dt.date, ProgramItem | None]] = field(default_factory=list)
+    habit: Habit | None = None
+    start: dt.date = dt.date.min
+    end: dt.date | None = None
+
+    def dose_on(self, day: dt.date) -> int:
+        """Sessions prescribed that day (0: not due). Per-week habits are weekly, see below."""
+        if day < self.start or (self.end is not None and day > self.end):
+            return 0
+        if self.habit is not None:
+            if self.habit.per_week:
+                return 0
+            return 1 if self.habit.weekdays & weekday_bit(day) else 0
+        item = None
+        for first_day, candidate in self.versions:
+            if first_day <= day:
+                item = candidate
+        if item is None:
+            return 0
+        return item.times_per_day if item.weekdays & weekday_bit(day) else 0
+
+    @property
+    def per_week(self) -> int | None:
+        return self.habit.per_week if self.habit is not None else None
+
+    def frequency(self) -> float:
+        """Prescribed occurrences per day, on average: drives the strength score's pace."""
+        if self.per_week:
+            return self.per_week / 7
+        if self.habit is not None:
+            return bin(self.habit.weekdays).count("1") / 7
+        latest = self.versions[-1][1] if self.versions else None
+        return bin(latest.weekdays).count("1") / 7 if latest else 1.0
+
+
+@dataclass
+class DayLog:
+    done: float = 0.0  # credited sessions (partial counts its fraction)
+    skipped: bool = False
+    total_value: float = 0.0
+    has_value: bool = False
+    entries: int = 0
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def load_subjects(
+    session: Session, patient_ids: Sequence[uuid.UUID], tz_by_patient: dict[uuid.UUID, str]
+) -> dict[uuid.UUID, list[Subject]]:
+    """Every program item (across versions) and active habit of the patients: two queries."""
+    rows = session.execute(
+        select(Program.patient_id, ProgramVersion, ProgramItem, Exercise.name)
+        .join(ProgramVersion, ProgramVersion.program_id == Program.id)
+        .join(ProgramItem, ProgramItem.version_id == ProgramVersion.id)
+        .join(Exercise, Exercise.id == ProgramItem.exercise_id)
+        .where(Program.patient_id.in_(patient_ids), Program.archived_at.is_(None))
+        .order_by(Program.patient_id, Program.id, ProgramVersion.version, ProgramItem.position)
+    ).all()
+    result: dict[uuid.UUID, list[Subject]] = defaultdict(list)
+    by_key: dict[tuple[uuid.UUID, uuid.UUID], Subject] = {}
+    version_items: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    versions_by_program: dict[uuid.UUID, list[ProgramVersion]] = defaultdict(list)
+    program_patient: dict[uuid.UUID, uuid.UUID] = {}
+    program_keys: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for patient_id, version, item, name in rows:
+        program_patient[version.program_id] = patient_id
+        program_keys[version.program_id].add(item.item_key)
+        if version not in versions_by_program[version.program_id]:
+            versions_by_program[version.program_id].append(version)
+        version_items[version.id].add(item.item_key)
+        # an edit takes effect from the local day it was made (or the version's start)
+        first_day = max(
+            version.start_date, local_date(version.created_at, tz_by_patient[patient_id])
+        )
+        if version.version == 1:
+            first_day = version.start_date
+        subject = by_key.get((version.program_id, item.item_key))
+        if subject is None:
+            subject = Subject("item", item.item_key, name, start=version.start_date)
+            by_key[(version.program_id, item.item_key)] = subject
+            result[patient_id].append(subject)
+        subject.name = name
+        subject.end = version.end_date
+        subject.versions.append((first_day, item))
+    # an item dropped in a later version is not due from that version on
+    for program_id, program_versions in versions_by_program.items():
+        tz = tz_by_patient[program_patient[program_id]]
+        for version in program_versions[1:]:
+            first = max(version.start_date, local_date(version.created_at, tz))
+            for key in program_keys[program_id] - version_items[version.id]:
+                subject = by_key[(program_id, key)]
+                if subject.versions and subject.versions[-1][1] is not None:
+                    subject.versions.append((first, None))
+    for subject in by_key.values():
+        subject.versions.sort(key=lambda entry: entry[0])
+    for habit in session.scalars(
+        select(Habit).where(Habit.owner_id.in_(patient_ids), Habit.archived_at.is_(None))
+    ):
+        start = habit.start_date or local_date(habit.created_at, tz_by_patient[habit.owner_id])
+        result[habit.owner_id].append(
+            Subject("habit", habit.id, habit.name, habit=habit, start=start)
+        )
+    return result
+
+
+def load_logs(
+    session: Session, patient_ids: Sequence[uuid.UUID], start: dt.date, end: dt.date
+) -> dict[uuid.UUID, dict[tuple[uuid.UUID, dt.date], DayLog]]:
+    """Check-ins aggregated per owner, subject and day, in SQL: one query."""
+    subject = func.coalesce(CheckIn.item_key, CheckIn.habit_id)
+    credit = case(
+        (CheckIn.state == "done", 1.0),
+        (CheckIn.state == "partial", 0.5),
+        else_=0.0,
+    )
+    rows = session.execute(
+        select(
+            CheckIn.owner_id,
+            subject,
+            CheckIn.local_date,
+            func.sum(credit),
+            func.max(case((CheckIn.state == "skipped", 1), else_=0)),
+            func.sum(func.coalesce(CheckIn.value, 0.0)),
+            func.count(CheckIn.value),
+            func.count(),
+        )
+        .where(
+            CheckIn.owner_id.in_(patient_ids),
+            CheckIn.local_date >= start,
+            CheckIn.local_date <= end,
+            CheckIn.deleted_at.is_(None),
+        )
+        .group_by(CheckIn.owner_id, subject, CheckIn.local_date)
+    ).all()
+    logs: dict[uuid.UUID, dict[tuple[uuid.UUID, dt.date], DayLog]] = defaultdict(dict)
+    for owner, subject_id, day, done, skipped, total, n_values, n in rows:
+        logs[owner][(subject_id, day)] = DayLog(
+            float(done or 0), bool(skipped), float(total or 0), bool(n_values), int(n)
+        )
+    return logs
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+def day_fraction(subject: Subject, log: DayLog | None, dose: int) -> float:
+    """How much of the day's prescription was done, 0..1."""
+    if log is None:
+        return 0.0
+    habit = subject.habit
+    if habit is not None and habit.target is not None:
+        if not log.has_value:
+            return 1.0 if log.done >= 1 else 0.0
+        if habit.direction == "at_most":
+            return 1.0 if log.total_value <= habit.target else 0.0
+        return min(1.0, log.total_value / habit.target) if habit.target > 0 else 1.0
+    if dose <= 0:
+        return 0.0
+    return min(1.0, log.done / dose)
+
+
+@dataclass
+class SubjectScore:
+    expected: dict[dt.date, float]
+    done: dict[dt.date, float]
+    strength: float
+    current_streak: int
+    best_streak: int
+
+
+def score_subject(
+    subject: Subject, logs: dict[tuple[uuid.UUID, dt.date], DayLog], start: dt.date, today: dt.date
+) -> SubjectScore:
+    """Walk the days once: dose expected and done per day, a Loop-style strength score, streaks.
+
+    Strength is an exponential average of each due period's fraction done, with a half-life of
+    13 / sqrt(frequency) days (Loop Habit Tracker's pace); skipped days freeze it. Streaks count
+    consecutive due periods done in full; days not due, skipped days and today (still open)
+    never break them."""
+    freq = max(subject.frequency(), 1 / 7)
+    expected: dict[dt.date, float] = {}
+    done: dict[dt.date, float] = {}
+    strength = 0.0
+    streak = best = 0
+    first = max(start, subject.start)
+    if subject.per_week:
+        # weekly target: judged when the ISO week closes
+        week_start = first - dt.timedelta(days=first.weekday())
+        multiplier = 0.5 ** (7 * math.sqrt(freq) / 13)
+        while week_start <= today:
+            days = [week_start + dt.timedelta(days=i) for i in range(7)]
+            count = sum(1 for d in days if (log := logs.get((subject.id, d))) and log.done >= 1)
+            for d in days:
+                if first <= d <= today and (log := logs.get((subject.id, d))):
+                    done[d] = min(1.0, log.done)
+            week_closed = days[-1] < today
+            fraction = min(1.0, count / subject.per_week)
+            if week_closed:
+                strength = strength * multiplier + fraction * (1 - multiplier)
+                expected[days[-1]] = subject.per_week
+                if fraction >= 1:
+                    streak += 1
+                    best = max(best, streak)
+                else:
+                    streak = 0
+            elif fraction >= 1:
+                best = max(best, streak + 1)
+            week_start += dt.timedelta(days=7)
+        current = streak + (1 if not week_closed and fraction >= 1 else 0)
+        return SubjectScore(expected, done, round(strength * 100, 1), current, best)
+
+    multiplier = 0.5 ** (1 / (13 * math.sqrt(freq)))
+    day = first
+    while day <= today:
+        dose = subject.dose_on(day)
+        log = logs.get((subject.id, day))
+        if dose > 0:
+            fraction = day_fraction(subject, log, dose)
+            if log is not None and log.skipped and fraction == 0:
+                pass  # skipped with a reason: freeze the score and the streak
+            elif day == today and fraction < 1:
+                pass  # today is still open
+            else:
+                expected[day] = dose
+                done[day] = fraction * dose
+                strength = strength * multiplier + fraction * (1 - multiplier)
+                if fraction >= 1:
+                    streak += 1
+                    best = max(best, streak)
+                else:
+                    streak = 0
+            if day == today and fraction > 0:
+                expected[day] = dose
+                done[day] = fraction * dose
+        day += dt.timedelta(days=1)
+    return SubjectScore(expected, done, round(strength * 100, 1), streak, best)
+
+
+def percent(scores: Iterable[SubjectScore], start: dt.date, end: dt.date) -> float | None:
+    expected = done = 0.0
+    for s in scores:
+        for day, value in s.expected.items():
+            if start <= day <= end:
+                expected += value
+                done += s.done.get(day, 0.0)
+    return round(100 * done / expected, 1) if expected else None
+
+
+# --- today ---------------------------------------------------------------------------------
+
+
+def today_view(session: Session, patient: User, day: dt.date) -> dict[str, Any]:
+    """Everything due that local day with its progress, in a fixed number of queries."""
+    subjects = load_subjects(session, [patient.id], {patient.id: patient.timezone})[patient.id]
+    week_start = day - dt.timedelta(days=day.weekday())
+    logs = load_logs(session, [patient.id], week_start, day)[patient.id]
+    current_items = _current_items(session, patient.id, day)
+    entries = []
+    for subject in subjects:
+        log = logs.get((subject.id, day))
+        if subject.kind == "item":
+            item = current_items.get(subject.id)
+            dose = subject.dose_on(day)
+            if item is None or dose == 0:
+                continue
+            entries.append(
+                {
+                    "kind": "item",
+                    "item_key": subject.id,
+                    "program_id": item[0],
+                    "exercise": item[2],
+                    "dose": item[1],
+                    "sessions_done": int(log.done) if log else 0,
+                    "sessions_due": dose,
+                    "skipped": bool(log and log.skipped),
+                }
+            )
+            continue
+        habit = subject.habit
+        assert habit is not None
+        if habit.per_week:
+            week_done = sum(
+                1
+                for i in range(7)
+                if (lg := logs.get((subject.id, week_start + dt.timedelta(days=i))))
+                and lg.done >= 1
+            )
+            progress = {"week_done": week_done, "week_target": habit.per_week}
+        elif subject.dose_on(day) == 0:
+            continue
+        else:
+            progress = {}
+        entries.append(
+            {
+                "kind": "habit",
+                "habit_id": habit.id,
+                "name": habit.name,
+                "habit_kind": habit.kind,
+                "target": habit.target,
+                "direction": habit.direction,
+                "unit": habit.unit,
+                "value": log.total_value if log and log.has_value else None,
+                "done": bool(log and log.done >= 1)
+                or (
+                    habit.target is not None
+                    and log is not None
+                    and log.has_value
+                    and day_fraction(subject, log, 1) >= 1
+                ),
+                "skipped": bool(log and log.skipped),
+                **progress,
+            }
+        )
+    return {"date": day, "entries": entries}
+
+
+def _current_items(
+    session: Session, patient_id: uuid.UUID, day: dt.date
+) -> dict[uuid.UUID, tuple[uuid.UUID, dict[str, Any], dict[str, Any]]]:
+    """The current version's items of programs in force that day: one query."""
+    rows = session.execute(
+        select(Program.id, ProgramItem, Exercise)
+        .join(
+            ProgramVersion,
+            and_(
+                ProgramVersion.program_id == Program.id,
+                ProgramVersion.version == Program.current_version,
+            ),
+        )
+        .join(ProgramItem, ProgramItem.version_id == ProgramVersion.id)
+        .join(Exercise, Exercise.id == ProgramItem.exercise_id)
+        .where(
+            Program.patient_id == patient_id,
+            Program.archived_at.is_(None),
+            ProgramVersion.start_date <= day,
+            or_(ProgramVersion.end_date.is_(None), ProgramVersion.end_date >= day),
+        )
+    ).all()
+    found = {}
+    for program_id, item, exercise in rows:
+        dose = {
+            f: getattr(item, f)
+            for f in (
+                "sets",
+                "reps",
+                "hold_seconds",
+                "duration_seconds",
+                "rest_seconds",
+                "side",
+                "load_note",
+                "times_per_day",
+                "notes",
+            )
+        }
+        found[item.item_key] = (
+            program_id,
+            dose,
+            {
+                "id": exercise.id,
+                "name": exercise.name,
+                "category": exercise.category,
+                "instructions": exercise.instructions,
+                "cautions": exercise.cautions,
+                "media_url": exercise.media_url,
+            },
+        )
+    return found
+
+
+# --- adherence -----------------------------------------------------------------------------
+
+
+def pain_series(
+    session: Session, patient_ids: Sequence[uuid.UUID], start: dt.date, end: dt.date
+) -> dict[uuid.UUID, dict[dt.date, float]]:
+    """Daily pain per patient: the diary score, else the highest check-in pain: two queries."""
+    series: dict[uuid.UUID, dict[dt.date, float]] = defaultdict(dict)
+    for owner, day, worst in session.execute(
+        select(CheckIn.owner_id, CheckIn.local_date, func.max(CheckIn.pain))
+        .where(
+            CheckIn.owner_id.in_(patient_ids),
+            CheckIn.local_date.between(start, end),
+            CheckIn.pain.is_not(None),
+            CheckIn.deleted_at.is_(None),
+        )
+        .group_by(CheckIn.owner_id, CheckIn.local_date)
+    ):
+        series[owner][day] = float(worst or 0)
+    for owner, day, score in session.execute(
+        select(PainEntry.owner_id, PainEntry.local_date, PainEntry.score).where(
+            PainEntry.owner_id.in_(patient_ids), PainEntry.local_date.between(start, end)
+        )
+    ):
+        series[owner][day] = float(score)
+    return series
+
+
+def pain_trend(series: dict[dt.date, float], today: dt.date) -> dict[str, Any]:
+    def mean(lo: int, hi: int) -> float | None:
+        values = [
+            v
+            for d, v in series.items()
+            if today - dt.timedelta(days=hi) < d <= today - dt.timedelta(days=lo)
+        ]
+        return round(sum(values) / len(values), 1) if values else None
+
+    last, previous = mean(0, 7), mean(7, 14)
+    direction = "unknown"
+    if last is not None and previous is not None:
+        direction = (
+            "rising" if last - previous >= 1 else "falling" if previous - last >= 1 else "steady"
+        )
+    return {"last_7_days": last, "previous_7_days": previous, "direction": direction}
+
+
+def adherence(session: Session, patient: User, today: dt.date) -> dict[str, Any]:
+    start = today - dt.timedelta(days=HISTORY_DAYS)
+    subjects = load_subjects(session, [patient.id], {patient.id: patient.timezone})[patient.id]
+    logs = load_logs(session, [patient.id], start, today)[patient.id]
+    scores = [(s, score_subject(s, logs, start, today)) for s in subjects]
+    week, month = today - dt.timedelta(days=6), today - dt.timedelta(days=27)
+    active = {
+        day for (_, day), log in logs.items() if log.entries and day > today - dt.timedelta(days=30)
+    }
+    pain = pain_series(session, [patient.id], today - dt.timedelta(days=27), today)[patient.id]
+    daily = []
+    for offset in range(27, -1, -1):
+        day = today - dt.timedelta(days=offset)
+        expected = sum(s.expected.get(day, 0.0) for _, s in scores)
+        done = sum(s.done.get(day, 0.0) for _, s in scores)
+        daily.append(
+            {
+                "date": day,
+                "expected": expected,
+                "done": round(done, 2),
+                "percent": round(100 * done / expected, 1) if expected else None,
+                "pain": pain.get(day),
+            }
+        )
+    return {
+        "as_of": today,
+        "percent_7_days": percent((s for _, s in scores), week, today),
+        "percent_28_days": percent((s for _, s in scores), month, today),
+        "active_days_30": len(active),
+        "subjects": [
+            {
+                "kind": subject.kind,
+                "id": subject.id,
+                "name": subject.name,
+                "strength": score.strength,
+                "current_streak": score.current_streak,
+                "best_streak": score.best_streak,
+                "percent_7_days": percent([score], week, today),
+                "percent_28_days": percent([score], month, today),
+            }
+            for subject, score in scores
+        ],
+        "daily": daily,
+        "pain_trend": pain_trend(pain, today),
+    }
+
+
+def patient_summaries(
+    session: Session, patients: Sequence[User], now: dt.datetime
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """7-day adherence, last activity and pain trend for a whole patient list: fixed queries."""
+    if not patients:
+        return {}
+    ids = [p.id for p in patients]
+    tz = {p.id: p.timezone for p in patients}
+    today_of = {p.id: local_date(now, p.timezone) for p in patients}
+    latest, earliest = max(today_of.values()), min(today_of.values())
+    subjects = load_subjects(session, ids, tz)
+    logs = load_logs(session, ids, earliest - dt.timedelta(days=7), latest)
+    pain = pain_series(session, ids, earliest - dt.timedelta(days=14), latest)
+    last_activity = dict(
+        session.execute(
+            select(CheckIn.owner_id, func.max(CheckIn.updated_at))
+            .where(CheckIn.owner_id.in_(ids))
+            .group_by(CheckIn.owner_id)
+        ).all()
+    )
+    result = {}
+    for patient in patients:
+        today = today_of[patient.id]
+        week = today - dt.timedelta(days=6)
+        scores = [
+            score_subject(s, logs.get(patient.id, {}), week, today)
+            for s in subjects.get(patient.id, [])
+        ]
+        result[patient.id] = {
+            "percent_7_days": percent(scores, week, today),
+            "last_activity_at": last_activity.get(patient.id),
+            "pain_trend": pain_trend(pain.get(patient.id, {}), today)["direction"],
+        }
+    return result
+
+
+def tz_today(patient: User, now: dt.datetime) -> dt.date:
+    return now.astimezone(zone(patient.timezone)).date()

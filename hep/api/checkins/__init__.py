@@ -1,0 +1,1 @@
+"""Check-ins, their edit trail, and the pain diary."""

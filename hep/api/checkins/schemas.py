@@ -1,0 +1,98 @@
+"""Bodies and answers of check-ins and the pain diary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from hep.api.fields import Text
+from hep.models.checkins import SKIP_REASONS, SOURCES, STATES
+from hep.models.library import REGIONS
+
+
+def _sane_date(day: dt.date) -> None:
+    if not 2000 <= day.year <= 2100:
+        raise ValidationError("Give a date between 2000 and 2100.")
+
+
+class CheckInIn(Schema):
+    item_key = fields.UUID(allow_none=True, load_default=None)
+    habit_id = fields.UUID(allow_none=True, load_default=None)
+    local_date = fields.Date(required=True, validate=_sane_date)
+    state = fields.String(required=True, validate=validate.OneOf(STATES))
+    value = fields.Float(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(0, 100_000),
+        metadata={"description": "numeric habit amount, or dose actually done"},
+    )
+    skip_reason = fields.String(
+        allow_none=True, load_default=None, validate=validate.OneOf(SKIP_REASONS)
+    )
+    pain = fields.Integer(
+        allow_none=True, load_default=None, strict=True, validate=validate.Range(0, 10)
+    )
+    difficulty = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        strict=True,
+        validate=validate.Range(1, 5),
+        metadata={"description": "1 very easy ... 5 too hard"},
+    )
+    note = Text(multiline=True, load_default="", validate=validate.Length(max=2000))
+    source = fields.String(load_default="app", validate=validate.OneOf(SOURCES))
+
+    @validates_schema
+    def _one_subject(self, data: dict[str, Any], **_: Any) -> None:
+        if (data.get("item_key") is None) == (data.get("habit_id") is None):
+            raise ValidationError("Give exactly one of item_key or habit_id.", "item_key")
+
+
+class CheckInOut(Schema):
+    id = fields.UUID(attribute="client_id")
+    item_key = fields.UUID(allow_none=True)
+    habit_id = fields.UUID(allow_none=True)
+    local_date = fields.Date()
+    state = fields.String()
+    value = fields.Float(allow_none=True)
+    skip_reason = fields.String(allow_none=True)
+    pain = fields.Integer(allow_none=True)
+    difficulty = fields.Integer(allow_none=True)
+    note = fields.String()
+    source = fields.String()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class RangeArgs(Schema):
+    start = fields.Date(validate=_sane_date)
+    end = fields.Date(validate=_sane_date)
+
+
+class EditOut(Schema):
+    check_in_id = fields.UUID()
+    action = fields.String()
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+    at = fields.DateTime()
+    by_patient = fields.Boolean()
+
+
+class PainIn(Schema):
+    score = fields.Integer(required=True, strict=True, validate=validate.Range(0, 10))
+    regions = fields.List(
+        fields.String(validate=validate.OneOf(REGIONS)),
+        load_default=list,
+        validate=validate.Length(max=len(REGIONS)),
+    )
+    note = Text(multiline=True, load_default="", validate=validate.Length(max=2000))
+
+
+class PainOut(Schema):
+    local_date = fields.Date()
+    score = fields.Integer()
+    regions = fields.List(fields.String())
+    note = fields.String()
+    updated_at = fields.DateTime()

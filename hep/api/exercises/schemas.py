@@ -1,0 +1,93 @@
+"""Bodies and answers of /api/exercises."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from hep.api.fields import Text
+from hep.api.paging import PageArgs
+from hep.models.library import CATEGORIES, EQUIPMENT, REGIONS, SIDES, tag_list
+
+
+class Dose(Schema):
+    sets = fields.Integer(load_default=1, validate=validate.Range(1, 20))
+    reps = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(1, 500))
+    hold_seconds = fields.Integer(
+        allow_none=True, load_default=None, validate=validate.Range(1, 3600)
+    )
+    duration_seconds = fields.Integer(
+        allow_none=True, load_default=None, validate=validate.Range(1, 7200)
+    )
+    rest_seconds = fields.Integer(
+        allow_none=True, load_default=None, validate=validate.Range(0, 3600)
+    )
+    side = fields.String(load_default="both", validate=validate.OneOf(SIDES))
+    times_per_day = fields.Integer(load_default=1, validate=validate.Range(1, 10))
+
+
+class ExerciseIn(Schema):
+    name = Text(required=True, validate=validate.Length(min=1, max=120))
+    summary = Text(load_default="", validate=validate.Length(max=300))
+    regions = fields.List(
+        fields.String(validate=validate.OneOf(REGIONS)),
+        required=True,
+        validate=validate.Length(min=1, max=len(REGIONS)),
+    )
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    equipment = fields.List(
+        fields.String(validate=validate.OneOf(EQUIPMENT)),
+        load_default=list,
+        validate=validate.Length(max=len(EQUIPMENT)),
+    )
+    dose = fields.Nested(Dose, load_default=dict)
+    instructions = fields.List(
+        Text(multiline=True, validate=validate.Length(min=1, max=500)),
+        load_default=list,
+        validate=validate.Length(max=20),
+    )
+    cautions = fields.List(
+        Text(multiline=True, validate=validate.Length(min=1, max=500)),
+        load_default=list,
+        validate=validate.Length(max=10),
+    )
+    media_url = fields.Url(allow_none=True, load_default=None, schemes={"https"})
+
+
+class ExercisePatch(ExerciseIn):
+    """ExerciseIn with every field optional (loaded with partial=True)."""
+
+
+class ExerciseOut(Schema):
+    id = fields.UUID()
+    slug = fields.String(allow_none=True)
+    built_in = fields.Function(lambda e: e.owner_id is None)
+    name = fields.String()
+    summary = fields.String()
+    regions = fields.Function(lambda e: tag_list(e.regions))
+    category = fields.String()
+    equipment = fields.Function(lambda e: tag_list(e.equipment))
+    dose = fields.Function(
+        lambda e: {
+            f: getattr(e, f)
+            for f in (
+                "sets",
+                "reps",
+                "hold_seconds",
+                "duration_seconds",
+                "rest_seconds",
+                "side",
+                "times_per_day",
+            )
+        }
+    )
+    instructions = fields.List(fields.String())
+    cautions = fields.List(fields.String())
+    media_url = fields.String(allow_none=True)
+
+
+class ExerciseFilter(PageArgs):
+    region = fields.String(validate=validate.OneOf(REGIONS))
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    equipment = fields.String(validate=validate.OneOf((*EQUIPMENT, "none")))
+    q = Text(validate=validate.Length(max=100))
+    mine = fields.Boolean(load_default=False)

@@ -1,0 +1,1 @@
+"""Habits: your own, suggested ones, and the starter set."""

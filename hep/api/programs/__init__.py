@@ -1,0 +1,1 @@
+"""Programs, their versions, and templates."""

@@ -1,0 +1,201 @@
+"""Programs, their versions, and templates."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from hep.api.access import current_user, requires
+from hep.api.exercises.schemas import ExerciseOut
+from hep.api.programs.schemas import (
+    ApplyTemplate,
+    ProgramIn,
+    ProgramOut,
+    RevisionIn,
+    TemplateIn,
+    TemplateOut,
+    VersionOut,
+)
+from hep.care import log_access, patient_of
+from hep.clock import utcnow
+from hep.db import db
+from hep.models import Program, ProgramTemplate, Role, User
+from hep.programs import (
+    ITEM_FIELDS,
+    apply_template,
+    item_seconds,
+    prescribe,
+    program_for_patient,
+    program_for_therapist,
+    programs_of,
+    revise,
+    save_template,
+    session_minutes,
+    size_warnings,
+    versions,
+    view,
+)
+
+blp = Blueprint("programs", __name__, url_prefix="/api", description="Programs and templates")
+
+
+def program_out(program: Program, number: int | None = None) -> dict[str, Any]:
+    found = view(db.session, program, number)
+    items = [item for item, _ in found.items]
+    return {
+        "id": program.id,
+        "patient_id": program.patient_id,
+        "version": found.version.version,
+        "title": found.version.title,
+        "notes": found.version.notes,
+        "start_date": found.version.start_date,
+        "end_date": found.version.end_date,
+        "change_note": found.version.change_note,
+        "updated_at": found.version.created_at,
+        "minutes_per_session": session_minutes(items),
+        "warnings": size_warnings(items),
+        "items": [
+            {
+                "item_key": item.item_key,
+                "exercise": ExerciseOut().dump(exercise),
+                **{f: getattr(item, f) for f in ITEM_FIELDS},
+                "minutes": round(item_seconds(item) / 60, 1),
+            }
+            for item, exercise in found.items
+        ],
+    }
+
+
+def _readable(program_id: uuid.UUID) -> Program:
+    """The caller's own program, or their patient's (logged); else 404."""
+    user = current_user()
+    if user.role is Role.THERAPIST:
+        program = program_for_therapist(db.session, user, program_id)
+        log_access(db.session, user, [program.patient_id], "program", utcnow())
+        db.session.commit()
+        return program
+    return program_for_patient(db.session, user, program_id)
+
+
+@blp.route("/patients/<uuid:patient_id>/programs")
+class PatientPrograms(MethodView):
+    @blp.response(200, ProgramOut(many=True))
+    @requires(Role.THERAPIST)
+    def get(self, patient_id: uuid.UUID) -> Any:
+        """A patient's programs (current versions)"""
+        therapist = current_user()
+        patient = patient_of(db.session, therapist, patient_id)
+        log_access(db.session, therapist, [patient.id], "programs", utcnow())
+        db.session.commit()
+        return [program_out(p) for p in programs_of(db.session, patient.id)]
+
+    @blp.arguments(ProgramIn)
+    @blp.response(201, ProgramOut)
+    @requires(Role.THERAPIST)
+    def post(self, body: dict[str, Any], patient_id: uuid.UUID) -> Any:
+        """Prescribe a program to your patient"""
+        program = prescribe(db.session, current_user(), patient_id, body, utcnow())
+        db.session.commit()
+        return program_out(program)
+
+
+@blp.route("/programs")
+class MyPrograms(MethodView):
+    @blp.response(200, ProgramOut(many=True))
+    @requires(Role.PATIENT)
+    def get(self) -> Any:
+        """Your programs"""
+        return [program_out(p) for p in programs_of(db.session, current_user().id)]
+
+
+@blp.route("/programs/<uuid:program_id>")
+class ProgramResource(MethodView):
+    @blp.response(200, ProgramOut)
+    @requires(Role.PATIENT, Role.THERAPIST)
+    def get(self, program_id: uuid.UUID) -> Any:
+        """A program's current version: always at this address"""
+        return program_out(_readable(program_id))
+
+
+@blp.route("/programs/<uuid:program_id>/versions")
+class ProgramVersions(MethodView):
+    @blp.response(200, VersionOut(many=True))
+    @requires(Role.PATIENT, Role.THERAPIST)
+    def get(self, program_id: uuid.UUID) -> Any:
+        """Version history, newest first"""
+        return versions(db.session, _readable(program_id))
+
+    @blp.arguments(RevisionIn)
+    @blp.response(201, ProgramOut)
+    @requires(Role.THERAPIST)
+    def post(self, body: dict[str, Any], program_id: uuid.UUID) -> Any:
+        """Edit a program: saves a new version; items keeping their item_key keep their history"""
+        program = revise(db.session, current_user(), program_id, body, utcnow())
+        db.session.commit()
+        return program_out(program)
+
+
+@blp.route("/programs/<uuid:program_id>/versions/<int:number>")
+class ProgramVersionResource(MethodView):
+    @blp.response(200, ProgramOut)
+    @requires(Role.PATIENT, Role.THERAPIST)
+    def get(self, program_id: uuid.UUID, number: int) -> Any:
+        """One past version"""
+        return program_out(_readable(program_id), number)
+
+
+def template_out(template: ProgramTemplate) -> dict[str, Any]:
+    items = [dict({f: None for f in ITEM_FIELDS}, **i) for i in template.items]
+    for item in items:
+        item.setdefault("sets", 1)
+    return {
+        "id": template.id,
+        "title": template.title,
+        "notes": template.notes,
+        "items": template.items,
+        "minutes_per_session": session_minutes(items),
+        "warnings": size_warnings(items),
+    }
+
+
+@blp.route("/templates")
+class Templates(MethodView):
+    @blp.response(200, TemplateOut(many=True))
+    @requires(Role.THERAPIST)
+    def get(self) -> Any:
+        """Your templates (protocols)"""
+        from sqlalchemy import select
+
+        templates = db.session.scalars(
+            select(ProgramTemplate)
+            .where(ProgramTemplate.owner_id == current_user().id)
+            .order_by(ProgramTemplate.title)
+        )
+        return [template_out(t) for t in templates]
+
+    @blp.arguments(TemplateIn)
+    @blp.response(201, TemplateOut)
+    @requires(Role.THERAPIST)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Save a template"""
+        template = save_template(db.session, current_user(), body, utcnow())
+        db.session.commit()
+        return template_out(template)
+
+
+@blp.route("/templates/<uuid:template_id>/apply")
+class TemplateApplication(MethodView):
+    @blp.arguments(ApplyTemplate)
+    @blp.response(201, ProgramOut)
+    @requires(Role.THERAPIST)
+    def post(self, body: dict[str, Any], template_id: uuid.UUID) -> Any:
+        """Prescribe a template to one of your patients"""
+        user: User = current_user()
+        program = apply_template(
+            db.session, user, template_id, body["patient_id"], body["start_date"], utcnow()
+        )
+        db.session.commit()
+        return program_out(program)

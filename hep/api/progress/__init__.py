@@ -1,0 +1,1 @@
+"""Today's list and adherence."""

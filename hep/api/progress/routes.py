@@ -1,0 +1,55 @@
+"""Today's list and adherence."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from hep.adherence import adherence, today_view
+from hep.api.access import current_user, requires
+from hep.api.progress.schemas import AdherenceOut, DayArgs, TodayOut
+from hep.care import log_access, patient_of
+from hep.clock import utcnow
+from hep.db import db
+from hep.models import Role
+from hep.timezones import local_date
+
+blp = Blueprint("progress", __name__, url_prefix="/api", description="Today and adherence")
+
+
+@blp.route("/today")
+class Today(MethodView):
+    @blp.arguments(DayArgs, location="query")
+    @blp.response(200, TodayOut)
+    @requires(Role.PATIENT)
+    def get(self, args: dict[str, Any]) -> Any:
+        """What is due on a day (default: today where you are) and how far along it is"""
+        user = current_user()
+        day = args.get("date") or local_date(utcnow(), user.timezone)
+        return today_view(db.session, user, day)
+
+
+@blp.route("/adherence")
+class Adherence(MethodView):
+    @blp.response(200, AdherenceOut)
+    @requires(Role.PATIENT)
+    def get(self) -> Any:
+        """Your adherence: 7/28-day dose done, active days, strength, streaks, pain trend"""
+        user = current_user()
+        return adherence(db.session, user, local_date(utcnow(), user.timezone))
+
+
+@blp.route("/patients/<uuid:patient_id>/adherence")
+class PatientAdherence(MethodView):
+    @blp.response(200, AdherenceOut)
+    @requires(Role.THERAPIST)
+    def get(self, patient_id: uuid.UUID) -> Any:
+        """A patient's adherence"""
+        therapist = current_user()
+        patient = patient_of(db.session, therapist, patient_id)
+        log_access(db.session, therapist, [patient.id], "adherence", utcnow())
+        db.session.commit()
+        return adherence(db.session, patient, local_date(utcnow(), patient.timezone))

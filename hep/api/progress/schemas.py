@@ -1,0 +1,26 @@
+"""Answers of /api/today and adherence."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from hep.api.checkins.schemas import _sane_date
+
+
+class DayArgs(Schema):
+    date = fields.Date(validate=_sane_date)
+
+
+class TodayOut(Schema):
+    date = fields.Date()
+    entries = fields.List(fields.Dict())
+
+
+class AdherenceOut(Schema):
+    as_of = fields.Date()
+    percent_7_days = fields.Float(allow_none=True)
+    percent_28_days = fields.Float(allow_none=True)
+    active_days_30 = fields.Integer()
+    subjects = fields.List(fields.Dict())
+    daily = fields.List(fields.Dict())
+    pain_trend = fields.Dict()

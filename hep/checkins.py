@@ -1,0 +1,257 @@
+"""Check-ins: idempotent create/replay/edit by the phone's UUID, tombstoned deletes, an edit
+trail, and the daily pain diary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hep.errors import Conflict, HepError, Invalid, NotFound
+from hep.models import (
+    CheckIn,
+    CheckInEdit,
+    Habit,
+    PainEntry,
+    Program,
+    ProgramItem,
+    ProgramVersion,
+    User,
+)
+from hep.models.library import tag_list, tag_string
+from hep.timezones import local_date
+
+# what a PUT body may set; the subject is fixed once created
+CONTENT = ("local_date", "state", "value", "skip_reason", "pain", "difficulty", "note", "source")
+
+
+class Gone(HepError):
+    status = 410
+
+
+@dataclass(frozen=True)
+class PutResult:
+    check_in: CheckIn
+    created: bool
+
+
+def snapshot(check_in: CheckIn) -> dict[str, Any]:
+    data = {f: getattr(check_in, f) for f in CONTENT}
+    data["local_date"] = check_in.local_date.isoformat()
+    return data
+
+
+def _check_subject(session: Session, owner: User, body: dict[str, Any]) -> None:
+    item_key, habit_id = body.get("item_key"), body.get("habit_id")
+    if (item_key is None) == (habit_id is None):
+        raise Invalid(
+            "Invalid subject.", {"item_key": ["Give exactly one of item_key or habit_id."]}
+        )
+    if habit_id is not None:
+        habit = session.get(Habit, habit_id)
+        if habit is None or habit.owner_id != owner.id:
+            raise Invalid.field("habit_id", "No such habit.")
+        return
+    found = session.scalar(
+        select(ProgramItem.id)
+        .join(ProgramVersion, ProgramVersion.id == ProgramItem.version_id)
+        .join(Program, Program.id == ProgramVersion.program_id)
+        .where(Program.patient_id == owner.id, ProgramItem.item_key == item_key)
+        .limit(1)
+    )
+    if found is None:
+        raise Invalid.field("item_key", "No such program item.")
+
+
+def _check_state(body: dict[str, Any]) -> None:
+    if body["state"] == "skipped" and not body.get("skip_reason"):
+        raise Invalid.field("skip_reason", "Say why it was skipped.")
+    if body["state"] != "skipped" and body.get("skip_reason"):
+        raise Invalid.field("skip_reason", "Only a skipped check-in has a reason.")
+
+
+def _check_date(owner: User, day: dt.date, now: dt.datetime, window_days: int) -> None:
+    today = local_date(now, owner.timezone)
+    if day > today:
+        raise Invalid.field("local_date", "That day has not come yet.")
+    if day < today - dt.timedelta(days=window_days):
+        raise Conflict(f"Only the last {window_days} days can be logged or corrected.")
+
+
+def put_check_in(
+    session: Session,
+    owner: User,
+    client_id: uuid.UUID,
+    body: dict[str, Any],
+    *,
+    now: dt.datetime,
+    window_days: int,
+) -> PutResult:
+    """Create (first PUT), replay (identical body: no change) or edit (audited, within the window).
+    A deleted check-in stays deleted: a late replay gets 410."""
+    existing = session.scalar(
+        select(CheckIn).where(CheckIn.owner_id == owner.id, CheckIn.client_id == client_id)
+    )
+    _check_state(body)
+    if existing is None:
+        _check_subject(session, owner, body)
+        _check_date(owner, body["local_date"], now, window_days)
+        check_in = CheckIn(
+            owner_id=owner.id,
+            client_id=client_id,
+            item_key=body.get("item_key"),
+            habit_id=body.get("habit_id"),
+            created_at=now,
+            updated_at=now,
+            **{f: body.get(f) for f in CONTENT if f not in ("note", "source")},
+            note=body.get("note", ""),
+            source=body.get("source", "app"),
+        )
+        session.add(check_in)
+        session.flush()
+        session.add(
+            CheckInEdit(
+                check_in_id=check_in.id,
+                editor_id=owner.id,
+                action="create",
+                before=None,
+                after=snapshot(check_in),
+                at=now,
+            )
+        )
+        return PutResult(check_in, True)
+    if existing.deleted_at is not None:
+        raise Gone("This check-in was deleted.")
+    if body.get("item_key") != existing.item_key or body.get("habit_id") != existing.habit_id:
+        raise Conflict("A check-in's exercise or habit cannot change; log a new one instead.")
+    wanted = {f: body.get(f, "" if f == "note" else None) for f in CONTENT}
+    wanted["source"] = body.get("source", existing.source)
+    before = snapshot(existing)
+    changed = {f: v for f, v in wanted.items() if f != "source" and getattr(existing, f) != v}
+    if not changed:
+        return PutResult(existing, False)
+    _check_date(owner, existing.local_date, now, window_days)
+    _check_date(owner, body["local_date"], now, window_days)
+    for field, value in changed.items():
+        setattr(existing, field, value)
+    existing.updated_at = now
+    session.add(
+        CheckInEdit(
+            check_in_id=existing.id,
+            editor_id=owner.id,
+            action="edit",
+            before=before,
+            after=snapshot(existing),
+            at=now,
+        )
+    )
+    session.flush()
+    return PutResult(existing, False)
+
+
+def delete_check_in(
+    session: Session, owner: User, client_id: uuid.UUID, *, now: dt.datetime, window_days: int
+) -> None:
+    check_in = session.scalar(
+        select(CheckIn).where(CheckIn.owner_id == owner.id, CheckIn.client_id == client_id)
+    )
+    if check_in is None:
+        raise NotFound()
+    if check_in.deleted_at is not None:
+        return
+    _check_date(owner, check_in.local_date, now, window_days)
+    check_in.deleted_at = now
+    session.add(
+        CheckInEdit(
+            check_in_id=check_in.id,
+            editor_id=owner.id,
+            action="delete",
+            before=snapshot(check_in),
+            after=None,
+            at=now,
+        )
+    )
+    session.flush()
+
+
+def history(
+    session: Session, owner_id: uuid.UUID, start: dt.date, end: dt.date
+) -> Sequence[CheckIn]:
+    return session.scalars(
+        select(CheckIn)
+        .where(
+            CheckIn.owner_id == owner_id,
+            CheckIn.local_date >= start,
+            CheckIn.local_date <= end,
+            CheckIn.deleted_at.is_(None),
+        )
+        .order_by(CheckIn.local_date.desc(), CheckIn.created_at.desc())
+    ).all()
+
+
+def edit_trail(
+    session: Session, owner_id: uuid.UUID, start: dt.date, end: dt.date
+) -> Sequence[tuple[CheckInEdit, CheckIn]]:
+    """Every create/edit/delete of the owner's check-ins for days in the range, newest first."""
+    rows = session.execute(
+        select(CheckInEdit, CheckIn)
+        .join(CheckIn, CheckIn.id == CheckInEdit.check_in_id)
+        .where(CheckIn.owner_id == owner_id, CheckIn.local_date >= start, CheckIn.local_date <= end)
+        .order_by(CheckInEdit.at.desc(), CheckInEdit.id.desc())
+    ).all()
+    return [(e, c) for e, c in rows]
+
+
+def put_pain(
+    session: Session,
+    owner: User,
+    day: dt.date,
+    body: dict[str, Any],
+    *,
+    now: dt.datetime,
+    window_days: int,
+) -> tuple[PainEntry, bool]:
+    """The day's pain entry, created or replaced (PUT is naturally idempotent per day)."""
+    _check_date(owner, day, now, window_days)
+    entry = session.scalar(
+        select(PainEntry).where(PainEntry.owner_id == owner.id, PainEntry.local_date == day)
+    )
+    created = entry is None
+    if entry is None:
+        entry = PainEntry(owner_id=owner.id, local_date=day, created_at=now)
+        session.add(entry)
+    entry.score = body["score"]
+    entry.regions = tag_string(sorted(set(body.get("regions", []))))
+    entry.note = body.get("note", "")
+    entry.updated_at = now
+    session.flush()
+    return entry, created
+
+
+def pain_diary(
+    session: Session, owner_id: uuid.UUID, start: dt.date, end: dt.date
+) -> Sequence[PainEntry]:
+    return session.scalars(
+        select(PainEntry)
+        .where(
+            PainEntry.owner_id == owner_id,
+            PainEntry.local_date >= start,
+            PainEntry.local_date <= end,
+        )
+        .order_by(PainEntry.local_date.desc())
+    ).all()
+
+
+def pain_view(entry: PainEntry) -> dict[str, Any]:
+    return {
+        "local_date": entry.local_date,
+        "score": entry.score,
+        "regions": tag_list(entry.regions),
+        "note": entry.note,
+        "updated_at": entry.updated_at,
+    }

@@ -1,0 +1,147 @@
+"""Habits: patients create their own, therapists suggest them, and a starter set is one tap away."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hep.care import patient_of
+from hep.errors import Conflict, Invalid, NotFound
+from hep.models import Habit, User
+
+MAX_HABITS = 50
+
+# the lifestyle habits that feed muscle tension, as a therapist would suggest them
+STARTERS: dict[str, dict[str, Any]] = {
+    "movement-breaks": {
+        "kind": "movement",
+        "name": "Movement break every hour at the desk",
+        "target": 6,
+        "direction": "at_least",
+        "unit": "breaks",
+    },
+    "water": {
+        "kind": "hydration",
+        "name": "Drink water",
+        "target": 8,
+        "direction": "at_least",
+        "unit": "glasses",
+    },
+    "sleep": {
+        "kind": "sleep",
+        "name": "Sleep",
+        "target": 7,
+        "direction": "at_least",
+        "unit": "hours",
+    },
+    "downtime": {"kind": "stress", "name": "Ten minutes of calm downtime (breathing, a walk)"},
+    "posture-checks": {
+        "kind": "posture",
+        "name": "Posture check (shoulders down, chin tucked)",
+        "target": 3,
+        "direction": "at_least",
+        "unit": "checks",
+    },
+    "long-sitting": {
+        "kind": "movement",
+        "name": "Long sitting bouts (over 60 minutes)",
+        "target": 3,
+        "direction": "at_most",
+        "unit": "bouts",
+    },
+    "break-repetition": {"kind": "custom", "name": "Break up repetitive tasks (switch or pause)"},
+    "walk": {"kind": "movement", "name": "A 20-minute walk", "per_week": 4},
+}
+
+FIELDS = ("kind", "name", "target", "direction", "unit", "weekdays", "per_week", "start_date")
+
+
+def _validate(data: dict[str, Any]) -> None:
+    if (data.get("target") is None) != (data.get("direction") is None):
+        raise Invalid(
+            "Invalid habit.",
+            {"target": ["A numeric habit needs both a target and a direction."]},
+        )
+    if data.get("weekdays") == 0:
+        raise Invalid.field("weekdays", "Pick at least one weekday.")
+
+
+def create_habit(
+    session: Session,
+    owner: User,
+    data: dict[str, Any],
+    now: dt.datetime,
+    *,
+    suggested_by: User | None = None,
+) -> Habit:
+    _validate(data)
+    count = session.scalar(
+        select(func.count())
+        .select_from(Habit)
+        .where(Habit.owner_id == owner.id, Habit.archived_at.is_(None))
+    )
+    if (count or 0) >= MAX_HABITS:
+        raise Conflict(f"At most {MAX_HABITS} active habits.")
+    values: dict[str, Any] = {"unit": "", "weekdays": 0b1111111}
+    values.update({k: v for k, v in data.items() if k in FIELDS and v is not None})
+    habit = Habit(
+        owner_id=owner.id,
+        suggested_by=suggested_by.id if suggested_by else None,
+        created_at=now,
+        **values,
+    )
+    session.add(habit)
+    session.flush()
+    return habit
+
+
+def suggest_habit(
+    session: Session, therapist: User, patient_id: uuid.UUID, data: dict[str, Any], now: dt.datetime
+) -> Habit:
+    patient = patient_of(session, therapist, patient_id)
+    return create_habit(session, patient, data, now, suggested_by=therapist)
+
+
+def add_starter(session: Session, owner: User, slug: str, now: dt.datetime) -> Habit:
+    if slug not in STARTERS:
+        raise NotFound()
+    return create_habit(session, owner, dict(STARTERS[slug]), now)
+
+
+def habit_of(session: Session, owner: User, habit_id: uuid.UUID) -> Habit:
+    habit = session.get(Habit, habit_id)
+    if habit is None or habit.owner_id != owner.id:
+        raise NotFound()
+    return habit
+
+
+def update_habit(
+    session: Session, owner: User, habit_id: uuid.UUID, changes: dict[str, Any]
+) -> Habit:
+    habit = habit_of(session, owner, habit_id)
+    merged = {f: getattr(habit, f) for f in FIELDS} | changes
+    _validate(merged)
+    for key, value in changes.items():
+        setattr(habit, key, value)
+    session.flush()
+    return habit
+
+
+def archive_habit(session: Session, owner: User, habit_id: uuid.UUID, now: dt.datetime) -> None:
+    """Archive rather than delete: past check-ins keep their meaning."""
+    habit = habit_of(session, owner, habit_id)
+    habit.archived_at = habit.archived_at or now
+    session.flush()
+
+
+def habits_of(session: Session, owner_id: uuid.UUID) -> Sequence[Habit]:
+    return session.scalars(
+        select(Habit)
+        .where(Habit.owner_id == owner_id, Habit.archived_at.is_(None))
+        .order_by(Habit.created_at, Habit.id)
+    ).all()

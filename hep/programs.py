@@ -1,0 +1,289 @@
+"""Programs: prescribe, revise (a new version each time), read, and reuse as templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hep.care import patient_of
+from hep.errors import Invalid, NotFound
+from hep.library import get_visible
+from hep.models import Exercise, Program, ProgramItem, ProgramTemplate, ProgramVersion, User
+
+ITEM_FIELDS = (
+    "sets",
+    "reps",
+    "hold_seconds",
+    "duration_seconds",
+    "rest_seconds",
+    "side",
+    "load_note",
+    "times_per_day",
+    "weekdays",
+    "notes",
+)
+# adherence is best with short programs; past these the builder warns, never blocks
+WARN_ITEMS = 6
+WARN_MINUTES = 15
+SECONDS_PER_REP = 3
+SECONDS_BETWEEN_ITEMS = 20
+
+
+@dataclass(frozen=True)
+class ProgramView:
+    program: Program
+    version: ProgramVersion
+    items: list[tuple[ProgramItem, Exercise]]
+
+
+def item_seconds(item: ProgramItem | dict[str, Any]) -> int:
+    """Rough time for one session of one item: sides x sets x work, plus rests."""
+
+    def get(name: str) -> Any:
+        return item[name] if isinstance(item, dict) else getattr(item, name)
+
+    sets = get("sets") or 1
+    if get("duration_seconds"):
+        work = get("duration_seconds")
+    elif get("reps"):
+        work = get("reps") * (SECONDS_PER_REP + (get("hold_seconds") or 0))
+    else:
+        work = get("hold_seconds") or 30
+    sides = 2 if get("side") == "each" else 1
+    rest = (get("rest_seconds") or 0) * (sets - 1)
+    return int(sides * (sets * work + rest))
+
+
+def session_minutes(items: Sequence[ProgramItem | dict[str, Any]]) -> float:
+    seconds = sum(item_seconds(i) for i in items) + SECONDS_BETWEEN_ITEMS * max(0, len(items) - 1)
+    return round(seconds / 60, 1)
+
+
+def size_warnings(items: Sequence[ProgramItem | dict[str, Any]]) -> list[str]:
+    warnings = []
+    if len(items) > WARN_ITEMS:
+        warnings.append(
+            f"{len(items)} exercises: programs of 2-4 exercises are followed best; "
+            f"consider fewer than {WARN_ITEMS + 1}."
+        )
+    minutes = session_minutes(items)
+    if minutes > WARN_MINUTES:
+        warnings.append(
+            f"About {minutes:g} minutes per session: past {WARN_MINUTES} minutes, people do it "
+            "less often."
+        )
+    return warnings
+
+
+def _check_dates(start: dt.date, end: dt.date | None) -> None:
+    if end is not None and end < start:
+        raise Invalid.field("end_date", "The end date is before the start date.")
+
+
+def _add_items(
+    session: Session,
+    therapist: User,
+    version: ProgramVersion,
+    items: Sequence[dict[str, Any]],
+    known_keys: set[uuid.UUID],
+) -> None:
+    if not items:
+        raise Invalid.field("items", "A program needs at least one exercise.")
+    seen: set[uuid.UUID] = set()
+    for position, spec in enumerate(items):
+        exercise = get_visible(session, therapist, spec["exercise_id"])
+        key = spec.get("item_key")
+        if key is not None and key not in known_keys:
+            raise Invalid("Invalid items.", {"items": [f"item {position}: unknown item_key"]})
+        key = key or uuid.uuid4()
+        if key in seen:
+            raise Invalid("Invalid items.", {"items": [f"item {position}: item_key used twice"]})
+        seen.add(key)
+        item = ProgramItem(
+            version_id=version.id,
+            item_key=key,
+            exercise_id=exercise.id,
+            position=position,
+            **{f: spec.get(f, _default_from(exercise, f)) for f in ITEM_FIELDS},
+        )
+        session.add(item)
+
+
+def _default_from(exercise: Exercise, field: str) -> Any:
+    """An item field the therapist left out takes the exercise's default dose."""
+    if field in ("load_note", "notes"):
+        return ""
+    if field == "weekdays":
+        return 0b1111111
+    return getattr(exercise, field)
+
+
+def prescribe(
+    session: Session, therapist: User, patient_id: uuid.UUID, spec: dict[str, Any], now: dt.datetime
+) -> Program:
+    """Create a program (version 1) for one of the therapist's patients."""
+    patient = patient_of(session, therapist, patient_id)
+    _check_dates(spec["start_date"], spec.get("end_date"))
+    program = Program(
+        patient_id=patient.id, therapist_id=therapist.id, current_version=1, created_at=now
+    )
+    session.add(program)
+    session.flush()
+    version = ProgramVersion(
+        program_id=program.id,
+        version=1,
+        title=spec["title"],
+        notes=spec.get("notes", ""),
+        start_date=spec["start_date"],
+        end_date=spec.get("end_date"),
+        created_at=now,
+        created_by=therapist.id,
+        change_note="",
+    )
+    session.add(version)
+    session.flush()
+    _add_items(session, therapist, version, spec["items"], set())
+    session.flush()
+    return program
+
+
+def revise(
+    session: Session, therapist: User, program_id: uuid.UUID, spec: dict[str, Any], now: dt.datetime
+) -> Program:
+    """Save an edit as a new version; items that keep their item_key keep their history."""
+    program = program_for_therapist(session, therapist, program_id)
+    current = _version(session, program, program.current_version)
+    known = set(
+        session.scalars(select(ProgramItem.item_key).where(ProgramItem.version_id == current.id))
+    )
+    _check_dates(spec.get("start_date", current.start_date), spec.get("end_date", current.end_date))
+    version = ProgramVersion(
+        program_id=program.id,
+        version=program.current_version + 1,
+        title=spec.get("title", current.title),
+        notes=spec.get("notes", current.notes),
+        start_date=spec.get("start_date", current.start_date),
+        end_date=spec.get("end_date", current.end_date),
+        created_at=now,
+        created_by=therapist.id,
+        change_note=spec.get("change_note", ""),
+    )
+    session.add(version)
+    session.flush()
+    _add_items(session, therapist, version, spec["items"], known)
+    program.current_version = version.version
+    session.flush()
+    return program
+
+
+def _version(session: Session, program: Program, number: int) -> ProgramVersion:
+    version = session.scalar(
+        select(ProgramVersion).where(
+            ProgramVersion.program_id == program.id, ProgramVersion.version == number
+        )
+    )
+    if version is None:
+        raise NotFound()
+    return version
+
+
+def program_for_therapist(session: Session, therapist: User, program_id: uuid.UUID) -> Program:
+    program = session.get(Program, program_id)
+    if program is None:
+        raise NotFound()
+    patient_of(session, therapist, program.patient_id)  # 404 unless it is their patient
+    return program
+
+
+def program_for_patient(session: Session, patient: User, program_id: uuid.UUID) -> Program:
+    program = session.get(Program, program_id)
+    if program is None or program.patient_id != patient.id:
+        raise NotFound()
+    return program
+
+
+def view(session: Session, program: Program, number: int | None = None) -> ProgramView:
+    version = _version(session, program, number or program.current_version)
+    rows = session.execute(
+        select(ProgramItem, Exercise)
+        .join(Exercise, Exercise.id == ProgramItem.exercise_id)
+        .where(ProgramItem.version_id == version.id)
+        .order_by(ProgramItem.position)
+    ).all()
+    return ProgramView(program, version, [(i, e) for i, e in rows])
+
+
+def versions(session: Session, program: Program) -> Sequence[ProgramVersion]:
+    return session.scalars(
+        select(ProgramVersion)
+        .where(ProgramVersion.program_id == program.id)
+        .order_by(ProgramVersion.version.desc())
+    ).all()
+
+
+def programs_of(session: Session, patient_id: uuid.UUID) -> Sequence[Program]:
+    return session.scalars(
+        select(Program)
+        .where(Program.patient_id == patient_id, Program.archived_at.is_(None))
+        .order_by(Program.created_at)
+    ).all()
+
+
+def save_template(
+    session: Session, therapist: User, spec: dict[str, Any], now: dt.datetime
+) -> ProgramTemplate:
+    items = []
+    for spec_item in spec["items"]:
+        exercise = get_visible(session, therapist, spec_item["exercise_id"])
+        item = {f: spec_item[f] for f in ITEM_FIELDS if f in spec_item}
+        item["exercise_id"] = str(exercise.id)
+        items.append(item)
+    if not items:
+        raise Invalid.field("items", "A template needs at least one exercise.")
+    template = ProgramTemplate(
+        owner_id=therapist.id,
+        title=spec["title"],
+        notes=spec.get("notes", ""),
+        items=items,
+        created_at=now,
+    )
+    session.add(template)
+    session.flush()
+    return template
+
+
+def template_of(session: Session, therapist: User, template_id: uuid.UUID) -> ProgramTemplate:
+    template = session.get(ProgramTemplate, template_id)
+    if template is None or template.owner_id != therapist.id:
+        raise NotFound()
+    return template
+
+
+def apply_template(
+    session: Session,
+    therapist: User,
+    template_id: uuid.UUID,
+    patient_id: uuid.UUID,
+    start_date: dt.date,
+    now: dt.datetime,
+) -> Program:
+    template = template_of(session, therapist, template_id)
+    items = [dict(i, exercise_id=uuid.UUID(str(i["exercise_id"]))) for i in template.items]
+    return prescribe(
+        session,
+        therapist,
+        patient_id,
+        {
+            "title": template.title,
+            "notes": template.notes,
+            "start_date": start_date,
+            "items": items,
+        },
+        now,
+    )
