@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hep.care import export_section
 from hep.errors import Conflict, HepError, Invalid, NotFound
 from hep.models import (
     CheckIn,
@@ -255,3 +256,38 @@ def pain_view(entry: PainEntry) -> dict[str, Any]:
         "note": entry.note,
         "updated_at": entry.updated_at,
     }
+
+
+@export_section
+def _export_check_ins(session: Session, user: User) -> tuple[str, Any]:
+    rows = session.scalars(
+        select(CheckIn).where(CheckIn.owner_id == user.id).order_by(CheckIn.local_date)
+    )
+    return "check_ins", [
+        {
+            "id": str(c.client_id),
+            "item_key": str(c.item_key) if c.item_key else None,
+            "habit_id": str(c.habit_id) if c.habit_id else None,
+            **snapshot(c),
+            "deleted": c.deleted_at is not None,
+            "created_at": c.created_at.isoformat(),
+            "updated_at": c.updated_at.isoformat(),
+        }
+        for c in rows
+    ]
+
+
+@export_section
+def _export_pain(session: Session, user: User) -> tuple[str, Any]:
+    rows = session.scalars(
+        select(PainEntry).where(PainEntry.owner_id == user.id).order_by(PainEntry.local_date)
+    )
+    return "pain_diary", [
+        {
+            "local_date": e.local_date.isoformat(),
+            "score": e.score,
+            "regions": tag_list(e.regions),
+            "note": e.note,
+        }
+        for e in rows
+    ]

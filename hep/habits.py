@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hep.care import patient_of
+from hep.care import export_section, patient_of
 from hep.errors import Conflict, Invalid, NotFound
 from hep.models import Habit, User
 
@@ -145,3 +145,24 @@ def habits_of(session: Session, owner_id: uuid.UUID) -> Sequence[Habit]:
         .where(Habit.owner_id == owner_id, Habit.archived_at.is_(None))
         .order_by(Habit.created_at, Habit.id)
     ).all()
+
+
+@export_section
+def _export_habits(session: Session, user: User) -> tuple[str, Any]:
+    rows = session.scalars(
+        select(Habit).where(Habit.owner_id == user.id).order_by(Habit.created_at)
+    )
+    return "habits", [
+        {
+            "id": str(h.id),
+            "kind": h.kind,
+            "name": h.name,
+            "target": h.target,
+            "direction": h.direction,
+            "unit": h.unit,
+            "weekdays": h.weekdays,
+            "per_week": h.per_week,
+            "archived": h.archived_at is not None,
+        }
+        for h in rows
+    ]

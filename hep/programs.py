@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hep.care import patient_of
+from hep.care import export_section, patient_of
 from hep.errors import Invalid, NotFound
 from hep.library import get_visible
 from hep.models import Exercise, Program, ProgramItem, ProgramTemplate, ProgramVersion, User
@@ -287,3 +287,29 @@ def apply_template(
         },
         now,
     )
+
+
+@export_section
+def _export_programs(session: Session, user: User) -> tuple[str, Any]:
+    exported = []
+    for program in session.scalars(select(Program).where(Program.patient_id == user.id)):
+        for version in versions(session, program):
+            found = view(session, program, version.version)
+            exported.append(
+                {
+                    "program_id": str(program.id),
+                    "version": version.version,
+                    "title": version.title,
+                    "start_date": version.start_date.isoformat(),
+                    "end_date": version.end_date.isoformat() if version.end_date else None,
+                    "items": [
+                        {
+                            "item_key": str(i.item_key),
+                            "exercise": e.name,
+                            **{f: getattr(i, f) for f in ITEM_FIELDS},
+                        }
+                        for i, e in found.items
+                    ],
+                }
+            )
+    return "programs", exported

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from hep.adherence import patient_summaries
 from hep.api.access import current_user, hasher, requires
 from hep.api.paging import PageArgs
 from hep.api.patients.schemas import InviteOut, NewPatient, PatientInvited, PatientOut
@@ -56,9 +57,11 @@ class Patients(MethodView):
         patients = patients_of(db.session, therapist)[
             page["offset"] : page["offset"] + page["page_size"]
         ]
-        log_access(db.session, therapist, [p.id for p in patients], "patient list", utcnow())
+        now = utcnow()
+        summaries = patient_summaries(db.session, patients, now)
+        log_access(db.session, therapist, [p.id for p in patients], "patient list", now)
         db.session.commit()
-        return [patient_view(p) for p in patients]
+        return [patient_view(p) | summaries[p.id] for p in patients]
 
     @blp.arguments(NewPatient)
     @blp.response(201, PatientInvited)

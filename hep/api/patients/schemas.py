@@ -25,6 +25,9 @@ class PatientOut(Schema):
     timezone = Text(dump_only=True)
     invite_accepted = fields.Boolean(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
+    percent_7_days = fields.Float(dump_only=True, allow_none=True)
+    last_activity_at = fields.DateTime(dump_only=True, allow_none=True)
+    pain_trend = fields.String(dump_only=True)
 
 
 class PatientInvited(Schema):
