@@ -85,13 +85,12 @@ def _app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
 
 def wipe(app: Flask) -> None:
     """Empty every table but the built-in exercises (faster than a new schema per test)."""
-    with app.app_context():
-        with db.engine.begin() as conn:
-            for table in reversed(Base.metadata.sorted_tables):
-                if table.name == "exercises":
-                    conn.execute(table.delete().where(table.c.owner_id.is_not(None)))
-                else:
-                    conn.execute(table.delete())
+    with app.app_context(), db.engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name == "exercises":
+                conn.execute(table.delete().where(table.c.owner_id.is_not(None)))
+            else:
+                conn.execute(table.delete())
 
 
 @pytest.fixture
