@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import secrets
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hep.accounts import create_user
-from hep.models import CareLink, Role, User
+from hep.checkins import put_check_in
+from hep.habits import add_starter
+from hep.models import CareLink, Exercise, Role, User
 from hep.passwords import Hasher
+from hep.programs import prescribe, programs_of, view
+from hep.timezones import local_date
 
 THERAPIST_EMAIL = "therapist@demo.hep"
 PATIENT_EMAIL = "patient@demo.hep"
@@ -81,11 +88,73 @@ def load_demo(session: Session, *, hasher: Hasher, now: dt.datetime) -> DemoAcco
     )
     if linked is None:
         session.add(CareLink(therapist_id=therapist.id, patient_id=patient.id, created_at=now))
+    if not programs_of(session, patient.id):
+        _demo_program_and_habits(session, therapist, patient, now)
     for extend in DEMO_EXTENSIONS:
         extend(session, therapist, patient, now)
     session.flush()
     return DemoAccounts(therapist, patient, password)
 
 
-# later capabilities (programs, habits, reminders) add their demo rows here
-DEMO_EXTENSIONS: list = []
+def _demo_program_and_habits(
+    session: Session, therapist: User, patient: User, now: dt.datetime
+) -> None:
+    """A short neck-and-upper-back program, three starter habits and a week of history."""
+    slugs = ["upper-trapezius-ball-release", "chin-tucks", "doorway-pec-stretch"]
+    by_slug = {e.slug: e for e in session.scalars(select(Exercise).where(Exercise.slug.in_(slugs)))}
+    exercises = [by_slug[s] for s in slugs if s in by_slug] or list(
+        session.scalars(select(Exercise).where(Exercise.owner_id.is_(None)).limit(3))
+    )
+    if not exercises:
+        return
+    today = local_date(now, patient.timezone)
+    program = prescribe(
+        session,
+        therapist,
+        patient.id,
+        {
+            "title": "Desk neck and shoulders",
+            "start_date": today - dt.timedelta(days=10),
+            "notes": "Little and often. Ease off if pain goes above 5 out of 10.",
+            "items": [{"exercise_id": e.id} for e in exercises],
+        },
+        now - dt.timedelta(days=10),
+    )
+    keys = [item.item_key for item, _ in view(session, program).items]
+    typical = {"water": 6, "sleep": 7, "movement-breaks": 4}
+    habits = [
+        (add_starter(session, patient, slug, now - dt.timedelta(days=10)), amount)
+        for slug, amount in typical.items()
+    ]
+    rng = random.Random(7)
+    for days_ago in range(7, 0, -1):
+        day = today - dt.timedelta(days=days_ago)
+        for key in keys:
+            if rng.random() < 0.75:
+                put_check_in(
+                    session,
+                    patient,
+                    uuid.uuid4(),
+                    {
+                        "item_key": key,
+                        "local_date": day,
+                        "state": "done",
+                        "pain": rng.randint(2, 5),
+                    },
+                    now=now,
+                    window_days=10,
+                )
+        for habit, amount in habits:
+            value = float(rng.randint(amount - 2, amount + 2))
+            put_check_in(
+                session,
+                patient,
+                uuid.uuid4(),
+                {"habit_id": habit.id, "local_date": day, "state": "done", "value": value},
+                now=now,
+                window_days=10,
+            )
+
+
+# later capabilities (reminders) add their demo rows here
+DEMO_EXTENSIONS: list[Callable[[Session, User, User, dt.datetime], None]] = []

@@ -79,3 +79,23 @@ def test_vapid_public_key_is_printed_and_the_private_key_is_not(tmp_path: Path):
     assert re.fullmatch(r"[A-Za-z0-9_-]{87}", key)
     assert "PRIVATE" not in out
     assert oct((tmp_path / "vapid_private.pem").stat().st_mode)[-3:] == "600"
+
+
+def test_demo_data_loads_twice_without_duplicates(app, cast):
+    from sqlalchemy import func, select
+
+    from hep.clock import utcnow
+    from hep.db import db
+    from hep.demo import load_demo
+    from hep.models import CheckIn, Habit, Program, User
+
+    for _ in range(2):
+        accounts = load_demo(db.session, hasher=app.extensions["hep_hasher"], now=utcnow())
+        db.session.commit()
+    counts = [
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, Program, Habit)
+    ]
+    assert counts == [2, 1, 3]
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) > 10
+    assert accounts.password.startswith("demo-")

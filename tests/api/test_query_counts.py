@@ -1,0 +1,101 @@
+"""today, adherence and the patient list issue a fixed number of SQL queries, whatever the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
+
+from hep.adherence import adherence, patient_summaries, today_view
+from hep.care import patients_of
+from hep.checkins import put_check_in
+from hep.db import db
+from hep.habits import add_starter
+from hep.models import Exercise, Role
+from hep.programs import prescribe
+from tests.conftest import Cast
+
+NOW = dt.datetime(2026, 6, 15, 15, 0, tzinfo=dt.UTC)
+
+
+@contextmanager
+def counted() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def make_patient(cast: Cast, therapist, items: int, days: int):
+    patient = cast.user(Role.PATIENT)
+    cast.link(therapist, patient)
+    exercises = db.session.scalars(select(Exercise).limit(items)).all()
+    program = prescribe(
+        db.session,
+        therapist,
+        patient.id,
+        {
+            "title": "P",
+            "start_date": NOW.date() - dt.timedelta(days=days),
+            "items": [{"exercise_id": e.id} for e in exercises],
+        },
+        NOW - dt.timedelta(days=days),
+    )
+    add_starter(db.session, patient, "water", NOW - dt.timedelta(days=days))
+    from hep.programs import view
+
+    keys = [i.item_key for i, _ in view(db.session, program).items]
+    for d in range(min(days, 7)):
+        for key in keys:
+            put_check_in(
+                db.session,
+                patient,
+                uuid.uuid4(),
+                {"item_key": key, "local_date": NOW.date() - dt.timedelta(days=d), "state": "done"},
+                now=NOW,
+                window_days=30,
+            )
+    db.session.commit()
+    return patient
+
+
+def patient_list(therapist) -> None:
+    """As GET /api/patients does it: the list, then the summaries of everyone on it."""
+    patient_summaries(db.session, patients_of(db.session, therapist), NOW)
+
+
+def queries_for(fn) -> int:
+    db.session.expire_all()
+    with counted() as statements:
+        fn()
+    return len(statements)
+
+
+def test_query_counts_do_not_grow_with_program_size_or_patients(cast: Cast):
+    therapist = cast.user(Role.THERAPIST)
+    small = make_patient(cast, therapist, items=1, days=3)
+    small_counts = (
+        queries_for(lambda: today_view(db.session, small, NOW.date())),
+        queries_for(lambda: adherence(db.session, small, NOW.date())),
+        queries_for(lambda: patient_list(therapist)),
+    )
+    big = make_patient(cast, therapist, items=8, days=60)
+    for _ in range(4):
+        make_patient(cast, therapist, items=3, days=10)
+    big_counts = (
+        queries_for(lambda: today_view(db.session, big, NOW.date())),
+        queries_for(lambda: adherence(db.session, big, NOW.date())),
+        queries_for(lambda: patient_list(therapist)),
+    )
+    assert big_counts == small_counts
+    assert max(big_counts) <= 8
