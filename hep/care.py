@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from hep.accounts import check_new_password, create_user, end_all_sessions, hash_token
@@ -182,13 +182,14 @@ def log_access(
     action: str,
     now: dt.datetime,
 ) -> None:
-    """Append one access-log row per patient read. No health values are stored here."""
-    session.add_all(
-        AccessLogEntry(
-            patient_id=pid, actor_id=therapist.id, actor_name=therapist.name, action=action, at=now
-        )
+    """Append one access-log row per patient read (one batched INSERT). No health values."""
+    rows = [
+        {"patient_id": pid, "actor_id": therapist.id, "actor_name": therapist.name,
+         "action": action, "at": now}
         for pid in patient_ids
-    )
+    ]
+    if rows:
+        session.execute(insert(AccessLogEntry), rows)
 
 
 def access_log(

@@ -1,0 +1,177 @@
+"""Therapist list, adherence and today over 500 patients x 1 year of check-ins, on SQLite and
+PostgreSQL, beside a trivial endpoint measured in the same run; with SQL query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+from flask import Flask
+from sqlalchemy import event, insert, select
+
+from hep import create_app
+from hep.accounts import SessionLifetimes, start_session
+from hep.clock import utcnow
+from hep.db import db
+from hep.migrate import upgrade
+from hep.models import (
+    CareLink,
+    CheckIn,
+    Exercise,
+    Habit,
+    Program,
+    ProgramItem,
+    ProgramVersion,
+    Role,
+    User,
+)
+
+PG_ADMIN = os.environ.get("HEP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+LIFETIMES = SessionLifetimes(dt.timedelta(days=1), dt.timedelta(days=1))
+
+
+def populate(app: Flask, patients: int, days: int) -> tuple[str, str, uuid.UUID]:
+    """Bulk-insert a therapist, patients with a 3-item program and 2 habits, and `days` of
+    check-ins (about 70% done). Returns (therapist token, one patient's token, that patient id)."""
+    rng = random.Random(1)
+    now = utcnow()
+    today = now.date()
+    start = today - dt.timedelta(days=days)
+    with app.app_context():
+        session = db.session
+        exercises = session.scalars(select(Exercise.id).limit(3)).all()
+        therapist = User(email="t@bench.example", name="T", role=Role.THERAPIST, timezone="UTC",
+                         password_hash=None, is_active=True, created_at=now)
+        session.add(therapist)
+        session.flush()
+        users, links, programs, versions, items, habits, checkins = [], [], [], [], [], [], []
+        for n in range(patients):
+            pid, prog, ver = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+            users.append(dict(id=pid, email=f"p{n}@bench.example", name=f"Patient {n:03}",
+                              role=Role.PATIENT, timezone="UTC", password_hash=None,
+                              is_active=True, created_at=now - dt.timedelta(days=days)))
+            links.append(dict(id=uuid.uuid4(), therapist_id=therapist.id, patient_id=pid, created_at=now))
+            programs.append(dict(id=prog, patient_id=pid, therapist_id=therapist.id,
+                                 current_version=1, created_at=now - dt.timedelta(days=days)))
+            versions.append(dict(id=ver, program_id=prog, version=1, title="Bench", notes="",
+                                 start_date=start, end_date=None, change_note="",
+                                 created_at=now - dt.timedelta(days=days), created_by=therapist.id))
+            keys = []
+            for pos, ex in enumerate(exercises):
+                key = uuid.uuid4()
+                keys.append(key)
+                items.append(dict(id=uuid.uuid4(), version_id=ver, item_key=key, exercise_id=ex,
+                                  position=pos, sets=2, reps=10, hold_seconds=None,
+                                  duration_seconds=None, rest_seconds=None, side="both",
+                                  load_note="", times_per_day=1,
+                                  weekdays=0b1111111 if pos else 0b0010101, notes=""))
+            habit_ids = [uuid.uuid4(), uuid.uuid4()]
+            habits.append(dict(id=habit_ids[0], owner_id=pid, kind="hydration", name="Water",
+                               target=8.0, direction="at_least", unit="glasses",
+                               weekdays=0b1111111, per_week=None, start_date=start, created_at=now))
+            habits.append(dict(id=habit_ids[1], owner_id=pid, kind="movement", name="Walk",
+                               target=None, direction=None, unit="", weekdays=0b1111111,
+                               per_week=4, start_date=start, created_at=now))
+            for d in range(days):
+                day = start + dt.timedelta(days=d)
+                subjects = [(k, None) for k in keys] + [(None, h) for h in habit_ids]
+                for key, habit in subjects:
+                    if rng.random() < 0.7:
+                        checkins.append(dict(
+                            id=uuid.uuid4(), owner_id=pid, client_id=uuid.uuid4(), item_key=key,
+                            habit_id=habit, local_date=day, state="done",
+                            value=float(rng.randint(4, 10)) if habit == habit_ids[0] else None,
+                            skip_reason=None, pain=rng.choice([None, 2, 3, 4]), difficulty=None,
+                            note="", source="app", created_at=now, updated_at=now, deleted_at=None))
+        for model, rows in ((User, users), (CareLink, links), (Program, programs),
+                            (ProgramVersion, versions), (ProgramItem, items), (Habit, habits)):
+            session.execute(insert(model), rows)
+        for i in range(0, len(checkins), 20_000):
+            session.execute(insert(CheckIn), checkins[i : i + 20_000])
+        session.commit()
+        patient = session.get_one(User, users[0]["id"])
+        _, t_token = start_session(session, therapist, kind="token", lifetimes=LIFETIMES, now=now)
+        _, p_token = start_session(session, patient, kind="token", lifetimes=LIFETIMES, now=now)
+        session.commit()
+        print(f"  data: {patients} patients, {days} days, {len(checkins):,} check-ins")
+        return t_token, p_token, patient.id
+
+
+def timed(app: Flask, path: str, token: str, repeat: int) -> tuple[float, int]:
+    """Median seconds per request and SQL statements per request."""
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    statements = 0
+
+    def count(*_: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    with app.app_context():
+        engine = db.engine
+    assert client.get(path, headers=headers).status_code == 200  # warm-up
+    event.listen(engine, "before_cursor_execute", count)
+    client.get(path, headers=headers)
+    event.remove(engine, "before_cursor_execute", count)
+    samples = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        response = client.get(path, headers=headers)
+        samples.append(time.perf_counter() - t0)
+        assert response.status_code == 200, response.get_data(as_text=True)
+    return statistics.median(samples), statements
+
+
+def run(label: str, url: str, folder: Path, patients: int, days: int, repeat: int) -> None:
+    upgrade(url)
+    app = create_app({"ENV": "testing", "DATABASE_URL": url, "INSTANCE_PATH": str(folder),
+                      "LOG_LEVEL": "WARNING"})
+    print(f"\n== {label}")
+    t_token, p_token, patient_id = populate(app, patients, days)
+    base, base_q = timed(app, "/api/me", t_token, repeat)
+    cases: list[tuple[str, str, str]] = [
+        ("therapist patient list (100 per page)", "/api/patients?page_size=100", t_token),
+        ("one patient's adherence (therapist)", f"/api/patients/{patient_id}/adherence", t_token),
+        ("patient today", "/api/today", p_token),
+        ("patient adherence", "/api/adherence", p_token),
+    ]
+    print(f"  {'endpoint':42} {'median ms':>10} {'x trivial':>10} {'queries':>8}")
+    print(f"  {'trivial: GET /api/me':42} {base * 1000:10.2f} {1:10.1f} {base_q:8}")
+    for name, path, token in cases:
+        seconds, queries = timed(app, path, token, repeat)
+        print(f"  {name:42} {seconds * 1000:10.2f} {seconds / base:10.1f} {queries:8}")
+
+
+def with_postgres(fn: Callable[[str], None]) -> None:
+    conninfo = PG_ADMIN.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        admin = psycopg.connect(conninfo, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        print(f"\n== PostgreSQL: skipped, cannot connect ({exc})")
+        return
+    name = f"hep_bench_{uuid.uuid4().hex[:8]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        fn(f"{PG_ADMIN.rpartition('/')[0]}/{name}")
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def main(quick: bool = False) -> None:
+    patients, repeat = (50, 5) if quick else (500, 15)
+    print("adherence benchmark: the same requests at two history lengths; query counts must match")
+    for days in ((30, 90) if quick else (30, 365)):
+        with tempfile.TemporaryDirectory() as folder:
+            run(f"SQLite, {days} days", f"sqlite:///{folder}/bench.sqlite3", Path(folder),
+                patients, days, repeat)
+            with_postgres(lambda url, f=folder, d=days: run(
+                f"PostgreSQL, {days} days", url, Path(f), patients, d, repeat))
