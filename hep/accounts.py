@@ -190,13 +190,18 @@ def update_profile(
     changes: dict[str, str],
     current_session_id: uuid.UUID | None,
     hasher: Hasher,
+    now: dt.datetime,
 ) -> User:
     """Change name, timezone or password; a new password needs the current one and ends every
-    other session of the user."""
+    other session of the user; a new timezone moves the user's future reminders."""
     if "name" in changes:
         user.name = changes["name"].strip()
-    if "timezone" in changes:
+    if "timezone" in changes and changes["timezone"] != user.timezone:
+        from hep.reminders.rules import reschedule_all
+
+        old = user.timezone
         user.timezone = require_timezone(changes["timezone"])
+        reschedule_all(session, user, old, now)
     if "password" in changes:
         if not hasher.verify(user.password_hash, changes.get("current_password", "")):
             raise Invalid.field("current_password", "The current password is wrong.")

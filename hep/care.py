@@ -184,8 +184,13 @@ def log_access(
 ) -> None:
     """Append one access-log row per patient read (one batched INSERT). No health values."""
     rows = [
-        {"patient_id": pid, "actor_id": therapist.id, "actor_name": therapist.name,
-         "action": action, "at": now}
+        {
+            "patient_id": pid,
+            "actor_id": therapist.id,
+            "actor_name": therapist.name,
+            "action": action,
+            "at": now,
+        }
         for pid in patient_ids
     ]
     if rows:

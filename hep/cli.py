@@ -125,6 +125,22 @@ def cmd_scheduler(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dispatch(args: argparse.Namespace) -> int:
+    """One dispatch pass (for cron and tests), or a loop with --every."""
+    import logging
+
+    from hep.clock import utcnow
+    from hep.reminders.dispatch import dispatch_tick
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    app = _app()
+    while True:
+        dispatch_tick(app, utcnow())
+        if not args.every:
+            return 0
+        time.sleep(args.every)
+
+
 def cmd_vapid(args: argparse.Namespace) -> int:
     from hep.instance import ensure_instance
 
@@ -204,6 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="upgrade the database schema").set_defaults(fn=cmd_migrate)
     sub.add_parser("scheduler", help="run the scheduler process").set_defaults(fn=cmd_scheduler)
     sub.add_parser("demo", help="create or refresh demo accounts").set_defaults(fn=cmd_demo)
+    dispatch = sub.add_parser("dispatch", help="decide and send due reminders")
+    dispatch.add_argument("--once", action="store_true", help="one pass, then exit (default)")
+    dispatch.add_argument("--every", type=float, default=0, help="loop every N seconds")
+    dispatch.set_defaults(fn=cmd_dispatch)
 
     for role in ("therapist", "admin"):
         p = sub.add_parser(f"create-{role}", help=f"create a {role} account")

@@ -40,11 +40,28 @@ def _blueprints() -> list[Any]:
     from hep.api.habits.routes import blp as habits
     from hep.api.invites.routes import blp as invites
     from hep.api.me.routes import blp as me
+    from hep.api.notifications.routes import blp as notifications
     from hep.api.patients.routes import blp as patients
     from hep.api.programs.routes import blp as programs
     from hep.api.progress.routes import blp as progress
+    from hep.api.push.routes import blp as push
+    from hep.api.reminders.routes import blp as reminders
 
-    return [auth, me, patients, invites, admin, exercises, programs, habits, checkins, progress]
+    return [
+        auth,
+        me,
+        patients,
+        invites,
+        admin,
+        exercises,
+        programs,
+        habits,
+        checkins,
+        progress,
+        reminders,
+        push,
+        notifications,
+    ]
 
 
 def init_api(app: Flask) -> None:

@@ -6,6 +6,13 @@ from hep.models.checkins import CheckIn, CheckInEdit, PainEntry
 from hep.models.habits import Habit
 from hep.models.library import Exercise
 from hep.models.programs import Program, ProgramItem, ProgramTemplate, ProgramVersion
+from hep.models.reminders import (
+    Delivery,
+    NotificationSettings,
+    Occurrence,
+    PushSubscription,
+    Reminder,
+)
 
 __all__ = [
     "AccessLogEntry",
@@ -13,15 +20,20 @@ __all__ = [
     "CareLink",
     "CheckIn",
     "CheckInEdit",
+    "Delivery",
     "Exercise",
     "Habit",
     "Invite",
     "LoginFailure",
+    "NotificationSettings",
+    "Occurrence",
     "PainEntry",
     "Program",
     "ProgramItem",
     "ProgramTemplate",
     "ProgramVersion",
+    "PushSubscription",
+    "Reminder",
     "Role",
     "User",
 ]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 from sqlalchemy import select
 
@@ -17,8 +20,10 @@ from hep.checkins import put_check_in
 from hep.db import Base, db
 from hep.habits import create_habit
 from hep.library import create_exercise
-from hep.models import Exercise, Role
+from hep.models import Exercise, Occurrence, PushSubscription, Role
 from hep.programs import prescribe, save_template
+from hep.push.keys import b64url_encode
+from hep.reminders.rules import create_reminder
 from tests.conftest import Cast
 
 MATRIX = json.loads((Path(__file__).parent / "access_matrix.json").read_text())
@@ -83,9 +88,46 @@ def things(people: dict[str, Any]) -> dict[str, Any]:
         now=now,
         window_days=7,
     )
+    reminder = create_reminder(
+        db.session,
+        p1,
+        {
+            "rule": {"type": "times", "times": [dt.time(8)], "weekdays": [1, 2, 3, 4, 5, 6, 7]},
+            "target": {"kind": "habit", "habit_id": habit.id},
+        },
+        now,
+    )
+    subscription = PushSubscription(
+        user_id=p1.id,
+        endpoint=f"http://127.0.0.1:9/{uuid.uuid4().hex}",
+        p256dh="k",
+        auth="a",
+        created_at=now,
+    )
+    db.session.add(subscription)
+    occurrence = Occurrence(
+        reminder_id=reminder.id,
+        owner_id=p1.id,
+        fire_at=now,
+        local_date=now.date(),
+        outcome="sent",
+        decided_at=now,
+    )
+    db.session.add(occurrence)
+    browser_key = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
     db.session.commit()
     return {
         **{k: u.id for k, u in people.items()},
+        "REM1": reminder.id,
+        "SUB1": subscription.id,
+        "OCC1": occurrence.id.hex,
+        "P256DH": b64url_encode(browser_key),
+        "AUTH": b64url_encode(os.urandom(16)),
+        "UNIQUE": uuid.uuid4().hex,
         "EX1": own.id,
         "BUILTIN": builtin.id,
         "PROG1": program.id,

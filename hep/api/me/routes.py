@@ -40,6 +40,7 @@ class Me(MethodView):
             changes=changes,
             current_session_id=current_session().id,
             hasher=hasher(),
+            now=utcnow(),
         )
         db.session.commit()
         return user

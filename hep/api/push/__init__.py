@@ -1,0 +1,1 @@
+"""Web push: the VAPID public key, subscriptions, a test notification."""

@@ -1,0 +1,135 @@
+"""Reminders and notification settings."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from hep.api.access import current_user, requires
+from hep.api.reminders.schemas import (
+    ReminderIn,
+    ReminderOut,
+    ReminderPatch,
+    SettingsIn,
+    SettingsOut,
+    SnoozeIn,
+)
+from hep.care import log_access, patient_of
+from hep.clock import utcnow
+from hep.db import db
+from hep.models import Role
+from hep.reminders.rules import (
+    create_reminder,
+    delete_reminder,
+    propose_reminder,
+    reminder_of,
+    reminders_of,
+    settings_of,
+    snooze,
+    update_reminder,
+    update_settings,
+)
+
+blp = Blueprint("reminders", __name__, url_prefix="/api", description="Reminders")
+
+
+@blp.route("/reminders")
+class Reminders(MethodView):
+    @blp.response(200, ReminderOut(many=True))
+    @requires(Role.PATIENT)
+    def get(self) -> Any:
+        """Your reminders"""
+        return reminders_of(db.session, current_user().id)
+
+    @blp.arguments(ReminderIn)
+    @blp.response(201, ReminderOut)
+    @requires(Role.PATIENT)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Add a reminder: local times on weekdays, or an interval window"""
+        reminder = create_reminder(db.session, current_user(), body, utcnow())
+        db.session.commit()
+        return reminder
+
+
+@blp.route("/reminders/<uuid:reminder_id>")
+class ReminderResource(MethodView):
+    @blp.response(200, ReminderOut)
+    @requires(Role.PATIENT)
+    def get(self, reminder_id: uuid.UUID) -> Any:
+        """One reminder"""
+        return reminder_of(db.session, current_user(), reminder_id)
+
+    @blp.arguments(ReminderPatch(partial=True))
+    @blp.response(200, ReminderOut)
+    @requires(Role.PATIENT)
+    def patch(self, body: dict[str, Any], reminder_id: uuid.UUID) -> Any:
+        """Change, pause (paused_until + pause_reason) or resume a reminder"""
+        reminder = update_reminder(db.session, current_user(), reminder_id, body, utcnow())
+        db.session.commit()
+        return reminder
+
+    @blp.response(204)
+    @requires(Role.PATIENT)
+    def delete(self, reminder_id: uuid.UUID) -> Response:
+        """Delete a reminder"""
+        delete_reminder(db.session, current_user(), reminder_id)
+        db.session.commit()
+        return Response(status=204)
+
+
+@blp.route("/reminders/<uuid:reminder_id>/snooze")
+class ReminderSnooze(MethodView):
+    @blp.arguments(SnoozeIn)
+    @blp.response(200, ReminderOut)
+    @requires(Role.PATIENT)
+    def post(self, body: dict[str, int], reminder_id: uuid.UUID) -> Any:
+        """Remind again in a few minutes"""
+        reminder = snooze(db.session, current_user(), reminder_id, body["minutes"], utcnow())
+        db.session.commit()
+        return reminder
+
+
+@blp.route("/me/notification-settings")
+class NotificationSettings(MethodView):
+    @blp.response(200, SettingsOut)
+    @requires()
+    def get(self) -> Any:
+        """Quiet hours and the daily cap of pushes"""
+        settings = settings_of(db.session, current_user())
+        db.session.commit()
+        return settings
+
+    @blp.arguments(SettingsIn)
+    @blp.response(200, SettingsOut)
+    @requires()
+    def patch(self, body: dict[str, Any]) -> Any:
+        """Change quiet hours (local, may wrap midnight; null both to turn off) or the cap"""
+        settings = update_settings(db.session, current_user(), body)
+        db.session.commit()
+        return settings
+
+
+@blp.route("/patients/<uuid:patient_id>/reminders")
+class PatientReminders(MethodView):
+    @blp.response(200, ReminderOut(many=True))
+    @requires(Role.THERAPIST)
+    def get(self, patient_id: uuid.UUID) -> Any:
+        """A patient's reminders, with pauses and their reasons"""
+        therapist = current_user()
+        patient = patient_of(db.session, therapist, patient_id)
+        log_access(db.session, therapist, [patient.id], "reminders", utcnow())
+        db.session.commit()
+        return reminders_of(db.session, patient.id)
+
+    @blp.arguments(ReminderIn)
+    @blp.response(201, ReminderOut)
+    @requires(Role.THERAPIST)
+    def post(self, body: dict[str, Any], patient_id: uuid.UUID) -> Any:
+        """Propose a reminder to your patient (they can change or delete it)"""
+        reminder = propose_reminder(db.session, current_user(), patient_id, body, utcnow())
+        db.session.commit()
+        return reminder

@@ -1,0 +1,108 @@
+"""Bodies and answers of /api/reminders and notification settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from hep.api.fields import Text
+from hep.reminders.rules import mask_to_weekdays
+
+Weekdays = fields.List(
+    fields.Integer(validate=validate.Range(1, 7)),
+    validate=validate.Length(min=1, max=7),
+    metadata={"description": "ISO weekdays, 1 = Monday ... 7 = Sunday"},
+)
+
+
+class TargetIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(("habit", "program", "none")))
+    habit_id = fields.UUID()
+    program_id = fields.UUID()
+    item_keys = fields.List(fields.UUID(), validate=validate.Length(max=40))
+
+    @validates_schema
+    def _consistent(self, data: dict[str, Any], **_: Any) -> None:
+        if data["kind"] == "habit" and "habit_id" not in data:
+            raise ValidationError("A habit reminder needs habit_id.", "habit_id")
+        if data["kind"] == "program" and "program_id" not in data:
+            raise ValidationError("A program reminder needs program_id.", "program_id")
+
+
+class RuleIn(Schema):
+    type = fields.String(required=True, validate=validate.OneOf(("times", "interval")))
+    times = fields.List(fields.Time(format="%H:%M"), validate=validate.Length(min=1, max=48))
+    weekdays = Weekdays
+    every_minutes = fields.Integer(validate=validate.Range(5, 720))
+    start = fields.Time(format="%H:%M")
+    end = fields.Time(format="%H:%M")
+
+    @validates_schema
+    def _complete(self, data: dict[str, Any], **_: Any) -> None:
+        if data["type"] == "times" and not data.get("times"):
+            raise ValidationError("Give at least one time.", "times")
+        if data["type"] == "interval":
+            for name in ("every_minutes", "start", "end"):
+                if name not in data:
+                    raise ValidationError("Required for an interval rule.", name)
+
+
+class ReminderIn(Schema):
+    target = fields.Nested(TargetIn, load_default=lambda: {"kind": "none"})
+    label = Text(validate=validate.Length(max=120))
+    rule = fields.Nested(RuleIn, required=True)
+    skip_if_done = fields.Boolean()
+    paused_until = fields.Date(allow_none=True, validate=lambda d: 2000 <= d.year <= 2100)
+    pause_reason = Text(allow_none=True, validate=validate.Length(max=200))
+
+
+class ReminderPatch(ReminderIn):
+    """ReminderIn with every field optional (loaded with partial=True)."""
+
+
+class ReminderOut(Schema):
+    id = fields.UUID()
+    label = fields.String()
+    target = fields.Function(
+        lambda r: {
+            "kind": r.target_kind,
+            "habit_id": str(r.habit_id) if r.habit_id else None,
+            "program_id": str(r.program_id) if r.program_id else None,
+            "item_keys": r.item_keys,
+        }
+    )
+    rule = fields.Function(
+        lambda r: (
+            {"type": "times", "times": r.times, "weekdays": mask_to_weekdays(r.weekdays)}
+            if r.rule_type == "times"
+            else {
+                "type": "interval",
+                "every_minutes": r.every_minutes,
+                "start": r.window_start,
+                "end": r.window_end,
+                "weekdays": mask_to_weekdays(r.weekdays),
+            }
+        )
+    )
+    skip_if_done = fields.Boolean()
+    paused_until = fields.Date(allow_none=True)
+    pause_reason = fields.String()
+    next_fire_at = fields.DateTime(allow_none=True)
+    proposed_by_therapist = fields.Function(lambda r: r.proposed_by is not None)
+
+
+class SnoozeIn(Schema):
+    minutes = fields.Integer(load_default=15, validate=validate.Range(1, 24 * 60))
+
+
+class SettingsIn(Schema):
+    quiet_start = fields.Time(format="%H:%M", allow_none=True)
+    quiet_end = fields.Time(format="%H:%M", allow_none=True)
+    daily_cap = fields.Integer(validate=validate.Range(1, 48))
+
+
+class SettingsOut(Schema):
+    quiet_start = fields.String(allow_none=True)
+    quiet_end = fields.String(allow_none=True)
+    daily_cap = fields.Integer()

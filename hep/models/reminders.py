@@ -1,0 +1,153 @@
+"""Reminders as rows: the rule, the next instant it fires, and every decision taken on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hep.db import Base, UTCDateTime, new_id
+
+# what became of one occurrence; everything but "sent" is a decision not to push
+OUTCOMES = (
+    "sent",
+    "grouped",  # shown in another reminder's push of the same moment
+    "done",  # skip-if-done: already logged today
+    "paused",
+    "quiet",
+    "capped",
+    "missed",  # found later than the grace window (downtime)
+    "no_subscription",
+)
+
+
+class Reminder(Base):
+    __tablename__ = "reminders"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    proposed_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    label: Mapped[str] = mapped_column(String(120), default="")
+    target_kind: Mapped[str] = mapped_column(String(8))  # "habit" | "program" | "none"
+    habit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("habits.id", ondelete="CASCADE"))
+    program_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("programs.id", ondelete="CASCADE")
+    )
+    item_keys: Mapped[list[str] | None] = mapped_column(JSON)  # part of a program, or all
+    rule_type: Mapped[str] = mapped_column(String(8))  # "times" | "interval"
+    times: Mapped[list[str]] = mapped_column(JSON, default=list)  # ["08:00", "18:30"]
+    weekdays: Mapped[int] = mapped_column(Integer, default=0b1111111)  # bit 0 = Monday
+    every_minutes: Mapped[int | None] = mapped_column(Integer)
+    window_start: Mapped[str | None] = mapped_column(String(5))
+    window_end: Mapped[str | None] = mapped_column(String(5))
+    skip_if_done: Mapped[bool] = mapped_column(Boolean, default=True)
+    paused_until: Mapped[dt.date | None] = mapped_column(Date)
+    pause_reason: Mapped[str] = mapped_column(String(200), default="")
+    next_fire_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # a dispatcher's lease; a killed dispatcher's claims expire and return to the pool
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        # the dispatch tick: reminders due now (next_fire_at <= now), oldest first
+        Index("ix_reminders_next_fire_at", "next_fire_at"),
+        Index("ix_reminders_owner_id", "owner_id"),
+    )
+
+
+class NotificationSettings(Base):
+    """Per user: quiet hours (local, may wrap midnight) and a daily cap of pushes."""
+
+    __tablename__ = "notification_settings"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    quiet_start: Mapped[str | None] = mapped_column(String(5))
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
+    daily_cap: Mapped[int] = mapped_column(Integer, default=8)
+
+
+class PushSubscription(Base):
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    endpoint: Mapped[str] = mapped_column(Text)
+    p256dh: Mapped[str] = mapped_column(String(100))
+    auth: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        # an endpoint belongs to one user: re-registering by another never steals it
+        UniqueConstraint("endpoint", name="uq_push_subscriptions_endpoint"),
+        Index("ix_push_subscriptions_user_id", "user_id"),
+    )
+
+
+class Occurrence(Base):
+    """One firing of one reminder and what was decided about it."""
+
+    __tablename__ = "reminder_occurrences"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    reminder_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"))
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    fire_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    local_date: Mapped[dt.date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(16))
+    # the occurrence whose push carried this one (grouping), else itself
+    push_id: Mapped[uuid.UUID | None] = mapped_column()
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("reminder_id", "fire_at", name="uq_reminder_occurrences_fire"),
+        # the daily cap and the history view: an owner's occurrences by day
+        Index("ix_reminder_occurrences_owner_id_local_date", "owner_id", "local_date"),
+    )
+
+
+class Delivery(Base):
+    """One push of one occurrence to one subscription: how nothing is lost or sent twice."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    occurrence_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("reminder_occurrences.id", ondelete="CASCADE")
+    )
+    # kept (as null) when the push service says the subscription is gone
+    subscription_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("push_subscriptions.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(8))  # pending | sending | sent | failed | gone
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("occurrence_id", "subscription_id", name="uq_deliveries_once"),
+        # the send tick: pending deliveries whose attempt is due
+        Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    )

@@ -1,0 +1,1 @@
+"""Web push: VAPID keys, endpoint policy (SSRF), payloads and the concurrent push sender."""

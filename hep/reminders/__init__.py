@@ -1,0 +1,1 @@
+"""Reminders: schedule maths (pure), dispatch and policies."""

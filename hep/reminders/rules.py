@@ -1,0 +1,272 @@
+"""Reminder rows: create, change, pause, snooze, and keep `next_fire_at` right."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hep.care import export_section, patient_of
+from hep.errors import Conflict, Invalid, NotFound
+from hep.models import Habit, NotificationSettings, Occurrence, Program, Reminder, User
+from hep.programs import view
+from hep.reminders.schedule import (
+    IntervalRule,
+    QuietHours,
+    Rule,
+    ScheduleError,
+    TimesRule,
+    next_occurrence,
+)
+from hep.timezones import zone
+
+MAX_REMINDERS = 50
+DEFAULT_DAILY_CAP = 8
+
+
+def weekdays_to_mask(days: Sequence[int]) -> int:
+    return sum(1 << (d - 1) for d in set(days))
+
+
+def mask_to_weekdays(mask: int) -> list[int]:
+    return [d for d in range(1, 8) if mask & (1 << (d - 1))]
+
+
+def parse_time(value: str) -> dt.time:
+    return dt.time.fromisoformat(value)
+
+
+def rule_of(reminder: Reminder) -> Rule:
+    weekdays = mask_to_weekdays(reminder.weekdays)
+    if reminder.rule_type == "interval":
+        assert reminder.every_minutes and reminder.window_start and reminder.window_end
+        return IntervalRule.of(
+            reminder.every_minutes,
+            parse_time(reminder.window_start),
+            parse_time(reminder.window_end),
+            weekdays,
+        )
+    return TimesRule.of([parse_time(t) for t in reminder.times], weekdays)
+
+
+def schedule_next(reminder: Reminder, user: User, after: dt.datetime) -> None:
+    """Set next_fire_at to the first occurrence after `after` that is not inside a pause."""
+    tz = zone(user.timezone)
+    if reminder.paused_until is not None:
+        resume = dt.datetime.combine(
+            reminder.paused_until + dt.timedelta(days=1), dt.time(0), tzinfo=tz
+        ).astimezone(dt.UTC)
+        after = max(after, resume - dt.timedelta(microseconds=1))
+    reminder.next_fire_at = next_occurrence(rule_of(reminder), tz, after)
+
+
+def _apply(session: Session, owner: User, reminder: Reminder, data: dict[str, Any]) -> None:
+    if "target" in data:
+        target = data["target"]
+        kind = target["kind"]
+        reminder.target_kind = kind
+        reminder.habit_id = reminder.program_id = None
+        reminder.item_keys = None
+        if kind == "habit":
+            habit = session.get(Habit, target.get("habit_id"))
+            if habit is None or habit.owner_id != owner.id:
+                raise Invalid.field("target", "No such habit.")
+            reminder.habit_id = habit.id
+        elif kind == "program":
+            program = session.get(Program, target.get("program_id"))
+            if program is None or program.patient_id != owner.id:
+                raise Invalid.field("target", "No such program.")
+            reminder.program_id = program.id
+            keys = target.get("item_keys")
+            if keys:
+                known = {item.item_key for item, _ in view(session, program).items}
+                if not set(keys) <= known:
+                    raise Invalid.field("target", "Some items are not in this program.")
+                reminder.item_keys = sorted(str(k) for k in keys)
+    rule = data.get("rule")
+    if rule is not None:
+        reminder.rule_type = rule["type"]
+        reminder.weekdays = weekdays_to_mask(rule.get("weekdays", range(1, 8)))
+        if rule["type"] == "times":
+            reminder.times = sorted({t.strftime("%H:%M") for t in rule.get("times", [])})
+            reminder.every_minutes = reminder.window_start = reminder.window_end = None
+        else:
+            reminder.times = []
+            reminder.every_minutes = rule.get("every_minutes")
+            start, end = rule.get("start"), rule.get("end")
+            reminder.window_start = start.strftime("%H:%M") if start else None
+            reminder.window_end = end.strftime("%H:%M") if end else None
+    for field in ("label", "skip_if_done", "paused_until", "pause_reason"):
+        if field in data:
+            setattr(
+                reminder,
+                field,
+                data[field] if data[field] is not None or field == "paused_until" else "",
+            )
+    try:
+        rule_of(reminder)
+    except (ScheduleError, AssertionError) as exc:
+        field = exc.field if isinstance(exc, ScheduleError) else "rule"
+        message = exc.message if isinstance(exc, ScheduleError) else "Incomplete rule."
+        raise Invalid("Invalid rule.", {"rule": [f"{field}: {message}"]}) from None
+
+
+def create_reminder(
+    session: Session,
+    owner: User,
+    data: dict[str, Any],
+    now: dt.datetime,
+    *,
+    proposed_by: User | None = None,
+) -> Reminder:
+    count = session.scalar(
+        select(func.count()).select_from(Reminder).where(Reminder.owner_id == owner.id)
+    )
+    if (count or 0) >= MAX_REMINDERS:
+        raise Conflict(f"At most {MAX_REMINDERS} reminders.")
+    reminder = Reminder(
+        owner_id=owner.id,
+        proposed_by=proposed_by.id if proposed_by else None,
+        label="",
+        target_kind="none",
+        skip_if_done=True,
+        pause_reason="",
+        weekdays=0b1111111,
+        times=[],
+        created_at=now,
+        updated_at=now,
+    )
+    _apply(session, owner, reminder, {"target": {"kind": "none"}} | data)
+    schedule_next(reminder, owner, now)
+    session.add(reminder)
+    session.flush()
+    return reminder
+
+
+def propose_reminder(
+    session: Session, therapist: User, patient_id: uuid.UUID, data: dict[str, Any], now: dt.datetime
+) -> Reminder:
+    """A therapist sets a reminder up for a patient, who can change or delete it."""
+    patient = patient_of(session, therapist, patient_id)
+    return create_reminder(session, patient, data, now, proposed_by=therapist)
+
+
+def reminder_of(session: Session, owner: User, reminder_id: uuid.UUID) -> Reminder:
+    reminder = session.get(Reminder, reminder_id)
+    if reminder is None or reminder.owner_id != owner.id:
+        raise NotFound()
+    return reminder
+
+
+def update_reminder(
+    session: Session, owner: User, reminder_id: uuid.UUID, data: dict[str, Any], now: dt.datetime
+) -> Reminder:
+    """Change a reminder; the next occurrence is recomputed from now (so nothing already
+    fired repeats)."""
+    reminder = reminder_of(session, owner, reminder_id)
+    _apply(session, owner, reminder, data)
+    reminder.updated_at = now
+    schedule_next(reminder, owner, now)
+    session.flush()
+    return reminder
+
+
+def reschedule_all(session: Session, owner: User, old_timezone: str, now: dt.datetime) -> None:
+    """After a timezone change, future occurrences move to the new zone; a slot already served
+    today (by the old zone's clock) is not served again."""
+    old, new = zone(old_timezone), zone(owner.timezone)
+    last_fired = dict(
+        session.execute(
+            select(Occurrence.reminder_id, func.max(Occurrence.fire_at))
+            .join(Reminder, Reminder.id == Occurrence.reminder_id)
+            .where(Reminder.owner_id == owner.id)
+            .group_by(Occurrence.reminder_id)
+        ).all()
+    )
+    for reminder in session.scalars(select(Reminder).where(Reminder.owner_id == owner.id)):
+        after = now
+        last = last_fired.get(reminder.id)
+        if last is not None:
+            served = last.astimezone(old)
+            for _ in range(64):  # bounded: a day holds at most 48 slots
+                candidate = next_occurrence(rule_of(reminder), new, after).astimezone(new)
+                if candidate.date() != served.date() or candidate.time() > served.time():
+                    break
+                after = candidate
+        schedule_next(reminder, owner, after)
+
+
+def delete_reminder(session: Session, owner: User, reminder_id: uuid.UUID) -> None:
+    session.delete(reminder_of(session, owner, reminder_id))
+    session.flush()
+
+
+def snooze(
+    session: Session, owner: User, reminder_id: uuid.UUID, minutes: int, now: dt.datetime
+) -> Reminder:
+    """Fire again in `minutes`; the rule resumes after that."""
+    reminder = reminder_of(session, owner, reminder_id)
+    reminder.next_fire_at = now + dt.timedelta(minutes=minutes)
+    reminder.updated_at = now
+    session.flush()
+    return reminder
+
+
+def reminders_of(session: Session, owner_id: uuid.UUID) -> Sequence[Reminder]:
+    return session.scalars(
+        select(Reminder).where(Reminder.owner_id == owner_id).order_by(Reminder.created_at)
+    ).all()
+
+
+def settings_of(session: Session, user: User) -> NotificationSettings:
+    settings = session.get(NotificationSettings, user.id)
+    if settings is None:
+        settings = NotificationSettings(
+            user_id=user.id, quiet_start=None, quiet_end=None, daily_cap=DEFAULT_DAILY_CAP
+        )
+        session.add(settings)
+        session.flush()
+    return settings
+
+
+def update_settings(session: Session, user: User, changes: dict[str, Any]) -> NotificationSettings:
+    settings = settings_of(session, user)
+    for field in ("quiet_start", "quiet_end"):
+        if field in changes:
+            value = changes[field]
+            setattr(settings, field, value.strftime("%H:%M") if value is not None else None)
+    if (settings.quiet_start is None) != (settings.quiet_end is None):
+        raise Invalid.field("quiet_end", "Give both ends of the quiet hours, or neither.")
+    if "daily_cap" in changes:
+        settings.daily_cap = changes["daily_cap"]
+    session.flush()
+    return settings
+
+
+def quiet_hours(settings: NotificationSettings | None) -> QuietHours | None:
+    if settings is None or settings.quiet_start is None or settings.quiet_end is None:
+        return None
+    return QuietHours(parse_time(settings.quiet_start), parse_time(settings.quiet_end))
+
+
+@export_section
+def _export_reminders(session: Session, user: User) -> tuple[str, Any]:
+    return "reminders", [
+        {
+            "id": str(r.id),
+            "label": r.label,
+            "target_kind": r.target_kind,
+            "rule_type": r.rule_type,
+            "times": r.times,
+            "weekdays": mask_to_weekdays(r.weekdays),
+            "every_minutes": r.every_minutes,
+            "window": [r.window_start, r.window_end],
+            "paused_until": r.paused_until.isoformat() if r.paused_until else None,
+            "pause_reason": r.pause_reason,
+        }
+        for r in reminders_of(session, user.id)
+    ]
