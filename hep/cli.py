@@ -12,11 +12,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 
 from hep.config import ConfigError
+from hep.push.keys import generate_vapid_keys, load_vapid_keys
 
 
 def _app() -> Flask:
@@ -26,23 +25,7 @@ def _app() -> Flask:
 
 
 def generate_private_key_pem() -> str:
-    key = ec.generate_private_key(ec.SECP256R1())
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-
-
-def public_key_b64(private_pem: str) -> str:
-    import base64
-
-    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
-    assert isinstance(key, ec.EllipticCurvePrivateKey)
-    raw = key.public_key().public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-    )
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    return generate_vapid_keys().private_pem()
 
 
 def cmd_init(_args: argparse.Namespace) -> int:
@@ -153,7 +136,7 @@ def cmd_vapid(args: argparse.Namespace) -> int:
     if not key:
         print("no VAPID key yet: run `hep vapid generate` or `hep init`", file=sys.stderr)
         return 1
-    print(public_key_b64(key))
+    print(load_vapid_keys(key).public_key)
     return 0
 
 

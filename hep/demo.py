@@ -18,6 +18,7 @@ from hep.habits import add_starter
 from hep.models import CareLink, Exercise, Role, User
 from hep.passwords import Hasher
 from hep.programs import prescribe, programs_of, view
+from hep.reminders.rules import create_reminder
 from hep.timezones import local_date
 
 THERAPIST_EMAIL = "therapist@demo.hep"
@@ -121,11 +122,42 @@ def _demo_program_and_habits(
         now - dt.timedelta(days=10),
     )
     keys = [item.item_key for item, _ in view(session, program).items]
+    weekdays = [1, 2, 3, 4, 5]
+    create_reminder(
+        session,
+        patient,
+        {
+            "label": "Morning routine",
+            "target": {"kind": "program", "program_id": program.id},
+            "rule": {
+                "type": "times",
+                "times": [dt.time(8, 0), dt.time(18, 30)],
+                "weekdays": weekdays,
+            },
+        },
+        now,
+    )
     typical = {"water": 6, "sleep": 7, "movement-breaks": 4}
     habits = [
         (add_starter(session, patient, slug, now - dt.timedelta(days=10)), amount)
         for slug, amount in typical.items()
     ]
+    create_reminder(
+        session,
+        patient,
+        {
+            "label": "Movement break",
+            "target": {"kind": "habit", "habit_id": habits[2][0].id},
+            "rule": {
+                "type": "interval",
+                "every_minutes": 50,
+                "start": dt.time(9),
+                "end": dt.time(17),
+                "weekdays": weekdays,
+            },
+        },
+        now,
+    )
     rng = random.Random(7)
     for days_ago in range(7, 0, -1):
         day = today - dt.timedelta(days=days_ago)

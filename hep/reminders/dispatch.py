@@ -271,7 +271,7 @@ def _decide_batch(
     pushes: dict[tuple[uuid.UUID, dt.datetime], uuid.UUID] = {
         (owner, fire_at): push_id
         for owner, fire_at, push_id in session.execute(
-            select(Occurrence.owner_id, Occurrence.fire_at, Occurrence.push_id).where(
+            select(Occurrence.owner_id, Occurrence.fire_at, Occurrence.id).where(
                 Occurrence.owner_id.in_(list(ctx.owners)),
                 Occurrence.outcome == "sent",
                 Occurrence.fire_at.in_({r.next_fire_at for r in reminders if r.next_fire_at}),
