@@ -519,13 +519,14 @@ def patient_summaries(
     subjects = load_subjects(session, ids, tz)
     logs = load_logs(session, ids, earliest - dt.timedelta(days=7), latest)
     pain = pain_series(session, ids, earliest - dt.timedelta(days=14), latest)
-    last_activity = dict(
-        session.execute(
-            select(CheckIn.owner_id, func.max(CheckIn.updated_at))
-            .where(CheckIn.owner_id.in_(ids))
-            .group_by(CheckIn.owner_id)
-        ).all()
+    newest = (
+        select(CheckIn.updated_at)
+        .where(CheckIn.owner_id == User.id)
+        .order_by(CheckIn.updated_at.desc())
+        .limit(1)
+        .scalar_subquery()
     )
+    last_activity = dict(session.execute(select(User.id, newest).where(User.id.in_(ids))).all())
     result = {}
     for patient in patients:
         today = today_of[patient.id]

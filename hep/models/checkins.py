@@ -46,6 +46,8 @@ class CheckIn(Base):
         UniqueConstraint("owner_id", "client_id", name="uq_check_ins_owner_client"),
         # today and adherence: one owner's check-ins over a date range
         Index("ix_check_ins_owner_id_local_date", "owner_id", "local_date"),
+        # the patient list's "last activity": newest check-in per owner, one index probe each
+        Index("ix_check_ins_owner_id_updated_at", "owner_id", "updated_at"),
     )
 
 
