@@ -73,7 +73,7 @@ def tick(app: Flask, now: dt.datetime, settings: DispatchSettings) -> TickReport
 
 
 def outcomes() -> list[str]:
-    db.session.expire_all()
+    db.session.rollback()  # a new snapshot: dispatchers wrote through other sessions
     return list(db.session.scalars(select(Occurrence.outcome).order_by(Occurrence.fire_at)))
 
 
