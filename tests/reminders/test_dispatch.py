@@ -248,3 +248,14 @@ def test_a_killed_dispatchers_claim_expires_and_another_sends_once(app, patient,
         "sent": 1
     }
     assert outcomes() == ["sent"]
+
+
+def test_a_disabled_account_gets_no_pushes(app, patient, settings):
+    from hep.accounts import set_active
+
+    create_reminder(db.session, patient, {"rule": times_rule("08:00")}, MONDAY)
+    set_active(db.session, patient, False)
+    db.session.commit()
+    tick(app, MONDAY + dt.timedelta(hours=1, seconds=1), settings)
+    assert outcomes() == ["paused"]
+    assert db.session.scalar(select(func.count()).select_from(Delivery)) == 0
