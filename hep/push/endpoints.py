@@ -6,7 +6,7 @@ import ipaddress
 import re
 import socket
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yarl
@@ -88,6 +88,8 @@ class Endpoint:
     host: str
     port: int
     loopback: bool
+    parsed: yarl.URL = field(repr=False, compare=False)
+    """The URL as aiohttp will use it: requests go to exactly what was checked."""
 
     @property
     def origin(self) -> str:
@@ -165,7 +167,7 @@ def parse_endpoint(url: str, policy: EndpointPolicy) -> Endpoint:
         or parsed.fragment
     ):
         raise EndpointRejected("endpoint URL is ambiguous")
-    return Endpoint(url=url, scheme=scheme, host=host, port=port, loopback=loopback)
+    return Endpoint(url=url, scheme=scheme, host=host, port=port, loopback=loopback, parsed=parsed)
 
 
 def _unwrap(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:

@@ -6,6 +6,7 @@ import asyncio
 import binascii
 import datetime as dt
 import email.utils
+import functools
 import logging
 import re
 import socket
@@ -47,7 +48,9 @@ _ERROR_BODY_CHARS = 200
 
 @dataclass(frozen=True, slots=True)
 class PushMessage:
-    """One push to one subscription. `key` is the opaque id of the delivery row."""
+    """One push to one subscription. `key` is the opaque id of the delivery row; `ttl` the
+    seconds the push service may hold it (> 0, no longer than the reminder is useful); `topic`
+    the occurrence's `payload.topic_for` — set it for reminders: it collapses duplicates."""
 
     key: str
     endpoint: str
@@ -134,6 +137,12 @@ def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
+
+
+@functools.lru_cache(maxsize=16384)
+def _check_keys(p256dh: str, auth: str) -> None:
+    """validate_subscription_keys, remembered: one subscription gets many pushes."""
+    validate_subscription_keys(p256dh, auth)
 
 
 class _CheckedResolver(AbstractResolver):
@@ -350,7 +359,7 @@ class PushSender:
             started = time.monotonic()
             try:
                 async with self._session.post(
-                    message.endpoint,
+                    endpoint.parsed,
                     data=body,
                     headers=headers,
                     allow_redirects=False,
@@ -379,7 +388,7 @@ class PushSender:
             )
             return PushResult(message.key, False, None, True, error="payload too large"), b""
         try:
-            validate_subscription_keys(message.p256dh, message.auth)
+            _check_keys(message.p256dh, message.auth)
             subscription = {
                 "endpoint": message.endpoint,
                 "keys": {"p256dh": message.p256dh, "auth": message.auth},

@@ -16,7 +16,7 @@ from hep.clock import utcnow
 from hep.db import db
 from hep.errors import HepError
 from hep.push.keys import load_vapid_keys
-from hep.push.payload import test_payload
+from hep.push.payload import test_payload, topic_for
 from hep.push.sender import PushMessage, send_batch
 from hep.push.subscriptions import policy_from_config, subscribe, subscriptions_of, unsubscribe
 
@@ -93,6 +93,7 @@ class TestPush(MethodView):
         payload = test_payload(
             test_id=test_id, navigate_url=current_app.config["BASE_URL"].rstrip("/") + "/"
         )
+        topic = topic_for(f"test-{test_id}", keys.derived_secret(b"push topic"))
         messages = [
             PushMessage(
                 key=str(s.id),
@@ -102,6 +103,7 @@ class TestPush(MethodView):
                 payload=payload,
                 ttl=300,
                 urgency="high",
+                topic=topic,
             )
             for s in subscriptions_of(db.session, current_user().id)
         ]
