@@ -136,3 +136,16 @@ def test_an_expired_subscription_is_removed_after_the_push_service_answers_410(
     )
     assert report.gone == 1
     assert p.get("/api/push/subscriptions").get_json() == []
+
+
+def test_the_test_notification_arrives_with_generic_text(cast: Cast, push_service: WebPushTesting):
+    p = cast.client(cast.user(Role.PATIENT, "Someone Private"))
+    browser = push_service.subscribe(p.get("/api/push/vapid-public-key").get_json()["public_key"])
+    p.post(
+        "/api/push/subscriptions", json={"endpoint": browser["endpoint"], "keys": browser["keys"]}
+    )
+    assert p.post("/api/push/test").get_json() == {"sent": 1, "failed": 0}
+    (message,) = push_service.notifications(browser["clientHash"])
+    raw = message if isinstance(message, str) else json.dumps(message)
+    assert json.loads(raw)["notification"]["data"]["kind"] == "test"
+    assert "Private" not in raw
