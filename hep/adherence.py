@@ -35,6 +35,14 @@ def weekday_bit(day: dt.date) -> int:
     return 1 << day.weekday()
 
 
+@dataclass(frozen=True)
+class Dose:
+    """What scoring needs of a program item in one version."""
+
+    times_per_day: int
+    weekdays: int
+
+
 @dataclass
 class Subject:
     """Something prescribed: a program item (by its stable key) or a habit."""
@@ -43,7 +51,7 @@ class Subject:
     id: uuid.UUID
     name: str
     # item: versions in force over time as (first local day, item or None when removed)
-    versions: list[tuple[dt.date, ProgramItem | None]] = field(default_factory=list)
+    versions: list[tuple[dt.date, Dose | None]] = field(default_factory=list)
     habit: Habit | None = None
     start: dt.date = dt.date.min
     end: dt.date | None = None
@@ -93,9 +101,22 @@ class DayLog:
 def load_subjects(
     session: Session, patient_ids: Sequence[uuid.UUID], tz_by_patient: dict[uuid.UUID, str]
 ) -> dict[uuid.UUID, list[Subject]]:
-    """Every program item (across versions) and active habit of the patients: two queries."""
+    """Every program item (across versions) and active habit of the patients: two queries.
+    Plain columns, not ORM entities: this runs for a whole patient list."""
     rows = session.execute(
-        select(Program.patient_id, ProgramVersion, ProgramItem, Exercise.name)
+        select(
+            Program.patient_id,
+            ProgramVersion.program_id,
+            ProgramVersion.id,
+            ProgramVersion.version,
+            ProgramVersion.start_date,
+            ProgramVersion.end_date,
+            ProgramVersion.created_at,
+            ProgramItem.item_key,
+            ProgramItem.times_per_day,
+            ProgramItem.weekdays,
+            Exercise.name,
+        )
         .join(ProgramVersion, ProgramVersion.program_id == Program.id)
         .join(ProgramItem, ProgramItem.version_id == ProgramVersion.id)
         .join(Exercise, Exercise.id == ProgramItem.exercise_id)
@@ -105,35 +126,41 @@ def load_subjects(
     result: dict[uuid.UUID, list[Subject]] = defaultdict(list)
     by_key: dict[tuple[uuid.UUID, uuid.UUID], Subject] = {}
     version_items: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-    versions_by_program: dict[uuid.UUID, list[ProgramVersion]] = defaultdict(list)
-    program_patient: dict[uuid.UUID, uuid.UUID] = {}
+    # program -> [(version id, first local day in force)] in version order
+    versions_by_program: dict[uuid.UUID, dict[uuid.UUID, dt.date]] = defaultdict(dict)
     program_keys: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-    for patient_id, version, item, name in rows:
-        program_patient[version.program_id] = patient_id
-        program_keys[version.program_id].add(item.item_key)
-        if version not in versions_by_program[version.program_id]:
-            versions_by_program[version.program_id].append(version)
-        version_items[version.id].add(item.item_key)
+    for (
+        patient_id,
+        program_id,
+        version_id,
+        number,
+        start,
+        end,
+        created_at,
+        key,
+        times,
+        weekdays,
+        name,
+    ) in rows:
         # an edit takes effect from the local day it was made (or the version's start)
-        first_day = max(
-            version.start_date, local_date(version.created_at, tz_by_patient[patient_id])
+        first_day = (
+            start if number == 1 else max(start, local_date(created_at, tz_by_patient[patient_id]))
         )
-        if version.version == 1:
-            first_day = version.start_date
-        subject = by_key.get((version.program_id, item.item_key))
+        versions_by_program[program_id][version_id] = first_day
+        program_keys[program_id].add(key)
+        version_items[version_id].add(key)
+        subject = by_key.get((program_id, key))
         if subject is None:
-            subject = Subject("item", item.item_key, name, start=version.start_date)
-            by_key[(version.program_id, item.item_key)] = subject
+            subject = Subject("item", key, name, start=start)
+            by_key[(program_id, key)] = subject
             result[patient_id].append(subject)
         subject.name = name
-        subject.end = version.end_date
-        subject.versions.append((first_day, item))
+        subject.end = end
+        subject.versions.append((first_day, Dose(times, weekdays)))
     # an item dropped in a later version is not due from that version on
     for program_id, program_versions in versions_by_program.items():
-        tz = tz_by_patient[program_patient[program_id]]
-        for version in program_versions[1:]:
-            first = max(version.start_date, local_date(version.created_at, tz))
-            for key in program_keys[program_id] - version_items[version.id]:
+        for version_id, first in list(program_versions.items())[1:]:
+            for key in program_keys[program_id] - version_items[version_id]:
                 subject = by_key[(program_id, key)]
                 if subject.versions and subject.versions[-1][1] is not None:
                     subject.versions.append((first, None))

@@ -210,11 +210,10 @@ def test_today_shows_progress_and_adherence_matches_a_hand_computed_history(pair
 
 
 def test_non_daily_items_only_count_on_their_weekdays(cast: Cast):
-    from hep.adherence import DayLog, Subject
-    from hep.models import ProgramItem
+    from hep.adherence import DayLog, Dose, Subject
 
     monday = dt.date(2026, 3, 2)
-    item = ProgramItem(times_per_day=1, weekdays=0b0010101)  # Mon, Wed, Fri
+    item = Dose(times_per_day=1, weekdays=0b0010101)  # Mon, Wed, Fri
     subject = Subject("item", uuid.uuid4(), "x", versions=[(monday, item)], start=monday)
     logs = {
         (subject.id, monday): DayLog(done=1, entries=1),
