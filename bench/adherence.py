@@ -34,7 +34,9 @@ from hep.models import (
     User,
 )
 
-PG_ADMIN = os.environ.get("HEP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN = os.environ.get(
+    "HEP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 LIFETIMES = SessionLifetimes(dt.timedelta(days=1), dt.timedelta(days=1))
 
 
@@ -48,51 +50,145 @@ def populate(app: Flask, patients: int, days: int) -> tuple[str, str, uuid.UUID]
     with app.app_context():
         session = db.session
         exercises = session.scalars(select(Exercise.id).limit(3)).all()
-        therapist = User(email="t@bench.example", name="T", role=Role.THERAPIST, timezone="UTC",
-                         password_hash=None, is_active=True, created_at=now)
+        therapist = User(
+            email="t@bench.example",
+            name="T",
+            role=Role.THERAPIST,
+            timezone="UTC",
+            password_hash=None,
+            is_active=True,
+            created_at=now,
+        )
         session.add(therapist)
         session.flush()
         users, links, programs, versions, items, habits, checkins = [], [], [], [], [], [], []
         for n in range(patients):
             pid, prog, ver = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-            users.append(dict(id=pid, email=f"p{n}@bench.example", name=f"Patient {n:03}",
-                              role=Role.PATIENT, timezone="UTC", password_hash=None,
-                              is_active=True, created_at=now - dt.timedelta(days=days)))
-            links.append(dict(id=uuid.uuid4(), therapist_id=therapist.id, patient_id=pid, created_at=now))
-            programs.append(dict(id=prog, patient_id=pid, therapist_id=therapist.id,
-                                 current_version=1, created_at=now - dt.timedelta(days=days)))
-            versions.append(dict(id=ver, program_id=prog, version=1, title="Bench", notes="",
-                                 start_date=start, end_date=None, change_note="",
-                                 created_at=now - dt.timedelta(days=days), created_by=therapist.id))
+            users.append(
+                dict(
+                    id=pid,
+                    email=f"p{n}@bench.example",
+                    name=f"Patient {n:03}",
+                    role=Role.PATIENT,
+                    timezone="UTC",
+                    password_hash=None,
+                    is_active=True,
+                    created_at=now - dt.timedelta(days=days),
+                )
+            )
+            links.append(
+                dict(id=uuid.uuid4(), therapist_id=therapist.id, patient_id=pid, created_at=now)
+            )
+            programs.append(
+                dict(
+                    id=prog,
+                    patient_id=pid,
+                    therapist_id=therapist.id,
+                    current_version=1,
+                    created_at=now - dt.timedelta(days=days),
+                )
+            )
+            versions.append(
+                dict(
+                    id=ver,
+                    program_id=prog,
+                    version=1,
+                    title="Bench",
+                    notes="",
+                    start_date=start,
+                    end_date=None,
+                    change_note="",
+                    created_at=now - dt.timedelta(days=days),
+                    created_by=therapist.id,
+                )
+            )
             keys = []
             for pos, ex in enumerate(exercises):
                 key = uuid.uuid4()
                 keys.append(key)
-                items.append(dict(id=uuid.uuid4(), version_id=ver, item_key=key, exercise_id=ex,
-                                  position=pos, sets=2, reps=10, hold_seconds=None,
-                                  duration_seconds=None, rest_seconds=None, side="both",
-                                  load_note="", times_per_day=1,
-                                  weekdays=0b1111111 if pos else 0b0010101, notes=""))
+                items.append(
+                    dict(
+                        id=uuid.uuid4(),
+                        version_id=ver,
+                        item_key=key,
+                        exercise_id=ex,
+                        position=pos,
+                        sets=2,
+                        reps=10,
+                        hold_seconds=None,
+                        duration_seconds=None,
+                        rest_seconds=None,
+                        side="both",
+                        load_note="",
+                        times_per_day=1,
+                        weekdays=0b1111111 if pos else 0b0010101,
+                        notes="",
+                    )
+                )
             habit_ids = [uuid.uuid4(), uuid.uuid4()]
-            habits.append(dict(id=habit_ids[0], owner_id=pid, kind="hydration", name="Water",
-                               target=8.0, direction="at_least", unit="glasses",
-                               weekdays=0b1111111, per_week=None, start_date=start, created_at=now))
-            habits.append(dict(id=habit_ids[1], owner_id=pid, kind="movement", name="Walk",
-                               target=None, direction=None, unit="", weekdays=0b1111111,
-                               per_week=4, start_date=start, created_at=now))
+            habits.append(
+                dict(
+                    id=habit_ids[0],
+                    owner_id=pid,
+                    kind="hydration",
+                    name="Water",
+                    target=8.0,
+                    direction="at_least",
+                    unit="glasses",
+                    weekdays=0b1111111,
+                    per_week=None,
+                    start_date=start,
+                    created_at=now,
+                )
+            )
+            habits.append(
+                dict(
+                    id=habit_ids[1],
+                    owner_id=pid,
+                    kind="movement",
+                    name="Walk",
+                    target=None,
+                    direction=None,
+                    unit="",
+                    weekdays=0b1111111,
+                    per_week=4,
+                    start_date=start,
+                    created_at=now,
+                )
+            )
             for d in range(days):
                 day = start + dt.timedelta(days=d)
                 subjects = [(k, None) for k in keys] + [(None, h) for h in habit_ids]
                 for key, habit in subjects:
                     if rng.random() < 0.7:
-                        checkins.append(dict(
-                            id=uuid.uuid4(), owner_id=pid, client_id=uuid.uuid4(), item_key=key,
-                            habit_id=habit, local_date=day, state="done",
-                            value=float(rng.randint(4, 10)) if habit == habit_ids[0] else None,
-                            skip_reason=None, pain=rng.choice([None, 2, 3, 4]), difficulty=None,
-                            note="", source="app", created_at=now, updated_at=now, deleted_at=None))
-        for model, rows in ((User, users), (CareLink, links), (Program, programs),
-                            (ProgramVersion, versions), (ProgramItem, items), (Habit, habits)):
+                        checkins.append(
+                            dict(
+                                id=uuid.uuid4(),
+                                owner_id=pid,
+                                client_id=uuid.uuid4(),
+                                item_key=key,
+                                habit_id=habit,
+                                local_date=day,
+                                state="done",
+                                value=float(rng.randint(4, 10)) if habit == habit_ids[0] else None,
+                                skip_reason=None,
+                                pain=rng.choice([None, 2, 3, 4]),
+                                difficulty=None,
+                                note="",
+                                source="app",
+                                created_at=now,
+                                updated_at=now,
+                                deleted_at=None,
+                            )
+                        )
+        for model, rows in (
+            (User, users),
+            (CareLink, links),
+            (Program, programs),
+            (ProgramVersion, versions),
+            (ProgramItem, items),
+            (Habit, habits),
+        ):
             session.execute(insert(model), rows)
         for i in range(0, len(checkins), 20_000):
             session.execute(insert(CheckIn), checkins[i : i + 20_000])
@@ -132,8 +228,14 @@ def timed(app: Flask, path: str, token: str, repeat: int) -> tuple[float, int]:
 
 def run(label: str, url: str, folder: Path, patients: int, days: int, repeat: int) -> None:
     upgrade(url)
-    app = create_app({"ENV": "testing", "DATABASE_URL": url, "INSTANCE_PATH": str(folder),
-                      "LOG_LEVEL": "WARNING"})
+    app = create_app(
+        {
+            "ENV": "testing",
+            "DATABASE_URL": url,
+            "INSTANCE_PATH": str(folder),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     print(f"\n== {label}")
     t_token, p_token, patient_id = populate(app, patients, days)
     base, base_q = timed(app, "/api/me", t_token, repeat)
@@ -169,9 +271,18 @@ def with_postgres(fn: Callable[[str], None]) -> None:
 def main(quick: bool = False) -> None:
     patients, repeat = (50, 5) if quick else (500, 15)
     print("adherence benchmark: the same requests at two history lengths; query counts must match")
-    for days in ((30, 90) if quick else (30, 365)):
+    for days in (30, 90) if quick else (30, 365):
         with tempfile.TemporaryDirectory() as folder:
-            run(f"SQLite, {days} days", f"sqlite:///{folder}/bench.sqlite3", Path(folder),
-                patients, days, repeat)
-            with_postgres(lambda url, f=folder, d=days: run(
-                f"PostgreSQL, {days} days", url, Path(f), patients, d, repeat))
+            run(
+                f"SQLite, {days} days",
+                f"sqlite:///{folder}/bench.sqlite3",
+                Path(folder),
+                patients,
+                days,
+                repeat,
+            )
+            with_postgres(
+                lambda url, f=folder, d=days: run(
+                    f"PostgreSQL, {d} days", url, Path(f), patients, d, repeat
+                )
+            )
