@@ -266,3 +266,22 @@ def test_export_and_deletion_cover_programs_habits_and_check_ins(pair):
         p.delete("/api/me", json={"password": "a long enough test passphrase"}).status_code == 204
     )
     assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
+
+
+def test_partial_sessions_count_half_and_weekly_habits_count_by_week(cast: Cast):
+    from hep.adherence import DayLog, Dose, Subject, percent
+    from hep.models import Habit
+
+    monday = dt.date(2026, 3, 2)
+    item = Subject("item", uuid.uuid4(), "x", versions=[(monday, Dose(2, 0b1111111))], start=monday)
+    logs = {(item.id, monday): DayLog(done=1.5, entries=2)}  # one done, one partial
+    score = score_subject(item, logs, monday, monday + dt.timedelta(days=1))
+    assert percent([score], monday, monday) == 75.0
+
+    habit = Habit(per_week=3, weekdays=0b1111111, target=None, direction=None)
+    walk = Subject("habit", uuid.uuid4(), "walk", habit=habit, start=monday)
+    days = [monday + dt.timedelta(days=d) for d in (0, 2, 4, 7)]  # 3 in week one, 1 in week two
+    logs = {(walk.id, d): DayLog(done=1, entries=1) for d in days}
+    score = score_subject(walk, logs, monday, monday + dt.timedelta(days=14))  # week two closed
+    assert score.expected == {monday + dt.timedelta(days=6): 3, monday + dt.timedelta(days=13): 3}
+    assert (score.current_streak, score.best_streak) == (0, 1)
