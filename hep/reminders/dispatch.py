@@ -257,7 +257,10 @@ def decide_batch(
 
 
 def _decide_batch(
-    session: Session, ids: Sequence[uuid.UUID], now: dt.datetime, settings: DispatchSettings,
+    session: Session,
+    ids: Sequence[uuid.UUID],
+    now: dt.datetime,
+    settings: DispatchSettings,
     report: TickReport,
 ) -> None:
     reminders = list(session.scalars(select(Reminder).where(Reminder.id.in_(ids))))
