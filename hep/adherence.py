@@ -562,12 +562,31 @@ def patient_summaries(
             score_subject(s, logs.get(patient.id, {}), week, today)
             for s in subjects.get(patient.id, [])
         ]
-        result[patient.id] = {
+        summary = {
             "percent_7_days": percent(scores, week, today),
             "last_activity_at": last_activity.get(patient.id),
             "pain_trend": pain_trend(pain.get(patient.id, {}), today)["direction"],
         }
+        summary["attention"] = attention_reasons(summary, now)
+        result[patient.id] = summary
     return result
+
+
+QUIET_DAYS = 3
+LOW_ADHERENCE = 50.0
+
+
+def attention_reasons(summary: dict[str, Any], now: dt.datetime) -> list[str]:
+    """Why a therapist should look at this patient first (an exceptions-first inbox)."""
+    reasons = []
+    last = summary["last_activity_at"]
+    if last is None or now - last > dt.timedelta(days=QUIET_DAYS):
+        reasons.append("not logging")
+    if summary["pain_trend"] == "rising":
+        reasons.append("pain rising")
+    if summary["percent_7_days"] is not None and summary["percent_7_days"] < LOW_ADHERENCE:
+        reasons.append("low adherence")
+    return reasons
 
 
 def tz_today(patient: User, now: dt.datetime) -> dt.date:

@@ -149,3 +149,31 @@ def test_deleting_the_account_ends_sessions_and_removes_the_data(cast: Cast):
         }[model]
         assert db.session.scalar(select(func.count()).select_from(model).where(owned)) == 0
     assert db.session.get(User, t.id) is not None
+
+
+def test_patients_needing_attention_are_listed_first(cast: Cast):
+    import datetime as dt
+    import uuid
+
+    from hep.checkins import put_check_in
+    from hep.habits import add_starter
+
+    t = cast.user(Role.THERAPIST)
+    quiet = cast.user(Role.PATIENT, "Zoe Quiet")
+    active = cast.user(Role.PATIENT, "Aaron Active")
+    cast.link(t, quiet)
+    cast.link(t, active)
+    now = dt.datetime.now(dt.UTC)
+    habit = add_starter(db.session, active, "downtime", now)
+    put_check_in(
+        db.session,
+        active,
+        uuid.uuid4(),
+        {"habit_id": habit.id, "local_date": now.date(), "state": "done"},
+        now=now,
+        window_days=7,
+    )
+    db.session.commit()
+    listed = cast.client(t).get("/api/patients").get_json()
+    assert [p["name"] for p in listed] == ["Zoe Quiet", "Aaron Active"]  # not by name
+    assert listed[0]["attention"] == ["not logging"] and listed[1]["attention"] == []

@@ -61,7 +61,9 @@ class Patients(MethodView):
         summaries = patient_summaries(db.session, patients, now)
         log_access(db.session, therapist, [p.id for p in patients], "patient list", now)
         db.session.commit()
-        return [patient_view(p) | summaries[p.id] for p in patients]
+        rows = [patient_view(p) | summaries[p.id] for p in patients]
+        # who needs attention first; then by name (the order patients_of gives)
+        return sorted(rows, key=lambda row: -len(row["attention"]))
 
     @blp.arguments(NewPatient)
     @blp.response(201, PatientInvited)

@@ -28,6 +28,14 @@ class PatientOut(Schema):
     percent_7_days = fields.Float(dump_only=True, allow_none=True)
     last_activity_at = fields.DateTime(dump_only=True, allow_none=True)
     pain_trend = fields.String(dump_only=True)
+    attention = fields.List(
+        fields.String(),
+        dump_only=True,
+        metadata={
+            "description": "not logging, pain rising, low adherence; list order puts "
+            "these patients first"
+        },
+    )
 
 
 class PatientInvited(Schema):
