@@ -241,9 +241,7 @@ def _day_occurrences(rule: Rule, tz: ZoneInfo, day: dt.date) -> list[dt.datetime
     instant = first
     while instant - first <= _MAX_WINDOW_ELAPSED and _wall(instant, tz) <= last_wall:
         found.append(instant)
-        instant = local_instant(
-            day, (dt.datetime.combine(day, rule.window_start) + step * (len(found))).time(), tz
-        )
+        instant += step
     return found
 
 
