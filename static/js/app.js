@@ -1,0 +1,263 @@
+// Starts the PWA: the service worker, who is signed in, the navigation for their role, the
+// router, and the offline queue's replay whenever the connection comes back.
+
+import { ApiError, NetworkError } from "./api.js";
+import { h, replace, toast } from "./dom.js";
+import { createRouter, currentPath, navigate } from "./router.js";
+import { currentUser, loadUser, setUser } from "./session.js";
+import { pendingCheckIns, replayQueue } from "./checkins.js";
+import { ensureSubscription, permission } from "./push.js";
+
+const PATIENT_NAV = [
+  ["#/today", "Today", "/today"],
+  ["#/progress", "Progress", "/progress"],
+  ["#/pain", "Pain", "/pain"],
+  ["#/reminders", "Reminders", "/reminders"],
+  ["#/account", "More", "/account"],
+];
+const THERAPIST_NAV = [
+  ["#/patients", "Patients", "/patients"],
+  ["#/library", "Library", "/library"],
+  ["#/templates", "Templates", "/templates"],
+  ["#/account", "Account", "/account"],
+];
+
+const lazy = (module, name) => async (ctx) => (await import(module))[name](ctx);
+
+const routes = [
+  { path: "/", title: "hep", view: async () => h("p", {}, "…"), home: true },
+  { path: "/sign-in", title: "Sign in", view: lazy("./views/auth.js", "signIn"), public: "guest" },
+  { path: "/sign-up", title: "Create an account", view: lazy("./views/auth.js", "signUp"), public: "guest" },
+  {
+    path: "/sign-up/therapist",
+    title: "Create a therapist account",
+    view: lazy("./views/auth.js", "signUpTherapist"),
+    public: "guest",
+  },
+  { path: "/invite/:code", title: "Your invitation", view: lazy("./views/invite.js", "invite"), public: "any" },
+  { path: "/today", title: "Today", view: lazy("./views/today.js", "today"), roles: ["patient"] },
+  { path: "/day/:date", title: "Log a day", view: lazy("./views/today.js", "today"), roles: ["patient"] },
+  { path: "/exercise/:key", title: "Exercise", view: lazy("./views/exercise.js", "exercise"), roles: ["patient"] },
+  { path: "/pain", title: "Pain diary", view: lazy("./views/pain.js", "pain"), roles: ["patient"] },
+  { path: "/progress", title: "Progress", view: lazy("./views/progress.js", "progress"), roles: ["patient"] },
+  { path: "/reminders", title: "Reminders", view: lazy("./views/reminders.js", "reminders"), roles: ["patient"] },
+  { path: "/history", title: "History", view: lazy("./views/history.js", "history"), roles: ["patient"] },
+  { path: "/habits", title: "Habits", view: lazy("./views/habits.js", "habits"), roles: ["patient"] },
+  {
+    path: "/notifications",
+    title: "Notifications",
+    view: lazy("./views/notifications.js", "notifications"),
+    roles: ["patient"],
+  },
+  {
+    path: "/check-in/:occurrence",
+    title: "Check in",
+    view: lazy("./views/check-in.js", "checkIn"),
+    roles: ["patient"],
+  },
+  { path: "/account", title: "Account", view: lazy("./views/account.js", "account") },
+  { path: "/patients", title: "Patients", view: lazy("./therapist/patients.js", "patients"), roles: ["therapist"] },
+  {
+    path: "/patients/:id",
+    title: "Patient",
+    view: lazy("./therapist/patient.js", "patient"),
+    roles: ["therapist"],
+  },
+  {
+    path: "/patients/:id/programs/new",
+    title: "New program",
+    view: lazy("./therapist/program-builder.js", "newProgram"),
+    roles: ["therapist"],
+  },
+  {
+    path: "/programs/:id/edit",
+    title: "Edit program",
+    view: lazy("./therapist/program-builder.js", "editProgram"),
+    roles: ["therapist"],
+  },
+  {
+    path: "/programs/:id/versions",
+    title: "Program history",
+    view: lazy("./therapist/program-history.js", "programHistory"),
+    roles: ["therapist"],
+  },
+  { path: "/library", title: "Exercise library", view: lazy("./therapist/library.js", "library"), roles: ["therapist"] },
+  {
+    path: "/library/new",
+    title: "New exercise",
+    view: lazy("./therapist/library.js", "exerciseForm"),
+    roles: ["therapist"],
+  },
+  {
+    path: "/library/:id/edit",
+    title: "Edit exercise",
+    view: lazy("./therapist/library.js", "exerciseForm"),
+    roles: ["therapist"],
+  },
+  { path: "/templates", title: "Templates", view: lazy("./therapist/templates.js", "templates"), roles: ["therapist"] },
+];
+
+function home(user) {
+  if (!user) return "/sign-in";
+  return user.role === "therapist" ? "/patients" : user.role === "patient" ? "/today" : "/account";
+}
+
+const AFTER_SIGN_IN = "hep.after-sign-in";
+
+async function resolve(route, path) {
+  const user = currentUser();
+  if (route.home) return home(user);
+  if (route.public === "guest") return user ? home(user) : null;
+  if (route.public === "any") return null;
+  if (!user) {
+    sessionStorage.setItem(AFTER_SIGN_IN, path);
+    return "/sign-in";
+  }
+  if (route.roles && !route.roles.includes(user.role)) return home(user);
+  return null;
+}
+
+/** Where to go once signed in: the page that asked for it, else the role's home. */
+export function afterSignIn() {
+  const user = currentUser();
+  const wanted = sessionStorage.getItem(AFTER_SIGN_IN);
+  sessionStorage.removeItem(AFTER_SIGN_IN);
+  replayQueue().catch(() => {});
+  navigate(wanted && wanted !== "/sign-in" ? wanted : home(user), { replace: true });
+}
+
+function renderNav() {
+  const nav = document.getElementById("nav");
+  const user = currentUser();
+  const items = user?.role === "therapist" ? THERAPIST_NAV : user?.role === "patient" ? PATIENT_NAV : [];
+  nav.hidden = items.length === 0;
+  document.body.classList.toggle("has-tabs", user?.role === "patient");
+  document.body.classList.toggle("therapist", user?.role === "therapist");
+  const { path } = currentPath();
+  replace(
+    nav,
+    h(
+      "ul",
+      {},
+      items.map(([href, label, prefix]) =>
+        h(
+          "li",
+          {},
+          h(
+            "a",
+            {
+              href,
+              "aria-current": path === prefix || path.startsWith(`${prefix}/`) ? "page" : null,
+            },
+            label,
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function errorView(error) {
+  if (error instanceof NetworkError) {
+    return h(
+      "section",
+      { class: "page" },
+      h("h1", { class: "page-title", tabindex: "-1" }, "You are offline"),
+      h("p", {}, "This screen needs a connection. Anything you tick off is kept and sent later."),
+      h("button", { class: "btn btn-primary", type: "button", onclick: () => location.reload() }, "Try again"),
+    );
+  }
+  const notFound = error instanceof ApiError && error.status === 404;
+  return h(
+    "section",
+    { class: "page" },
+    h("h1", { class: "page-title", tabindex: "-1" }, notFound ? "Not found" : "Something went wrong"),
+    h("p", {}, notFound ? "This page does not exist, or it is not yours to see." : error.message),
+    error.requestId ? h("p", { class: "muted" }, `Reference: ${error.requestId}`) : null,
+    h("p", {}, h("a", { href: "#/" }, "Back to the start")),
+  );
+}
+
+let firstPaint = true;
+
+function mount(element, { title, error }) {
+  const main = document.getElementById("main");
+  replace(main, error ? errorView(error) : element);
+  if (error && !(error instanceof ApiError || error instanceof NetworkError)) console.error(error);
+  document.title = `${title || "hep"} · hep`;
+  renderNav();
+  // move focus to the new screen's heading so screen readers hear where they are
+  if (!firstPaint) (main.querySelector("h1") || main).focus({ preventScroll: false });
+  firstPaint = false;
+  window.scrollTo(0, 0);
+}
+
+async function updateSyncStatus() {
+  const status = document.getElementById("sync-status");
+  const waiting = (await pendingCheckIns()).length;
+  if (!navigator.onLine) {
+    status.textContent = waiting ? `Offline · ${waiting} to send` : "Offline";
+  } else {
+    status.textContent = waiting ? `${waiting} waiting to sync` : "";
+  }
+  status.classList.toggle("is-offline", !navigator.onLine || waiting > 0);
+}
+
+async function start() {
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((e) => console.warn(e));
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      const data = event.data || {};
+      if (data.type === "navigate" && typeof data.url === "string") {
+        const url = new URL(data.url, location.origin);
+        if (url.origin === location.origin) location.hash = url.hash || "#/";
+      } else if (data.type === "refresh") {
+        window.dispatchEvent(new CustomEvent("hep:synced"));
+      }
+    });
+  }
+  const router = createRouter({
+    routes,
+    resolve,
+    mount,
+    notFound: () =>
+      h(
+        "section",
+        { class: "page" },
+        h("h1", { class: "page-title", tabindex: "-1" }, "Not found"),
+        h("p", {}, h("a", { href: "#/" }, "Back to the start")),
+      ),
+  });
+  try {
+    await loadUser();
+  } catch (error) {
+    mount(null, { title: "Offline", error });
+    window.addEventListener("online", () => location.reload(), { once: true });
+    return;
+  }
+  window.addEventListener("hep:unauthorized", () => {
+    if (!currentUser()) return;
+    setUser(null);
+    const { path } = currentPath();
+    sessionStorage.setItem(AFTER_SIGN_IN, path);
+    toast("Please sign in again. Anything you logged is kept and sent once you are back.");
+    navigate("/sign-in");
+  });
+  window.addEventListener("hep:user", renderNav);
+  window.addEventListener("hep:queue", updateSyncStatus);
+  window.addEventListener("offline", updateSyncStatus);
+  window.addEventListener("online", async () => {
+    await updateSyncStatus();
+    await replayQueue().catch(() => {});
+  });
+  await router.handle();
+  updateSyncStatus();
+  replayQueue().catch(() => {});
+  const user = currentUser();
+  if (user?.role === "patient" && permission() === "granted") {
+    // a new server key or a lost subscription is repaired quietly on every start
+    ensureSubscription().catch(() => {});
+  }
+}
+
+start();

@@ -1,0 +1,101 @@
+// One day of a patient's log: what is due (GET /api/today) and the check-ins made (GET
+// /api/check-ins plus those still waiting offline). Progress is computed from the check-ins
+// so a tick shows at once, online or not. The last answer per day is kept in memory only,
+// so ticking works after the connection drops; nothing is written to disk.
+
+import { NetworkError, api } from "./api.js";
+import { pendingCheckIns } from "./checkins.js";
+
+const memory = new Map();
+
+export async function loadDay(user, day) {
+  const key = `${user.id}:${day}`;
+  let loaded;
+  try {
+    const [today, checkIns] = await Promise.all([
+      api.get(`/api/today?date=${day}`),
+      api.get(`/api/check-ins?start=${day}&end=${day}`),
+    ]);
+    loaded = { today, checkIns };
+    memory.set(key, loaded);
+  } catch (error) {
+    if (!(error instanceof NetworkError) || !memory.has(key)) throw error;
+    loaded = memory.get(key);
+  }
+  const checkIns = new Map(loaded.checkIns.map((c) => [c.id, c]));
+  for (const entry of await pendingCheckIns()) {
+    if (entry.body.local_date === day) checkIns.set(entry.id, { id: entry.id, ...entry.body, pending: true });
+  }
+  return { day, entries: loaded.today.entries, checkIns };
+}
+
+/** Record a saved (or queued) check-in in the day and in the memory copy. */
+export function remember(user, dayState, checkIn, { pending = false } = {}) {
+  dayState.checkIns.set(checkIn.id, { ...checkIn, pending });
+  const cached = memory.get(`${user.id}:${dayState.day}`);
+  if (cached && !pending) {
+    cached.checkIns = cached.checkIns.filter((c) => c.id !== checkIn.id).concat([checkIn]);
+  }
+}
+
+export function forget(user, dayState, id) {
+  dayState.checkIns.delete(id);
+  const cached = memory.get(`${user.id}:${dayState.day}`);
+  if (cached) cached.checkIns = cached.checkIns.filter((c) => c.id !== id);
+}
+
+const CREDIT = { done: 1, partial: 0.5, skipped: 0 };
+
+function byTime(a, b) {
+  return String(a.created_at || "~").localeCompare(String(b.created_at || "~"));
+}
+
+export function itemCheckIns(dayState, itemKey) {
+  return [...dayState.checkIns.values()].filter((c) => c.item_key === itemKey).sort(byTime);
+}
+
+export function habitCheckIns(dayState, habitId) {
+  return [...dayState.checkIns.values()].filter((c) => c.habit_id === habitId).sort(byTime);
+}
+
+export function itemProgress(dayState, entry) {
+  const list = itemCheckIns(dayState, entry.item_key);
+  const credit = list.reduce((sum, c) => sum + (CREDIT[c.state] || 0), 0);
+  const done = Math.floor(credit + 1e-9);
+  return {
+    list,
+    done,
+    due: entry.sessions_due,
+    complete: done >= entry.sessions_due,
+    partial: credit > 0 && done < entry.sessions_due && credit % 1 !== 0,
+    skipped: credit === 0 && list.some((c) => c.state === "skipped"),
+  };
+}
+
+/** Mirrors the server's rule: a numeric habit is judged by its amount, else by a done tick. */
+export function habitProgress(dayState, entry) {
+  const list = habitCheckIns(dayState, entry.habit_id);
+  const withValue = list.filter((c) => c.value !== null && c.value !== undefined);
+  const total = withValue.reduce((sum, c) => sum + Number(c.value), 0);
+  const credit = list.reduce((sum, c) => sum + (CREDIT[c.state] || 0), 0);
+  let done;
+  if (entry.target !== null && entry.target !== undefined && withValue.length) {
+    done = entry.direction === "at_most" ? total <= entry.target : total >= entry.target;
+  } else {
+    done = credit >= 1;
+  }
+  return {
+    list,
+    valued: withValue[withValue.length - 1] || null,
+    total: withValue.length ? total : null,
+    done,
+    skipped: !done && list.some((c) => c.state === "skipped"),
+  };
+}
+
+/** The state a numeric habit's running total stands for. */
+export function amountState(entry, value) {
+  if (entry.target === null || entry.target === undefined) return "done";
+  const met = entry.direction === "at_most" ? value <= entry.target : value >= entry.target;
+  return met ? "done" : "partial";
+}

@@ -1,0 +1,218 @@
+// Building DOM without innerHTML: every server string lands as text, never as markup.
+
+const PROPS = new Set(["value", "checked", "disabled", "selected", "indeterminate", "hidden"]);
+
+/** h("button", {class: "btn", onclick}, "Save") → an element. Children may be nested arrays. */
+export function h(tag, props = {}, ...children) {
+  const svg = tag.startsWith("svg:");
+  const el = svg
+    ? document.createElementNS("http://www.w3.org/2000/svg", tag.slice(4))
+    : document.createElement(tag);
+  const later = [];
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") el.setAttribute("class", value);
+    else if (key === "text") el.textContent = value;
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key.startsWith("on") && typeof value === "function") {
+      el.addEventListener(key.slice(2), value);
+    } else if (PROPS.has(key) && !svg) later.push([key, value]);
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  append(el, children);
+  // after the children, so a <select>'s value can pick one of its options
+  for (const [key, value] of later) el[key] = value;
+  return el;
+}
+
+export function append(parent, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return parent;
+}
+
+export function replace(parent, ...children) {
+  parent.replaceChildren();
+  return append(parent, children);
+}
+
+let uid = 0;
+export function nextId(prefix = "f") {
+  uid += 1;
+  return `${prefix}-${uid}`;
+}
+
+/** A labelled form field; `input` is an element or props for an <input>. */
+export function field(label, input, { hint, name } = {}) {
+  const control = input instanceof Element ? input : h("input", input);
+  const id = control.id || nextId(name || control.name || "f");
+  control.id = id;
+  const hintEl = hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null;
+  if (hintEl) control.setAttribute("aria-describedby", hintEl.id);
+  return h(
+    "div",
+    { class: "field", dataset: { field: control.name || name || "" } },
+    h("label", { for: id }, label),
+    hintEl,
+    control,
+  );
+}
+
+/** Shows an ApiError next to the fields it names; anything else goes in the form's alert. */
+export function showErrors(form, error) {
+  clearErrors(form);
+  const fields = (error && error.fields) || {};
+  let first = null;
+  const unplaced = [];
+  for (const [name, messages] of Object.entries(fields)) {
+    const text = flattenMessages(messages);
+    const box = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+    if (!box) {
+      unplaced.push(text);
+      continue;
+    }
+    const control = box.querySelector("input, select, textarea, fieldset, button");
+    const err = h("p", { class: "field-error", id: nextId("err") }, text);
+    box.append(err);
+    if (control) {
+      control.setAttribute("aria-invalid", "true");
+      const described = control.getAttribute("aria-describedby");
+      control.setAttribute("aria-describedby", [described, err.id].filter(Boolean).join(" "));
+      first = first || control;
+    }
+  }
+  let alert = form.querySelector(".form-alert");
+  if (!alert) {
+    alert = h("p", { class: "form-alert", role: "alert", tabindex: "-1" });
+    form.prepend(alert);
+  }
+  const summary = unplaced.length ? unplaced.join(" ") : error?.message || "Something went wrong.";
+  alert.textContent = first && !unplaced.length ? `Please check: ${summary}` : summary;
+  (first || alert).focus?.();
+}
+
+export function clearErrors(form) {
+  form.querySelectorAll(".field-error").forEach((el) => el.remove());
+  form.querySelectorAll("[aria-invalid]").forEach((el) => {
+    el.removeAttribute("aria-invalid");
+    const ids = (el.getAttribute("aria-describedby") || "")
+      .split(" ")
+      .filter((id) => id && !id.startsWith("err-"));
+    if (ids.length) el.setAttribute("aria-describedby", ids.join(" "));
+    else el.removeAttribute("aria-describedby");
+  });
+  const alert = form.querySelector(".form-alert");
+  if (alert) alert.textContent = "";
+}
+
+function flattenMessages(messages) {
+  if (Array.isArray(messages)) return messages.map(flattenMessages).join(" ");
+  if (messages && typeof messages === "object") {
+    return Object.values(messages).map(flattenMessages).join(" ");
+  }
+  return String(messages);
+}
+
+/** A short, polite message for screen readers and eyes; goes away by itself. */
+export function toast(message, kind = "info") {
+  const box = document.getElementById("toasts");
+  if (!box) return;
+  const item = h("p", { class: `toast toast-${kind}` }, message);
+  // two at most: a stack of old news hides the screen
+  while (box.children.length >= 2) box.firstElementChild.remove();
+  box.append(item);
+  setTimeout(() => item.remove(), 4000);
+}
+
+/** A modal confirm built on <dialog> (focus is trapped and restored by the browser). */
+export function confirmDialog({ title, body, confirm = "OK", cancel = "Cancel", danger = false }) {
+  return new Promise((resolve) => {
+    const titleId = nextId("dlg");
+    const dialog = h(
+      "dialog",
+      { class: "dialog", "aria-labelledby": titleId },
+      h("h2", { id: titleId }, title),
+      body ? h("p", {}, body) : null,
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { class: "btn", type: "button", value: "no", onclick: () => close(false) }, cancel),
+        h(
+          "button",
+          {
+            class: danger ? "btn btn-danger" : "btn btn-primary",
+            type: "button",
+            onclick: () => close(true),
+          },
+          confirm,
+        ),
+      ),
+    );
+    function close(answer) {
+      dialog.close();
+      dialog.remove();
+      resolve(answer);
+    }
+    dialog.addEventListener("cancel", () => resolve(false));
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+/** Disables a form's buttons while `work` runs, so a double tap cannot send twice. */
+export async function busy(form, work) {
+  const buttons = [...form.querySelectorAll("button")];
+  buttons.forEach((b) => (b.disabled = true));
+  form.setAttribute("aria-busy", "true");
+  try {
+    return await work();
+  } finally {
+    buttons.forEach((b) => (b.disabled = false));
+    form.removeAttribute("aria-busy");
+  }
+}
+
+export function formValues(form) {
+  const data = {};
+  for (const el of form.elements) {
+    if (!el.name || el.disabled) continue;
+    if (el.type === "checkbox") {
+      if (el.dataset.multi) {
+        data[el.name] = data[el.name] || [];
+        if (el.checked) data[el.name].push(el.value);
+      } else data[el.name] = el.checked;
+    } else if (el.type === "radio") {
+      if (el.checked) data[el.name] = el.value;
+    } else data[el.name] = el.value;
+  }
+  return data;
+}
+
+/** A screen: a heading that takes focus after navigation, then its content. */
+export function page(title, ...children) {
+  return h(
+    "section",
+    { class: "page" },
+    h("h1", { class: "page-title", tabindex: "-1" }, title),
+    ...children,
+  );
+}
+
+export function card(...children) {
+  return h("div", { class: "card" }, ...children);
+}
+
+export function empty(text, ...extra) {
+  return h("div", { class: "empty" }, h("p", {}, text), ...extra);
+}
+
+export function link(href, text, props = {}) {
+  return h("a", { href, ...props }, text);
+}
+
+/** A visually hidden text for screen readers. */
+export function sr(text) {
+  return h("span", { class: "visually-hidden" }, text);
+}

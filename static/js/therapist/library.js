@@ -1,0 +1,127 @@
+// The exercise library for therapists: search the built-ins and your own; add and edit your own.
+
+import { api } from "../api.js";
+import { busy, field, h, showErrors, toast } from "../dom.js";
+import { CATEGORIES, EQUIPMENT, REGIONS, SIDES } from "../labels.js";
+import { navigate } from "../router.js";
+import { librarySearch } from "./program-builder.js";
+
+export async function library() {
+  return h(
+    "section",
+    { class: "page" },
+    h("h1", { class: "page-title", tabindex: "-1" }, "Exercise library"),
+    h("p", { class: "subtitle" }, "Built-in corrective exercises written for hep, and your own."),
+    h("div", { class: "actions" }, h("a", { class: "btn btn-primary", href: "#/library/new" }, "Add your own exercise")),
+    librarySearch(null, { title: "Search" }),
+  );
+}
+
+function checkboxes(name, legend, options, selected) {
+  return h(
+    "fieldset",
+    { "data-field": name },
+    h("legend", {}, legend),
+    h(
+      "div",
+      { class: "chips" },
+      Object.entries(options).map(([value, label]) =>
+        h(
+          "label",
+          { class: "chip" },
+          h("input", { type: "checkbox", name, value, checked: selected.includes(value) }),
+          h("span", {}, label),
+        ),
+      ),
+    ),
+  );
+}
+
+export async function exerciseForm({ params }) {
+  const existing = params.id ? await api.get(`/api/exercises/${encodeURIComponent(params.id)}`) : null;
+  const dose = existing?.dose || { sets: 1, side: "both", times_per_day: 1 };
+  const equipment = { ...EQUIPMENT };
+  delete equipment.none;
+  const num = (label, name, min, max) =>
+    field(label, { type: "number", name, min: String(min), max: String(max), value: dose[name] ?? "", inputmode: "numeric" });
+  const form = h(
+    "form",
+    { class: "card", novalidate: true },
+    h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
+    field("Name", { type: "text", name: "name", required: true, maxlength: "120", value: existing?.name || "" }),
+    field("Summary", { type: "text", name: "summary", maxlength: "300", value: existing?.summary || "" }, { hint: "One line: what it is for." }),
+    checkboxes("regions", "Body regions", REGIONS, existing?.regions || []),
+    field(
+      "Kind",
+      h("select", { name: "category", value: existing?.category || "stretch" }, Object.entries(CATEGORIES).map(([v, l]) => h("option", { value: v }, l))),
+    ),
+    checkboxes("equipment", "Equipment", equipment, existing?.equipment || []),
+    h(
+      "fieldset",
+      { "data-field": "dose" },
+      h("legend", {}, "Default dose"),
+      h(
+        "div",
+        { class: "dose-grid" },
+        num("Sets", "sets", 1, 20),
+        num("Reps", "reps", 1, 500),
+        num("Hold (s)", "hold_seconds", 1, 3600),
+        num("Duration (s)", "duration_seconds", 1, 7200),
+        num("Rest (s)", "rest_seconds", 0, 3600),
+        num("Times a day", "times_per_day", 1, 10),
+        field("Side", h("select", { name: "side", value: dose.side || "both" }, Object.entries(SIDES).map(([v, l]) => h("option", { value: v }, l)))),
+      ),
+    ),
+    field("Steps", h("textarea", { name: "instructions", rows: "5" }, (existing?.instructions || []).join("\n")), { hint: "One step per line." }),
+    field("Cautions", h("textarea", { name: "cautions", rows: "3" }, (existing?.cautions || []).join("\n")), { hint: "One per line: when to stop, what to avoid." }),
+    field("Video or picture link (https, optional)", { type: "url", name: "media_url", value: existing?.media_url || "" }),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "submit", class: "btn btn-primary" }, existing ? "Save exercise" : "Add exercise"),
+      h("a", { class: "btn btn-quiet", href: "#/library" }, "Cancel"),
+    ),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const lines = (name) => (data.get(name) || "").split("\n").map((s) => s.trim()).filter(Boolean);
+    const number = (name) => (data.get(name) === "" ? null : Number(data.get(name)));
+    const body = {
+      name: data.get("name").trim(),
+      summary: data.get("summary").trim(),
+      regions: data.getAll("regions"),
+      category: data.get("category"),
+      equipment: data.getAll("equipment"),
+      dose: {
+        sets: number("sets") || 1,
+        reps: number("reps"),
+        hold_seconds: number("hold_seconds"),
+        duration_seconds: number("duration_seconds"),
+        rest_seconds: number("rest_seconds"),
+        side: data.get("side"),
+        times_per_day: number("times_per_day") || 1,
+      },
+      instructions: lines("instructions"),
+      cautions: lines("cautions"),
+      media_url: (data.get("media_url") || "").trim() || null,
+    };
+    busy(form, async () => {
+      try {
+        if (existing) await api.patch(`/api/exercises/${existing.id}`, body);
+        else await api.post("/api/exercises", body);
+        toast(existing ? "Exercise saved." : "Exercise added to your library.", "success");
+        navigate("/library");
+      } catch (error) {
+        showErrors(form, error);
+      }
+    });
+  });
+  return h(
+    "section",
+    { class: "page" },
+    h("p", {}, h("a", { href: "#/library" }, "← Library")),
+    h("h1", { class: "page-title", tabindex: "-1" }, existing ? `Edit ${existing.name}` : "New exercise"),
+    form,
+  );
+}

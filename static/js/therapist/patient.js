@@ -1,0 +1,378 @@
+// One patient: adherence and pain charts, programs (edit, history, templates), habits,
+// recent check-ins and the edit trail. Every read here lands in the patient's access log.
+
+import { api } from "../api.js";
+import { busy, field, h, showErrors, toast } from "../dom.js";
+import { addDays, dateTime, isoDay, shortDay, todayIn } from "../dates.js";
+import { REGIONS, doseText, percentText, habitTargetText, HABIT_KINDS } from "../labels.js";
+import { adherenceSection, habitSeries } from "../views/progress.js";
+import { describeCheckIn, diffText, subjectNames } from "../views/history.js";
+import { habitForm } from "../views/habits.js";
+import { ruleText } from "../views/reminders.js";
+import { habitStrips } from "../charts.js";
+import { inviteBox } from "./patients.js";
+import { navigate } from "../router.js";
+
+async function inSequence(paths) {
+  const results = [];
+  for (const path of paths) results.push(await api.get(path));
+  return results;
+}
+
+export async function patient({ params }) {
+  const id = params.id;
+  const base = `/api/patients/${encodeURIComponent(id)}`;
+  const person = await api.get(base);
+  const today = todayIn(person.timezone);
+  const start = addDays(today, -27);
+  // One at a time on purpose: each of these reads writes an access-log row, and on SQLite
+  // parallel read-then-write requests can fail with "database is locked" (reported upstream).
+  const [adherence, programs, habits, checkIns, edits, pain, templates, starters] = await inSequence([
+    `${base}/adherence`,
+    `${base}/programs`,
+    `${base}/habits`,
+    `${base}/check-ins?start=${start}&end=${today}`,
+    `${base}/check-ins/edits?start=${start}&end=${today}`,
+    `${base}/pain?start=${start}&end=${today}`,
+    "/api/templates",
+    "/api/habits/starters",
+  ]);
+  const reminders = await api.get(`${base}/reminders`).catch(() => null);
+  const names = subjectNames(programs, habits);
+  const nameOf = (c) => names.get(c.item_key || c.habit_id) || "Removed item";
+  const byId = new Map(checkIns.map((c) => [c.id, nameOf(c)]));
+  const days = adherence.daily.map((d) => isoDay(d.date));
+
+  return h(
+    "section",
+    { class: "page" },
+    h("p", {}, h("a", { href: "#/patients" }, "← Patients")),
+    h("h1", { class: "page-title", tabindex: "-1" }, person.name),
+    h("p", { class: "subtitle" }, `${person.email} · ${person.timezone.replace(/_/g, " ")}`),
+    inviteSection(person, base),
+    h(
+      "div",
+      { class: "grid-2" },
+      h(
+        "div",
+        {},
+        h("h2", {}, "Adherence and pain"),
+        adherenceSection(adherence, { who: person.name }),
+        subjectsTable(adherence),
+        habits.length
+          ? h("div", { class: "card" }, h("h2", {}, "Lifestyle habits"), habitStrips({ days, series: habitSeries(habits, checkIns, days) }))
+          : null,
+        painSection(pain),
+      ),
+      h(
+        "div",
+        {},
+        programsSection(person, programs, templates, today),
+        habitsSection(person, base, habits, starters),
+        remindersSection(reminders, programs, habits),
+        checkInsSection(checkIns, nameOf),
+        editsSection(edits, byId),
+      ),
+    ),
+  );
+}
+
+function inviteSection(person, base) {
+  const box = h("div");
+  const resend = h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-small",
+      onclick: async () => {
+        resend.disabled = true;
+        try {
+          const invite = await api.post(`${base}/invite`);
+          box.replaceChildren(inviteBox(person.name, person.email, invite));
+          box.querySelector("input")?.focus();
+        } catch (error) {
+          toast(error.message, "error");
+        } finally {
+          resend.disabled = false;
+        }
+      },
+    },
+    person.invite_accepted ? "Send a new sign-in invite" : "Re-send invite",
+  );
+  return h(
+    "div",
+    { class: "card" },
+    h(
+      "div",
+      { class: "row spread" },
+      person.invite_accepted
+        ? h("span", { class: "badge badge-ok" }, "Using hep")
+        : h("span", { class: "badge badge-warn" }, "Has not accepted the invite yet"),
+      person.invite_accepted ? null : resend,
+    ),
+    box,
+  );
+}
+
+function subjectsTable(adherence) {
+  if (!adherence.subjects.length) return null;
+  return h(
+    "div",
+    { class: "card table-wrap" },
+    h("h2", {}, "By exercise and habit"),
+    h(
+      "table",
+      {},
+      h("thead", {}, h("tr", {}, ["", "7 days", "4 weeks", "Strength", "Streak (best)"].map((t) => h("th", { scope: "col" }, t)))),
+      h(
+        "tbody",
+        {},
+        adherence.subjects.map((s) =>
+          h(
+            "tr",
+            {},
+            h("th", { scope: "row" }, s.name, s.kind === "habit" ? h("span", { class: "muted small" }, " (habit)") : null),
+            h("td", {}, percentText(s.percent_7_days)),
+            h("td", {}, percentText(s.percent_28_days)),
+            h("td", {}, `${Math.round(s.strength)}%`),
+            h("td", {}, `${s.current_streak} (${s.best_streak})`),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function painSection(pain) {
+  return h(
+    "div",
+    { class: "card" },
+    h("h2", {}, "Pain diary"),
+    pain.length
+      ? h(
+          "ul",
+          { class: "list" },
+          pain.slice(0, 10).map((e) =>
+            h(
+              "li",
+              {},
+              h("strong", {}, `${shortDay(e.local_date)}: ${e.score}/10`),
+              e.regions.length ? ` · ${e.regions.map((r) => REGIONS[r] || r).join(", ")}` : "",
+              e.note ? h("div", { class: "small muted" }, e.note) : null,
+            ),
+          ),
+        )
+      : h("p", { class: "muted" }, "No pain diary entries in the last four weeks."),
+  );
+}
+
+function programsSection(person, programs, templates, today) {
+  const apply = templates.length ? applyTemplateForm(person, templates, today) : null;
+  return h(
+    "div",
+    {},
+    h("h2", {}, "Programs"),
+    programs.length
+      ? programs.map((p) =>
+          h(
+            "div",
+            { class: "card" },
+            h("h3", {}, p.title, h("span", { class: "muted small" }, ` · version ${p.version}`)),
+            h("p", { class: "small muted" }, `From ${p.start_date}${p.end_date ? ` to ${p.end_date}` : ""} · about ${p.minutes_per_session} min per session`),
+            p.warnings.map((w) => h("p", { class: "banner warn small" }, w)),
+            h("ul", { class: "list" }, p.items.map((item) => h("li", {}, h("strong", {}, item.exercise.name), h("br"), h("span", { class: "small muted" }, doseText(item))))),
+            h(
+              "div",
+              { class: "row" },
+              h("a", { class: "btn btn-small", href: `#/programs/${p.id}/edit` }, "Edit", h("span", { class: "visually-hidden" }, ` ${p.title}`)),
+              h("a", { class: "btn btn-small btn-quiet", href: `#/programs/${p.id}/versions` }, "Version history"),
+            ),
+          ),
+        )
+      : h("p", { class: "muted" }, "No program yet."),
+    h("div", { class: "actions" }, h("a", { class: "btn btn-primary", href: `#/patients/${person.id}/programs/new` }, "New program")),
+    apply,
+  );
+}
+
+function applyTemplateForm(person, templates, today) {
+  const form = h(
+    "form",
+    { class: "card", novalidate: true },
+    h("h3", {}, "Start from a template"),
+    h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
+    field("Template", h("select", { name: "template" }, templates.map((t) => h("option", { value: t.id }, `${t.title} (${t.items.length} exercises, ~${t.minutes_per_session} min)`)))),
+    field("Start date", { type: "date", name: "start_date", value: today, required: true }),
+    h("button", { type: "submit", class: "btn" }, "Prescribe template"),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    busy(form, async () => {
+      try {
+        const program = await api.post(`/api/templates/${encodeURIComponent(data.get("template"))}/apply`, {
+          patient_id: person.id,
+          start_date: data.get("start_date"),
+        });
+        toast(`Prescribed: ${program.title}`, "success");
+        navigate(`/patients/${person.id}`);
+      } catch (error) {
+        showErrors(form, error);
+      }
+    });
+  });
+  return form;
+}
+
+function habitsSection(person, base, habits, starters) {
+  const have = new Set(habits.map((x) => x.name));
+  const suggest = h("div", { hidden: true });
+  const toggle = h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-small",
+      "aria-expanded": "false",
+      onclick: () => {
+        suggest.hidden = !suggest.hidden;
+        toggle.setAttribute("aria-expanded", String(!suggest.hidden));
+      },
+    },
+    "Suggest a habit",
+  );
+  suggest.append(
+    h(
+      "ul",
+      { class: "list card" },
+      starters
+        .filter((s) => !have.has(s.name))
+        .map((s) =>
+          h(
+            "li",
+            { class: "row spread" },
+            h("span", {}, s.name),
+            h(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-small",
+                "aria-label": `Suggest ${s.name}`,
+                onclick: async () => {
+                  const body = Object.fromEntries(
+                    Object.entries(s).filter(([k, v]) => k !== "slug" && v !== null && v !== undefined),
+                  );
+                  try {
+                    await api.post(`${base}/habits`, body);
+                    toast(`Suggested: ${s.name}`, "success");
+                    navigate(`/patients/${person.id}`);
+                  } catch (error) {
+                    toast(error.message, "error");
+                  }
+                },
+              },
+              "Suggest",
+            ),
+          ),
+        ),
+    ),
+    habitForm({ path: `${base}/habits`, submitLabel: "Suggest habit", after: () => navigate(`/patients/${person.id}`) }),
+  );
+  return h(
+    "div",
+    {},
+    h("h2", {}, "Habits"),
+    habits.length
+      ? h(
+          "ul",
+          { class: "list card" },
+          habits.map((x) =>
+            h(
+              "li",
+              {},
+              h("strong", {}, x.name),
+              h("br"),
+              h("span", { class: "small muted" }, [HABIT_KINDS[x.kind], habitTargetText(x), x.suggested ? "suggested by you" : "chosen by the patient"].filter(Boolean).join(" · ")),
+            ),
+          ),
+        )
+      : h("p", { class: "muted" }, "No habits yet."),
+    toggle,
+    suggest,
+  );
+}
+
+function remindersSection(reminders, programs, habits) {
+  if (!reminders) return null;
+  const target = (r) => {
+    if (r.target?.kind === "habit") return habits.find((x) => x.id === r.target.habit_id)?.name || "a habit";
+    if (r.target?.kind === "program") return programs.find((p) => p.id === r.target.program_id)?.title || "a program";
+    return "general";
+  };
+  return h(
+    "div",
+    { class: "card" },
+    h("h2", {}, "Reminders"),
+    reminders.length
+      ? h(
+          "ul",
+          { class: "list" },
+          reminders.map((r) =>
+            h(
+              "li",
+              {},
+              h("strong", {}, r.label || target(r)),
+              h("div", { class: "small muted" }, `${target(r)} · ${ruleText(r.rule)}`),
+              r.paused_until
+                ? h("span", { class: "badge badge-warn" }, `Paused until ${r.paused_until}${r.pause_reason ? ` — ${r.pause_reason}` : ""}`)
+                : null,
+            ),
+          ),
+        )
+      : h("p", { class: "muted" }, "The patient has no reminders set."),
+  );
+}
+
+function checkInsSection(checkIns, nameOf) {
+  return h(
+    "div",
+    { class: "card" },
+    h("h2", {}, "Recent check-ins"),
+    checkIns.length
+      ? h(
+          "ul",
+          { class: "list" },
+          checkIns.slice(0, 30).map((c) =>
+            h(
+              "li",
+              {},
+              h("strong", {}, nameOf(c)),
+              h("span", { class: "muted small" }, ` · ${shortDay(c.local_date)}`),
+              h("br"),
+              h("span", { class: "small" }, describeCheckIn(c)),
+              c.source !== "app" ? h("span", { class: "badge" }, c.source === "offline" ? "sent later" : "from notification") : null,
+              c.note ? h("div", { class: "small muted" }, `“${c.note}”`) : null,
+            ),
+          ),
+        )
+      : h("p", { class: "muted" }, "No check-ins in the last four weeks."),
+  );
+}
+
+function editsSection(edits, byId) {
+  const changes = edits.filter((e) => e.action !== "create");
+  return h(
+    "div",
+    { class: "card" },
+    h("h2", {}, "Corrections"),
+    h("p", { class: "small muted" }, "Check-ins the patient changed or removed after logging them."),
+    changes.length
+      ? h(
+          "ul",
+          { class: "list diff" },
+          changes.slice(0, 30).map((e) =>
+            h("li", {}, h("strong", {}, byId.get(e.check_in_id) || "A check-in"), ` — ${diffText(e)}`, h("br"), h("span", { class: "small muted" }, dateTime(e.at))),
+          ),
+        )
+      : h("p", { class: "muted" }, "No corrections."),
+  );
+}

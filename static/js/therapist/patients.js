@@ -1,0 +1,192 @@
+// The therapist's patients, ordered by who needs attention: not logging, pain rising,
+// adherence falling; and adding a patient with an invite link to send.
+
+import { api } from "../api.js";
+import { busy, field, h, nextId, showErrors, toast } from "../dom.js";
+import { allZones, browserZone, dateTime, daysSince, relative } from "../dates.js";
+import { percentText } from "../labels.js";
+
+/** Reasons a patient needs a look, most urgent first, with a score to sort by. */
+export function attention(p) {
+  const reasons = [];
+  let score = 0;
+  if (!p.invite_accepted) return { score: -1, reasons: [{ text: "Invite not accepted", kind: "warn" }] };
+  const idle = daysSince(p.last_activity_at);
+  if (p.pain_trend === "rising") {
+    score += 30;
+    reasons.push({ text: "Pain rising", kind: "alert" });
+  }
+  if (idle === Infinity) {
+    score += 15;
+    reasons.push({ text: "No check-ins yet", kind: "warn" });
+  } else if (idle >= 3) {
+    score += 20 + Math.min(idle, 30);
+    reasons.push({ text: `No check-ins for ${Math.floor(idle)} days`, kind: "alert" });
+  }
+  if (p.percent_7_days !== null && p.percent_7_days !== undefined && p.percent_7_days < 50) {
+    score += 10 + (50 - p.percent_7_days) / 5;
+    reasons.push({ text: `Low adherence (${percentText(p.percent_7_days)})`, kind: "warn" });
+  }
+  if (!reasons.length) reasons.push({ text: "On track", kind: "ok" });
+  return { score, reasons };
+}
+
+export function sortByAttention(list) {
+  return list
+    .map((p) => ({ ...p, attention: attention(p) }))
+    .sort(
+      (a, b) =>
+        b.attention.score - a.attention.score ||
+        (a.percent_7_days ?? 101) - (b.percent_7_days ?? 101) ||
+        a.name.localeCompare(b.name),
+    );
+}
+
+export async function patients() {
+  const list = [];
+  // the API pages; a caseload is rarely more than a few hundred
+  for (let page = 1; page < 20; page += 1) {
+    const chunk = await api.get(`/api/patients?page=${page}&page_size=100`);
+    list.push(...chunk);
+    if (chunk.length < 100) break;
+  }
+  const sorted = sortByAttention(list);
+  const listBox = h("div");
+  const filterId = nextId("filter");
+  const render = (text) => {
+    const needle = text.trim().toLowerCase();
+    const shown = sorted.filter((p) => !needle || p.name.toLowerCase().includes(needle) || p.email.toLowerCase().includes(needle));
+    listBox.replaceChildren(
+      shown.length
+        ? h("ul", { class: "list card", "aria-label": "Patients, most in need of attention first" }, shown.map(patientRow))
+        : h("p", { class: "empty" }, list.length ? "No patient matches." : "No patients yet. Add your first patient below."),
+    );
+  };
+  render("");
+  return h(
+    "section",
+    { class: "page" },
+    h("h1", { class: "page-title", tabindex: "-1" }, "Patients"),
+    h("p", { class: "subtitle" }, "Who needs attention comes first: not logging, pain rising, adherence falling."),
+    list.length > 5
+      ? h(
+          "div",
+          { class: "field" },
+          h("label", { for: filterId }, "Find a patient"),
+          h("input", { id: filterId, type: "search", oninput: (e) => render(e.target.value) }),
+        )
+      : null,
+    listBox,
+    addPatientForm(),
+  );
+}
+
+function patientRow(p) {
+  return h(
+    "li",
+    { class: "patient-row" },
+    h(
+      "div",
+      { class: "grow" },
+      h("a", { class: "name", href: `#/patients/${p.id}` }, p.name),
+      h(
+        "div",
+        { class: "row small" },
+        p.attention.reasons.map((r) => h("span", { class: `badge badge-${r.kind}` }, r.text)),
+        h("span", { class: "muted" }, p.invite_accepted ? `Last check-in ${relative(p.last_activity_at)}` : `Added ${relative(p.created_at)}`),
+      ),
+    ),
+    h(
+      "div",
+      { class: "meter" },
+      h("strong", {}, percentText(p.percent_7_days)),
+      h("div", { class: "small muted" }, "last 7 days"),
+      p.percent_7_days !== null && p.percent_7_days !== undefined
+        ? h("progress", { max: "100", value: String(p.percent_7_days), "aria-label": `${p.name}: ${percentText(p.percent_7_days)} of the prescription done in the last 7 days` })
+        : null,
+    ),
+  );
+}
+
+/** Shows an invite link with copy and email buttons. */
+export function inviteBox(name, email, invite) {
+  const inputId = nextId("invite");
+  const input = h("input", { id: inputId, type: "text", readonly: true, value: invite.url, "data-role": "invite-url" });
+  const subject = "Your home exercise program";
+  const body = `Hello ${name},\n\nI have set up your home exercise program in hep. Open this link on your phone to choose a password:\n\n${invite.url}\n\nThe link works once and expires on ${dateTime(invite.expires_at)}.`;
+  return h(
+    "div",
+    { class: "banner", role: "status" },
+    h("p", {}, h("strong", {}, `Invite link for ${name}`), ` (works once, until ${dateTime(invite.expires_at)})`),
+    h("label", { for: inputId, class: "visually-hidden" }, "Invite link"),
+    h(
+      "div",
+      { class: "copy-box" },
+      input,
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-primary",
+          onclick: async () => {
+            try {
+              await navigator.clipboard.writeText(invite.url);
+              toast("Link copied.", "success");
+            } catch {
+              input.select();
+              toast("Press Ctrl+C (or long-press) to copy the selected link.");
+            }
+          },
+        },
+        "Copy link",
+      ),
+    ),
+    h(
+      "p",
+      { class: "small" },
+      h("a", { href: `mailto:${encodeURIComponent(email)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}` }, "Send by email"),
+      " · Send it by text or in person too: the code is in the part of the link after #, which never reaches a server log.",
+    ),
+  );
+}
+
+function addPatientForm() {
+  const zone = browserZone();
+  const zones = allZones();
+  const result = h("div");
+  const form = h(
+    "form",
+    { class: "card", novalidate: true },
+    h("h2", {}, "Add a patient"),
+    h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
+    field("Name", { type: "text", name: "name", required: true, maxlength: "120", autocomplete: "off" }),
+    field("Email", { type: "email", name: "email", required: true, autocomplete: "off" }),
+    field(
+      "Patient's time zone",
+      h("select", { name: "timezone", value: zone }, zones.map((z) => h("option", { value: z }, z.replace(/_/g, " ")))),
+      { hint: "Reminders follow it; the patient's phone sets it when they accept." },
+    ),
+    h("button", { type: "submit", class: "btn btn-primary" }, "Add and get invite link"),
+    result,
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const body = { name: data.get("name").trim(), email: data.get("email").trim(), timezone: data.get("timezone") };
+    busy(form, async () => {
+      try {
+        const created = await api.post("/api/patients", body);
+        result.replaceChildren(
+          inviteBox(created.patient.name, created.patient.email, created.invite),
+          h("p", {}, h("a", { href: `#/patients/${created.patient.id}` }, `Open ${created.patient.name}'s page to build a program`)),
+        );
+        form.querySelector('input[name="name"]').value = "";
+        form.querySelector('input[name="email"]').value = "";
+        result.querySelector("input")?.focus();
+      } catch (error) {
+        showErrors(form, error);
+      }
+    });
+  });
+  return form;
+}

@@ -1,0 +1,77 @@
+// Templates (protocols): reusable sets of exercises with doses, prescribed to a patient in one go.
+
+import { api } from "../api.js";
+import { busy, field, h, showErrors, toast } from "../dom.js";
+import { browserZone, todayIn } from "../dates.js";
+import { doseText } from "../labels.js";
+import { navigate } from "../router.js";
+
+async function exerciseNames() {
+  const names = new Map();
+  for (let page = 1; page <= 5; page += 1) {
+    const found = await api.get(`/api/exercises?page=${page}&page_size=100`);
+    found.forEach((e) => names.set(e.id, e.name));
+    if (found.length < 100) break;
+  }
+  return names;
+}
+
+export async function templates() {
+  const [list, patients, names] = await Promise.all([
+    api.get("/api/templates"),
+    api.get("/api/patients?page_size=100"),
+    exerciseNames(),
+  ]);
+  return h(
+    "section",
+    { class: "page" },
+    h("h1", { class: "page-title", tabindex: "-1" }, "Templates"),
+    h(
+      "p",
+      { class: "subtitle" },
+      "Save a program as a template from the program builder; prescribe it to any patient here or on their page.",
+    ),
+    list.length
+      ? list.map((t) => templateCard(t, patients, names))
+      : h("p", { class: "empty" }, "No templates yet. Build a program and choose “Save as template”."),
+  );
+}
+
+function templateCard(template, patients, names) {
+  const form = h(
+    "form",
+    { class: "entry-more", novalidate: true },
+    h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
+    patients.length
+      ? field("Patient", h("select", { name: "patient_id" }, patients.map((p) => h("option", { value: p.id }, p.name))))
+      : h("p", { class: "muted" }, "Add a patient first."),
+    field("Start date", { type: "date", name: "start_date", value: todayIn(browserZone()), required: true }),
+    patients.length ? h("button", { type: "submit", class: "btn" }, "Prescribe", h("span", { class: "visually-hidden" }, ` ${template.title}`)) : null,
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    busy(form, async () => {
+      try {
+        await api.post(`/api/templates/${template.id}/apply`, {
+          patient_id: data.get("patient_id"),
+          start_date: data.get("start_date"),
+        });
+        toast(`Prescribed “${template.title}”.`, "success");
+        navigate(`/patients/${data.get("patient_id")}`);
+      } catch (error) {
+        showErrors(form, error);
+      }
+    });
+  });
+  return h(
+    "article",
+    { class: "card" },
+    h("h2", {}, template.title),
+    h("p", { class: "small muted" }, `${template.items.length} exercise${template.items.length === 1 ? "" : "s"} · about ${template.minutes_per_session} min per session`),
+    template.warnings.map((w) => h("p", { class: "banner warn small" }, w)),
+    template.notes ? h("p", {}, template.notes) : null,
+    h("ul", { class: "list" }, template.items.map((i) => h("li", {}, h("strong", {}, names.get(i.exercise_id) || "An exercise"), h("br"), h("span", { class: "small muted" }, doseText(i))))),
+    form,
+  );
+}

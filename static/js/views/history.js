@@ -1,0 +1,207 @@
+// History: the recent days' check-ins, corrected or removed within the edit window, and the
+// trail of every change (yours, and anything done on your behalf).
+
+import { api } from "../api.js";
+import { busy, confirmDialog, field, h, nextId, showErrors, toast } from "../dom.js";
+import { addDays, dateTime, longDay, todayIn } from "../dates.js";
+import { SKIP_REASONS, STATES, DIFFICULTY, formatNumber } from "../labels.js";
+import { currentUser } from "../session.js";
+import { deleteCheckIn, saveCheckIn } from "../checkins.js";
+import { navigate } from "../router.js";
+import { EDIT_DAYS, difficultyScale, painScale } from "./today.js";
+
+/** item_key / habit id → a name, from the programs and habits. */
+export function subjectNames(programs, habits) {
+  const names = new Map();
+  for (const p of programs) for (const item of p.items) names.set(item.item_key, item.exercise.name);
+  for (const habit of habits) names.set(habit.id, habit.name);
+  return names;
+}
+
+export function describeCheckIn(c) {
+  const parts = [STATES[c.state] || c.state];
+  if (c.value !== null && c.value !== undefined) parts.push(`amount ${formatNumber(c.value)}`);
+  if (c.skip_reason) parts.push(SKIP_REASONS[c.skip_reason] || c.skip_reason);
+  if (c.pain !== null && c.pain !== undefined) parts.push(`pain ${c.pain}/10`);
+  if (c.difficulty) parts.push(DIFFICULTY[c.difficulty] || `difficulty ${c.difficulty}`);
+  return parts.join(" · ");
+}
+
+const FIELD_NAMES = {
+  state: "state",
+  value: "amount",
+  skip_reason: "reason",
+  pain: "pain",
+  difficulty: "difficulty",
+  note: "note",
+  local_date: "day",
+};
+
+/** "pain 3 → 2, state partial → done" for an edit's before/after. */
+export function diffText(edit) {
+  if (edit.action === "create") return `logged: ${describeCheckIn(edit.after || {})}`;
+  if (edit.action === "delete") return `removed: ${describeCheckIn(edit.before || {})}`;
+  const changes = [];
+  for (const [key, label] of Object.entries(FIELD_NAMES)) {
+    const a = edit.before?.[key];
+    const b = edit.after?.[key];
+    if (JSON.stringify(a) !== JSON.stringify(b)) changes.push(`${label} ${a ?? "–"} → ${b ?? "–"}`);
+  }
+  return `changed ${changes.join(", ") || "nothing visible"}`;
+}
+
+export async function history() {
+  const user = currentUser();
+  const todayDate = todayIn(user.timezone);
+  const start = addDays(todayDate, -EDIT_DAYS);
+  const [checkIns, edits, programs, habits] = await Promise.all([
+    api.get(`/api/check-ins?start=${start}&end=${todayDate}`),
+    api.get(`/api/check-ins/edits?start=${addDays(todayDate, -27)}&end=${todayDate}`),
+    api.get("/api/programs"),
+    api.get("/api/habits"),
+  ]);
+  const names = subjectNames(programs, habits);
+  const nameOf = (c) => names.get(c.item_key || c.habit_id) || (c.habit_id ? "A habit you stopped" : "An earlier exercise");
+  const subjectById = new Map(checkIns.map((c) => [c.id, nameOf(c)]));
+
+  const days = Array.from({ length: EDIT_DAYS + 1 }, (_, i) => addDays(todayDate, -i));
+  return h(
+    "section",
+    { class: "page" },
+    h("h1", { class: "page-title", tabindex: "-1" }, "History"),
+    h("p", { class: "subtitle" }, `You can fill in or correct the last ${EDIT_DAYS} days. Every change is kept in the trail below.`),
+    days.map((day) => {
+      const list = checkIns.filter((c) => c.local_date === day);
+      return h(
+        "section",
+        { class: "card", "aria-label": longDay(day) },
+        h(
+          "div",
+          { class: "row spread" },
+          h("h2", {}, day === todayDate ? "Today" : longDay(day)),
+          h("a", { class: "btn btn-small", href: day === todayDate ? "#/today" : `#/day/${day}` }, "Fill in", h("span", { class: "visually-hidden" }, ` ${longDay(day)}`)),
+        ),
+        list.length
+          ? h("ul", { class: "list" }, list.map((c) => checkInRow(c, nameOf(c))))
+          : h("p", { class: "muted small" }, "Nothing logged."),
+      );
+    }),
+    h("h2", {}, "Edit trail"),
+    edits.length
+      ? h(
+          "ul",
+          { class: "list card diff" },
+          edits.map((e) =>
+            h(
+              "li",
+              {},
+              h("strong", {}, subjectById.get(e.check_in_id) || "A check-in"),
+              ` — ${diffText(e)}`,
+              h("br"),
+              h("span", { class: "small muted" }, `${dateTime(e.at)} · ${e.by_patient ? "by you" : "by your care team"}`),
+            ),
+          ),
+        )
+      : h("p", { class: "muted" }, "No changes yet."),
+  );
+}
+
+function checkInRow(c, name) {
+  const row = h(
+    "li",
+    {},
+    h("div", { class: "row spread" },
+      h(
+        "span",
+        {},
+        h("strong", {}, name),
+        h("br"),
+        h("span", { class: "small" }, describeCheckIn(c)),
+        c.source !== "app" ? h("span", { class: "badge" }, c.source === "offline" ? " sent later" : " from a notification") : null,
+        c.note ? h("span", { class: "small muted" }, h("br"), c.note) : null,
+      ),
+      h(
+        "span",
+        { class: "row" },
+        h("button", { type: "button", class: "btn btn-small", "aria-label": `Correct ${name}`, onclick: () => {
+          const existing = row.querySelector("form");
+          if (existing) existing.remove();
+          else {
+            const form = editForm(c);
+            row.append(form);
+            form.querySelector("input, select")?.focus();
+          }
+        } }, "Correct"),
+        h("button", { type: "button", class: "btn btn-small btn-quiet", "aria-label": `Remove ${name}`, onclick: async () => {
+          const ok = await confirmDialog({ title: `Remove this check-in of ${name}?`, body: "The removal is kept in your edit trail.", confirm: "Remove", danger: true });
+          if (!ok) return;
+          try {
+            await deleteCheckIn(c.id);
+            toast("Check-in removed.");
+            navigate("/history");
+          } catch (error) {
+            toast(error.message, "error");
+          }
+        } }, "Remove"),
+      ),
+    ),
+  );
+  return row;
+}
+
+function editForm(c) {
+  const stateName = nextId("state");
+  const form = h(
+    "form",
+    { class: "entry-more", novalidate: true },
+    h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
+    h(
+      "fieldset",
+      { "data-field": "state" },
+      h("legend", {}, "What happened?"),
+      h(
+        "div",
+        { class: "chips" },
+        Object.entries(STATES).map(([value, label]) =>
+          h("label", { class: "chip" }, h("input", { type: "radio", name: stateName, value, checked: c.state === value }), h("span", {}, label)),
+        ),
+      ),
+    ),
+    field("Amount (reps, seconds or units)", { type: "number", name: "value", min: "0", step: "any", value: c.value ?? "" }),
+    field(
+      "Reason for skipping",
+      h("select", { name: "skip_reason", value: c.skip_reason || "" }, h("option", { value: "" }, "—"), Object.entries(SKIP_REASONS).map(([v, l]) => h("option", { value: v }, l))),
+    ),
+    painScale(c.pain),
+    difficultyScale(c.difficulty),
+    field("Note", h("textarea", { name: "note", rows: "2", maxlength: "2000" }, c.note || "")),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save correction")),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const state = data.get(stateName);
+    const body = {
+      local_date: c.local_date,
+      state,
+      value: data.get("value") === "" ? null : Number(data.get("value")),
+      skip_reason: state === "skipped" ? data.get("skip_reason") || null : null,
+      pain: data.get("pain") === null ? null : Number(data.get("pain")),
+      difficulty: data.get("difficulty") === null ? null : Number(data.get("difficulty")),
+      note: (data.get("note") || "").trim(),
+      source: c.source,
+    };
+    if (c.item_key) body.item_key = c.item_key;
+    else body.habit_id = c.habit_id;
+    busy(form, async () => {
+      try {
+        await saveCheckIn(c.id, body);
+        toast("Correction saved.", "success");
+        navigate("/history");
+      } catch (error) {
+        showErrors(form, error);
+      }
+    });
+  });
+  return form;
+}

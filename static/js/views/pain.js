@@ -1,0 +1,196 @@
+// The pain diary: a day's score 0–10, where it hurts, a note; and the last four weeks.
+
+import { api } from "../api.js";
+import { busy, field, h, nextId, showErrors, toast } from "../dom.js";
+import { addDays, longDay, shortDay, todayIn } from "../dates.js";
+import { REGIONS } from "../labels.js";
+import { currentUser } from "../session.js";
+import { timeChart } from "../charts.js";
+import { painScale, EDIT_DAYS } from "./today.js";
+
+const svg = (tag, attrs, ...c) => h(`svg:${tag}`, attrs, ...c);
+
+/** Front and back outlines; the regions light up as they are ticked (the ticks are the input). */
+export function bodyMap(selected) {
+  const part = (region, shape, attrs) =>
+    svg(shape, { class: `part${selected.has(region) ? " on" : ""}`, "data-region": region, ...attrs });
+  const plain = (shape, attrs) => svg(shape, { class: "part", ...attrs });
+  const figure = (dx, back) => [
+    plain("circle", { cx: 50 + dx, cy: 16, r: 11 }),
+    part("neck", "rect", { x: 44 + dx, y: 27, width: 12, height: 10, rx: 3 }),
+    part("shoulders", "ellipse", { cx: 30 + dx, cy: 44, rx: 11, ry: 7 }),
+    part("shoulders", "ellipse", { cx: 70 + dx, cy: 44, rx: 11, ry: 7 }),
+    back
+      ? part("upper_back", "rect", { x: 36 + dx, y: 40, width: 28, height: 28, rx: 6 })
+      : part("chest", "rect", { x: 36 + dx, y: 40, width: 28, height: 26, rx: 6 }),
+    back
+      ? part("low_back", "rect", { x: 38 + dx, y: 70, width: 24, height: 22, rx: 5 })
+      : plain("rect", { x: 38 + dx, y: 68, width: 24, height: 24, rx: 5 }),
+    plain("rect", { x: 18 + dx, y: 50, width: 9, height: 56, rx: 4 }),
+    plain("rect", { x: 73 + dx, y: 50, width: 9, height: 56, rx: 4 }),
+    part("hips_glutes", "rect", { x: 36 + dx, y: 94, width: 28, height: 20, rx: 8 }),
+    part("legs", "rect", { x: 37 + dx, y: 116, width: 12, height: 66, rx: 5 }),
+    part("legs", "rect", { x: 51 + dx, y: 116, width: 12, height: 66, rx: 5 }),
+    part("feet", "ellipse", { cx: 42 + dx, cy: 190, rx: 8, ry: 5 }),
+    part("feet", "ellipse", { cx: 58 + dx, cy: 190, rx: 8, ry: 5 }),
+    svg("text", { x: 50 + dx, y: 210, "text-anchor": "middle" }, back ? "back" : "front"),
+  ];
+  return svg(
+    "svg",
+    { class: "body-map chart", viewBox: "0 0 210 215", "aria-hidden": "true" },
+    ...figure(0, false),
+    ...figure(110, true),
+  );
+}
+
+export async function pain({ query }) {
+  const user = currentUser();
+  const todayDate = todayIn(user.timezone);
+  const start = addDays(todayDate, -27);
+  const entries = await api.get(`/api/pain?start=${start}&end=${todayDate}`);
+  const byDay = new Map(entries.map((e) => [e.local_date, e]));
+  let day = query.get("date") || todayDate;
+  if (day > todayDate || day < addDays(todayDate, -EDIT_DAYS)) day = todayDate;
+
+  const formBox = h("div");
+  const renderForm = () => formBox.replaceChildren(painForm(day, byDay, todayDate, (saved) => {
+    byDay.set(saved.local_date, saved);
+    refreshHistory();
+  }, (next) => {
+    day = next;
+    renderForm();
+  }));
+  renderForm();
+
+  const historyBox = h("div");
+  function refreshHistory() {
+    const days = Array.from({ length: 28 }, (_, i) => addDays(start, i));
+    historyBox.replaceChildren(
+      h("h2", {}, "The last four weeks"),
+      byDay.size
+        ? h(
+            "div",
+            { class: "card" },
+            timeChart({
+              title: "Pain over the last four weeks",
+              days,
+              line: days.map((d) => byDay.get(d)?.score ?? null),
+              lineLabel: "Pain (0–10)",
+            }),
+          )
+        : h("p", { class: "muted" }, "Nothing recorded yet."),
+      h(
+        "ul",
+        { class: "list card" },
+        [...byDay.values()]
+          .sort((a, b) => b.local_date.localeCompare(a.local_date))
+          .map((e) =>
+            h(
+              "li",
+              {},
+              h("strong", {}, `${shortDay(e.local_date)}: ${e.score}/10`),
+              e.regions.length ? ` · ${e.regions.map((r) => REGIONS[r] || r).join(", ")}` : "",
+              e.note ? h("p", { class: "muted small" }, e.note) : null,
+            ),
+          ),
+      ),
+    );
+  }
+  refreshHistory();
+
+  return h(
+    "section",
+    { class: "page" },
+    h("h1", { class: "page-title", tabindex: "-1" }, "Pain diary"),
+    h("p", { class: "subtitle" }, "A quick daily note of your pain helps you and your therapist see what helps."),
+    formBox,
+    historyBox,
+  );
+}
+
+function painForm(day, byDay, todayDate, onSaved, onDay) {
+  const existing = byDay.get(day);
+  const selected = new Set(existing?.regions || []);
+  const map = h("div", {}, bodyMap(selected));
+  const dayId = nextId("day");
+  const form = h(
+    "form",
+    { class: "card", novalidate: true },
+    h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
+    field(
+      "Day",
+      h(
+        "select",
+        { id: dayId, name: "day", onchange: (e) => onDay(e.target.value), value: day },
+        Array.from({ length: EDIT_DAYS + 1 }, (_, i) => addDays(todayDate, -i)).map((d) =>
+          h("option", { value: d }, d === todayDate ? `Today (${longDay(d)})` : longDay(d)),
+        ),
+      ),
+    ),
+    painScale(existing?.score, "Pain right now or at its worst today (0 = none, 10 = worst)"),
+    h(
+      "fieldset",
+      { "data-field": "regions" },
+      h("legend", {}, "Where? (tick all that apply)"),
+      map,
+      h(
+        "div",
+        { class: "chips" },
+        Object.entries(REGIONS).map(([value, label]) =>
+          h(
+            "label",
+            { class: "chip" },
+            h("input", {
+              type: "checkbox",
+              name: "regions",
+              value,
+              checked: selected.has(value),
+              onchange: (e) => {
+                if (e.target.checked) selected.add(value);
+                else selected.delete(value);
+                map.replaceChildren(bodyMap(selected));
+              },
+            }),
+            h("span", {}, label),
+          ),
+        ),
+      ),
+    ),
+    field("Note (optional)", h("textarea", { name: "note", rows: "2", maxlength: "2000" }, existing?.note || ""), {
+      hint: "What made it better or worse? Sleep, work, a long drive…",
+    }),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, existing ? "Update" : "Save")),
+  );
+  // a tap on the body picture ticks the matching box
+  map.addEventListener("click", (event) => {
+    const region = event.target.closest?.("[data-region]")?.dataset.region;
+    const box = region && form.querySelector(`input[name="regions"][value="${region}"]`);
+    if (box) {
+      box.checked = !box.checked;
+      box.dispatchEvent(new Event("change"));
+    }
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    if (data.get("pain") === null) {
+      showErrors(form, { message: "Choose a pain score.", fields: { pain: ["Choose a number from 0 to 10."] } });
+      return;
+    }
+    busy(form, async () => {
+      try {
+        const saved = await api.put(`/api/pain/${day}`, {
+          score: Number(data.get("pain")),
+          regions: data.getAll("regions"),
+          note: (data.get("note") || "").trim(),
+        });
+        toast("Pain diary saved.", "success");
+        onSaved(saved);
+      } catch (error) {
+        if (error.fields?.score) error.fields = { pain: error.fields.score };
+        showErrors(form, error);
+      }
+    });
+  });
+  return form;
+}

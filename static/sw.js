@@ -1,0 +1,232 @@
+// hep's service worker (scope "/"):
+// - the app shell is cached so the app starts offline (cache first, refreshed in the background
+//   so a new release arrives on the next start);
+// - /api/ is never cached or answered from a cache: health data must not outlive a session or
+//   leak from one user to the next;
+// - push messages become notifications (generic wording, one tag per occurrence so a duplicate
+//   replaces itself), whose "Done" and "Snooze" actions call the API without opening the app.
+
+const SHELL_CACHE = "hep-shell-v1";
+const SHELL = [
+  "/",
+  "/manifest.webmanifest",
+  "/static/css/app.css",
+  "/static/icons/icon.svg",
+  "/static/icons/icon-192.png",
+  "/static/icons/icon-512.png",
+  "/static/icons/icon-maskable-512.png",
+  "/static/js/api.js",
+  "/static/js/app.js",
+  "/static/js/charts.js",
+  "/static/js/checkins.js",
+  "/static/js/dates.js",
+  "/static/js/day.js",
+  "/static/js/dom.js",
+  "/static/js/labels.js",
+  "/static/js/offline-queue.js",
+  "/static/js/push.js",
+  "/static/js/router.js",
+  "/static/js/session.js",
+  "/static/js/timer.js",
+  "/static/js/views/account.js",
+  "/static/js/views/auth.js",
+  "/static/js/views/check-in.js",
+  "/static/js/views/exercise.js",
+  "/static/js/views/habits.js",
+  "/static/js/views/history.js",
+  "/static/js/views/invite.js",
+  "/static/js/views/notifications.js",
+  "/static/js/views/pain.js",
+  "/static/js/views/progress.js",
+  "/static/js/views/reminders.js",
+  "/static/js/views/today.js",
+  "/static/js/therapist/library.js",
+  "/static/js/therapist/patient.js",
+  "/static/js/therapist/patients.js",
+  "/static/js/therapist/program-builder.js",
+  "/static/js/therapist/program-history.js",
+  "/static/js/therapist/templates.js",
+];
+const SHELL_PATHS = new Set(SHELL);
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(SHELL_CACHE)
+      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" }))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(names.filter((n) => n !== SHELL_CACHE).map((n) => caches.delete(n))),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  // network only: the browser handles it as if there were no worker
+  if (url.pathname.startsWith("/api/")) return;
+  if (request.mode === "navigate" && url.pathname === "/") {
+    event.respondWith(fromShell(event, "/"));
+    return;
+  }
+  if (SHELL_PATHS.has(url.pathname)) event.respondWith(fromShell(event, url.pathname));
+});
+
+async function fromShell(event, path) {
+  const cache = await caches.open(SHELL_CACHE);
+  const cached = await cache.match(path);
+  const refresh = fetch(path, { cache: "no-cache" })
+    .then((response) => {
+      if (response.ok) return cache.put(path, response.clone()).then(() => response);
+      return response;
+    })
+    .catch(() => null);
+  if (cached) {
+    event.waitUntil(refresh);
+    return cached;
+  }
+  return (await refresh) || new Response("Offline", { status: 503, statusText: "Offline" });
+}
+
+self.addEventListener("message", (event) => {
+  // sign-out: drop every cache this origin holds
+  if (event.data && event.data.type === "clear") {
+    event.waitUntil(caches.keys().then((names) => Promise.all(names.map((n) => caches.delete(n)))));
+  }
+});
+
+// --- push --------------------------------------------------------------------------------
+
+/** Reads both our Declarative Web Push shape and a plain {title, body} object. */
+function parsePush(data) {
+  let payload = {};
+  try {
+    payload = data ? data.json() : {};
+  } catch {
+    payload = { notification: { title: "hep", body: data ? data.text() : "" } };
+  }
+  const n = payload && payload.web_push === 8030 ? payload.notification || {} : payload || {};
+  const extra = n.data || {};
+  const navigate = n.navigate || "/#/today";
+  const occurrence =
+    extra.occurrence || extra.occurrence_id || (navigate.match(/#\/check-in\/([\w-]+)/) || [])[1];
+  const kind = extra.kind || (occurrence ? "reminder" : "general");
+  return {
+    title: n.title || "hep",
+    body: n.body || "",
+    tag: n.tag || (occurrence ? `hep-${occurrence}` : "hep"),
+    silent: Boolean(n.silent),
+    data: { ...extra, occurrence, kind, navigate },
+  };
+}
+
+self.addEventListener("push", (event) => {
+  const n = parsePush(event.data);
+  const isReminder = n.data.occurrence && n.data.kind !== "test";
+  event.waitUntil(
+    self.registration.showNotification(n.title, {
+      body: n.body,
+      tag: n.tag,
+      silent: n.silent,
+      icon: "/static/icons/icon-192.png",
+      badge: "/static/icons/icon-192.png",
+      data: n.data,
+      actions: isReminder
+        ? [
+            { action: "done", title: "Done" },
+            { action: "snooze", title: "Snooze 15 min" },
+          ]
+        : [],
+    }),
+  );
+});
+
+function post(path, body) {
+  return fetch(path, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: body
+      ? { "X-HEP-CSRF": "1", "Content-Type": "application/json", Accept: "application/json" }
+      : { "X-HEP-CSRF": "1", Accept: "application/json" },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+}
+
+async function openApp(url) {
+  let target = new URL(url || "/#/today", self.location.origin);
+  // never let a payload send the app to another site
+  if (target.origin !== self.location.origin) target = new URL("/#/today", self.location.origin);
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const open = windows.find((client) => new URL(client.url).origin === target.origin);
+  if (open) {
+    // the app routes by hash: tell it where to go rather than reloading it
+    open.postMessage({ type: "navigate", url: target.href });
+    return open.focus();
+  }
+  return self.clients.openWindow(target.href);
+}
+
+async function tellClients(message) {
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  windows.forEach((client) => client.postMessage(message));
+}
+
+async function runAction(notification, action) {
+  const data = notification.data || {};
+  const occurrence = encodeURIComponent(data.occurrence || "");
+  const path =
+    action === "done"
+      ? `/api/notifications/${occurrence}/done`
+      : `/api/notifications/${occurrence}/snooze`;
+  let response = null;
+  try {
+    response = await post(path, action === "snooze" ? { minutes: 15 } : null);
+  } catch {
+    response = null;
+  }
+  notification.close();
+  if (response && response.ok) await tellClients({ type: "refresh" });
+  else {
+    // offline, signed out or refused: open the check-in page so nothing is silently lost
+    await openApp(data.navigate);
+  }
+}
+
+self.addEventListener("notificationclick", (event) => {
+  const notification = event.notification;
+  const data = notification.data || {};
+  if ((event.action === "done" || event.action === "snooze") && data.occurrence) {
+    event.waitUntil(runAction(notification, event.action));
+    return;
+  }
+  notification.close();
+  event.waitUntil(openApp(data.navigate));
+});
+
+self.addEventListener("pushsubscriptionchange", (event) => {
+  // the push service replaced our subscription: hand the new one to hep
+  event.waitUntil(
+    (async () => {
+      const keyResponse = await fetch("/api/push/vapid-public-key", { credentials: "same-origin" });
+      if (!keyResponse.ok) return;
+      const { public_key: key } = await keyResponse.json();
+      const padded = key.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(key.length / 4) * 4, "=");
+      const subscription = await self.registration.pushManager.subscribe({
+        userVisibleOnly: true,
+        applicationServerKey: Uint8Array.from(atob(padded), (c) => c.charCodeAt(0)),
+      });
+      const json = subscription.toJSON();
+      await post("/api/push/subscriptions", { endpoint: json.endpoint, keys: json.keys });
+    })().catch(() => {}),
+  );
+});
