@@ -373,13 +373,10 @@ def today_view(session: Session, patient: User, day: dt.date) -> dict[str, Any]:
                 "direction": habit.direction,
                 "unit": habit.unit,
                 "value": log.total_value if log and log.has_value else None,
-                "done": bool(log and log.done >= 1)
-                or (
-                    habit.target is not None
-                    and log is not None
-                    and log.has_value
-                    and day_fraction(subject, log, 1) >= 1
-                ),
+                # a numeric habit is done by its amount, whatever state the entries carry
+                "done": day_fraction(subject, log, 1) >= 1
+                if habit.target is not None and log is not None and log.has_value
+                else bool(log and log.done >= 1),
                 "skipped": bool(log and log.skipped),
                 **progress,
             }
@@ -503,7 +500,7 @@ def adherence(session: Session, patient: User, today: dt.date) -> dict[str, Any]
         done = sum(s.done.get(day, 0.0) for _, s in scores)
         daily.append(
             {
-                "date": day,
+                "date": day.isoformat(),
                 "expected": expected,
                 "done": round(done, 2),
                 "percent": round(100 * done / expected, 1) if expected else None,

@@ -90,8 +90,10 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _start() -> None:
         g.request_id = uuid.uuid4().hex
-        # writes read first (ownership, idempotency), so SQLite must take the write lock up front
-        set_immediate(request.method in UNSAFE_METHODS)
+        # API requests read first and may write (ownership checks, access log, session expiry),
+        # so on SQLite they take the write lock up front instead of failing to upgrade a read
+        # lock under concurrency; PostgreSQL ignores this
+        set_immediate(request.path.startswith("/api/"))
         check_content_type()
         check_csrf()
 

@@ -114,3 +114,23 @@ def test_concurrent_writers_lose_nothing_and_never_5xx(server: str, database_url
     engine.dispose()
     for n in range(CLIENTS):
         assert names[f"writer{n}@example.org"] == f"W{n} {WRITES_PER_CLIENT - 1}"
+
+
+@pytest.mark.slow
+def test_concurrent_therapist_reads_that_log_access_never_5xx(server: str):
+    """Reads that also write (the access log) must not fail to upgrade a SQLite read lock."""
+    body = b'{"email": "t@example.org", "name": "T", "password": "a long enough test passphrase"}'
+    status, cookie = call(server, "POST", "/api/auth/signup/therapist", body)
+    assert status == 201
+    cookie = cookie.split(";")[0]
+    status, _ = call(
+        server, "POST", "/api/patients", b'{"email": "p@example.org", "name": "P"}', cookie
+    )
+    assert status == 201
+
+    def read(_: int) -> int:
+        return call(server, "GET", "/api/patients", None, cookie)[0]
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(read, range(48)))
+    assert statuses == [200] * 48

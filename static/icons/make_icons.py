@@ -18,7 +18,9 @@ HEAD = (74.0, 25.0, 7.5)
 SAMPLES = 4
 
 
-def _segment_distance(px: float, py: float, a: tuple[float, float], b: tuple[float, float]) -> float:
+def _segment_distance(
+    px: float, py: float, a: tuple[float, float], b: tuple[float, float]
+) -> float:
     ax, ay = a
     bx, by = b
     dx, dy = bx - ax, by - ay

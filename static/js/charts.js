@@ -14,7 +14,7 @@ function figure(caption, summary, chart, table) {
     chart,
     h("p", { class: "visually-hidden" }, summary),
     table
-      ? h("details", { class: "small" }, h("summary", {}, "Show as a table"), h("div", { class: "table-wrap" }, table))
+      ? h("details", { class: "small" }, h("summary", {}, "Show as a table"), h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": `${caption}, as a table` }, table))
       : null,
   );
 }
@@ -224,22 +224,4 @@ export function habitStrips({ days, series }) {
       ),
     );
   });
-}
-
-/** Pain (0..10) as a small line, for lists. */
-export function sparkline(values, { max = 10, label }) {
-  const width = 120;
-  const height = 28;
-  const step = width / Math.max(values.length - 1, 1);
-  let d = "";
-  let pen = false;
-  values.forEach((v, i) => {
-    if (v === null || v === undefined) {
-      pen = false;
-      return;
-    }
-    d += `${pen ? "L" : "M"}${(i * step).toFixed(1)} ${(height - 2 - (v / max) * (height - 4)).toFixed(1)} `;
-    pen = true;
-  });
-  return svg("svg", { class: "chart spark", viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": label }, d ? svg("path", { class: "line-pain", d: d.trim() }) : null);
 }

@@ -28,10 +28,6 @@ export function addDays(day, n) {
   return new Date(utc(day) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
-export function daysBetween(a, b) {
-  return Math.round((utc(b) - utc(a)) / DAY_MS);
-}
-
 /** ISO weekday, Monday = 1 … Sunday = 7. */
 export function weekday(day) {
   return ((new Date(utc(day)).getUTCDay() + 6) % 7) + 1;
@@ -116,11 +112,6 @@ export function allZones() {
   }
   const extra = [browserZone(), "UTC"].filter((z) => !zones.includes(z));
   return [...extra, ...zones];
-}
-
-/** Weekday bit mask as used by the API: bit 0 = Monday … bit 6 = Sunday. */
-export function maskHas(mask, isoWeekday) {
-  return Boolean(mask & (1 << (isoWeekday - 1)));
 }
 
 export function maskLabel(mask) {

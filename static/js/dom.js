@@ -189,30 +189,3 @@ export function formValues(form) {
   }
   return data;
 }
-
-/** A screen: a heading that takes focus after navigation, then its content. */
-export function page(title, ...children) {
-  return h(
-    "section",
-    { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, title),
-    ...children,
-  );
-}
-
-export function card(...children) {
-  return h("div", { class: "card" }, ...children);
-}
-
-export function empty(text, ...extra) {
-  return h("div", { class: "empty" }, h("p", {}, text), ...extra);
-}
-
-export function link(href, text, props = {}) {
-  return h("a", { href, ...props }, text);
-}
-
-/** A visually hidden text for screen readers. */
-export function sr(text) {
-  return h("span", { class: "visually-hidden" }, text);
-}

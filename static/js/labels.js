@@ -115,12 +115,3 @@ export function formatNumber(n) {
 export function percentText(value) {
   return value === null || value === undefined ? "–" : `${Math.round(value)}%`;
 }
-
-const DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-
-/** Weekday bit mask (bit 0 = Monday) in words. */
-export function maskLabelFor(mask) {
-  if (mask === undefined || mask === null || mask === 127) return "every day";
-  if (mask === 31) return "weekdays";
-  return DAY_NAMES.filter((_, i) => mask & (1 << i)).join(", ");
-}

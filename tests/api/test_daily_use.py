@@ -285,3 +285,18 @@ def test_partial_sessions_count_half_and_weekly_habits_count_by_week(cast: Cast)
     score = score_subject(walk, logs, monday, monday + dt.timedelta(days=14))  # week two closed
     assert score.expected == {monday + dt.timedelta(days=6): 3, monday + dt.timedelta(days=13): 3}
     assert (score.current_streak, score.best_streak) == (0, 1)
+
+
+def test_a_numeric_habit_over_its_limit_is_not_done_whatever_the_state(pair):
+    p = pair[3]
+    habit = p.post("/api/habits/starters/long-sitting").get_json()
+    day = today_ny().isoformat()
+    body = {"habit_id": habit["id"], "local_date": day, "state": "done", "value": 5}
+    p.put(f"/api/check-ins/{uuid.uuid4()}", json=body)
+    entry = next(e for e in p.get("/api/today").get_json()["entries"] if e["kind"] == "habit")
+    assert entry["done"] is False and entry["value"] == 5
+
+
+def test_daily_series_dates_are_iso(pair):
+    daily = pair[3].get("/api/adherence").get_json()["daily"]
+    assert daily[-1]["date"] == today_ny().isoformat()

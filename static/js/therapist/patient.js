@@ -118,7 +118,8 @@ function subjectsTable(adherence) {
   if (!adherence.subjects.length) return null;
   return h(
     "div",
-    { class: "card table-wrap" },
+    // a scrollable box must be reachable by keyboard
+    { class: "card table-wrap", tabindex: "0", role: "region", "aria-label": "Adherence by exercise and habit" },
     h("h2", {}, "By exercise and habit"),
     h(
       "table",

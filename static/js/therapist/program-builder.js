@@ -112,7 +112,7 @@ function builder({ patient, program }) {
     field("Title", { type: "text", name: "title", required: true, maxlength: "120", value: program?.title || "Home program" }),
     h(
       "div",
-      { class: "dose-grid" },
+      { class: "two-up" },
       field("Start", { type: "date", name: "start_date", value: program?.start_date || today, required: true }),
       field("End (optional)", { type: "date", name: "end_date", value: program?.end_date || "" }),
     ),

@@ -2,8 +2,8 @@
 
 import { api } from "../api.js";
 import { h, replace } from "../dom.js";
-import { dateTime } from "../dates.js";
-import { doseText, maskLabelFor } from "../labels.js";
+import { dateTime, maskLabel } from "../dates.js";
+import { doseText } from "../labels.js";
 
 export async function programHistory({ params, query }) {
   const base = `/api/programs/${encodeURIComponent(params.id)}`;
@@ -25,7 +25,7 @@ export async function programHistory({ params, query }) {
           "ul",
           { class: "list" },
           version.items.map((item) =>
-            h("li", {}, h("strong", {}, item.exercise.name), h("br"), h("span", { class: "small muted" }, `${doseText(item)} · ${maskLabelFor(item.weekdays)}`)),
+            h("li", {}, h("strong", {}, item.exercise.name), h("br"), h("span", { class: "small muted" }, `${doseText(item)} · ${maskLabel(item.weekdays ?? 127)}`)),
           ),
         ),
       ),
