@@ -104,6 +104,7 @@ class Database:
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"])
         app.extensions["hep_db"] = sessionmaker(engine, expire_on_commit=False)
+        app.teardown_request(self._end_transaction)
         app.teardown_appcontext(self._teardown)
 
     @staticmethod
@@ -125,6 +126,14 @@ class Database:
             g.hep_session = self.sessionmaker()()
         session: Session = g.hep_session
         return session
+
+    @staticmethod
+    def _end_transaction(_exc: BaseException | None) -> None:
+        # views commit what they write; whatever is left (a read) ends with the request, so no
+        # lock outlives it even when the app context does (as in tests and CLI commands)
+        session = g.get("hep_session")
+        if session is not None:
+            session.rollback()
 
     @staticmethod
     def _teardown(_exc: BaseException | None) -> None:

@@ -97,6 +97,11 @@ def init_app(app: Flask) -> None:
         check_content_type()
         check_csrf()
 
+    @app.teardown_request
+    def _end(_exc: BaseException | None) -> None:
+        # the flag lives in the thread's context; a later non-request transaction starts deferred
+        set_immediate(False)
+
     @app.after_request
     def _headers(response: Response) -> Response:
         headers = response.headers

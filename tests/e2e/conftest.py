@@ -83,7 +83,7 @@ class HepServer:
         )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HepServer]:
     """A real hep: `hep init`, then gunicorn with two workers on a free loopback port."""
     tmp = tmp_path_factory.mktemp("hep-e2e")
@@ -141,7 +141,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HepServer]:
             print("hep server log had tracebacks:\n" + server_log[-6000:], file=sys.stderr)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright_instance() -> Iterator[Any]:
     require_tool(
         "Chromium",
@@ -154,7 +154,7 @@ def playwright_instance() -> Iterator[Any]:
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance: Any) -> Iterator[Any]:
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser
