@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -87,3 +88,15 @@ def requires(*roles: Role) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def patient_read_by_therapist(patient_id: uuid.UUID, what: str) -> User:
+    """The calling therapist's own patient (404 otherwise), with the read written to the
+    patient's access log and committed before any data is returned."""
+    from hep.care import log_access, patient_of
+
+    therapist = current_user()
+    patient = patient_of(db.session, therapist, patient_id)
+    log_access(db.session, therapist, [patient.id], what, utcnow())
+    db.session.commit()
+    return patient

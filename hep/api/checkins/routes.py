@@ -10,9 +10,8 @@ from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from hep.api.access import current_user, requires
+from hep.api.access import current_user, patient_read_by_therapist, requires
 from hep.api.checkins.schemas import CheckInIn, CheckInOut, EditOut, PainIn, PainOut, RangeArgs
-from hep.care import log_access, patient_of
 from hep.checkins import (
     delete_check_in,
     edit_trail,
@@ -57,14 +56,6 @@ def _edits(user: User, args: dict[str, dt.date]) -> list[dict[str, Any]]:
         }
         for edit, check_in in edit_trail(db.session, user.id, start, end)
     ]
-
-
-def _patient(patient_id: uuid.UUID, what: str) -> User:
-    therapist = current_user()
-    patient = patient_of(db.session, therapist, patient_id)
-    log_access(db.session, therapist, [patient.id], what, utcnow())
-    db.session.commit()
-    return patient
 
 
 @blp.route("/check-ins/<uuid:client_id>")
@@ -118,7 +109,7 @@ class PatientCheckIns(MethodView):
     @requires(Role.THERAPIST)
     def get(self, args: dict[str, dt.date], patient_id: uuid.UUID) -> Any:
         """A patient's check-ins"""
-        patient = _patient(patient_id, "check-ins")
+        patient = patient_read_by_therapist(patient_id, "check-ins")
         return history(db.session, patient.id, *_range(patient, args))
 
 
@@ -129,7 +120,7 @@ class PatientCheckInEdits(MethodView):
     @requires(Role.THERAPIST)
     def get(self, args: dict[str, dt.date], patient_id: uuid.UUID) -> Any:
         """The edit trail of a patient's check-ins"""
-        return _edits(_patient(patient_id, "check-in edits"), args)
+        return _edits(patient_read_by_therapist(patient_id, "check-in edits"), args)
 
 
 @blp.route("/pain/<string:day>")
@@ -169,5 +160,5 @@ class PatientPain(MethodView):
     @requires(Role.THERAPIST)
     def get(self, args: dict[str, dt.date], patient_id: uuid.UUID) -> Any:
         """A patient's pain diary"""
-        patient = _patient(patient_id, "pain diary")
+        patient = patient_read_by_therapist(patient_id, "pain diary")
         return [pain_view(e) for e in pain_diary(db.session, patient.id, *_range(patient, args))]

@@ -9,9 +9,8 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from hep.api.access import current_user, requires
+from hep.api.access import current_user, patient_read_by_therapist, requires
 from hep.api.habits.schemas import HabitIn, HabitOut, HabitPatch, StarterOut
-from hep.care import log_access, patient_of
 from hep.clock import utcnow
 from hep.db import db
 from hep.habits import (
@@ -92,10 +91,7 @@ class PatientHabits(MethodView):
     @requires(Role.THERAPIST)
     def get(self, patient_id: uuid.UUID) -> Any:
         """A patient's habits"""
-        therapist = current_user()
-        patient = patient_of(db.session, therapist, patient_id)
-        log_access(db.session, therapist, [patient.id], "habits", utcnow())
-        db.session.commit()
+        patient = patient_read_by_therapist(patient_id, "habits")
         return habits_of(db.session, patient.id)
 
     @blp.arguments(HabitIn)

@@ -11,10 +11,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from hep.adherence import patient_summaries
-from hep.api.access import current_user, hasher, requires
+from hep.api.access import current_user, hasher, patient_read_by_therapist, requires
 from hep.api.paging import PageArgs
 from hep.api.patients.schemas import InviteOut, NewPatient, PatientInvited, PatientOut
-from hep.care import add_patient, log_access, patient_of, patients_of, resend_invite
+from hep.care import add_patient, log_access, patients_of, resend_invite
 from hep.clock import utcnow
 from hep.db import db
 from hep.models import Invite, Role, User
@@ -88,10 +88,7 @@ class Patient(MethodView):
     @requires(Role.THERAPIST)
     def get(self, patient_id: uuid.UUID) -> Any:
         """One of your patients"""
-        therapist = current_user()
-        patient = patient_of(db.session, therapist, patient_id)
-        log_access(db.session, therapist, [patient.id], "patient profile", utcnow())
-        db.session.commit()
+        patient = patient_read_by_therapist(patient_id, "patient profile")
         return patient_view(patient)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from hep.api.access import current_user, requires
+from hep.api.access import current_user, patient_read_by_therapist, requires
 from hep.api.exercises.schemas import ExerciseOut
 from hep.api.programs.schemas import (
     ApplyTemplate,
@@ -19,7 +19,7 @@ from hep.api.programs.schemas import (
     TemplateOut,
     VersionOut,
 )
-from hep.care import log_access, patient_of
+from hep.care import log_access
 from hep.clock import utcnow
 from hep.db import db
 from hep.models import Program, ProgramTemplate, Role, User
@@ -86,10 +86,7 @@ class PatientPrograms(MethodView):
     @requires(Role.THERAPIST)
     def get(self, patient_id: uuid.UUID) -> Any:
         """A patient's programs (current versions)"""
-        therapist = current_user()
-        patient = patient_of(db.session, therapist, patient_id)
-        log_access(db.session, therapist, [patient.id], "programs", utcnow())
-        db.session.commit()
+        patient = patient_read_by_therapist(patient_id, "programs")
         return [program_out(p) for p in programs_of(db.session, patient.id)]
 
     @blp.arguments(ProgramIn)

@@ -9,9 +9,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from hep.adherence import adherence, today_view
-from hep.api.access import current_user, requires
+from hep.api.access import current_user, patient_read_by_therapist, requires
 from hep.api.progress.schemas import AdherenceOut, DayArgs, TodayOut
-from hep.care import log_access, patient_of
 from hep.clock import utcnow
 from hep.db import db
 from hep.models import Role
@@ -48,8 +47,5 @@ class PatientAdherence(MethodView):
     @requires(Role.THERAPIST)
     def get(self, patient_id: uuid.UUID) -> Any:
         """A patient's adherence"""
-        therapist = current_user()
-        patient = patient_of(db.session, therapist, patient_id)
-        log_access(db.session, therapist, [patient.id], "adherence", utcnow())
-        db.session.commit()
+        patient = patient_read_by_therapist(patient_id, "adherence")
         return adherence(db.session, patient, local_date(utcnow(), patient.timezone))

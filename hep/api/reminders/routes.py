@@ -9,7 +9,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from hep.api.access import current_user, requires
+from hep.api.access import current_user, patient_read_by_therapist, requires
 from hep.api.reminders.schemas import (
     ReminderIn,
     ReminderOut,
@@ -18,7 +18,6 @@ from hep.api.reminders.schemas import (
     SettingsOut,
     SnoozeIn,
 )
-from hep.care import log_access, patient_of
 from hep.clock import utcnow
 from hep.db import db
 from hep.models import Role
@@ -119,10 +118,7 @@ class PatientReminders(MethodView):
     @requires(Role.THERAPIST)
     def get(self, patient_id: uuid.UUID) -> Any:
         """A patient's reminders, with pauses and their reasons"""
-        therapist = current_user()
-        patient = patient_of(db.session, therapist, patient_id)
-        log_access(db.session, therapist, [patient.id], "reminders", utcnow())
-        db.session.commit()
+        patient = patient_read_by_therapist(patient_id, "reminders")
         return reminders_of(db.session, patient.id)
 
     @blp.arguments(ReminderIn)
