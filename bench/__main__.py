@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-BENCHES = {"adherence": "bench.adherence"}
+BENCHES = {"adherence": "bench.adherence", "push": "bench.push"}
 
 
 def main() -> None:
