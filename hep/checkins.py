@@ -84,6 +84,28 @@ def _check_date(owner: User, day: dt.date, now: dt.datetime, window_days: int) -
         raise Conflict(f"Only the last {window_days} days can be logged or corrected.")
 
 
+def _audit(
+    session: Session,
+    check_in: CheckIn,
+    editor: User,
+    action: str,
+    before: dict[str, Any] | None,
+    now: dt.datetime,
+) -> None:
+    """Append to the edit trail; a deleted check-in has no "after"."""
+    after = None if action == "delete" else snapshot(check_in)
+    session.add(
+        CheckInEdit(
+            check_in_id=check_in.id,
+            editor_id=editor.id,
+            action=action,
+            before=before,
+            after=after,
+            at=now,
+        )
+    )
+
+
 def put_check_in(
     session: Session,
     owner: User,
@@ -115,16 +137,7 @@ def put_check_in(
         )
         session.add(check_in)
         session.flush()
-        session.add(
-            CheckInEdit(
-                check_in_id=check_in.id,
-                editor_id=owner.id,
-                action="create",
-                before=None,
-                after=snapshot(check_in),
-                at=now,
-            )
-        )
+        _audit(session, check_in, owner, "create", None, now)
         return PutResult(check_in, True)
     if existing.deleted_at is not None:
         raise Gone("This check-in was deleted.")
@@ -141,16 +154,7 @@ def put_check_in(
     for field, value in changed.items():
         setattr(existing, field, value)
     existing.updated_at = now
-    session.add(
-        CheckInEdit(
-            check_in_id=existing.id,
-            editor_id=owner.id,
-            action="edit",
-            before=before,
-            after=snapshot(existing),
-            at=now,
-        )
-    )
+    _audit(session, existing, owner, "edit", before, now)
     session.flush()
     return PutResult(existing, False)
 
@@ -167,16 +171,7 @@ def delete_check_in(
         return
     _check_date(owner, check_in.local_date, now, window_days)
     check_in.deleted_at = now
-    session.add(
-        CheckInEdit(
-            check_in_id=check_in.id,
-            editor_id=owner.id,
-            action="delete",
-            before=snapshot(check_in),
-            after=None,
-            at=now,
-        )
-    )
+    _audit(session, check_in, owner, "delete", snapshot(check_in), now)
     session.flush()
 
 

@@ -37,6 +37,21 @@ def _limits() -> LoginLimits:
     )
 
 
+def _authenticate(body: dict[str, Any]) -> User:
+    try:
+        return authenticate(
+            db.session,
+            address=client_address(),
+            hasher=hasher(),
+            limits=_limits(),
+            now=utcnow(),
+            **body,
+        )
+    finally:
+        # failures are recorded even though the request fails
+        db.session.commit()
+
+
 def signed_in_response(user: User, status: int) -> Response:
     """Start a cookie session for the user and answer with it set."""
     now = utcnow()
@@ -90,18 +105,7 @@ class Login(MethodView):
     @blp.response(200, SignedIn)
     def post(self, body: dict[str, Any]) -> Response:
         """Sign in; sets the session cookie"""
-        try:
-            user = authenticate(
-                db.session,
-                address=client_address(),
-                hasher=hasher(),
-                limits=_limits(),
-                now=utcnow(),
-                **body,
-            )
-        finally:
-            # failures are recorded even though the request fails
-            db.session.commit()
+        user = _authenticate(body)
         return signed_in_response(user, 200)
 
 
@@ -133,17 +137,7 @@ class Tokens(MethodView):
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Exchange email and password for a bearer token (API clients)"""
         now = utcnow()
-        try:
-            user = authenticate(
-                db.session,
-                address=client_address(),
-                hasher=hasher(),
-                limits=_limits(),
-                now=now,
-                **body,
-            )
-        finally:
-            db.session.commit()
+        user = _authenticate(body)
         row, token = start_session(db.session, user, kind="token", lifetimes=lifetimes(), now=now)
         db.session.commit()
         return {"token": token, "expires_at": row.expires_at, "user": user}
