@@ -1,5 +1,9 @@
 """Therapist list, adherence and today over 500 patients x 1 year of check-ins, on SQLite and
-PostgreSQL, beside a trivial endpoint measured in the same run; with SQL query counts."""
+PostgreSQL, beside a trivial endpoint measured in the same run; with SQL query counts.
+
+The list and adherence read snapshots (hep.snapshots): each is measured warm (nothing changed
+since the last read), after one patient's write (that patient recomputed) and, for the list,
+on a new day (every patient recomputed at once)."""
 
 from __future__ import annotations
 
@@ -11,11 +15,12 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import psycopg
 from flask import Flask
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, select, update
 
 from hep import create_app
 from hep.accounts import SessionLifetimes, start_session
@@ -201,8 +206,25 @@ def populate(app: Flask, patients: int, days: int) -> tuple[str, str, uuid.UUID]
         return t_token, p_token, patient.id
 
 
-def timed(app: Flask, path: str, token: str, repeat: int) -> tuple[float, int]:
-    """Median seconds per request and SQL statements per request."""
+def make_stale(app: Flask, patient_id: uuid.UUID | None = None) -> None:
+    """What a write does to the figures it moves (one patient), or what a new day does (all)."""
+    with app.app_context():
+        bump = update(User).values(stats_version=User.stats_version + 1)
+        if patient_id is not None:
+            bump = bump.where(User.id == patient_id)
+        db.session.execute(bump)
+        db.session.commit()
+
+
+def timed(
+    app: Flask,
+    path: str,
+    token: str,
+    repeat: int,
+    before: Callable[[], None] | None = None,
+) -> tuple[float, int]:
+    """Median seconds per request and SQL statements per request; `before` runs untimed
+    before each request."""
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     statements = 0
@@ -214,11 +236,15 @@ def timed(app: Flask, path: str, token: str, repeat: int) -> tuple[float, int]:
     with app.app_context():
         engine = db.engine
     assert client.get(path, headers=headers).status_code == 200  # warm-up
+    if before:
+        before()
     event.listen(engine, "before_cursor_execute", count)
     client.get(path, headers=headers)
     event.remove(engine, "before_cursor_execute", count)
     samples = []
     for _ in range(repeat):
+        if before:
+            before()
         t0 = time.perf_counter()
         response = client.get(path, headers=headers)
         samples.append(time.perf_counter() - t0)
@@ -239,17 +265,34 @@ def run(label: str, url: str, folder: Path, patients: int, days: int, repeat: in
     print(f"\n== {label}")
     t_token, p_token, patient_id = populate(app, patients, days)
     base, base_q = timed(app, "/api/me", t_token, repeat)
-    cases: list[tuple[str, str, str]] = [
-        ("therapist patient list (100 per page)", "/api/patients?page_size=100", t_token),
-        ("one patient's adherence (therapist)", f"/api/patients/{patient_id}/adherence", t_token),
-        ("patient today", "/api/today", p_token),
-        ("patient adherence", "/api/adherence", p_token),
+    adherence_path = f"/api/patients/{patient_id}/adherence"
+    stale_one = partial(make_stale, app, patient_id)
+    stale_all = partial(make_stale, app)
+    cases: list[tuple[str, str, str, Callable[[], None] | None]] = [
+        ("therapist patient list (100 per page)", "/api/patients?page_size=100", t_token, None),
+        (
+            "  the same after a patient's check-in",
+            "/api/patients?page_size=100",
+            t_token,
+            stale_one,
+        ),
+        (
+            "  the same on a new day (all recomputed)",
+            "/api/patients?page_size=100",
+            t_token,
+            stale_all,
+        ),
+        ("one patient's adherence (therapist)", adherence_path, t_token, None),
+        ("  the same after that patient's check-in", adherence_path, t_token, stale_one),
+        ("patient today", "/api/today", p_token, None),
+        ("patient adherence", "/api/adherence", p_token, None),
+        ("  the same after a check-in", "/api/adherence", p_token, stale_one),
     ]
-    print(f"  {'endpoint':42} {'median ms':>10} {'x trivial':>10} {'queries':>8}")
-    print(f"  {'trivial: GET /api/me':42} {base * 1000:10.2f} {1:10.1f} {base_q:8}")
-    for name, path, token in cases:
-        seconds, queries = timed(app, path, token, repeat)
-        print(f"  {name:42} {seconds * 1000:10.2f} {seconds / base:10.1f} {queries:8}")
+    print(f"  {'endpoint':44} {'median ms':>10} {'x trivial':>10} {'queries':>8}")
+    print(f"  {'trivial: GET /api/me':44} {base * 1000:10.2f} {1:10.1f} {base_q:8}")
+    for name, path, token, before in cases:
+        seconds, queries = timed(app, path, token, repeat, before)
+        print(f"  {name:44} {seconds * 1000:10.2f} {seconds / base:10.1f} {queries:8}")
 
 
 def with_postgres(fn: Callable[[str], None]) -> None:

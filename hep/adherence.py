@@ -11,7 +11,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -26,7 +26,7 @@ from hep.models import (
     ProgramVersion,
     User,
 )
-from hep.timezones import local_date, zone
+from hep.timezones import local_date
 
 HISTORY_DAYS = 365  # how far back strength and best streak look
 
@@ -263,14 +263,13 @@ def score_subject(
         while week_start <= today:
             days = [week_start + dt.timedelta(days=i) for i in range(7)]
             count = sum(1 for d in days if (log := logs.get((subject.id, d))) and log.done >= 1)
-            for d in days:
-                if first <= d <= today and (log := logs.get((subject.id, d))):
-                    done[d] = min(1.0, log.done)
             week_closed = days[-1] < today
             fraction = min(1.0, count / subject.per_week)
             if week_closed:
                 strength = strength * multiplier + fraction * (1 - multiplier)
+                # the week is credited on its last day, so percentages weigh it as a whole
                 expected[days[-1]] = subject.per_week
+                done[days[-1]] = min(count, subject.per_week)
                 if fraction >= 1:
                     streak += 1
                     best = max(best, streak)
@@ -510,6 +509,9 @@ def adherence(session: Session, patient: User, today: dt.date) -> dict[str, Any]
     return {
         "as_of": today,
         "percent_7_days": percent((s for _, s in scores), week, today),
+        "percent_prev_7_days": percent(
+            (s for _, s in scores), today - dt.timedelta(days=13), week - dt.timedelta(days=1)
+        ),
         "percent_28_days": percent((s for _, s in scores), month, today),
         "active_days_30": len(active),
         "subjects": [
@@ -530,19 +532,10 @@ def adherence(session: Session, patient: User, today: dt.date) -> dict[str, Any]
     }
 
 
-def patient_summaries(
-    session: Session, patients: Sequence[User], now: dt.datetime
-) -> dict[uuid.UUID, dict[str, Any]]:
-    """7-day adherence, last activity and pain trend for a whole patient list: fixed queries."""
-    if not patients:
-        return {}
-    ids = [p.id for p in patients]
-    tz = {p.id: p.timezone for p in patients}
-    today_of = {p.id: local_date(now, p.timezone) for p in patients}
-    latest, earliest = max(today_of.values()), min(today_of.values())
-    subjects = load_subjects(session, ids, tz)
-    logs = load_logs(session, ids, earliest - dt.timedelta(days=7), latest)
-    pain = pain_series(session, ids, earliest - dt.timedelta(days=14), latest)
+def last_activity_of(
+    session: Session, patient_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, dt.datetime | None]:
+    """When each patient last logged or corrected anything: one index probe per patient."""
     newest = (
         select(CheckIn.updated_at)
         .where(CheckIn.owner_id == User.id)
@@ -550,41 +543,67 @@ def patient_summaries(
         .limit(1)
         .scalar_subquery()
     )
-    last_activity = dict(session.execute(select(User.id, newest).where(User.id.in_(ids))).all())
+    rows = session.execute(select(User.id, newest).where(User.id.in_(patient_ids))).all()
+    return {patient_id: last for patient_id, last in rows}
+
+
+class PatientRef(Protocol):
+    id: uuid.UUID
+    timezone: str
+
+
+def patient_summaries(
+    session: Session, patients: Sequence[PatientRef], now: dt.datetime
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """7-day adherence (and the 7 days before), last activity and pain trend for many patients
+    at once: a fixed number of queries, whatever the list or history size."""
+    if not patients:
+        return {}
+    ids = [p.id for p in patients]
+    tz = {p.id: p.timezone for p in patients}
+    today_of = {p.id: local_date(now, p.timezone) for p in patients}
+    latest, earliest = max(today_of.values()), min(today_of.values())
+    subjects = load_subjects(session, ids, tz)
+    logs = load_logs(session, ids, earliest - dt.timedelta(days=20), latest)
+    pain = pain_series(session, ids, earliest - dt.timedelta(days=14), latest)
+    last_activity = last_activity_of(session, ids)
     result = {}
     for patient in patients:
         today = today_of[patient.id]
-        week = today - dt.timedelta(days=6)
+        week, previous = today - dt.timedelta(days=6), today - dt.timedelta(days=13)
+        # from the Monday before, so a weekly habit's week closing in range is judged whole
+        start = previous - dt.timedelta(days=previous.weekday())
         scores = [
-            score_subject(s, logs.get(patient.id, {}), week, today)
+            score_subject(s, logs.get(patient.id, {}), start, today)
             for s in subjects.get(patient.id, [])
         ]
-        summary = {
+        result[patient.id] = {
+            "as_of": today,
             "percent_7_days": percent(scores, week, today),
+            "percent_prev_7_days": percent(scores, previous, week - dt.timedelta(days=1)),
             "last_activity_at": last_activity.get(patient.id),
             "pain_trend": pain_trend(pain.get(patient.id, {}), today)["direction"],
         }
-        summary["attention"] = attention_reasons(summary, now)
-        result[patient.id] = summary
     return result
 
 
-QUIET_DAYS = 3
-LOW_ADHERENCE = 50.0
+QUIET_DAYS = 3  # no check-in for this long: "not logging"
+LOW_ADHERENCE = 50.0  # % of the prescribed dose over the last 7 days
+FALLING_BY = 20.0  # percentage points down on the 7 days before
 
 
 def attention_reasons(summary: dict[str, Any], now: dt.datetime) -> list[str]:
-    """Why a therapist should look at this patient first (an exceptions-first inbox)."""
+    """Why a therapist should look at this patient first (an exceptions-first inbox).
+    hep.snapshots orders the list by the same rules in SQL."""
     reasons = []
     last = summary["last_activity_at"]
-    if last is None or now - last > dt.timedelta(days=QUIET_DAYS):
+    if last is None or last < now - dt.timedelta(days=QUIET_DAYS):
         reasons.append("not logging")
     if summary["pain_trend"] == "rising":
         reasons.append("pain rising")
-    if summary["percent_7_days"] is not None and summary["percent_7_days"] < LOW_ADHERENCE:
+    week, previous = summary["percent_7_days"], summary["percent_prev_7_days"]
+    if week is not None and previous is not None and previous - week >= FALLING_BY:
+        reasons.append("adherence falling")
+    if week is not None and week < LOW_ADHERENCE:
         reasons.append("low adherence")
     return reasons
-
-
-def tz_today(patient: User, now: dt.datetime) -> dt.date:
-    return now.astimezone(zone(patient.timezone)).date()

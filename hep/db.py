@@ -103,7 +103,11 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"])
-        app.extensions["hep_db"] = sessionmaker(engine, expire_on_commit=False)
+        factory = sessionmaker(engine, expire_on_commit=False)
+        from hep import snapshots  # imports the models, which import this module
+
+        snapshots.install(factory)
+        app.extensions["hep_db"] = factory
         app.teardown_request(self._end_transaction)
         app.teardown_appcontext(self._teardown)
 

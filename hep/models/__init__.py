@@ -13,9 +13,11 @@ from hep.models.reminders import (
     PushSubscription,
     Reminder,
 )
+from hep.models.snapshots import AdherenceSnapshot
 
 __all__ = [
     "AccessLogEntry",
+    "AdherenceSnapshot",
     "AuthSession",
     "CareLink",
     "CheckIn",

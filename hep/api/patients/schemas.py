@@ -26,14 +26,19 @@ class PatientOut(Schema):
     invite_accepted = fields.Boolean(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     percent_7_days = fields.Float(dump_only=True, allow_none=True)
+    percent_prev_7_days = fields.Float(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "% of the prescribed dose done in the 7 days before the last 7"},
+    )
     last_activity_at = fields.DateTime(dump_only=True, allow_none=True)
     pain_trend = fields.String(dump_only=True)
     attention = fields.List(
         fields.String(),
         dump_only=True,
         metadata={
-            "description": "not logging, pain rising, low adherence; list order puts "
-            "these patients first"
+            "description": "not logging, pain rising, adherence falling, low adherence; "
+            "the list puts patients with more reasons first"
         },
     )
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask import current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from hep.adherence import adherence, today_view
+from hep.adherence import today_view
 from hep.api.access import current_user, patient_read_by_therapist, requires
 from hep.api.progress.schemas import AdherenceOut, DayArgs, TodayOut
 from hep.clock import utcnow
 from hep.db import db
 from hep.models import Role
+from hep.snapshots import adherence_document
 from hep.timezones import local_date
 
 blp = Blueprint("progress", __name__, url_prefix="/api", description="Today and adherence")
@@ -31,6 +33,17 @@ class Today(MethodView):
         return today_view(db.session, user, day)
 
 
+def _as_json(document: dict[str, Any]) -> dict[str, Any]:
+    """The adherence document as its JSON answer (stored as such in the snapshot)."""
+    loaded: dict[str, Any] = current_app.json.loads(
+        current_app.json.dumps(ADHERENCE.dump(document))
+    )
+    return loaded
+
+
+ADHERENCE = AdherenceOut()
+
+
 @blp.route("/adherence")
 class Adherence(MethodView):
     @blp.response(200, AdherenceOut)
@@ -38,7 +51,9 @@ class Adherence(MethodView):
     def get(self) -> Any:
         """Your adherence: 7/28-day dose done, active days, strength, streaks, pain trend"""
         user = current_user()
-        return adherence(db.session, user, local_date(utcnow(), user.timezone))
+        document = adherence_document(db.session, user, utcnow(), _as_json)
+        db.session.commit()
+        return jsonify(document)
 
 
 @blp.route("/patients/<uuid:patient_id>/adherence")
@@ -48,4 +63,6 @@ class PatientAdherence(MethodView):
     def get(self, patient_id: uuid.UUID) -> Any:
         """A patient's adherence"""
         patient = patient_read_by_therapist(patient_id, "adherence")
-        return adherence(db.session, patient, local_date(utcnow(), patient.timezone))
+        document = adherence_document(db.session, patient, utcnow(), _as_json)
+        db.session.commit()
+        return jsonify(document)

@@ -19,6 +19,9 @@ class TodayOut(Schema):
 class AdherenceOut(Schema):
     as_of = fields.Date()
     percent_7_days = fields.Float(allow_none=True)
+    percent_prev_7_days = fields.Float(
+        allow_none=True, metadata={"description": "the 7 days before the last 7, to compare"}
+    )
     percent_28_days = fields.Float(allow_none=True)
     active_days_30 = fields.Integer()
     subjects = fields.List(fields.Dict())

@@ -1,0 +1,268 @@
+"""Adherence snapshots: the therapist's list and the adherence screens read figures computed
+once per change, not on every request.
+
+Every write that can move a patient's figures (check-ins, the pain diary, habits, programs and
+their items, the patient's timezone, the name of an exercise in a program) bumps
+users.stats_version in the same transaction: a session event, so no write path can forget it.
+A snapshot records the version it was computed from (`basis`) and the next local midnight; it is
+fresh while both hold. The version is read before the data, so a write racing a computation
+leaves the snapshot behind the version (recomputed on the next read), never falsely fresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, case, event, inspect, not_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
+
+from hep.adherence import (
+    FALLING_BY,
+    LOW_ADHERENCE,
+    QUIET_DAYS,
+    adherence,
+    attention_reasons,
+    last_activity_of,
+    patient_summaries,
+)
+from hep.models import (
+    AdherenceSnapshot,
+    CareLink,
+    CheckIn,
+    Exercise,
+    Habit,
+    PainEntry,
+    Program,
+    ProgramItem,
+    ProgramVersion,
+    User,
+)
+from hep.timezones import local_date, zone
+
+Snap = AdherenceSnapshot
+
+# --- invalidation --------------------------------------------------------------------------
+
+_PENDING = "hep_stats_touched"
+
+
+def note_changes(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    """before_flush: remember which patients' figures this flush can move."""
+    patients: set[uuid.UUID] = set()
+    programs: set[uuid.UUID] = set()
+    versions: set[uuid.UUID] = set()
+    exercises: set[uuid.UUID] = set()
+    changed = [o for o in session.dirty if session.is_modified(o)]
+    for obj in [*session.new, *changed, *session.deleted]:
+        if isinstance(obj, CheckIn | PainEntry | Habit):
+            patients.add(obj.owner_id)
+        elif isinstance(obj, Program):
+            patients.add(obj.patient_id)
+        elif isinstance(obj, ProgramVersion):
+            programs.add(obj.program_id)
+        elif isinstance(obj, ProgramItem):
+            versions.add(obj.version_id)
+        elif isinstance(obj, User) and obj in changed:
+            if inspect(obj).attrs.timezone.history.has_changes():
+                patients.add(obj.id)
+        elif isinstance(obj, Exercise) and obj in changed:
+            exercises.add(obj.id)
+    touched = session.info.setdefault(_PENDING, ([], [], [], []))
+    for bucket, found in zip(touched, (patients, programs, versions, exercises), strict=True):
+        bucket.extend(i for i in found if i is not None)
+
+
+def bump_versions(session: Session, _context: UOWTransaction) -> None:
+    """after_flush: one UPDATE for everything the flush touched."""
+    patients, programs, versions, exercises = session.info.pop(_PENDING, ([], [], [], []))
+    clauses = []
+    if patients:
+        clauses.append(User.id.in_(set(patients)))
+    if programs:
+        clauses.append(User.id.in_(select(Program.patient_id).where(Program.id.in_(set(programs)))))
+    if versions:
+        clauses.append(
+            User.id.in_(
+                select(Program.patient_id)
+                .join(ProgramVersion, ProgramVersion.program_id == Program.id)
+                .where(ProgramVersion.id.in_(set(versions)))
+            )
+        )
+    if exercises:
+        clauses.append(
+            User.id.in_(
+                select(Program.patient_id)
+                .join(ProgramVersion, ProgramVersion.program_id == Program.id)
+                .join(ProgramItem, ProgramItem.version_id == ProgramVersion.id)
+                .where(ProgramItem.exercise_id.in_(set(exercises)))
+            )
+        )
+    if clauses:
+        session.connection().execute(
+            update(User).where(or_(*clauses)).values(stats_version=User.stats_version + 1)
+        )
+
+
+# --- freshness -----------------------------------------------------------------------------
+
+
+def next_midnight(day: dt.date, tz_name: str) -> dt.datetime:
+    """The instant the patient's local date moves past `day` (as UTC)."""
+    tz = zone(tz_name)
+    following = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    return following.astimezone(dt.UTC)
+
+
+def _fresh(now: dt.datetime) -> Any:
+    return and_(Snap.basis == User.stats_version, Snap.valid_until > now)
+
+
+def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast(Table, Snap.__table__)
+    # the Core table, not the entity: one executemany whatever values are null
+    statement = insert(table)
+    columns = [c.name for c in table.columns if c.name != "patient_id"]
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.patient_id],
+            set_={name: statement.excluded[name] for name in columns},
+            # an older computation finishing late never replaces a newer one
+            where=statement.excluded.basis >= table.c.basis,
+        ),
+        rows,
+    )
+
+
+def _snapshot_rows(
+    session: Session, stale: Sequence[Any], now: dt.datetime
+) -> dict[uuid.UUID, dict[str, Any]]:
+    summaries = patient_summaries(session, stale, now)
+    rows = {}
+    for patient in stale:
+        summary = summaries[patient.id]
+        rows[patient.id] = {
+            "patient_id": patient.id,
+            "basis": patient.stats_version,
+            "valid_until": next_midnight(summary["as_of"], patient.timezone),
+            "computed_at": now,
+            "document": None,
+        } | summary
+    return rows
+
+
+def refresh_stale(session: Session, patient_ids: Any, now: dt.datetime) -> int:
+    """Recompute the snapshots of these patients (a list or a subquery of ids) that are
+    missing or stale, all at once. Returns how many were recomputed."""
+    stale = session.execute(
+        select(User.id, User.timezone, User.stats_version)
+        .outerjoin(Snap, Snap.patient_id == User.id)
+        .where(User.id.in_(patient_ids), or_(Snap.patient_id.is_(None), not_(_fresh(now))))
+    ).all()
+    if stale:
+        _upsert(session, list(_snapshot_rows(session, stale, now).values()))
+    return len(stale)
+
+
+# --- what the API reads --------------------------------------------------------------------
+
+
+def attention_score(now: dt.datetime) -> Any:
+    """The number of attention reasons, in SQL (same rules as adherence.attention_reasons)."""
+    cutoff = now - dt.timedelta(days=QUIET_DAYS)
+    quiet = or_(Snap.last_activity_at.is_(None), Snap.last_activity_at < cutoff)
+    return (
+        case((quiet, 1), else_=0)
+        + case((Snap.pain_trend == "rising", 1), else_=0)
+        + case((Snap.percent_prev_7_days - Snap.percent_7_days >= FALLING_BY, 1), else_=0)
+        + case((Snap.percent_7_days < LOW_ADHERENCE, 1), else_=0)
+    )
+
+
+def patient_list(
+    session: Session, therapist: User, now: dt.datetime, *, offset: int, limit: int
+) -> list[dict[str, Any]]:
+    """A therapist's patients, who needs attention first (then by name), one page: stale
+    snapshots are refreshed in one batch, then the page is ordered and cut in SQL."""
+    mine = select(CareLink.patient_id).where(CareLink.therapist_id == therapist.id)
+    refresh_stale(session, mine, now)
+    # plain columns, not entities: this is read on every visit to the list
+    query = (
+        select(
+            User.id,
+            User.name,
+            User.email,
+            User.timezone,
+            User.password_hash.is_not(None).label("invite_accepted"),
+            User.created_at,
+            Snap.percent_7_days,
+            Snap.percent_prev_7_days,
+            Snap.last_activity_at,
+            Snap.pain_trend,
+        )
+        .join(Snap, Snap.patient_id == User.id)
+        .where(User.id.in_(mine))
+        .order_by(attention_score(now).desc(), User.name, User.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    page = []
+    for row in session.execute(query).mappings():
+        summary = dict(row)
+        summary["attention"] = attention_reasons(summary, now)
+        page.append(summary)
+    return page
+
+
+def adherence_document(
+    session: Session,
+    patient: User,
+    now: dt.datetime,
+    dump: Callable[[dict[str, Any]], dict[str, Any]],
+) -> dict[str, Any]:
+    """The patient's adherence as served (`dump`: the API's schema, down to JSON types), from
+    the snapshot when fresh; otherwise computed, stored and returned."""
+    found = session.execute(
+        select(User.id, User.timezone, User.stats_version, Snap.document, _fresh(now))
+        .outerjoin(Snap, Snap.patient_id == User.id)
+        .where(User.id == patient.id)
+    ).one()
+    fresh = bool(found[4]) if found[4] is not None else False
+    if fresh and found.document is not None:
+        document: dict[str, Any] = found.document
+        return document
+    today = local_date(now, found.timezone)
+    computed = adherence(session, patient, today)
+    document = dump(computed)
+    if fresh:
+        session.execute(
+            update(Snap)
+            .where(Snap.patient_id == patient.id, Snap.basis == found.stats_version)
+            .values(document=document)
+        )
+    else:
+        # the list's figures come with the document: the same scores, one more query
+        row = {
+            "patient_id": patient.id,
+            "basis": found.stats_version,
+            "as_of": today,
+            "valid_until": next_midnight(today, found.timezone),
+            "computed_at": now,
+            "percent_7_days": computed["percent_7_days"],
+            "percent_prev_7_days": computed["percent_prev_7_days"],
+            "pain_trend": computed["pain_trend"]["direction"],
+            "last_activity_at": last_activity_of(session, [patient.id])[patient.id],
+            "document": document,
+        }
+        _upsert(session, [row])
+    return document
+
+
+def install(factory: sessionmaker[Session]) -> None:
+    """Attach the invalidation events to a sessionmaker."""
+    event.listen(factory, "before_flush", note_changes)
+    event.listen(factory, "after_flush", bump_versions)
