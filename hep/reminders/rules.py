@@ -7,12 +7,20 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from hep.care import export_section, patient_of
 from hep.errors import Conflict, Invalid, NotFound
-from hep.models import Habit, NotificationSettings, Occurrence, Program, Reminder, User
+from hep.models import (
+    Delivery,
+    Habit,
+    NotificationSettings,
+    Occurrence,
+    Program,
+    Reminder,
+    User,
+)
 from hep.programs import view
 from hep.reminders.schedule import (
     IntervalRule,
@@ -214,6 +222,47 @@ def snooze(
     reminder.updated_at = now
     session.flush()
     return reminder
+
+
+def reminder_history(
+    session: Session, reminder: Reminder, *, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    """Every occurrence of a reminder, newest first: what the dispatcher decided (sent, grouped
+    into another push, already done, paused, quiet hours, daily cap, missed, no subscription)
+    and how its pushes fared. One query."""
+
+    def status_count(status: str) -> Any:
+        return func.coalesce(func.sum(case((Delivery.status == status, 1), else_=0)), 0)
+
+    rows = session.execute(
+        select(
+            Occurrence.id,
+            Occurrence.fire_at,
+            Occurrence.local_date,
+            Occurrence.outcome,
+            Occurrence.decided_at,
+            status_count("sent"),
+            status_count("failed") + status_count("gone"),
+            status_count("pending") + status_count("sending"),
+        )
+        .outerjoin(Delivery, Delivery.occurrence_id == Occurrence.id)
+        .where(Occurrence.reminder_id == reminder.id)
+        .group_by(Occurrence.id)
+        .order_by(Occurrence.fire_at.desc(), Occurrence.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "occurrence_id": occurrence_id,
+            "fire_at": fire_at,
+            "local_date": local_date,
+            "outcome": outcome,
+            "decided_at": decided_at,
+            "pushes": {"sent": int(sent), "failed": int(failed), "pending": int(pending)},
+        }
+        for occurrence_id, fire_at, local_date, outcome, decided_at, sent, failed, pending in rows
+    ]
 
 
 def reminders_of(session: Session, owner_id: uuid.UUID) -> Sequence[Reminder]:

@@ -10,7 +10,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from hep.api.access import current_user, patient_read_by_therapist, requires
+from hep.api.paging import PageArgs
 from hep.api.reminders.schemas import (
+    HistoryOut,
     ReminderIn,
     ReminderOut,
     ReminderPatch,
@@ -25,6 +27,7 @@ from hep.reminders.rules import (
     create_reminder,
     delete_reminder,
     propose_reminder,
+    reminder_history,
     reminder_of,
     reminders_of,
     settings_of,
@@ -92,6 +95,19 @@ class ReminderSnooze(MethodView):
         return reminder
 
 
+@blp.route("/reminders/<uuid:reminder_id>/history")
+class ReminderHistory(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, HistoryOut(many=True))
+    @requires(Role.PATIENT)
+    def get(self, page: dict[str, int], reminder_id: uuid.UUID) -> Any:
+        """What happened to each occurrence of a reminder, and why it was not sent"""
+        reminder = reminder_of(db.session, current_user(), reminder_id)
+        return reminder_history(
+            db.session, reminder, limit=page["page_size"], offset=page["offset"]
+        )
+
+
 @blp.route("/me/notification-settings")
 class NotificationSettings(MethodView):
     @blp.response(200, SettingsOut)
@@ -129,3 +145,17 @@ class PatientReminders(MethodView):
         reminder = propose_reminder(db.session, current_user(), patient_id, body, utcnow())
         db.session.commit()
         return reminder
+
+
+@blp.route("/patients/<uuid:patient_id>/reminders/<uuid:reminder_id>/history")
+class PatientReminderHistory(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, HistoryOut(many=True))
+    @requires(Role.THERAPIST)
+    def get(self, page: dict[str, int], patient_id: uuid.UUID, reminder_id: uuid.UUID) -> Any:
+        """What happened to each occurrence of a patient's reminder"""
+        patient = patient_read_by_therapist(patient_id, "reminders")
+        reminder = reminder_of(db.session, patient, reminder_id)
+        return reminder_history(
+            db.session, reminder, limit=page["page_size"], offset=page["offset"]
+        )

@@ -106,3 +106,22 @@ class SettingsOut(Schema):
     quiet_start = fields.String(allow_none=True)
     quiet_end = fields.String(allow_none=True)
     daily_cap = fields.Integer()
+
+
+class HistoryOut(Schema):
+    occurrence_id = fields.UUID()
+    fire_at = fields.DateTime()
+    local_date = fields.Date()
+    outcome = fields.String(
+        metadata={
+            "description": "sent; grouped (carried by another reminder's push); done (already "
+            "logged: skipped); paused; quiet (quiet hours); capped (daily cap); missed (found "
+            "after the grace window, e.g. after downtime); no_subscription"
+        }
+    )
+    decided_at = fields.DateTime()
+    pushes = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "deliveries to the patient's devices: sent, failed, pending"},
+    )
