@@ -155,17 +155,30 @@ def _snapshot_rows(
     return rows
 
 
-def refresh_stale(session: Session, patient_ids: Any, now: dt.datetime) -> int:
+def refresh_stale(
+    session: Session, patient_ids: Any, now: dt.datetime, limit: int | None = None
+) -> int:
     """Recompute the snapshots of these patients (a list or a subquery of ids) that are
-    missing or stale, all at once. Returns how many were recomputed."""
+    missing or stale, all at once (at most `limit`). Returns how many were recomputed."""
     stale = session.execute(
         select(User.id, User.timezone, User.stats_version)
         .outerjoin(Snap, Snap.patient_id == User.id)
         .where(User.id.in_(patient_ids), or_(Snap.patient_id.is_(None), not_(_fresh(now))))
+        .order_by(User.id)
+        .limit(limit)
     ).all()
     if stale:
         _upsert(session, list(_snapshot_rows(session, stale, now).values()))
     return len(stale)
+
+
+def refresh_for_therapists(session: Session, now: dt.datetime, batch: int) -> int:
+    """The scheduler's part: after each local midnight (and after writes), recompute the
+    snapshots of patients who have a therapist, one batch at a time, so the first look at the
+    list in the morning does not pay for everyone at once. Commits; returns how many."""
+    count = refresh_stale(session, select(CareLink.patient_id), now, limit=batch)
+    session.commit()
+    return count
 
 
 # --- what the API reads --------------------------------------------------------------------

@@ -243,3 +243,21 @@ def test_the_list_answer_is_what_its_documented_schema_dumps(cast: Cast):
     assert [r["name"] for r in answer] == ["Bea", "Ada"]
     assert answer == PatientOut(many=True).dump(rows)
     assert set(answer[0]) == set(PatientOut().fields)
+
+
+def test_the_scheduler_refreshes_stale_snapshots_in_batches(cast: Cast):
+    now = dt.datetime.now(dt.UTC).replace(hour=12)
+    therapist = cast.user(Role.THERAPIST)
+    for name in ("Ada", "Bea", "Cy"):
+        make_patient(cast, therapist, name, now, [1])
+    cast.user(Role.PATIENT)  # no therapist: computed when they look, not ahead
+    assert snapshots.refresh_for_therapists(db.session, now, batch=2) == 2
+    assert snapshots.refresh_for_therapists(db.session, now, batch=2) == 1
+    assert snapshots.refresh_for_therapists(db.session, now, batch=2) == 0
+    tomorrow = now + dt.timedelta(days=1)
+    assert snapshots.refresh_for_therapists(db.session, tomorrow, batch=10) == 3
+    # the list then has nothing left to compute
+    assert (
+        snapshots.refresh_stale(db.session, [r["id"] for r in page(therapist, tomorrow)], tomorrow)
+        == 0
+    )
