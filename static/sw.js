@@ -213,20 +213,47 @@ self.addEventListener("notificationclick", (event) => {
   event.waitUntil(openApp(data.navigate));
 });
 
+function base64UrlToBytes(text) {
+  const padded = text.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(text.length / 4) * 4, "=");
+  return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+}
+
+function sameKey(subscription, key) {
+  const used = subscription.options && subscription.options.applicationServerKey;
+  if (!used) return true;
+  const wanted = base64UrlToBytes(key);
+  const bytes = new Uint8Array(used);
+  return bytes.length === wanted.length && bytes.every((b, i) => b === wanted[i]);
+}
+
+/**
+ * Give hep a subscription made with its current key: the one offered, the one the browser
+ * still has, or a new one.
+ */
+async function resubscribe(offered) {
+  const keyResponse = await fetch("/api/push/vapid-public-key", { credentials: "same-origin" });
+  if (!keyResponse.ok) return;
+  const { public_key: key } = await keyResponse.json();
+  let subscription = offered || (await self.registration.pushManager.getSubscription());
+  if (subscription && !sameKey(subscription, key)) {
+    await subscription.unsubscribe().catch(() => {});
+    subscription = null;
+  }
+  if (!subscription) {
+    subscription = await self.registration.pushManager.subscribe({
+      userVisibleOnly: true,
+      applicationServerKey: base64UrlToBytes(key),
+    });
+  }
+  const json = subscription.toJSON();
+  await post("/api/push/subscriptions", {
+    endpoint: json.endpoint,
+    keys: { p256dh: json.keys.p256dh, auth: json.keys.auth },
+  });
+}
+
 self.addEventListener("pushsubscriptionchange", (event) => {
-  // the push service replaced our subscription: hand the new one to hep
-  event.waitUntil(
-    (async () => {
-      const keyResponse = await fetch("/api/push/vapid-public-key", { credentials: "same-origin" });
-      if (!keyResponse.ok) return;
-      const { public_key: key } = await keyResponse.json();
-      const padded = key.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(key.length / 4) * 4, "=");
-      const subscription = await self.registration.pushManager.subscribe({
-        userVisibleOnly: true,
-        applicationServerKey: Uint8Array.from(atob(padded), (c) => c.charCodeAt(0)),
-      });
-      const json = subscription.toJSON();
-      await post("/api/push/subscriptions", { endpoint: json.endpoint, keys: json.keys });
-    })().catch(() => {}),
-  );
+  // the push service replaced (or dropped) our subscription: hand hep the new one; the old
+  // endpoint answers 404/410 from now on, which is how hep drops it
+  event.waitUntil(resubscribe(event.newSubscription).catch(() => {}));
 });

@@ -6,6 +6,7 @@ import { h, replace, toast } from "./dom.js";
 import { createRouter, currentPath, navigate } from "./router.js";
 import { currentUser, loadUser, setUser } from "./session.js";
 import { pendingCheckIns, replayQueue } from "./checkins.js";
+import { savedDay } from "./offline-queue.js";
 import { ensureSubscription, permission } from "./push.js";
 
 const PATIENT_NAV = [
@@ -228,12 +229,16 @@ async function start() {
         h("p", {}, h("a", { href: "#/" }, "Back to the start")),
       ),
   });
+  let startedOffline = false;
   try {
     await loadUser();
   } catch (error) {
-    mount(null, { title: "Offline", error });
-    window.addEventListener("online", () => location.reload(), { once: true });
-    return;
+    startedOffline = error instanceof NetworkError && (await resumeOffline());
+    if (!startedOffline) {
+      mount(null, { title: "Offline", error });
+      window.addEventListener("online", () => location.reload(), { once: true });
+      return;
+    }
   }
   window.addEventListener("hep:unauthorized", () => {
     if (!currentUser()) return;
@@ -247,17 +252,55 @@ async function start() {
   window.addEventListener("hep:queue", updateSyncStatus);
   window.addEventListener("offline", updateSyncStatus);
   window.addEventListener("online", async () => {
+    if (startedOffline) {
+      if (!(await reconnect(router))) return;
+      startedOffline = false;
+    }
     await updateSyncStatus();
     await replayQueue().catch(() => {});
   });
   await router.handle();
   updateSyncStatus();
+  if (startedOffline) return;
   replayQueue().catch(() => {});
+  repairPush();
+}
+
+function repairPush() {
   const user = currentUser();
   if (user?.role === "patient" && permission() === "granted") {
     // a new server key or a lost subscription is repaired quietly on every start
     ensureSubscription().catch(() => {});
   }
+}
+
+/**
+ * No connection at start: go on as the patient whose Today this phone kept (the server has
+ * not said who is signed in, so only what was already shown to them here is shown again).
+ */
+async function resumeOffline() {
+  const kept = await savedDay().catch(() => null);
+  if (!kept || kept.user?.role !== "patient") return false;
+  setUser(kept.user);
+  return true;
+}
+
+/** Back online after an offline start: ask the server who is signed in before going on. */
+async function reconnect(router) {
+  const shown = currentUser();
+  try {
+    await loadUser();
+  } catch {
+    return false;
+  }
+  if (currentUser()?.id !== shown?.id) {
+    // signed out (or someone else signed in) meanwhile: start afresh; the queue waits for them
+    location.reload();
+    return false;
+  }
+  await router.handle();
+  repairPush();
+  return true;
 }
 
 start();

@@ -5,6 +5,7 @@ import { NetworkError, request } from "./api.js";
 import { enqueue, flush, pending, remove } from "./offline-queue.js";
 import { currentUser } from "./session.js";
 import { toast } from "./dom.js";
+import { rememberSent } from "./day.js";
 
 export function newId() {
   return crypto.randomUUID();
@@ -48,7 +49,10 @@ export async function deleteCheckIn(id) {
 export async function replayQueue() {
   const user = currentUser();
   if (!user || user.role !== "patient" || !navigator.onLine) return null;
-  const result = await flush(user.id, (id, body) => request("PUT", `/api/check-ins/${id}`, body));
+  const result = await flush(user.id, async (id, body) => {
+    const { data } = await request("PUT", `/api/check-ins/${id}`, body);
+    await rememberSent(user, data);
+  });
   if (result.sent) {
     toast(`${result.sent} check-in${result.sent === 1 ? "" : "s"} synced.`, "success");
     window.dispatchEvent(new CustomEvent("hep:synced"));

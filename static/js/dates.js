@@ -79,6 +79,11 @@ export function dateTime(value) {
   });
 }
 
+/** The hour and minute of a timestamp on this device's clock, e.g. "14:05". */
+export function clockTime(value) {
+  return new Date(value).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+}
+
 /** "today", "yesterday", "5 days ago" for a timestamp. */
 export function relative(value) {
   if (!value) return "never";

@@ -3,7 +3,7 @@
 // subscription — so the next person on this phone starts clean.
 
 import { api } from "./api.js";
-import { wipe as wipeQueue } from "./offline-queue.js";
+import { keepSavedDays, wipe as wipeQueue } from "./offline-queue.js";
 import { disablePush } from "./push.js";
 
 let user = null;
@@ -14,6 +14,8 @@ export function currentUser() {
 
 export function setUser(next) {
   user = next;
+  // whoever is not signed in any more has no business with a copy of their day on this phone
+  keepSavedDays(next && next.id).catch(() => {});
   window.dispatchEvent(new CustomEvent("hep:user", { detail: next }));
 }
 

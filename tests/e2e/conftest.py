@@ -83,11 +83,12 @@ class HepServer:
         )
 
 
-@pytest.fixture(scope="package")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HepServer]:
-    """A real hep: `hep init`, then gunicorn with two workers on a free loopback port."""
-    tmp = tmp_path_factory.mktemp("hep-e2e")
-    port = _free_port()
+@contextlib.contextmanager
+def running_hep(tmp: Path, port: int | None = None) -> Iterator[HepServer]:
+    """A real hep: `hep init` (a no-op on an instance that has run before), then gunicorn with
+    two workers on a loopback port. Stopping and starting again on the same folder and port is
+    a restart the browser cannot tell from a deployment."""
+    port = port or _free_port()
     env = _server_env(tmp, port)
     subprocess.run(
         [sys.executable, "-m", "hep.cli", "init"],
@@ -97,7 +98,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HepServer]:
         capture_output=True,
         timeout=60,
     )
-    log = (tmp / "gunicorn.log").open("w")
+    log = (tmp / "gunicorn.log").open("a")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -124,6 +125,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HepServer]:
         except OSError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
             log.close()
             raise RuntimeError("hep did not start:\n" + (tmp / "gunicorn.log").read_text())
         time.sleep(0.1)
@@ -136,9 +138,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HepServer]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
-        server_log = (tmp / "gunicorn.log").read_text()
-        if "Traceback" in server_log:
-            print("hep server log had tracebacks:\n" + server_log[-6000:], file=sys.stderr)
+
+
+@pytest.fixture(scope="package")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HepServer]:
+    """The hep every browser test shares."""
+    tmp = tmp_path_factory.mktemp("hep-e2e")
+    with running_hep(tmp) as hep:
+        yield hep
+    server_log = (tmp / "gunicorn.log").read_text()
+    if "Traceback" in server_log:
+        print("hep server log had tracebacks:\n" + server_log[-6000:], file=sys.stderr)
 
 
 @pytest.fixture(scope="package")

@@ -9,17 +9,21 @@ import datetime as dt
 import json
 import re
 import time
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from hep.instance import vapid_key_path
+from hep.push.keys import generate_vapid_keys
 from tests.e2e.browsing import open_screen, screenshot
-from tests.e2e.conftest import HepServer, Person, World
-from tests.push_service import WebPushTesting, running_web_push_testing
+from tests.e2e.conftest import HepServer, Person, World, running_hep
+from tests.push_service import WebPushTesting, free_port, running_web_push_testing
 
 pytestmark = pytest.mark.e2e
 
@@ -255,3 +259,260 @@ def test_a_test_notification_shows_without_actions(world: World) -> None:
         "hep-test-1",
         [],
     )
+
+
+# --- a new subscription when the server's key (or the push service) changes ------------------
+
+# Headless Chromium cannot reach its vendor's push service, so pushManager.subscribe() never
+# settles. This init script plays the browser's part with subscriptions that web-push-testing
+# really made (through the test, see BrowserPush): it remembers the subscription across page
+# loads, reports the applicationServerKey it is asked for, and refuses, as Chromium does, a
+# subscribe() with another key while a subscription exists.
+PUSH_MANAGER_STUB = """(() => {
+    const toBytes = (text) => Uint8Array.from(
+        atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)).buffer;
+    const toText = (key) => {
+        const bytes = key instanceof ArrayBuffer ? new Uint8Array(key)
+            : new Uint8Array(key.buffer, key.byteOffset, key.byteLength);
+        return btoa(String.fromCharCode(...bytes))
+            .replace(/[+]/g, '-').replace(/[/]/g, '_').replace(/=+$/, '');
+    };
+    const subscription = (data) => data && {
+        endpoint: data.endpoint,
+        expirationTime: null,
+        options: {userVisibleOnly: true, applicationServerKey: toBytes(data.applicationServerKey)},
+        getKey: (name) => toBytes(data.keys[name]),
+        toJSON: () => ({endpoint: data.endpoint, expirationTime: null, keys: {...data.keys}}),
+        unsubscribe: () => window.__hepPushUnsubscribe(data.endpoint),
+    };
+    PushManager.prototype.subscribe = async function (options) {
+        const key = typeof options.applicationServerKey === 'string'
+            ? options.applicationServerKey : toText(options.applicationServerKey);
+        return subscription(await window.__hepPushSubscribe(key));
+    };
+    PushManager.prototype.getSubscription = async function () {
+        return subscription(await window.__hepPushCurrent());
+    };
+    PushManager.prototype.permissionState = async function () { return Notification.permission; };
+})();"""
+
+
+class BrowserPush:
+    """The browser's one push subscription for our origin, made by web-push-testing."""
+
+    def __init__(self, service: WebPushTesting) -> None:
+        self.service = service
+        self.current: dict[str, Any] | None = None
+        self.asked: list[str] = []
+        self.unsubscribed: list[str] = []
+
+    def install(self, context: Any) -> BrowserPush:
+        context.expose_function("__hepPushSubscribe", self.subscribe)
+        context.expose_function("__hepPushCurrent", lambda: self.current)
+        context.expose_function("__hepPushUnsubscribe", self.unsubscribe)
+        context.add_init_script(PUSH_MANAGER_STUB)
+        return self
+
+    def subscribe(self, key: str) -> dict[str, Any]:
+        self.asked.append(key)
+        if self.current is not None:
+            if self.current["applicationServerKey"] != key:
+                raise RuntimeError("InvalidStateError: a subscription with another key exists")
+            return self.current
+        self.current = {**self.service.subscribe(key), "applicationServerKey": key}
+        return self.current
+
+    def unsubscribe(self, endpoint: str) -> bool:
+        if self.current is None or self.current["endpoint"] != endpoint:
+            return False
+        # the push service forgets it: a later push there answers 410
+        self.service.expire(self.current["clientHash"])
+        self.unsubscribed.append(endpoint)
+        self.current = None
+        return True
+
+
+def registered(hep: HepServer, person: Person) -> list[str]:
+    """The push endpoints hep holds for `person`, read from its database."""
+    from sqlalchemy import select
+
+    from hep.db import Database
+    from hep.models import PushSubscription
+
+    with Database.sessionmaker(hep.app())() as session:
+        rows = session.scalars(
+            select(PushSubscription.endpoint).where(
+                PushSubscription.user_id == uuid.UUID(person.id)
+            )
+        )
+        return sorted(rows)
+
+
+def decrypted(service: WebPushTesting, subscription: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        json.loads(m if isinstance(m, str) else json.dumps(m))
+        for m in service.notifications(subscription["clientHash"])
+    ]
+
+
+def saves_subscription(response: Any) -> bool:
+    return bool(
+        response.url.endswith("/api/push/subscriptions") and response.request.method == "POST"
+    )
+
+
+def test_a_new_server_key_makes_the_app_subscribe_again(
+    tmp_path: Path, playwright_instance: Any, browser: Any, push_service: WebPushTesting
+) -> None:
+    # a hep of its own: this test changes its key and restarts it
+    port = free_port()
+    world = World(f"http://127.0.0.1:{port}", playwright_instance, browser)
+    try:
+        with running_hep(tmp_path, port) as hep:
+            therapist = world.therapist()
+            patient = world.patient_of(therapist)
+            old_key = patient.get("/api/push/vapid-public-key")["public_key"]
+            context = world.context(patient)
+            phone = BrowserPush(push_service).install(context)
+            page = world.page(context)
+            open_screen(page, "/notifications", "Notifications")
+            # the patient allows notifications (the browser's prompt answered "Allow")
+            context.grant_permissions(["notifications"], origin=world.base)
+            page.get_by_role("button", name="Allow notifications").click()
+            expect(page.get_by_text("Allowed, and this phone is registered")).to_be_visible()
+            old = phone.current
+            assert old is not None
+            assert phone.asked == [old_key]
+            assert registered(hep, patient) == [old["endpoint"]]
+
+        # the operator replaces the key pair and restarts hep: same database, same address
+        vapid_key_path(tmp_path).write_text(generate_vapid_keys().private_pem())
+        with running_hep(tmp_path, port) as hep:
+            new_key = patient.get("/api/push/vapid-public-key")["public_key"]
+            assert new_key != old_key
+            # the next start of the app notices, drops the old subscription, makes a new one
+            with page.expect_response(saves_subscription) as saved:
+                page.reload()
+            assert saved.value.status == 201
+            new = phone.current
+            assert new is not None and new["endpoint"] != old["endpoint"]
+            assert phone.asked == [old_key, new_key]
+            assert phone.unsubscribed == [old["endpoint"]]
+            assert registered(hep, patient) == [new["endpoint"]]
+
+            # hep's push, signed with the new key, arrives at the new subscription decrypted
+            assert patient.send("POST", "/api/push/test") == {"sent": 1, "failed": 0}
+            [message] = decrypted(push_service, new)
+            assert message["notification"]["data"]["kind"] == "test"
+            assert decrypted(push_service, old) == []
+
+            # another start with the same key keeps the subscription as it is
+            with page.expect_response(saves_subscription) as saved:
+                page.reload()
+            assert saved.value.status == 200
+            assert phone.asked == [old_key, new_key]
+            assert registered(hep, patient) == [new["endpoint"]]
+    finally:
+        world.close()
+    assert not world.page_errors, world.page_errors
+    assert "Traceback" not in (tmp_path / "gunicorn.log").read_text()
+
+
+# Runs inside the service worker, where the page's init script does not reach: PushManager
+# stubbed with subscriptions the test made at web-push-testing (`held`: what the browser still
+# has, or null; `replacement`: what subscribe() gives), then the event a browser sends when its
+# push service has replaced the subscription. Resolves with the keys subscribe() was asked for,
+# what was unsubscribed, and the handler's POSTs to hep.
+SUBSCRIPTION_CHANGE = """async ({held, replacement}) => {
+    const toBytes = (text) => Uint8Array.from(
+        atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)).buffer;
+    const toText = (key) => {
+        const bytes = key instanceof ArrayBuffer ? new Uint8Array(key)
+            : new Uint8Array(key.buffer, key.byteOffset, key.byteLength);
+        return btoa(String.fromCharCode(...bytes))
+            .replace(/[+]/g, '-').replace(/[/]/g, '_').replace(/=+$/, '');
+    };
+    const asked = [];
+    const unsubscribed = [];
+    const posts = [];
+    const subscription = (data, key) => ({
+        endpoint: data.endpoint,
+        options: {userVisibleOnly: true, applicationServerKey: key},
+        toJSON: () => ({endpoint: data.endpoint, expirationTime: null, keys: {...data.keys}}),
+        unsubscribe: async () => { unsubscribed.push(data.endpoint); return true; },
+    });
+    const real = {
+        subscribe: PushManager.prototype.subscribe,
+        getSubscription: PushManager.prototype.getSubscription,
+        fetch: self.fetch,
+    };
+    PushManager.prototype.getSubscription = async () =>
+        held && subscription(held, toBytes(held.applicationServerKey));
+    PushManager.prototype.subscribe = async (options) => {
+        asked.push(toText(options.applicationServerKey));
+        return subscription(replacement, options.applicationServerKey);
+    };
+    self.fetch = (input, init = {}) => {
+        const done = real.fetch.call(self, input, init);
+        if ((init.method || 'GET') === 'POST') {
+            posts.push(done.then((r) => [new URL(r.url).pathname, r.status], () => ['', 0]));
+        }
+        return done;
+    };
+    try {
+        const event = new ExtendableEvent('pushsubscriptionchange');
+        // waitUntil throws on a synthetic event; the handler's work has started by then
+        try { self.dispatchEvent(event); } catch (e) { /* reported, not thrown */ }
+        for (let i = 0; i < 100 && !posts.length; i += 1) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        return {asked, unsubscribed, posts: await Promise.all(posts)};
+    } finally {
+        Object.assign(PushManager.prototype, {subscribe: real.subscribe,
+                                              getSubscription: real.getSubscription});
+        self.fetch = real.fetch;
+    }
+}"""
+
+
+@pytest.mark.parametrize("held", ["nothing", "a subscription made with an old key"])
+def test_the_worker_hands_hep_a_new_subscription_made_with_its_key(
+    world: World, server: HepServer, push_service: WebPushTesting, held: str
+) -> None:
+    therapist = world.therapist()
+    patient = world.patient_of(therapist)
+    key = patient.get("/api/push/vapid-public-key")["public_key"]
+    old = push_service.subscribe(key)
+    patient.send(
+        "POST",
+        "/api/push/subscriptions",
+        {"endpoint": old["endpoint"], "keys": old["keys"]},
+        expect=201,
+    )
+    context = world.context(patient)
+    page = world.page(context)
+    open_screen(page, "/today", "Today")
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    worker = context.service_workers[0] if context.service_workers else None
+    worker = worker or context.wait_for_event("serviceworker")
+
+    # the push service ends the old subscription; the browser may still hold one that was
+    # made with a key hep no longer has
+    push_service.expire(old["clientHash"])
+    stale = None
+    if held != "nothing":
+        stale_key = generate_vapid_keys().public_key
+        stale = {**push_service.subscribe(stale_key), "applicationServerKey": stale_key}
+    replacement = push_service.subscribe(key)
+    seen = worker.evaluate(SUBSCRIPTION_CHANGE, {"held": stale, "replacement": replacement})
+    assert seen == {
+        "asked": [key],
+        "unsubscribed": [stale["endpoint"]] if stale else [],
+        "posts": [["/api/push/subscriptions", 201]],
+    }
+    assert registered(server, patient) == sorted([old["endpoint"], replacement["endpoint"]])
+
+    # hep reaches the new one; the old one answers 410
+    assert patient.send("POST", "/api/push/test") == {"sent": 1, "failed": 1}
+    [message] = decrypted(push_service, replacement)
+    assert message["notification"]["data"]["kind"] == "test"

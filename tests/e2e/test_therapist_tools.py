@@ -1,18 +1,20 @@
 """The therapist's tools, through the screens: a program edit saves a new version that keeps
 each item's history, templates are saved and prescribed, custom exercises join the library,
-an invite is re-sent, a habit is suggested, and the patient list puts who needs attention first."""
+an invite is re-sent, a habit is suggested, and the patient list puts who needs attention first
+and says why (falling adherence with both weeks' figures)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browsing import open_screen
-from tests.e2e.conftest import World
+from tests.e2e.browsing import open_screen, screenshot
+from tests.e2e.conftest import ZONE, HepServer, Person, World
 
 pytestmark = pytest.mark.e2e
 
@@ -131,3 +133,70 @@ def test_the_patient_list_puts_who_needs_attention_first(world: World) -> None:
     expect(ben.get_by_text("Pain rising")).to_be_visible()
     cy = page.locator("li", has=page.get_by_role("link", name="Cy Silent"))
     expect(cy.get_by_text("No check-ins yet")).to_be_visible()
+
+
+def log_on_the_day(server: HepServer, person: Person, item_key: str, days: list[dt.date]) -> None:
+    """Check-ins the patient made on each of `days` (at noon there), written in-process with
+    that day's clock: the API's edit window does not reach back two weeks."""
+    from hep.checkins import put_check_in
+    from hep.db import Database
+    from hep.models import User
+
+    with Database.sessionmaker(server.app())() as session:
+        owner = session.get(User, uuid.UUID(person.id))
+        assert owner is not None
+        for day in days:
+            noon = dt.datetime.combine(day, dt.time(12), ZoneInfo(ZONE)).astimezone(dt.UTC)
+            body = {"item_key": uuid.UUID(item_key), "local_date": day, "state": "done"}
+            put_check_in(session, owner, uuid.uuid4(), body, now=noon, window_days=7)
+        session.commit()
+
+
+def test_the_patient_list_shows_adherence_falling_with_both_weeks(
+    world: World, server: HepServer
+) -> None:
+    therapist = world.therapist()
+    falling = world.patient_of(therapist, name="Flo Falling")
+    steady = world.patient_of(therapist, name="Sam Steady")
+    today = dt.date.fromisoformat(falling.get("/api/today")["date"])
+    exercises = {e["slug"]: e["id"] for e in therapist.get("/api/exercises?page_size=100")}
+    for person, last_week in ((falling, [6, 5, 4]), (steady, [6, 5, 4, 3, 2, 1, 0])):
+        program = therapist.send(
+            "POST",
+            f"/api/patients/{person.id}/programs",
+            {
+                "title": "Neck",
+                "start_date": (today - dt.timedelta(days=13)).isoformat(),
+                "items": [{"exercise_id": exercises["chin-tucks"], "times_per_day": 1}],
+            },
+        )
+        item = program["items"][0]["item_key"]
+        # every day of the week before the last; then what the last week holds
+        log_on_the_day(server, person, item, [today - dt.timedelta(days=n) for n in range(7, 14)])
+        for back in last_week:
+            person.send(
+                "PUT",
+                f"/api/check-ins/{uuid.uuid4()}",
+                {
+                    "item_key": item,
+                    "local_date": (today - dt.timedelta(days=back)).isoformat(),
+                    "state": "done",
+                },
+            )
+
+    listed = {p["name"]: p for p in therapist.get("/api/patients")}
+    flo = listed["Flo Falling"]
+    assert flo["percent_prev_7_days"] == 100
+    assert "adherence falling" in flo["attention"]
+    assert "adherence falling" not in listed["Sam Steady"]["attention"]
+
+    page = world.page(world.context(therapist))
+    open_screen(page, "/patients", "Patients")
+    names = page.locator("ul.list a.name").all_inner_texts()
+    assert names.index("Flo Falling") < names.index("Sam Steady"), names
+    row = page.locator("li", has=page.get_by_role("link", name="Flo Falling"))
+    last = int(flo["percent_7_days"] + 0.5)
+    expect(row.get_by_text(f"Adherence falling (100% → {last}%)")).to_be_visible()
+    sam = page.locator("li", has=page.get_by_role("link", name="Sam Steady"))
+    expect(sam.get_by_text("On track")).to_be_visible()
+    screenshot(page, "therapist-patients-adherence-falling")

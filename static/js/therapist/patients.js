@@ -1,61 +1,54 @@
-// The therapist's patients, ordered by who needs attention: not logging, pain rising,
-// adherence falling; and adding a patient with an invite link to send.
+// The therapist's patients in the server's order, who needs attention first (not logging,
+// pain rising, adherence falling, low adherence), each with the reasons spelled out; and
+// adding a patient with an invite link to send.
 
 import { api } from "../api.js";
 import { busy, field, h, nextId, showErrors, toast } from "../dom.js";
 import { allZones, browserZone, dateTime, daysSince, relative } from "../dates.js";
 import { percentText } from "../labels.js";
 
-/** Reasons a patient needs a look, most urgent first, with a score to sort by. */
-export function attention(p) {
-  const reasons = [];
-  let score = 0;
-  if (!p.invite_accepted) return { score: -1, reasons: [{ text: "Invite not accepted", kind: "warn" }] };
-  const idle = daysSince(p.last_activity_at);
-  if (p.pain_trend === "rising") {
-    score += 30;
-    reasons.push({ text: "Pain rising", kind: "alert" });
-  }
-  if (idle === Infinity) {
-    score += 15;
-    reasons.push({ text: "No check-ins yet", kind: "warn" });
-  } else if (idle >= 3) {
-    score += 20 + Math.min(idle, 30);
-    reasons.push({ text: `No check-ins for ${Math.floor(idle)} days`, kind: "alert" });
-  }
-  if (p.percent_7_days !== null && p.percent_7_days !== undefined && p.percent_7_days < 50) {
-    score += 10 + (50 - p.percent_7_days) / 5;
-    reasons.push({ text: `Low adherence (${percentText(p.percent_7_days)})`, kind: "warn" });
-  }
-  if (!reasons.length) reasons.push({ text: "On track", kind: "ok" });
-  return { score, reasons };
-}
+const known = (value) => value !== null && value !== undefined;
 
-export function sortByAttention(list) {
-  return list
-    .map((p) => ({ ...p, attention: attention(p) }))
-    .sort(
-      (a, b) =>
-        b.attention.score - a.attention.score ||
-        (a.percent_7_days ?? 101) - (b.percent_7_days ?? 101) ||
-        a.name.localeCompare(b.name),
-    );
+/** The server's attention reasons as badges, with their figures where the server gives them. */
+export function attentionBadges(p) {
+  if (!p.invite_accepted) return [{ text: "Invite not accepted", kind: "warn" }];
+  const badges = (p.attention || []).map((reason) => {
+    if (reason === "not logging") {
+      const idle = daysSince(p.last_activity_at);
+      return idle === Infinity
+        ? { text: "No check-ins yet", kind: "warn" }
+        : { text: `No check-ins for ${Math.floor(idle)} days`, kind: "alert" };
+    }
+    if (reason === "pain rising") return { text: "Pain rising", kind: "alert" };
+    if (reason === "adherence falling") {
+      // the week before, then the last one (either may be null: nothing was due)
+      const figures =
+        known(p.percent_prev_7_days) && known(p.percent_7_days)
+          ? ` (${percentText(p.percent_prev_7_days)} → ${percentText(p.percent_7_days)})`
+          : "";
+      return { text: `Adherence falling${figures}`, kind: "warn" };
+    }
+    if (reason === "low adherence") {
+      return { text: `Low adherence (${percentText(p.percent_7_days)})`, kind: "warn" };
+    }
+    return { text: reason.charAt(0).toUpperCase() + reason.slice(1), kind: "warn" };
+  });
+  return badges.length ? badges : [{ text: "On track", kind: "ok" }];
 }
 
 export async function patients() {
   const list = [];
-  // the API pages; a caseload is rarely more than a few hundred
+  // the server orders the whole caseload by attention; pages follow one another in that order
   for (let page = 1; page < 20; page += 1) {
     const chunk = await api.get(`/api/patients?page=${page}&page_size=100`);
     list.push(...chunk);
     if (chunk.length < 100) break;
   }
-  const sorted = sortByAttention(list);
   const listBox = h("div");
   const filterId = nextId("filter");
   const render = (text) => {
     const needle = text.trim().toLowerCase();
-    const shown = sorted.filter((p) => !needle || p.name.toLowerCase().includes(needle) || p.email.toLowerCase().includes(needle));
+    const shown = list.filter((p) => !needle || p.name.toLowerCase().includes(needle) || p.email.toLowerCase().includes(needle));
     listBox.replaceChildren(
       shown.length
         ? h("ul", { class: "list card", "aria-label": "Patients, most in need of attention first" }, shown.map(patientRow))
@@ -92,7 +85,7 @@ function patientRow(p) {
       h(
         "div",
         { class: "row small" },
-        p.attention.reasons.map((r) => h("span", { class: `badge badge-${r.kind}` }, r.text)),
+        attentionBadges(p).map((r) => h("span", { class: `badge badge-${r.kind}` }, r.text)),
         h("span", { class: "muted" }, p.invite_accepted ? `Last check-in ${relative(p.last_activity_at)}` : `Added ${relative(p.created_at)}`),
       ),
     ),

@@ -2,7 +2,7 @@
 // actually done, pain and difficulty, numeric habits with quick increments, skip with a reason.
 
 import { busy, h, nextId, replace, showErrors, toast } from "../dom.js";
-import { addDays, longDay, todayIn } from "../dates.js";
+import { addDays, clockTime, longDay, todayIn } from "../dates.js";
 import {
   DIFFICULTY,
   SKIP_REASONS,
@@ -35,6 +35,7 @@ export async function today(ctx) {
   const isToday = day === todayDate;
   const state = await loadDay(user, day);
 
+  const notice = h("div");
   const summary = h("div", { class: "summary" });
   const lists = h("div");
   const view = h(
@@ -43,12 +44,19 @@ export async function today(ctx) {
     h("h1", { class: "page-title", tabindex: "-1" }, isToday ? "Today" : longDay(day)),
     h("p", { class: "subtitle" }, isToday ? longDay(day) : "Filling in an earlier day"),
     dayNav(day, todayDate),
+    notice,
     isToday ? notificationPrompt() : null,
     summary,
     lists,
   );
 
   const render = () => {
+    replace(
+      notice,
+      state.savedAt
+        ? h("p", { class: "banner warn" }, `Offline — showing what was loaded at ${clockTime(state.savedAt)}`)
+        : null,
+    );
     renderSummary(summary, state);
     replace(lists, renderLists(state, user, isToday, () => renderSummary(summary, state)));
   };
@@ -64,6 +72,7 @@ export async function today(ctx) {
       const fresh = await loadDay(user, day);
       state.entries = fresh.entries;
       state.checkIns = fresh.checkIns;
+      state.savedAt = fresh.savedAt;
       render();
     } catch {
       /* keep what is shown */
