@@ -86,7 +86,7 @@ class Subject:
         return bin(latest.weekdays).count("1") / 7 if latest else 1.0
 
 
-@dataclass
+@dataclass(slots=True)
 class DayLog:
     done: float = 0.0  # credited sessions (partial counts its fraction)
     skipped: bool = False
