@@ -79,6 +79,18 @@ export function dateTime(value) {
   });
 }
 
+/** A timestamp on the clock of an IANA zone (the patient's, not this device's), e.g.
+ * "Mon 2 Mar, 08:00"; the device's own zone if `timeZone` is unknown to the browser. */
+export function zonedDateTime(value, timeZone) {
+  if (!value) return "";
+  const options = { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
+  try {
+    return new Date(value).toLocaleString(undefined, { ...options, timeZone });
+  } catch {
+    return new Date(value).toLocaleString(undefined, options);
+  }
+}
+
 /** The hour and minute of a timestamp on this device's clock, e.g. "14:05". */
 export function clockTime(value) {
   return new Date(value).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });

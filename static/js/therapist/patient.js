@@ -1,5 +1,6 @@
 // One patient: adherence and pain charts, programs (edit, history, templates), habits,
-// recent check-ins and the edit trail. Every read here lands in the patient's access log.
+// reminders (with what happened to each), recent check-ins and the edit trail. Every read here
+// lands in the patient's access log.
 
 import { api } from "../api.js";
 import { busy, field, h, showErrors, toast } from "../dom.js";
@@ -8,7 +9,7 @@ import { REGIONS, doseText, percentText, habitTargetText, HABIT_KINDS } from "..
 import { adherenceSection, habitSeries } from "../views/progress.js";
 import { describeCheckIn, diffText, subjectNames } from "../views/history.js";
 import { habitForm } from "../views/habits.js";
-import { ruleText } from "../views/reminders.js";
+import { historyToggle, ruleText } from "../views/reminders.js";
 import { habitStrips } from "../charts.js";
 import { inviteBox } from "./patients.js";
 import { navigate } from "../router.js";
@@ -69,7 +70,7 @@ export async function patient({ params }) {
         {},
         programsSection(person, programs, templates, today),
         habitsSection(person, base, habits, starters),
-        remindersSection(reminders, programs, habits),
+        remindersSection(person, base, reminders, programs, habits),
         checkInsSection(checkIns, nameOf),
         editsSection(edits, byId),
       ),
@@ -302,7 +303,7 @@ function habitsSection(person, base, habits, starters) {
   );
 }
 
-function remindersSection(reminders, programs, habits) {
+function remindersSection(person, base, reminders, programs, habits) {
   if (!reminders) return null;
   const target = (r) => {
     if (r.target?.kind === "habit") return habits.find((x) => x.id === r.target.habit_id)?.name || "a habit";
@@ -317,8 +318,15 @@ function remindersSection(reminders, programs, habits) {
       ? h(
           "ul",
           { class: "list" },
-          reminders.map((r) =>
-            h(
+          reminders.map((r) => {
+            // what the dispatcher decided each time, on the patient's clock
+            const history = historyToggle({
+              path: `${base}/reminders/${encodeURIComponent(r.id)}/history`,
+              timeZone: person.timezone,
+              title: r.label || target(r),
+              level: "h3",
+            });
+            return h(
               "li",
               {},
               h("strong", {}, r.label || target(r)),
@@ -326,8 +334,10 @@ function remindersSection(reminders, programs, habits) {
               r.paused_until
                 ? h("span", { class: "badge badge-warn" }, `Paused until ${r.paused_until}${r.pause_reason ? ` — ${r.pause_reason}` : ""}`)
                 : null,
-            ),
-          ),
+              h("div", { class: "row" }, history.button),
+              history.box,
+            );
+          }),
         )
       : h("p", { class: "muted" }, "The patient has no reminders set."),
   );

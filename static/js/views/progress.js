@@ -25,10 +25,20 @@ export async function progress() {
 }
 
 export function tiles(adherence) {
+  // the 7 days before the last 7, for comparison (null when nothing was due then)
+  const previous = adherence.percent_prev_7_days;
   return h(
     "div",
     { class: "tiles" },
-    h("div", { class: "tile" }, h("strong", {}, percentText(adherence.percent_7_days)), h("span", {}, "done, last 7 days")),
+    h(
+      "div",
+      { class: "tile" },
+      h("strong", {}, percentText(adherence.percent_7_days)),
+      h("span", {}, "done, last 7 days"),
+      previous === null || previous === undefined
+        ? null
+        : h("span", { class: "tile-note" }, h("span", { class: "visually-hidden" }, "; "), `week before ${percentText(previous)}`),
+    ),
     h("div", { class: "tile" }, h("strong", {}, percentText(adherence.percent_28_days)), h("span", {}, "done, last 4 weeks")),
     h("div", { class: "tile" }, h("strong", {}, String(adherence.active_days_30 ?? 0)), h("span", {}, "active days of 30")),
   );

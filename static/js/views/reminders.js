@@ -1,9 +1,10 @@
 // Reminders: times or an interval window, weekdays, skip-if-done, pause with a reason, snooze;
-// and the budget for the whole account: quiet hours and a daily cap.
+// and the budget for the whole account: quiet hours and a daily cap. Each reminder opens its
+// recent history: when it came due (on the patient's clock) and why it was or was not sent.
 
 import { api, isMissingEndpoint } from "../api.js";
 import { busy, confirmDialog, field, h, nextId, showErrors, toast } from "../dom.js";
-import { WEEKDAYS, WEEKDAYS_LONG, addDays, dateTime, todayIn } from "../dates.js";
+import { WEEKDAYS, WEEKDAYS_LONG, addDays, browserZone, todayIn, zonedDateTime } from "../dates.js";
 import { currentUser } from "../session.js";
 import { navigate } from "../router.js";
 import { permission, pushSupported } from "../push.js";
@@ -85,6 +86,12 @@ export function ruleText(rule) {
 function reminderCard(reminder, programs, habits) {
   const paused = reminder.paused_until && reminder.paused_until >= todayIn(currentUser().timezone);
   const pauseBox = h("div", { class: "entry-more", hidden: true });
+  const history = historyToggle({
+    path: `/api/reminders/${encodeURIComponent(reminder.id)}/history`,
+    timeZone: currentUser().timezone,
+    title: reminder.label || targetName(reminder, programs, habits),
+    level: "h4",
+  });
   return h(
     "article",
     { class: "card" },
@@ -102,7 +109,7 @@ function reminderCard(reminder, programs, habits) {
       paused
         ? h("span", { class: "badge badge-warn" }, `Paused until ${reminder.paused_until}${reminder.pause_reason ? ` (${PAUSE_REASONS[reminder.pause_reason] || reminder.pause_reason})` : ""}`)
         : reminder.next_fire_at
-          ? `Next: ${dateTime(reminder.next_fire_at)}`
+          ? `Next: ${zonedDateTime(reminder.next_fire_at, currentUser().timezone)}`
           : "",
     ),
     h(
@@ -161,9 +168,135 @@ function reminderCard(reminder, programs, habits) {
         },
         "Delete",
       ),
+      history.button,
     ),
     pauseBox,
+    history.box,
   );
+}
+
+const HISTORY_PAGE = 20;
+
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+// the dispatcher's outcomes other than "sent" (whose words depend on how its pushes fared)
+const REASONS = {
+  grouped: "Sent together with another reminder",
+  done: "Not sent: already done",
+  paused: "Not sent: paused",
+  quiet: "Not sent: quiet hours",
+  capped: "Not sent: daily limit reached",
+  missed: "Missed (server was down)",
+  no_subscription: "Not sent: no device has notifications on",
+};
+
+/** Why one occurrence of a reminder was or was not sent, in plain words. */
+export function outcomeText(entry) {
+  const pushes = entry.pushes || {};
+  if (entry.outcome === "sent") {
+    if (pushes.sent) return `Sent to ${plural(pushes.sent, "device", "devices")}`;
+    if (pushes.pending) return `Sending to ${plural(pushes.pending, "device", "devices")}`;
+    return pushes.failed ? "Not delivered" : "Sent";
+  }
+  return REASONS[entry.outcome] || entry.outcome;
+}
+
+function outcomeKind(outcome) {
+  if (outcome === "sent" || outcome === "grouped") return "done";
+  return outcome === "missed" ? "partial" : "skipped";
+}
+
+function historyEntry(entry, timeZone) {
+  const pushes = entry.pushes || {};
+  return h(
+    "li",
+    {},
+    h("time", { datetime: entry.fire_at }, zonedDateTime(entry.fire_at, timeZone)),
+    h("span", { class: `status status-${outcomeKind(entry.outcome)}` }, outcomeText(entry)),
+    pushes.failed ? h("span", { class: "badge badge-alert" }, `Failed on ${plural(pushes.failed, "device", "devices")}`) : null,
+    pushes.pending && pushes.sent ? h("span", { class: "badge" }, `Still sending to ${plural(pushes.pending, "device", "devices")}`) : null,
+  );
+}
+
+/**
+ * A "History" button and the box it opens: the reminder's last occurrences, newest first, at
+ * the time they came due on the patient's clock, each with why it was or was not sent.
+ * `path` is the history endpoint (the patient's own or the therapist's view of it).
+ */
+export function historyToggle({ path, timeZone, title, level = "h4" }) {
+  const box = h("div", { class: "entry-more", id: nextId("history"), hidden: true });
+  let opened = 0;
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-small",
+      "aria-expanded": "false",
+      "aria-controls": box.id,
+      onclick: () => {
+        const opening = box.hidden;
+        box.hidden = !opening;
+        button.setAttribute("aria-expanded", String(opening));
+        opened += 1;
+        if (opening) fillHistory(box, { path, timeZone, title, level }, () => opened);
+      },
+    },
+    "History",
+    h("span", { class: "visually-hidden" }, ` of ${title}`),
+  );
+  return { button, box };
+}
+
+async function fillHistory(box, { path, timeZone, title, level }, current) {
+  const mine = current();
+  const headingId = nextId("history-title");
+  const heading = h(level, { id: headingId, tabindex: "-1" }, `History of ${title}`);
+  const status = h("p", { class: "small muted", role: "status" }, "Loading…");
+  const list = h("ol", { class: "list history-list", "aria-labelledby": headingId });
+  const more = h("button", { type: "button", class: "btn btn-small" }, "Show older");
+  const zoneNote =
+    timeZone && timeZone !== browserZone() ? h("p", { class: "small muted" }, `Times in ${timeZone.replace(/_/g, " ")}.`) : null;
+  box.replaceChildren(heading, status);
+  let page = 1;
+  const load = async () => {
+    more.disabled = true;
+    let entries;
+    try {
+      entries = await api.get(`${path}?page=${page}&page_size=${HISTORY_PAGE}`);
+    } catch (error) {
+      if (mine !== current()) return;
+      // an older page that did not come keeps its button, to try again
+      if (page === 1) status.replaceWith(h("p", { class: "form-alert", role: "alert" }, error.message));
+      else toast(error.message, "error");
+      return;
+    } finally {
+      more.disabled = false;
+    }
+    // closed, or opened again, while this page was on its way
+    if (mine !== current()) return;
+    const items = entries.map((entry) => historyEntry(entry, timeZone));
+    if (page === 1) {
+      box.replaceChildren(
+        heading,
+        zoneNote,
+        items.length ? list : h("p", { class: "small muted" }, "Nothing yet: this reminder has not come due."),
+      );
+    }
+    list.append(...items);
+    // a full page may have older ones behind it (.btn would override a hidden attribute)
+    if (entries.length < HISTORY_PAGE) more.remove();
+    else box.append(more);
+    if (page === 1 || !items.length) {
+      heading.focus();
+    } else {
+      // the first older entry takes focus, so the keyboard carries on where the list grew
+      items[0].tabIndex = -1;
+      items[0].focus();
+    }
+    page += 1;
+  };
+  more.addEventListener("click", load);
+  await load();
 }
 
 async function change(reminder, body, message) {
