@@ -1,5 +1,6 @@
-"""Reminder push throughput: reminders due in one minute, delivered to a loopback HTTPS sink,
-beside npm web-push and the crypto floor in the same run; index check; SQLite and PostgreSQL."""
+"""Reminder push throughput: reminders due in one minute, delivered to a loopback HTTPS sink by
+the scheduler's dispatcher processes (hep's default count), beside npm web-push and the crypto
+floor in the same run; index check; SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -47,6 +48,14 @@ from hep.push.keys import b64url_encode, generate_vapid_keys, load_vapid_keys
 from hep.push.payload import reminder_payload
 from hep.push.vapid import VapidTokenCache
 from hep.reminders.dispatch import DispatchSettings, claim_reminders, run_once
+from hep.reminders.workers import (
+    MAX_DEFAULT_PROCESSES,
+    MAX_DEFAULT_PROCESSES_SQLITE,
+    Dispatchers,
+    available_cpus,
+    default_processes,
+    peak_rss_kb,
+)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -63,8 +72,9 @@ CHUNK = 5_000
 CHILD_TIMEOUT = 300.0
 PEER_TIMEOUT = 300.0
 INDEX_REPEAT = 9
-# hep's defaults: a sweep on this 2-core machine (send_batch 500-5000, 128-512 in flight)
-# found nothing better; each connection in flight costs ~0.3 MB of peak RSS
+# hep's defaults, per dispatcher process: a sweep on this 2-core machine (send_batch 500-5000,
+# 128-512 in flight; batch 250-1000, which is also the send batch of fresh decisions) found
+# nothing better; each connection in flight costs ~0.3 MB of peak RSS
 TUNING: dict[str, int] = {"batch": 500, "send_batch": 2000, "max_in_flight": 256}
 # the targets of the issue, and how "flat" and "about the same" are read here
 TARGET_SECONDS = 60.0
@@ -195,7 +205,7 @@ class Harness:
     keys: Sequence[tuple[str, str]]  # one browser key pair per subscription
     tls: Tls
     sink: Sink
-    dispatchers: int  # dispatcher processes running at once
+    processes: int | None  # dispatcher worker processes; None: hep's default for the engine
 
 
 def browser_keys(n: int) -> list[tuple[str, str]]:
@@ -456,34 +466,40 @@ def settle(factory: sessionmaker[Session]) -> None:
             conn.exec_driver_sql("VACUUM ANALYZE")
 
 
-# --- the dispatcher, in its own process -------------------------------------------------------
+# --- the dispatcher, as the scheduler runs it ------------------------------------------------
 
 
 def dispatch_child(spec: dict[str, Any]) -> dict[str, Any]:
-    """Runs in the dispatcher subprocess: one `run_once` over everything due, measured."""
+    """Runs in a subprocess that plays the scheduler process: its dispatcher worker processes
+    (`Dispatchers`, as `hep scheduler` starts them) make one pass over everything due."""
     app = make_app(spec["url"], Path(spec["folder"]), spec["vapid_pem"])
-    settings = DispatchSettings.from_app(app, **spec["tuning"])
-    factory = Database.sessionmaker(app)
-    with factory() as session:
-        session.execute(select(1))  # connect before the clock starts
-    due = dt.datetime.fromisoformat(spec["due"])
-    print("ready", flush=True)
-    if not sys.stdin.readline():  # several dispatchers start together
-        raise SystemExit("the benchmark is gone")
-    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    before = resource.getrusage(resource.RUSAGE_SELF)
-    started_ms = time.time() * 1000
-    t0 = time.perf_counter()
-    report = run_once(factory, due + dt.timedelta(seconds=1), settings)
-    seconds = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_SELF)
-    engine_of(factory).dispose()
+    with Dispatchers(app, spec["processes"], **spec["tuning"]) as dispatchers:
+        # started and connected before the clock starts (as in a running scheduler)
+        started = dispatchers.pool.started if dispatchers.pool else []
+        base_rss = max([w.peak_rss_kb for w in started] or [peak_rss_kb()])
+        due = dt.datetime.fromisoformat(spec["due"])
+        print("ready", flush=True)
+        if not sys.stdin.readline():
+            raise SystemExit("the benchmark is gone")
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        started_ms = time.time() * 1000
+        t0 = time.perf_counter()
+        result = dispatchers.run(due + dt.timedelta(seconds=1))
+        seconds = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        processes = dispatchers.processes
+    own_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    report = result.report
     return {
+        "processes": processes,
         "seconds": seconds,
         "started_ms": started_ms,
-        "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+        # the workers' CPU in the pass, plus this (scheduler) process's if it dispatched itself
+        "cpu": sum(w.cpu_seconds for w in result.workers if w.pid != os.getpid()) + own_cpu,
+        "worker_cpu": [round(w.cpu_seconds, 1) for w in result.workers],
+        "worker_sent": [r.sent for r in result.reports],
         "base_rss_kb": base_rss,
-        "peak_rss_kb": after.ru_maxrss,
+        "peak_rss_kb": max(w.peak_rss_kb for w in result.workers),
         "decided": report.decided,
         "outcomes": dict(report.outcomes),
         "sent": report.sent,
@@ -506,6 +522,8 @@ class DispatchRun:
     sent: int
     sink_created: int
     sink_cpu: float
+    worker_sent: list[int]
+    processes: int
 
     @property
     def rate(self) -> float:
@@ -513,8 +531,8 @@ class DispatchRun:
 
 
 def run_dispatchers(h: Harness, url: str, due: dt.datetime, count: int) -> DispatchRun:
-    """`h.dispatchers` processes each running `run_once` at once (they share the work through
-    their claims); due->last runs from the first one's start to the last one's end."""
+    """The scheduler's dispatcher processes make one pass; due->last runs from the pass's
+    start to its end (every push answered and recorded)."""
     spec_file = h.folder / "dispatch.json"
     spec = {
         "url": url,
@@ -522,6 +540,7 @@ def run_dispatchers(h: Harness, url: str, due: dt.datetime, count: int) -> Dispa
         "vapid_pem": h.vapid_pem,
         "due": due.isoformat(),
         "tuning": TUNING,
+        "processes": h.processes,
     }
     spec_file.write_text(json.dumps(spec))
     sink = h.sink
@@ -529,68 +548,63 @@ def run_dispatchers(h: Harness, url: str, due: dt.datetime, count: int) -> Dispa
     # aiohttp builds its default SSL context at import: the trust store must be set before;
     # the child imports the same hep as this process (a scratch copy on PYTHONPATH too)
     hep_root = str(Path(hep.__file__).resolve().parent.parent)
-    path = os.pathsep.join(p for p in (hep_root, os.environ.get("PYTHONPATH")) if p)
+    path = os.pathsep.join(p for p in (hep_root, str(ROOT), os.environ.get("PYTHONPATH")) if p)
     env = {**os.environ, "SSL_CERT_FILE": str(h.tls.cert), "PYTHONPATH": path}
-    logs = [h.folder / f"dispatcher-{n}.log" for n in range(h.dispatchers)]
-    procs: list[subprocess.Popen[str]] = []
-
-    def kill_all() -> None:
-        for proc in procs:
-            proc.kill()
-
-    watchdog = threading.Timer(CHILD_TIMEOUT, kill_all)
+    if h.processes is None:  # measure the default, as `hep run` has it
+        env.pop("HEP_DISPATCH_PROCESSES", None)
+    log = h.folder / "dispatcher.log"
+    # `-c`, not this file: the worker processes are spawned and would import __main__ again
+    code = "import sys; from bench.push import _dispatch_main; _dispatch_main(sys.argv[1])"
+    with log.open("w") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code, str(spec_file)],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
+    watchdog = threading.Timer(CHILD_TIMEOUT, proc.kill)
     watchdog.start()
     try:
-        for log in logs:
-            with log.open("w") as stderr:
-                procs.append(
-                    subprocess.Popen(
-                        [sys.executable, str(HERE / "push.py"), "_dispatch", str(spec_file)],
-                        cwd=ROOT,
-                        env=env,
-                        stdin=subprocess.PIPE,
-                        stdout=subprocess.PIPE,
-                        stderr=stderr,
-                        text=True,
-                    )
-                )
-        for proc in procs:
-            assert proc.stdout is not None
-            if proc.stdout.readline().strip() != "ready":
-                raise RuntimeError(f"a dispatcher did not start:\n{_tail(logs)}")
-        for proc in procs:
-            assert proc.stdin is not None
-            proc.stdin.write("go\n")
-            proc.stdin.flush()
-        outputs = [proc.communicate()[0] for proc in procs]
+        assert proc.stdout is not None and proc.stdin is not None
+        if proc.stdout.readline().strip() != "ready":
+            raise RuntimeError(f"the dispatcher did not start:\n{_tail([log])}")
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+        output = proc.communicate()[0]
     finally:
         watchdog.cancel()
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-    if any(proc.returncode for proc in procs):
-        raise RuntimeError(f"a dispatcher failed:\n{_tail(logs)}")
-    results = [json.loads(out.strip().splitlines()[-1]) for out in outputs]
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+    if proc.returncode:
+        raise RuntimeError(f"the dispatcher failed:\n{_tail([log])}")
+    result = json.loads(output.strip().splitlines()[-1])
     stats = sink.stats()
-    sent = sum(r["sent"] for r in results)
+    sent = result["sent"]
     if sent != count or stats["created"] != count or stats["bad"]:
         raise RuntimeError(
-            f"expected {count} deliveries: dispatchers {results}, sink {stats}\n{_tail(logs)}"
+            f"expected {count} deliveries: dispatcher {result}, sink {stats}\n{_tail([log])}"
         )
-    started = min(r["started_ms"] for r in results)
-    ended = max(r["started_ms"] + r["seconds"] * 1000 for r in results)
     return DispatchRun(
         due=count,
-        seconds=(ended - started) / 1000,
-        cpu=sum(r["cpu"] for r in results),
-        base_rss_mb=max(r["base_rss_kb"] for r in results) / 1024,
-        peak_rss_mb=max(r["peak_rss_kb"] for r in results) / 1024,
-        first_push_after=(stats["first_ms"] - started) / 1000,
+        seconds=result["seconds"],
+        cpu=result["cpu"],
+        base_rss_mb=result["base_rss_kb"] / 1024,
+        peak_rss_mb=result["peak_rss_kb"] / 1024,
+        first_push_after=(stats["first_ms"] - result["started_ms"]) / 1000,
         sent=sent,
         sink_created=stats["created"],
         sink_cpu=stats["cpu_seconds"],
+        worker_sent=result["worker_sent"],
+        processes=result["processes"],
     )
+
+
+def _dispatch_main(spec_file: str) -> None:
+    print(json.dumps(dispatch_child(json.loads(Path(spec_file).read_text()))))
 
 
 def _tail(logs: Sequence[Path]) -> str:
@@ -817,16 +831,17 @@ class EngineResult:
 
 def print_runs(runs: Sequence[DispatchRun], peer_rate: float) -> None:
     print(
-        f"    {'due':>8} {'due->last':>10} {'deliv/s':>8} {'x npm':>6} {'CPU s':>6} "
+        f"    {'due':>8} {'procs':>5} {'due->last':>10} {'deliv/s':>8} {'x npm':>6} {'CPU s':>6} "
         f"{'CPU µs/msg':>10} {'peak RSS':>9} {'RSS before':>10} {'1st push':>8} "
-        f"{'sink 201':>9} {'sink CPU':>8}"
+        f"{'sink 201':>9} {'sink CPU':>8}  sent per process"
     )
     for r in runs:
         print(
-            f"    {r.due:8,} {r.seconds:9.1f}s {r.rate:8,.0f} {r.rate / peer_rate:5.2f}x "
+            f"    {r.due:8,} {r.processes:5} {r.seconds:9.1f}s {r.rate:8,.0f} "
+            f"{r.rate / peer_rate:5.2f}x "
             f"{r.cpu:6.1f} {r.cpu / r.due * 1e6:10.0f} {r.peak_rss_mb:7.0f}MB "
             f"{r.base_rss_mb:8.0f}MB {r.first_push_after:7.1f}s {r.sink_created:9,} "
-            f"{r.sink_cpu:7.1f}s"
+            f"{r.sink_cpu:7.1f}s  {' / '.join(f'{n:,}' for n in r.worker_sent)}"
         )
 
 
@@ -854,7 +869,8 @@ def verdict(ok: bool) -> str:
 
 def print_summary(results: Sequence[EngineResult], peer_rate: float, floor: float) -> None:
     print("\n== targets")
-    print(f"  {'target':52} " + " ".join(f"{r.label:>24}" for r in results))
+    labels = [f"{r.label}, {r.runs[-1].processes} processes" for r in results]
+    print(f"  {'target':52} " + " ".join(f"{label:>24}" for label in labels))
     rows: list[tuple[str, list[str]]] = []
     cells = []
     for r in results:
@@ -906,13 +922,28 @@ def run_engine(h: Harness, engine: str, scale: Scale, peer_rate: float) -> Engin
         print(f"  {count:,} due", flush=True)
         runs.append(dispatch_at(h, engine, count))
     print_runs(runs, peer_rate)
-    print(f"  index check ({scale.probe:,} due)", flush=True)
+    print(
+        f"  index check ({scale.probe:,} due; one pass in this process: the claim query and its "
+        f"plan are what is measured)",
+        flush=True,
+    )
     check = index_check(h, engine, scale)
     print_index(check, scale.probe)
     return EngineResult(label, runs, check)
 
 
-def run(scale: Scale, engines: Sequence[str], dispatchers: int = 1) -> None:
+def describe_processes(processes: int | None) -> str:
+    if processes:
+        return f"{processes} processes (--processes)"
+    return (
+        f"processes: hep's default (HEP_DISPATCH_PROCESSES unset): the {available_cpus()} CPUs "
+        f"available, at most {MAX_DEFAULT_PROCESSES} ({MAX_DEFAULT_PROCESSES_SQLITE} on SQLite)"
+        f" = {default_processes('postgresql://')} on PostgreSQL, "
+        f"{default_processes('sqlite:///x')} on SQLite"
+    )
+
+
+def run(scale: Scale, engines: Sequence[str], processes: int | None = None) -> None:
     if shutil.which("node") is None or not WEB_PUSH.exists():
         raise SystemExit("push bench needs node and tests/node/node_modules (make bench installs)")
     peer_version = json.loads(WEB_PUSH.read_text())["version"]
@@ -922,8 +953,10 @@ def run(scale: Scale, engines: Sequence[str], dispatchers: int = 1) -> None:
     print(
         f"push benchmark: reminders due in one minute -> loopback HTTPS sink (201 after "
         f"{SINK_DELAY_MS} ms), {os.cpu_count()} cores\n"
-        f"  dispatcher processes: {dispatchers}; "
-        f"{', '.join(f'{k}={v}' for k, v in TUNING.items())}; payload "
+        f"  dispatcher: as `hep run` runs it, the scheduler process's dispatcher worker "
+        f"processes (hep.reminders.workers), ready and connected before the clock starts; "
+        f"{describe_processes(processes)}\n"
+        f"  {', '.join(f'{k}={v}' for k, v in TUNING.items())} per process; payload "
         f"{len(payload)} bytes; TTL {GRACE_SECONDS} s; every subscription has its own P-256 key "
         f"and auth secret",
         flush=True,
@@ -942,7 +975,7 @@ def run(scale: Scale, engines: Sequence[str], dispatchers: int = 1) -> None:
         folder = Path(tmp)
         tls = Tls.create(folder)
         sink = Sink(tls, folder)
-        h = Harness(folder, vapid_pem, keys, tls, sink, dispatchers)
+        h = Harness(folder, vapid_pem, keys, tls, sink, processes)
         try:
             print("\n== baselines (same sink, no database)", flush=True)
             floor = crypto_floor(keys, payload, scale.floor)
@@ -981,17 +1014,16 @@ def _cli() -> None:
     parser.add_argument("--quick", action="store_true", help="small data, for a smoke run")
     parser.add_argument("--engine", choices=["sqlite", "postgresql"], action="append")
     parser.add_argument(
-        "--dispatchers", type=int, default=1, help="dispatcher processes sharing the work"
+        "--processes",
+        type=int,
+        help="dispatcher worker processes (default: hep's default, CPUs available, at most 8)",
     )
     for name in TUNING:
         parser.add_argument(f"--{name.replace('_', '-')}", type=int, dest=name)
     args = parser.parse_args()
     TUNING.update({k: getattr(args, k) for k in TUNING if getattr(args, k) is not None})
-    run(QUICK if args.quick else FULL, args.engine or ("sqlite", "postgresql"), args.dispatchers)
+    run(QUICK if args.quick else FULL, args.engine or ("sqlite", "postgresql"), args.processes)
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["_dispatch"]:
-        print(json.dumps(dispatch_child(json.loads(Path(sys.argv[2]).read_text()))))
-    else:
-        _cli()
+    _cli()

@@ -98,30 +98,42 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_scheduler(_args: argparse.Namespace) -> int:
+def _logging() -> None:
     import logging
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+
+def cmd_scheduler(_args: argparse.Namespace) -> int:
     from hep.scheduler import run_scheduler
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    _logging()
     run_scheduler(_app())
     return 0
 
 
 def cmd_dispatch(args: argparse.Namespace) -> int:
-    """One dispatch pass (for cron and tests), or a loop with --every."""
-    import logging
-
+    """One dispatch pass (for cron and tests), or a loop with --every; in --processes worker
+    processes (default HEP_DISPATCH_PROCESSES), as the scheduler runs it."""
     from hep.clock import utcnow
-    from hep.reminders.dispatch import dispatch_tick
+    from hep.reminders.workers import Dispatchers, DispatchFailed
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    _logging()
     app = _app()
-    while True:
-        dispatch_tick(app, utcnow())
-        if not args.every:
-            return 0
-        time.sleep(args.every)
+    # SIGTERM leaves through the `with`, which stops the worker processes
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        with Dispatchers(app, args.processes) as dispatchers:
+            while True:
+                dispatchers.tick(app, utcnow())
+                if not args.every:
+                    return 0
+                time.sleep(args.every)
+    except DispatchFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
 
 
 def cmd_vapid(args: argparse.Namespace) -> int:
@@ -188,6 +200,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise argparse.ArgumentTypeError("expected a positive integer")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hep", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -206,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
     dispatch = sub.add_parser("dispatch", help="decide and send due reminders")
     dispatch.add_argument("--once", action="store_true", help="one pass, then exit (default)")
     dispatch.add_argument("--every", type=float, default=0, help="loop every N seconds")
+    dispatch.add_argument(
+        "--processes",
+        type=_positive,
+        help="worker processes sharing the pass (default: HEP_DISPATCH_PROCESSES)",
+    )
     dispatch.set_defaults(fn=cmd_dispatch)
 
     for role in ("therapist", "admin"):

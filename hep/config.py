@@ -93,6 +93,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUSH_ALLOW_LOOPBACK", _bool, False, "allow a loopback push service (tests/dev)"),
     Setting("CHECKIN_EDIT_DAYS", _positive_int, 7, "how many past days can be logged or corrected"),
     Setting("REMINDER_GRACE_MINUTES", _positive_int, 30, "later than this, a reminder is missed"),
+    Setting(
+        "DISPATCH_PROCESSES",
+        _positive_int,
+        None,
+        "dispatcher worker processes; default: CPUs available, at most 8 (4 on SQLite)",
+    ),
     Setting("LOG_LEVEL", _str, "INFO", "logging level"),
 )
 

@@ -12,19 +12,22 @@ import contextlib
 import datetime as dt
 import gc
 import logging
+import os
 import random
+import time
 import uuid
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
+from zoneinfo import ZoneInfo
 
 from flask import Flask
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from hep.adherence import DayLog, load_logs
-from hep.db import Database, immediate_transactions
+from hep.db import immediate_transactions
 from hep.models import (
     Delivery,
     Habit,
@@ -43,7 +46,7 @@ from hep.push.payload import reminder_payload, topic_for
 from hep.push.sender import PushMessage, PushResult, PushSender
 from hep.push.subscriptions import policy_from_config
 from hep.reminders.rules import quiet_hours, rule_of
-from hep.reminders.schedule import in_quiet_hours, next_occurrence
+from hep.reminders.schedule import Rule, in_quiet_hours, next_occurrence
 from hep.timezones import zone
 
 log = logging.getLogger("hep.dispatch")
@@ -69,7 +72,11 @@ class DispatchSettings:
 
     @classmethod
     def from_app(cls, app: Flask, **overrides: Any) -> DispatchSettings:
-        cfg = app.config
+        return cls.from_config(app.config, **overrides)
+
+    @classmethod
+    def from_config(cls, cfg: Mapping[str, Any], **overrides: Any) -> DispatchSettings:
+        """From the app's settings (a worker process has them without a Flask app)."""
         values: dict[str, Any] = {
             "grace": dt.timedelta(minutes=cfg["REMINDER_GRACE_MINUTES"]),
             "base_url": cfg["BASE_URL"].rstrip("/"),
@@ -87,12 +94,22 @@ class DispatchSettings:
 
 @dataclass
 class TickReport:
+    """What one pass did (picklable: worker processes send theirs to the scheduler)."""
+
     decided: int = 0
-    outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    outcomes: Counter[str] = field(default_factory=Counter)
     sent: int = 0
     failed: int = 0
     retried: int = 0
     gone: int = 0
+
+    def add(self, other: TickReport) -> None:
+        self.decided += other.decided
+        self.outcomes.update(other.outcomes)
+        self.sent += other.sent
+        self.failed += other.failed
+        self.retried += other.retried
+        self.gone += other.gone
 
 
 # --- claiming --------------------------------------------------------------------------------
@@ -129,45 +146,144 @@ def claim_reminders(
 # --- deciding --------------------------------------------------------------------------------
 
 
+class _Due(NamedTuple):
+    """A claimed reminder: the columns deciding it needs (a row, not an ORM object)."""
+
+    id: uuid.UUID
+    owner_id: uuid.UUID
+    target_kind: str
+    habit_id: uuid.UUID | None
+    program_id: uuid.UUID | None
+    item_keys: list[str] | None
+    rule_type: str
+    times: list[str]
+    weekdays: int
+    every_minutes: int | None
+    window_start: str | None
+    window_end: str | None
+    skip_if_done: bool
+    paused_until: dt.date | None
+    next_fire_at: dt.datetime | None
+
+
+_DUE_COLUMNS = [getattr(Reminder, name) for name in _Due._fields]
+
+
+class _Schedules:
+    """rule_of and next_occurrence (pure) remembered for one batch: reminders due at the same
+    moment often share a rule and a zone (every "08:00 daily" in Europe/Berlin)."""
+
+    def __init__(self) -> None:
+        self._rules: dict[tuple[Any, ...], Rule] = {}
+        self._next: dict[tuple[Rule, str, dt.datetime], dt.datetime] = {}
+
+    def rule(self, reminder: _Due) -> Rule:
+        key = (
+            reminder.rule_type,
+            tuple(reminder.times or ()),
+            reminder.weekdays,
+            reminder.every_minutes,
+            reminder.window_start,
+            reminder.window_end,
+        )
+        rule = self._rules.get(key)
+        if rule is None:
+            # rule_of reads only these columns, which a _Due row has under the same names
+            rule = self._rules[key] = rule_of(cast(Reminder, reminder))
+        return rule
+
+    def next(self, rule: Rule, tz: ZoneInfo, after: dt.datetime) -> dt.datetime:
+        key = (rule, tz.key, after)
+        found = self._next.get(key)
+        if found is None:
+            found = self._next[key] = next_occurrence(rule, tz, after)
+        return found
+
+
+class _Owner(NamedTuple):
+    id: uuid.UUID
+    timezone: str
+    is_active: bool
+
+
+class _Subscription(NamedTuple):
+    id: uuid.UUID
+    user_id: uuid.UUID
+    endpoint: str
+    p256dh: str
+    auth: str
+
+
 @dataclass
 class _Context:
-    """Everything the decisions of one batch need, loaded in a fixed number of queries."""
+    """Everything the decisions of one batch need, loaded in a fixed number of queries (plain
+    rows, not ORM objects, where a batch has one per reminder)."""
 
-    owners: dict[uuid.UUID, User]
+    owners: dict[uuid.UUID, _Owner]
     settings: dict[uuid.UUID, NotificationSettings]
-    subscriptions: dict[uuid.UUID, list[PushSubscription]]
+    subscriptions: dict[uuid.UUID, list[_Subscription]]
     sent_today: dict[tuple[uuid.UUID, dt.date], int]
+    # pushes already made for these owners at these moments (an earlier batch) take the rest
+    pushes: dict[tuple[uuid.UUID, dt.datetime], uuid.UUID]
     logs: dict[uuid.UUID, dict[tuple[uuid.UUID, dt.date], DayLog]]
     habits: dict[uuid.UUID, Habit]
     program_items: dict[uuid.UUID, list[ProgramItem]]
 
 
-def _load_context(session: Session, reminders: Sequence[Reminder], now: dt.datetime) -> _Context:
+def _load_context(
+    session: Session, reminders: Sequence[_Due], now: dt.datetime, grace: dt.timedelta
+) -> _Context:
     owner_ids = list({r.owner_id for r in reminders})
-    owners = {u.id: u for u in session.scalars(select(User).where(User.id.in_(owner_ids)))}
-    days = {owner: now.astimezone(zone(u.timezone)).date() for owner, u in owners.items()}
-    lo, hi = min(days.values()) - dt.timedelta(days=1), max(days.values())
-    subscriptions: dict[uuid.UUID, list[PushSubscription]] = defaultdict(list)
-    for sub in session.scalars(
-        select(PushSubscription).where(PushSubscription.user_id.in_(owner_ids))
-    ):
-        subscriptions[sub.user_id].append(sub)
-    sent_today = {
-        (owner, day): count
-        for owner, day, count in session.execute(
-            select(Occurrence.owner_id, Occurrence.local_date, func.count())
-            .where(
-                Occurrence.owner_id.in_(owner_ids),
-                Occurrence.local_date.between(lo, hi),
-                Occurrence.outcome == "sent",
-            )
-            .group_by(Occurrence.owner_id, Occurrence.local_date)
+    owners = {
+        row.id: row
+        for row in map(
+            _Owner._make,
+            session.execute(
+                select(User.id, User.timezone, User.is_active).where(User.id.in_(owner_ids))
+            ),
         )
     }
+    # the local days of every occurrence this batch may send: nothing older than the grace
+    # window is sent, so its day is the earliest whose pushes (cap) and logs (skip) matter
+    earliest = max(min(r.next_fire_at or now for r in reminders), now - grace)
+    lo = min(earliest.astimezone(zone(u.timezone)).date() for u in owners.values())
+    hi = max(now.astimezone(zone(u.timezone)).date() for u in owners.values())
+    subscriptions: dict[uuid.UUID, list[_Subscription]] = defaultdict(list)
+    for sub in map(
+        _Subscription._make,
+        session.execute(
+            select(
+                PushSubscription.id,
+                PushSubscription.user_id,
+                PushSubscription.endpoint,
+                PushSubscription.p256dh,
+                PushSubscription.auth,
+            ).where(PushSubscription.user_id.in_(owner_ids))
+        ),
+    ):
+        subscriptions[sub.user_id].append(sub)
+    # one read of these owners' recent pushes serves both the daily cap and the grouping
+    moments = {r.next_fire_at for r in reminders if r.next_fire_at}
+    sent_today: dict[tuple[uuid.UUID, dt.date], int] = defaultdict(int)
+    pushes: dict[tuple[uuid.UUID, dt.datetime], uuid.UUID] = {}
+    for owner, day, fire_at, occurrence_id in session.execute(
+        select(Occurrence.owner_id, Occurrence.local_date, Occurrence.fire_at, Occurrence.id).where(
+            Occurrence.owner_id.in_(owner_ids),
+            Occurrence.local_date.between(lo, hi),
+            Occurrence.outcome == "sent",
+        )
+    ):
+        sent_today[(owner, day)] += 1
+        if fire_at in moments:
+            pushes[(owner, fire_at)] = occurrence_id
     targeted = [r for r in reminders if r.skip_if_done and r.target_kind != "none"]
     logs = load_logs(session, [r.owner_id for r in targeted], lo, hi) if targeted else {}
     habit_ids = [r.habit_id for r in targeted if r.habit_id]
-    habits = {h.id: h for h in session.scalars(select(Habit).where(Habit.id.in_(habit_ids)))}
+    habits = (
+        {h.id: h for h in session.scalars(select(Habit).where(Habit.id.in_(habit_ids)))}
+        if habit_ids
+        else {}
+    )
     program_ids = [r.program_id for r in targeted if r.program_id]
     program_items: dict[uuid.UUID, list[ProgramItem]] = defaultdict(list)
     if program_ids:
@@ -190,10 +306,12 @@ def _load_context(session: Session, reminders: Sequence[Reminder], now: dt.datet
             select(NotificationSettings).where(NotificationSettings.user_id.in_(owner_ids))
         )
     }
-    return _Context(owners, settings, subscriptions, sent_today, logs, habits, program_items)
+    return _Context(
+        owners, settings, subscriptions, sent_today, pushes, logs, habits, program_items
+    )
 
 
-def already_done(reminder: Reminder, ctx: _Context, day: dt.date) -> bool:
+def already_done(reminder: _Due, ctx: _Context, day: dt.date) -> bool:
     """Skip-if-done, decided now: is what this reminder is about already logged for the day?"""
     logs = ctx.logs.get(reminder.owner_id, {})
     if reminder.habit_id is not None:
@@ -223,7 +341,7 @@ def already_done(reminder: Reminder, ctx: _Context, day: dt.date) -> bool:
     return False
 
 
-def _decide(reminder: Reminder, ctx: _Context, fire_at: dt.datetime) -> str:
+def _decide(reminder: _Due, ctx: _Context, fire_at: dt.datetime) -> str:
     owner = ctx.owners[reminder.owner_id]
     tz = zone(owner.timezone)
     day = fire_at.astimezone(tz).date()
@@ -251,12 +369,26 @@ def decide_batch(
     now: dt.datetime,
     settings: DispatchSettings,
     report: TickReport,
-) -> None:
+) -> list[Claimed]:
     """Decide every occurrence of the claimed reminders up to now; record them, create the
-    deliveries, advance next_fire_at and release the claims, all in one commit."""
+    deliveries, advance next_fire_at and release the claims, all in one commit.
+
+    The deliveries are created leased to the caller (status 'sending', first attempt counted)
+    and returned ready to send, so the pass that decided them sends them without claiming them
+    again; if it never does (killed), the lease expires and any dispatcher sends them."""
     # one IMMEDIATE transaction on SQLite: it reads, then writes
     with immediate_transactions():
-        _decide_batch(session, ids, now, settings, report)
+        return _decide_batch(session, ids, now, settings, report)
+
+
+def _time_ordered_id() -> uuid.UUID:
+    """A UUIDv7 (RFC 9562: 48-bit Unix milliseconds, then 74 random bits). Occurrences and
+    deliveries are written in bulk; with time-ordered keys their primary-key (and unique)
+    index inserts land on the newest index pages instead of dirtying a random page per row."""
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10))
+    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
+    value = value & ~(0x3 << 62) | 0x2 << 62  # RFC 9562 variant
+    return uuid.UUID(int=value)
 
 
 def _decide_batch(
@@ -265,34 +397,31 @@ def _decide_batch(
     now: dt.datetime,
     settings: DispatchSettings,
     report: TickReport,
-) -> None:
-    reminders = list(session.scalars(select(Reminder).where(Reminder.id.in_(ids))))
+) -> list[Claimed]:
+    reminders = [
+        _Due._make(row)
+        for row in session.execute(select(*_DUE_COLUMNS).where(Reminder.id.in_(ids)))
+    ]
     if not reminders:
-        return
-    ctx = _load_context(session, reminders, now)
+        session.commit()
+        return []
+    ctx = _load_context(session, reminders, now, settings.grace)
     occurrences: list[dict[str, Any]] = []
     deliveries: list[dict[str, Any]] = []
+    claimed: list[Claimed] = []
     advanced: list[dict[str, Any]] = []
-    # pushes already made for these owners at these moments (an earlier batch) take the rest
-    pushes: dict[tuple[uuid.UUID, dt.datetime], uuid.UUID] = {
-        (owner, fire_at): push_id
-        for owner, fire_at, push_id in session.execute(
-            select(Occurrence.owner_id, Occurrence.fire_at, Occurrence.id).where(
-                Occurrence.owner_id.in_(list(ctx.owners)),
-                Occurrence.outcome == "sent",
-                Occurrence.fire_at.in_({r.next_fire_at for r in reminders if r.next_fire_at}),
-            )
-        )
-    }
+    pushes = ctx.pushes
+    leased_until = now + settings.lease
+    schedules = _Schedules()
     for reminder in sorted(reminders, key=lambda r: (r.owner_id, r.next_fire_at or now)):
         owner = ctx.owners[reminder.owner_id]
         tz = zone(owner.timezone)
-        rule = rule_of(reminder)
+        rule = schedules.rule(reminder)
         fire_at = reminder.next_fire_at
         missed = 0
         while fire_at is not None and fire_at <= now:
             day = fire_at.astimezone(tz).date()
-            occurrence_id = uuid.uuid4()
+            occurrence_id = _time_ordered_id()
             if now - fire_at > settings.grace:
                 outcome = "missed"
                 missed += 1
@@ -306,20 +435,37 @@ def _decide_batch(
                 else:
                     push_id = pushes[group] = occurrence_id
                     ctx.sent_today[(owner.id, day)] = ctx.sent_today.get((owner.id, day), 0) + 1
+                    expires_at = fire_at + settings.grace
                     for sub in ctx.subscriptions[owner.id]:
+                        delivery_id = _time_ordered_id()
                         deliveries.append(
                             {
-                                "id": uuid.uuid4(),
+                                "id": delivery_id,
                                 "occurrence_id": occurrence_id,
                                 "subscription_id": sub.id,
-                                "status": "pending",
-                                "attempts": 0,
+                                "status": "sending",
+                                "attempts": 1,
                                 "last_error": "",
                                 "next_attempt_at": now,
-                                "expires_at": fire_at + settings.grace,
+                                "claimed_until": leased_until,
+                                "expires_at": expires_at,
                                 "created_at": now,
                                 "updated_at": now,
                             }
+                        )
+                        claimed.append(
+                            Claimed(
+                                delivery_id,
+                                1,
+                                expires_at,
+                                sub.id,
+                                sub.endpoint,
+                                sub.p256dh,
+                                sub.auth,
+                                occurrence_id,
+                                reminder.id,
+                                reminder.target_kind,
+                            )
                         )
             if outcome != "missed" or missed <= MAX_MISSED_RECORDED:
                 occurrences.append(
@@ -337,7 +483,7 @@ def _decide_batch(
             report.outcomes[outcome] += 1
             # after a long outage jump to the grace window instead of walking every slot
             after = fire_at if missed < MAX_MISSED_RECORDED else max(fire_at, now - settings.grace)
-            fire_at = next_occurrence(rule, tz, after)
+            fire_at = schedules.next(rule, tz, after)
         advanced.append({"b_id": reminder.id, "b_next": fire_at})
         report.decided += 1
     # Core executemany on the session's connection: the ORM's bulk paths cost more Python
@@ -354,6 +500,7 @@ def _decide_batch(
         advanced,
     )
     session.commit()
+    return claimed
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -573,11 +720,80 @@ class _SendBatch:
     finished: list[dict[str, Any]]
 
 
-async def _send_all(
+Stop = Callable[[], bool]
+
+
+def _never() -> bool:
+    return False
+
+
+class _Pipeline:
+    """Batches in flight, at most `depth`: the next batch is decided (or claimed) and queued
+    while earlier ones are on the wire, so the pipe does not drain between batches and memory
+    stays bounded however many are due."""
+
+    def __init__(
+        self,
+        sender: PushSender,
+        factory: sessionmaker[Session],
+        now: dt.datetime,
+        settings: DispatchSettings,
+        report: TickReport,
+        depth: int = 2,
+    ) -> None:
+        self.sender, self.factory, self.now = sender, factory, now
+        self.settings, self.report, self.depth = settings, report, depth
+        self.in_flight: deque[_SendBatch] = deque()
+
+    async def push(self, claimed: list[Claimed]) -> None:
+        """Start sending `claimed`; then wait while more than depth - 1 batches are ahead."""
+        if claimed:
+            messages, finished = build_messages(claimed, self.now, self.settings)
+            sending = asyncio.create_task(self.sender.send_many(messages))
+            self.in_flight.append(_SendBatch(sending, claimed, finished))
+        await self.drain(self.depth - 1)
+
+    async def drain(self, keep: int = 0) -> None:
+        while len(self.in_flight) > keep:
+            batch = self.in_flight.popleft()
+            results = await batch.sending
+            await asyncio.to_thread(self._record, batch, results)
+
+    def _record(self, batch: _SendBatch, results: list[PushResult]) -> None:
+        with self.factory() as session:
+            record_results(
+                session,
+                batch.claimed,
+                results,
+                batch.finished,
+                self.now,
+                self.settings,
+                self.report,
+            )
+
+    # Database work runs in a thread: pushes in flight keep being answered and sent while it
+    # waits (for SQLite's one write lock, when several dispatchers share it) or works.
+
+    def decide_next(self) -> list[Claimed] | None:
+        """Claim and decide the next batch of due reminders; None when none is left."""
+        with self.factory() as session:
+            ids = claim_reminders(session, self.now, self.settings)
+            if not ids:
+                return None
+            return decide_batch(session, ids, self.now, self.settings, self.report)
+
+    def claim_next(self) -> list[Claimed] | None:
+        """Claim the next batch of deliveries due for an attempt; None when none is left."""
+        with self.factory() as session:
+            return claim_deliveries(session, self.now, self.settings) or None
+
+
+async def _pass(
     factory: sessionmaker[Session],
     now: dt.datetime,
     settings: DispatchSettings,
     report: TickReport,
+    stop: Stop,
 ) -> None:
     async with PushSender(
         settings.vapid,
@@ -586,26 +802,16 @@ async def _send_all(
         timeout=settings.timeout,
         max_in_flight=settings.max_in_flight,
     ) as sender:
-        # two batches at a time: the next batch is claimed and queued behind the one in
-        # flight, so the pipe does not drain while a batch's last answers come back
-        previous: _SendBatch | None = None
-        while True:
-            with factory() as session:
-                claimed = claim_deliveries(session, now, settings)
-            current: _SendBatch | None = None
-            if claimed:
-                messages, finished = build_messages(claimed, now, settings)
-                sending = asyncio.create_task(sender.send_many(messages))
-                current = _SendBatch(sending, claimed, finished)
-            if previous is not None:
-                results = await previous.sending
-                with factory() as session:
-                    record_results(
-                        session, previous.claimed, results, previous.finished, now, settings, report
-                    )
-            if current is None:
-                return
-            previous = current
+        pipeline = _Pipeline(sender, factory, now, settings, report)
+        try:
+            # due reminders: each batch's pushes go out as soon as its decisions commit; then
+            # deliveries due for an attempt: retries, and any a killed dispatcher left leased
+            for step in (pipeline.decide_next, pipeline.claim_next):
+                while not stop() and (claimed := await asyncio.to_thread(step)) is not None:
+                    await pipeline.push(claimed)
+        finally:
+            # what is in flight is recorded even when stopping (bounded by the timeout)
+            await pipeline.drain()
 
 
 @contextlib.contextmanager
@@ -622,43 +828,31 @@ def _young_collections_every(allocations: int) -> Iterator[None]:
 
 
 def run_once(
-    factory: sessionmaker[Session], now: dt.datetime, settings: DispatchSettings
+    factory: sessionmaker[Session],
+    now: dt.datetime,
+    settings: DispatchSettings,
+    stop: Stop = _never,
 ) -> TickReport:
-    """One full pass: decide everything due, then send every delivery due. Idempotent."""
-    with _young_collections_every(GC_YOUNG_THRESHOLD):
-        return _run_once(factory, now, settings)
-
-
-def _run_once(
-    factory: sessionmaker[Session], now: dt.datetime, settings: DispatchSettings
-) -> TickReport:
+    """One full pass: decide everything due and send what that decides, then send every other
+    delivery due for an attempt. Idempotent; several may run at once (claims are leases).
+    `stop()` turning true ends the pass early: no new batch is claimed, and what is in flight
+    is still recorded."""
     report = TickReport()
-    while True:
-        with factory() as session:
-            ids = claim_reminders(session, now, settings)
-            if not ids:
-                break
-            decide_batch(session, ids, now, settings, report)
-    asyncio.run(_send_all(factory, now, settings, report))
+    with _young_collections_every(GC_YOUNG_THRESHOLD):
+        asyncio.run(_pass(factory, now, settings, report, stop))
     return report
 
 
-def dispatch_tick(app: Flask, now: dt.datetime) -> None:
-    """The scheduler's tick (every few seconds)."""
-    if not app.config["VAPID_PRIVATE_KEY"]:
-        log.warning("no VAPID key: run `hep init`; reminders are not dispatched")
-        return
-    report = run_once(Database.sessionmaker(app), now, DispatchSettings.from_app(app))
-    if report.decided or report.sent or report.failed:
+def log_report(report: TickReport, processes: int = 1) -> None:
+    """One line for a tick that did something."""
+    if report.decided or report.sent or report.failed or report.retried:
         log.info(
-            "dispatch: %d reminders decided %s; %d sent, %d retried, %d failed, %d gone",
+            "dispatch: %d reminders decided %s; %d sent, %d retried, %d failed, %d gone%s",
             report.decided,
             dict(report.outcomes),
             report.sent,
             report.retried,
             report.failed,
             report.gone,
+            f" ({processes} processes)" if processes > 1 else "",
         )
-
-
-TICKS = [("dispatch", 5, dispatch_tick)]
