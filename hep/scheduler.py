@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
 from collections.abc import Callable
+from types import FrameType
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from hep import accounts
+from hep import accounts, snapshots
 from hep.clock import utcnow
 from hep.db import db
+from hep.reminders.workers import Dispatchers
 
 log = logging.getLogger("hep.scheduler")
 
@@ -27,13 +30,28 @@ def housekeeping(app: Flask, now: dt.datetime) -> None:
         db.session.commit()
 
 
-def ticks() -> list[Tick]:
-    found: list[Tick] = [("housekeeping", 3600, housekeeping)]
-    try:
-        from hep.reminders.dispatch import TICKS
-    except ImportError:
-        return found
-    return found + list(TICKS)
+SNAPSHOT_BATCH = 200
+
+
+def adherence_snapshots(app: Flask, now: dt.datetime) -> None:
+    """Recompute stale adherence snapshots of patients with a therapist (after each local
+    midnight, or a write nobody has looked at yet), so a therapist's first look at the list in
+    the morning does not pay for every patient at once. Bounded per tick; the next goes on."""
+    with app.app_context():
+        for _ in range(10):
+            if snapshots.refresh_for_therapists(db.session, now, SNAPSHOT_BATCH) < SNAPSHOT_BATCH:
+                break
+
+
+DISPATCH_SECONDS = 5
+
+
+def ticks(dispatchers: Dispatchers) -> list[Tick]:
+    return [
+        ("housekeeping", 3600, housekeeping),
+        ("adherence snapshots", 60, adherence_snapshots),
+        ("dispatch", DISPATCH_SECONDS, dispatchers.tick),
+    ]
 
 
 def _guarded(app: Flask, name: str, fn: Callable[[Flask, dt.datetime], None]) -> Callable[[], None]:
@@ -46,19 +64,38 @@ def _guarded(app: Flask, name: str, fn: Callable[[Flask, dt.datetime], None]) ->
     return run
 
 
+def _leave(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
 def run_scheduler(app: Flask) -> None:
-    """Run the ticks forever; rows, not jobs, hold the schedule, so a restart loses nothing."""
+    """Run the ticks until SIGTERM or Ctrl-C; rows, not jobs, hold the schedule, so a restart
+    loses nothing. The dispatch tick runs in HEP_DISPATCH_PROCESSES worker processes, which
+    stop with this one (see hep.reminders.workers)."""
+    signal.signal(signal.SIGTERM, _leave)  # leave through the `with`: workers are stopped
     scheduler = BlockingScheduler(timezone=dt.UTC)
-    for name, seconds, fn in ticks():
-        scheduler.add_job(
-            _guarded(app, name, fn),
-            "interval",
-            seconds=seconds,
-            id=name,
-            next_run_time=utcnow(),
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=None,
+    with Dispatchers(app) as dispatchers:
+        jobs = ticks(dispatchers)
+        for name, seconds, fn in jobs:
+            scheduler.add_job(
+                _guarded(app, name, fn),
+                "interval",
+                seconds=seconds,
+                id=name,
+                next_run_time=utcnow(),
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+            )
+        log.info(
+            "scheduler started with ticks: %s; %d dispatcher process(es)",
+            ", ".join(n for n, _, _ in jobs),
+            dispatchers.processes,
         )
-    log.info("scheduler started with ticks: %s", ", ".join(n for n, _, _ in ticks()))
-    scheduler.start()
+        try:
+            scheduler.start()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if scheduler.running:
+                scheduler.shutdown(wait=False)

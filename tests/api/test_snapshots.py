@@ -261,3 +261,15 @@ def test_the_scheduler_refreshes_stale_snapshots_in_batches(cast: Cast):
         snapshots.refresh_stale(db.session, [r["id"] for r in page(therapist, tomorrow)], tomorrow)
         == 0
     )
+
+
+def test_the_scheduler_tick_leaves_no_therapist_list_stale(app, cast: Cast):
+    from hep.scheduler import adherence_snapshots
+
+    now = dt.datetime.now(dt.UTC).replace(hour=12)
+    therapist = cast.user(Role.THERAPIST)
+    ids = [make_patient(cast, therapist, f"P{n}", now, [1]).id for n in range(3)]
+    adherence_snapshots(app, now + dt.timedelta(days=1))
+    db.session.rollback()  # the tick wrote through its own session
+    later = now + dt.timedelta(days=1, minutes=1)
+    assert snapshots.refresh_stale(db.session, ids, later) == 0
