@@ -234,12 +234,19 @@ def _load_context(
     session: Session, reminders: Sequence[_Due], now: dt.datetime, grace: dt.timedelta
 ) -> _Context:
     owner_ids = list({r.owner_id for r in reminders})
+    # Two dispatchers deciding the same owner at once would each miss the other's pushes (cap,
+    # grouping): on PostgreSQL the owners' rows are locked, in id order so no two passes
+    # deadlock, and the reads below see what an earlier pass committed. (SQLite: the
+    # transaction is IMMEDIATE already; FOR UPDATE is not rendered there.)
     owners = {
         row.id: row
         for row in map(
             _Owner._make,
             session.execute(
-                select(User.id, User.timezone, User.is_active).where(User.id.in_(owner_ids))
+                select(User.id, User.timezone, User.is_active)
+                .where(User.id.in_(owner_ids))
+                .order_by(User.id)
+                .with_for_update(key_share=True)
             ),
         )
     }

@@ -233,7 +233,8 @@ def test_two_dispatchers_racing_decide_each_occurrence_once(app, patient, settin
     rows = db.session.execute(select(Occurrence.reminder_id, Occurrence.outcome)).all()
     assert len(rows) == 40 and len({r for r, _ in rows}) == 40  # each reminder decided once
     pushes = sum(1 for _, outcome in rows if outcome == "sent")
-    assert {o for _, o in rows} <= {"sent", "grouped"} and 1 <= pushes <= 2
+    # the owner is decided by one pass at a time: one push carries all 40
+    assert {o for _, o in rows} <= {"sent", "grouped"} and pushes == 1
     assert db.session.scalar(select(func.count()).select_from(Delivery)) == pushes
 
 
