@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, case, event, inspect, not_, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, event, inspect, not_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
@@ -184,10 +184,9 @@ def refresh_for_therapists(session: Session, now: dt.datetime, batch: int) -> in
 # --- what the API reads --------------------------------------------------------------------
 
 
-def attention_score(now: dt.datetime) -> Any:
+def attention_score(quiet_before: Any) -> Any:
     """The number of attention reasons, in SQL (same rules as adherence.attention_reasons)."""
-    cutoff = now - dt.timedelta(days=QUIET_DAYS)
-    quiet = or_(Snap.last_activity_at.is_(None), Snap.last_activity_at < cutoff)
+    quiet = or_(Snap.last_activity_at.is_(None), Snap.last_activity_at < quiet_before)
     return (
         case((quiet, 1), else_=0)
         + case((Snap.pain_trend == "rising", 1), else_=0)
@@ -196,35 +195,51 @@ def attention_score(now: dt.datetime) -> Any:
     )
 
 
+_MINE = select(CareLink.patient_id).where(CareLink.therapist_id == bindparam("therapist_id"))
+_FRESH_NOW = and_(Snap.basis == User.stats_version, Snap.valid_until > bindparam("now"))
+# built once: the list is read on every visit, and its statement never changes shape
+_STALE = (
+    select(User.id, User.timezone, User.stats_version)
+    .outerjoin(Snap, Snap.patient_id == User.id)
+    .where(User.id.in_(_MINE), or_(Snap.patient_id.is_(None), not_(_FRESH_NOW)))
+)
+_PAGE = (
+    select(
+        User.id,
+        User.name,
+        User.email,
+        User.timezone,
+        User.password_hash.is_not(None).label("invite_accepted"),
+        User.created_at,
+        Snap.percent_7_days,
+        Snap.percent_prev_7_days,
+        Snap.last_activity_at,
+        Snap.pain_trend,
+    )
+    .join(Snap, Snap.patient_id == User.id)
+    .where(User.id.in_(_MINE))
+    .order_by(attention_score(bindparam("quiet_before")).desc(), User.name, User.id)
+    .offset(bindparam("offset"))
+    .limit(bindparam("limit"))
+)
+
+
 def patient_list(
     session: Session, therapist: User, now: dt.datetime, *, offset: int, limit: int
 ) -> list[dict[str, Any]]:
     """A therapist's patients, who needs attention first (then by name), one page: stale
     snapshots are refreshed in one batch, then the page is ordered and cut in SQL."""
-    mine = select(CareLink.patient_id).where(CareLink.therapist_id == therapist.id)
-    refresh_stale(session, mine, now)
-    # plain columns, not entities: this is read on every visit to the list
-    query = (
-        select(
-            User.id,
-            User.name,
-            User.email,
-            User.timezone,
-            User.password_hash.is_not(None).label("invite_accepted"),
-            User.created_at,
-            Snap.percent_7_days,
-            Snap.percent_prev_7_days,
-            Snap.last_activity_at,
-            Snap.pain_trend,
-        )
-        .join(Snap, Snap.patient_id == User.id)
-        .where(User.id.in_(mine))
-        .order_by(attention_score(now).desc(), User.name, User.id)
-        .offset(offset)
-        .limit(limit)
-    )
+    stale = session.execute(_STALE, {"therapist_id": therapist.id, "now": now}).all()
+    if stale:
+        _upsert(session, list(_snapshot_rows(session, stale, now).values()))
+    params = {
+        "therapist_id": therapist.id,
+        "quiet_before": now - dt.timedelta(days=QUIET_DAYS),
+        "offset": offset,
+        "limit": limit,
+    }
     page = []
-    for row in session.execute(query).mappings():
+    for row in session.execute(_PAGE, params).mappings():
         summary = dict(row)
         summary["attention"] = attention_reasons(summary, now)
         page.append(summary)
