@@ -15,7 +15,19 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, case, event, inspect, not_, or_, select, update
+from sqlalchemy import (
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    event,
+    inspect,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
@@ -116,8 +128,17 @@ def next_midnight(day: dt.date, tz_name: str) -> dt.datetime:
     return following.astimezone(dt.UTC)
 
 
-def _fresh(now: dt.datetime) -> Any:
-    return and_(Snap.basis == User.stats_version, Snap.valid_until > now)
+# fresh at the instant bound as "now"
+_FRESH = and_(Snap.basis == User.stats_version, Snap.valid_until > bindparam("now"))
+
+
+def _stale_among(patient_ids: Any) -> Select[uuid.UUID, str, int]:
+    """Which of these patients (a list or a subquery of ids) have no fresh snapshot."""
+    return (
+        select(User.id, User.timezone, User.stats_version)
+        .outerjoin(Snap, Snap.patient_id == User.id)
+        .where(User.id.in_(patient_ids), or_(Snap.patient_id.is_(None), not_(_FRESH)))
+    )
 
 
 def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -138,21 +159,21 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
     )
 
 
-def _snapshot_rows(
-    session: Session, stale: Sequence[Any], now: dt.datetime
-) -> dict[uuid.UUID, dict[str, Any]]:
-    summaries = patient_summaries(session, stale, now)
-    rows = {}
-    for patient in stale:
-        summary = summaries[patient.id]
-        rows[patient.id] = {
-            "patient_id": patient.id,
-            "basis": patient.stats_version,
-            "valid_until": next_midnight(summary["as_of"], patient.timezone),
-            "computed_at": now,
-            "document": None,
-        } | summary
-    return rows
+def _row(patient: Any, summary: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """A snapshot row: `patient` has id, timezone and the stats_version read before the data."""
+    return {
+        "patient_id": patient.id,
+        "basis": patient.stats_version,
+        "valid_until": next_midnight(summary["as_of"], patient.timezone),
+        "computed_at": now,
+        "document": None,
+    } | summary
+
+
+def _recompute(session: Session, stale: Sequence[Any], now: dt.datetime) -> None:
+    if stale:
+        summaries = patient_summaries(session, stale, now)
+        _upsert(session, [_row(patient, summaries[patient.id], now) for patient in stale])
 
 
 def refresh_stale(
@@ -160,15 +181,9 @@ def refresh_stale(
 ) -> int:
     """Recompute the snapshots of these patients (a list or a subquery of ids) that are
     missing or stale, all at once (at most `limit`). Returns how many were recomputed."""
-    stale = session.execute(
-        select(User.id, User.timezone, User.stats_version)
-        .outerjoin(Snap, Snap.patient_id == User.id)
-        .where(User.id.in_(patient_ids), or_(Snap.patient_id.is_(None), not_(_fresh(now))))
-        .order_by(User.id)
-        .limit(limit)
-    ).all()
-    if stale:
-        _upsert(session, list(_snapshot_rows(session, stale, now).values()))
+    query = _stale_among(patient_ids).order_by(User.id).limit(limit)
+    stale = session.execute(query, {"now": now}).all()
+    _recompute(session, stale, now)
     return len(stale)
 
 
@@ -196,13 +211,8 @@ def attention_score(quiet_before: Any) -> Any:
 
 
 _MINE = select(CareLink.patient_id).where(CareLink.therapist_id == bindparam("therapist_id"))
-_FRESH_NOW = and_(Snap.basis == User.stats_version, Snap.valid_until > bindparam("now"))
-# built once: the list is read on every visit, and its statement never changes shape
-_STALE = (
-    select(User.id, User.timezone, User.stats_version)
-    .outerjoin(Snap, Snap.patient_id == User.id)
-    .where(User.id.in_(_MINE), or_(Snap.patient_id.is_(None), not_(_FRESH_NOW)))
-)
+# built once: the list is read on every visit, and its statements never change shape
+_STALE = _stale_among(_MINE)
 _PAGE = (
     select(
         User.id,
@@ -229,9 +239,9 @@ def patient_list(
 ) -> list[dict[str, Any]]:
     """A therapist's patients, who needs attention first (then by name), one page: stale
     snapshots are refreshed in one batch, then the page is ordered and cut in SQL."""
-    stale = session.execute(_STALE, {"therapist_id": therapist.id, "now": now}).all()
-    if stale:
-        _upsert(session, list(_snapshot_rows(session, stale, now).values()))
+    _recompute(
+        session, session.execute(_STALE, {"therapist_id": therapist.id, "now": now}).all(), now
+    )
     params = {
         "therapist_id": therapist.id,
         "quiet_before": now - dt.timedelta(days=QUIET_DAYS),
@@ -255,9 +265,10 @@ def adherence_document(
     """The patient's adherence as served (`dump`: the API's schema, down to JSON types), from
     the snapshot when fresh; otherwise computed, stored and returned."""
     found = session.execute(
-        select(User.id, User.timezone, User.stats_version, Snap.document, _fresh(now))
+        select(User.id, User.timezone, User.stats_version, Snap.document, _FRESH)
         .outerjoin(Snap, Snap.patient_id == User.id)
-        .where(User.id == patient.id)
+        .where(User.id == patient.id),
+        {"now": now},
     ).one()
     fresh = bool(found[4]) if found[4] is not None else False
     if fresh and found.document is not None:
@@ -274,19 +285,14 @@ def adherence_document(
         )
     else:
         # the list's figures come with the document: the same scores, one more query
-        row = {
-            "patient_id": patient.id,
-            "basis": found.stats_version,
+        summary = {
             "as_of": today,
-            "valid_until": next_midnight(today, found.timezone),
-            "computed_at": now,
             "percent_7_days": computed["percent_7_days"],
             "percent_prev_7_days": computed["percent_prev_7_days"],
             "pain_trend": computed["pain_trend"]["direction"],
             "last_activity_at": last_activity_of(session, [patient.id])[patient.id],
-            "document": document,
         }
-        _upsert(session, [row])
+        _upsert(session, [_row(found, summary, now) | {"document": document}])
     return document
 
 

@@ -92,9 +92,10 @@ def test_a_due_reminder_is_decided_once_and_gets_a_delivery(app, patient, settin
     assert reminder.claimed_until is None
 
 
-def test_skip_if_done_is_decided_at_send_time(app, patient, settings):
+def done_after_the_first_push(app, patient, settings) -> Reminder:
+    """A habit reminded at 08:00 and 20:00 Berlin time, logged done in between; both decided."""
     habit = add_starter(db.session, patient, "downtime", MONDAY)
-    create_reminder(
+    reminder = create_reminder(
         db.session,
         patient,
         {"rule": times_rule("08:00", "20:00"), "target": {"kind": "habit", "habit_id": habit.id}},
@@ -112,6 +113,11 @@ def test_skip_if_done_is_decided_at_send_time(app, patient, settings):
     )
     db.session.commit()
     tick(app, MONDAY + dt.timedelta(hours=13, minutes=1), settings)
+    return reminder
+
+
+def test_skip_if_done_is_decided_at_send_time(app, patient, settings):
+    done_after_the_first_push(app, patient, settings)
     assert outcomes() == ["sent", "done"]
 
 
