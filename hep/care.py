@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from hep.accounts import check_new_password, create_user, end_all_sessions, hash_token
 from hep.errors import Conflict, Invalid, NotFound
-from hep.models import AccessLogEntry, AuthSession, CareLink, Invite, Role, User
+from hep.models import AccessLogEntry, AccessLogPending, AuthSession, CareLink, Invite, Role, User
 from hep.passwords import Hasher
 from hep.timezones import require_timezone
 
@@ -182,25 +182,71 @@ def log_access(
     action: str,
     now: dt.datetime,
 ) -> None:
-    """Append one access-log row per patient read (one batched INSERT). No health values."""
+    """Log a therapist's read of these patients' data (no health values). One patient: a row
+    of the log. Many (a page of the list): one pending row naming them all, spread into the log
+    by `settle_access_log` before anyone reads it."""
+    ids = list(patient_ids)
+    who = {"actor_id": therapist.id, "actor_name": therapist.name, "action": action, "at": now}
+    if len(ids) == 1:
+        session.execute(
+            insert(cast(Table, AccessLogEntry.__table__)), [who | {"patient_id": ids[0]}]
+        )
+    elif ids:
+        row = who | {"patient_ids": [str(pid) for pid in ids]}
+        session.execute(insert(cast(Table, AccessLogPending.__table__)), [row])
+
+
+SETTLE_BATCH = 500
+
+
+def settle_access_log(session: Session, batch: int = SETTLE_BATCH) -> int:
+    """Spread up to `batch` pending reads into per-patient log rows, oldest first, in one
+    transaction with their removal (a DELETE ... RETURNING, so two settlers never both spread
+    one read). Patients deleted meanwhile are left out. Returns how many reads were spread."""
+    pending = cast(Table, AccessLogPending.__table__)
+    claimed = session.execute(
+        delete(pending)
+        .where(pending.c.id.in_(select(pending.c.id).order_by(pending.c.id).limit(batch)))
+        .returning(
+            pending.c.id,
+            pending.c.actor_id,
+            pending.c.actor_name,
+            pending.c.action,
+            pending.c.at,
+            pending.c.patient_ids,
+        )
+    ).all()
+    if not claimed:
+        return 0
+    named = {uuid.UUID(pid) for read in claimed for pid in read.patient_ids}
+    alive = set(session.scalars(select(User.id).where(User.id.in_(named))))
     rows = [
         {
             "patient_id": pid,
-            "actor_id": therapist.id,
-            "actor_name": therapist.name,
-            "action": action,
-            "at": now,
+            "actor_id": read.actor_id,
+            "actor_name": read.actor_name,
+            "action": read.action,
+            "at": read.at,
         }
-        for pid in patient_ids
+        for read in sorted(claimed, key=lambda read: read.id)
+        for pid in map(uuid.UUID, read.patient_ids)
+        if pid in alive
     ]
     if rows:
-        # the Core table: a plain executemany, without the ORM's bulk-insert bookkeeping
         session.execute(insert(cast(Table, AccessLogEntry.__table__)), rows)
+    return len(claimed)
+
+
+def settle_all_access_log(session: Session) -> None:
+    """Spread every pending read, so a patient's view of the log is complete."""
+    while settle_access_log(session) == SETTLE_BATCH:
+        pass
 
 
 def access_log(
     session: Session, patient: User, *, limit: int, offset: int
 ) -> Sequence[AccessLogEntry]:
+    settle_all_access_log(session)
     return session.scalars(
         select(AccessLogEntry)
         .where(AccessLogEntry.patient_id == patient.id)
@@ -212,6 +258,7 @@ def access_log(
 
 def export_user(session: Session, user: User, now: dt.datetime) -> dict[str, Any]:
     """Everything hep holds about the user, machine-readable."""
+    settle_all_access_log(session)
     data: dict[str, Any] = {
         "format": "hep-export",
         "version": 1,
@@ -249,4 +296,6 @@ def delete_account(session: Session, user: User, *, password: str, hasher: Hashe
     if not hasher.verify(user.password_hash, password):
         raise Invalid.field("password", "The password is wrong.")
     end_all_sessions(session, user.id)
+    # no read naming them may outlive the account in the pending table
+    settle_all_access_log(session)
     session.execute(delete(User).where(User.id == user.id))

@@ -11,7 +11,7 @@ from types import FrameType
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from hep import accounts, snapshots
+from hep import accounts, care, snapshots
 from hep.clock import utcnow
 from hep.db import db
 from hep.reminders.workers import Dispatchers
@@ -43,6 +43,17 @@ def adherence_snapshots(app: Flask, now: dt.datetime) -> None:
                 break
 
 
+def access_log(app: Flask, now: dt.datetime) -> None:
+    """Spread pending reads of many patients into the per-patient access log, so the table a
+    patient's look at the log settles stays small."""
+    with app.app_context():
+        for _ in range(20):
+            spread = care.settle_access_log(db.session)
+            db.session.commit()
+            if spread < care.SETTLE_BATCH:
+                break
+
+
 DISPATCH_SECONDS = 5
 
 
@@ -50,6 +61,7 @@ def ticks(dispatchers: Dispatchers) -> list[Tick]:
     return [
         ("housekeeping", 3600, housekeeping),
         ("adherence snapshots", 60, adherence_snapshots),
+        ("access log", 60, access_log),
         ("dispatch", DISPATCH_SECONDS, dispatchers.tick),
     ]
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     bindparam,
     case,
     event,
+    func,
     inspect,
     not_,
     or_,
@@ -29,7 +30,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
+from sqlalchemy.orm import Session, UOWTransaction, aliased, sessionmaker
 
 from hep.adherence import (
     FALLING_BY,
@@ -113,9 +114,51 @@ def bump_versions(session: Session, _context: UOWTransaction) -> None:
             )
         )
     if clauses:
-        session.connection().execute(
-            update(User).where(or_(*clauses)).values(stats_version=User.stats_version + 1)
+        bumped = session.connection().execute(
+            update(User)
+            .where(or_(*clauses))
+            .values(stats_version=User.stats_version + 1)
+            .returning(User.id)
         )
+        session.info.setdefault(_BUMPED, set()).update(bumped.scalars())
+
+
+# --- refreshed right after a write ---------------------------------------------------------
+
+_BUMPED = "hep_stats_bumped"  # patients whose version this transaction moved
+_WRITTEN = "hep_stats_written"  # ... and those of transactions since committed
+
+# A write that moves this many patients' figures or fewer (a check-in: one) has their list
+# figures recomputed as soon as it commits, so the therapist's next look finds them fresh;
+# more (an exercise renamed in many programs) are left to readers and the scheduler.
+REFRESH_AFTER_WRITE = 20
+
+
+def _committed(session: Session) -> None:
+    bumped = session.info.pop(_BUMPED, None)
+    if bumped:
+        session.info.setdefault(_WRITTEN, set()).update(bumped)
+
+
+def _rolled_back(session: Session) -> None:
+    session.info.pop(_BUMPED, None)
+
+
+def forget_written(session: Session) -> None:
+    """Start counting writes afresh (a request refreshes only what it wrote itself)."""
+    session.info.pop(_WRITTEN, None)
+
+
+def refresh_written(session: Session, now: dt.datetime) -> int:
+    """Recompute the list figures of the patients whose data committed writes in this session
+    moved (see REFRESH_AFTER_WRITE), and commit. The write has landed already: if this fails,
+    the snapshot simply stays stale and the next reader recomputes it. Returns how many."""
+    written = session.info.pop(_WRITTEN, None)
+    if not written or len(written) > REFRESH_AFTER_WRITE:
+        return 0
+    count = refresh_stale(session, sorted(written), now)
+    session.commit()
+    return count
 
 
 # --- freshness -----------------------------------------------------------------------------
@@ -213,6 +256,30 @@ def attention_score(quiet_before: Any) -> Any:
 _MINE = select(CareLink.patient_id).where(CareLink.therapist_id == bindparam("therapist_id"))
 # built once: the list is read on every visit, and its statements never change shape
 _STALE = _stale_among(_MINE)
+
+
+def _stale_count() -> Any:
+    """How many of the therapist's patients lack a fresh snapshot (uncorrelated: computed once
+    per statement)."""
+    link, user, snap = aliased(CareLink), aliased(User), aliased(Snap)
+    return (
+        select(func.count())
+        .select_from(link)
+        .join(user, user.id == link.patient_id)
+        .outerjoin(snap, snap.patient_id == user.id)
+        .where(
+            link.therapist_id == bindparam("therapist_id"),
+            or_(
+                snap.patient_id.is_(None),
+                snap.basis != user.stats_version,
+                snap.valid_until <= bindparam("now"),
+            ),
+        )
+        .correlate(None)
+        .scalar_subquery()
+    )
+
+
 _PAGE = (
     select(
         User.id,
@@ -225,32 +292,43 @@ _PAGE = (
         Snap.percent_prev_7_days,
         Snap.last_activity_at,
         Snap.pain_trend,
+        # whether the order can be trusted, in the same statement: the warm path is one query
+        _stale_count().label("stale"),
     )
+    .select_from(CareLink)
+    .join(User, User.id == CareLink.patient_id)
     .join(Snap, Snap.patient_id == User.id)
-    .where(User.id.in_(_MINE))
+    .where(CareLink.therapist_id == bindparam("therapist_id"))
     .order_by(attention_score(bindparam("quiet_before")).desc(), User.name, User.id)
     .offset(bindparam("offset"))
     .limit(bindparam("limit"))
 )
+# the page's columns but "stale", which is last: zip(_FIELDS, row) leaves it out
+_FIELDS = [column.name for column in _PAGE.selected_columns][:-1]
 
 
 def patient_list(
     session: Session, therapist: User, now: dt.datetime, *, offset: int, limit: int
 ) -> list[dict[str, Any]]:
-    """A therapist's patients, who needs attention first (then by name), one page: stale
-    snapshots are refreshed in one batch, then the page is ordered and cut in SQL."""
-    _recompute(
-        session, session.execute(_STALE, {"therapist_id": therapist.id, "now": now}).all(), now
-    )
+    """A therapist's patients, who needs attention first (then by name), one page, ordered and
+    cut in SQL. If any of their snapshots is stale, those are refreshed in one batch and the
+    page is read again."""
     params = {
         "therapist_id": therapist.id,
+        "now": now,
         "quiet_before": now - dt.timedelta(days=QUIET_DAYS),
         "offset": offset,
         "limit": limit,
     }
+    # Core, not ORM, execution: plain rows are all the page needs
+    rows = session.connection().execute(_PAGE, params).all()
+    # an empty page cannot say (patients without any snapshot are not joined): ask directly
+    if (rows[0].stale if rows else True) and (stale := session.execute(_STALE, params).all()):
+        _recompute(session, stale, now)
+        rows = session.connection().execute(_PAGE, params).all()
     page = []
-    for row in session.execute(_PAGE, params).mappings():
-        summary = dict(row)
+    for row in rows:
+        summary = dict(zip(_FIELDS, row, strict=False))
         summary["attention"] = attention_reasons(summary, now)
         page.append(summary)
     return page
@@ -300,3 +378,5 @@ def install(factory: sessionmaker[Session]) -> None:
     """Attach the invalidation events to a sessionmaker."""
     event.listen(factory, "before_flush", note_changes)
     event.listen(factory, "after_flush", bump_versions)
+    event.listen(factory, "after_commit", _committed)
+    event.listen(factory, "after_soft_rollback", lambda session, _previous: _rolled_back(session))

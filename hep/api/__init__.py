@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 import swagger_ui_bundle
-from flask import Flask, Response, jsonify, request, send_from_directory
+from flask import Flask, Response, g, jsonify, request, send_from_directory
 from flask_smorest import Api
 from marshmallow import Schema, fields
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from hep import snapshots
 from hep.api.access import load_principal
+from hep.clock import utcnow
 from hep.web import error_body
+
+log = logging.getLogger(__name__)
 
 
 class ErrorOut(Schema):
@@ -94,6 +100,24 @@ def init_api(app: Flask) -> None:
     def _principal() -> None:
         if request.path.startswith("/api/"):
             load_principal()
+
+    @app.before_request
+    def _count_writes() -> None:
+        session = g.get("hep_session")  # only an app context outliving requests has one here
+        if session is not None:
+            snapshots.forget_written(session)
+
+    @app.after_request
+    def _refresh_figures(response: Response) -> Response:
+        # after the route committed: figures the write moved are fresh for the next reader
+        session = g.get("hep_session")
+        if session is not None:
+            try:
+                snapshots.refresh_written(session, utcnow())
+            except SQLAlchemyError:
+                log.exception("refreshing adherence snapshots after a write failed")
+                session.rollback()
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> tuple[Response, int, list[tuple[str, str]]]:

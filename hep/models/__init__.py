@@ -1,7 +1,7 @@
 """Typed SQLAlchemy models, split by domain; importing this registers every table."""
 
 from hep.models.accounts import AuthSession, LoginFailure, Role, User
-from hep.models.care import AccessLogEntry, CareLink, Invite
+from hep.models.care import AccessLogEntry, AccessLogPending, CareLink, Invite
 from hep.models.checkins import CheckIn, CheckInEdit, PainEntry
 from hep.models.habits import Habit
 from hep.models.library import Exercise
@@ -17,6 +17,7 @@ from hep.models.snapshots import AdherenceSnapshot
 
 __all__ = [
     "AccessLogEntry",
+    "AccessLogPending",
     "AdherenceSnapshot",
     "AuthSession",
     "CareLink",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hep.db import Base, UTCDateTime, new_id
@@ -56,3 +57,19 @@ class AccessLogEntry(Base):
 
     # GET /api/me/access-log lists a patient's entries newest first
     __table_args__ = (Index("ix_access_log_patient_id_at", "patient_id", "at"),)
+
+
+class AccessLogPending(Base):
+    """One read of many patients at once (a page of the therapist's list), waiting to be spread
+    into per-patient access_log rows. A read writes one row here, not one scattered index entry
+    per patient; the scheduler and the patient's own look at the log spread it."""
+
+    __tablename__ = "access_log_pending"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_name: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # patient ids as strings; a patient deleted meanwhile is dropped when spread
+    patient_ids: Mapped[list[Any]] = mapped_column(JSON)

@@ -15,6 +15,7 @@ from hep.checkins import put_check_in
 from hep.db import db
 from hep.models import AdherenceSnapshot, Exercise, Role, User
 from hep.programs import prescribe, view
+from tests.api.test_query_counts import counted
 from tests.conftest import Cast
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -273,3 +274,102 @@ def test_the_scheduler_tick_leaves_no_therapist_list_stale(app, cast: Cast):
     db.session.rollback()  # the tick wrote through its own session
     later = now + dt.timedelta(days=1, minutes=1)
     assert snapshots.refresh_stale(db.session, ids, later) == 0
+
+
+def fresh(patient: User) -> bool:
+    db.session.rollback()
+    db.session.expire_all()
+    snap = db.session.get(AdherenceSnapshot, patient.id)
+    version = db.session.scalar(select(User.stats_version).where(User.id == patient.id))
+    return snap is not None and snap.basis == version
+
+
+def first_item(therapist: User, patient: User) -> str:
+    exercise = db.session.scalars(select(Exercise).limit(1)).one()
+    now = dt.datetime.now(dt.UTC)
+    program = prescribe(
+        db.session,
+        therapist,
+        patient.id,
+        {
+            "title": "P",
+            "start_date": now.date() - dt.timedelta(days=3),
+            "items": [{"exercise_id": exercise.id, "times_per_day": 1}],
+        },
+        now,
+    )
+    db.session.commit()
+    return view(db.session, program).items[0][0].item_key
+
+
+def test_a_check_in_leaves_the_patients_figures_fresh_for_the_next_reader(cast: Cast):
+    therapist = cast.user(Role.THERAPIST)
+    patient = cast.user(Role.PATIENT, timezone="UTC")
+    cast.link(therapist, patient)
+    key = first_item(therapist, patient)
+    t, p = cast.client(therapist), cast.client(patient)
+    listed(t, patient.id)
+    assert fresh(patient)
+    body = {"item_key": key, "local_date": today_in("UTC").isoformat(), "state": "done"}
+    assert p.put(f"/api/check-ins/{uuid.uuid4()}", json=body).status_code == 201
+    # recomputed as the write's response went out, before anyone looked
+    assert fresh(patient)
+    snap = db.session.get_one(AdherenceSnapshot, patient.id)
+    assert snap.last_activity_at is not None
+    with counted() as statements:
+        row = listed(t, patient.id)
+    assert not [s for s in statements if "adherence_snapshots" in s and "INSERT" in s]
+    assert row["last_activity_at"] == snap.last_activity_at.isoformat()
+
+
+def test_a_failed_refresh_after_a_write_loses_nothing(cast: Cast, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    therapist = cast.user(Role.THERAPIST)
+    patient = cast.user(Role.PATIENT, timezone="UTC")
+    cast.link(therapist, patient)
+    key = first_item(therapist, patient)
+    t, p = cast.client(therapist), cast.client(patient)
+    before = listed(t, patient.id)["last_activity_at"]
+
+    def broken(*_args, **_kwargs):
+        raise OperationalError("refresh", {}, Exception("database went away"))
+
+    monkeypatch.setattr(snapshots, "refresh_stale", broken)
+    body = {"item_key": key, "local_date": today_in("UTC").isoformat(), "state": "done"}
+    client_id = uuid.uuid4()
+    assert p.put(f"/api/check-ins/{client_id}", json=body).status_code == 201
+    assert not fresh(patient)  # left stale, so the next reader recomputes
+    monkeypatch.undo()
+    assert p.put(f"/api/check-ins/{client_id}", json=body).status_code == 200  # it landed
+    after = listed(t, patient.id)["last_activity_at"]
+    assert before is None and after is not None
+
+
+def test_a_write_that_moves_many_patients_leaves_them_to_readers(cast: Cast):
+    therapist = cast.user(Role.THERAPIST)
+    t = cast.client(therapist)
+    t_exercise = t.post(
+        "/api/exercises",
+        json={"name": "Wall angel", "regions": ["upper_back"], "category": "posture"},
+    )
+    assert t_exercise.status_code == 201, t_exercise.get_json()
+    exercise = t_exercise.get_json()["id"]
+    patients = []
+    for _ in range(snapshots.REFRESH_AFTER_WRITE + 1):
+        patient = cast.user(Role.PATIENT, timezone="UTC")
+        cast.link(therapist, patient)
+        body = {
+            "title": "P",
+            "start_date": today_in("UTC").isoformat(),
+            "items": [{"exercise_id": exercise, "times_per_day": 1}],
+        }
+        assert t.post(f"/api/patients/{patient.id}/programs", json=body).status_code == 201
+        patients.append(patient)
+    t.get("/api/patients?page_size=100")
+    assert all(fresh(patient) for patient in patients)
+    renamed = t.patch(f"/api/exercises/{exercise}", json={"name": "Wall slide"})
+    assert renamed.status_code == 200, renamed.get_json()
+    assert not any(fresh(patient) for patient in patients)
+    t.get("/api/patients?page_size=100")  # the reader recomputes them, in one batch
+    assert all(fresh(patient) for patient in patients)

@@ -65,9 +65,11 @@ class AccessLog(MethodView):
     @requires(Role.PATIENT)
     def get(self, page: dict[str, int]) -> Any:
         """Who on your care team read your data, newest first"""
-        return access_log(
+        entries = access_log(
             db.session, current_user(), limit=page["page_size"], offset=page["offset"]
         )
+        db.session.commit()  # keep the pending reads it spread
+        return entries
 
 
 @blp.route("/export")
@@ -76,4 +78,6 @@ class Export(MethodView):
     @requires()
     def get(self) -> Any:
         """Everything hep holds about you, as JSON"""
-        return export_user(db.session, current_user(), utcnow())
+        document = export_user(db.session, current_user(), utcnow())
+        db.session.commit()  # keep the pending reads it spread
+        return document
