@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from hep.models import (
@@ -180,34 +180,49 @@ def load_logs(
     session: Session, patient_ids: Sequence[uuid.UUID], start: dt.date, end: dt.date
 ) -> dict[uuid.UUID, dict[tuple[uuid.UUID, dt.date], DayLog]]:
     """Check-ins aggregated per owner, subject and day, in SQL: one query."""
-    subject = func.coalesce(CheckIn.item_key, CheckIn.habit_id)
+    # a year of history is thousands of rows naming a handful of ids: they come back as the
+    # driver gives them and are turned into UUIDs once each, not once per row
+    owner = type_coerce(CheckIn.owner_id, String)
+    subject = type_coerce(func.coalesce(CheckIn.item_key, CheckIn.habit_id), String)
     credit = case(
         (CheckIn.state == "done", 1.0),
         (CheckIn.state == "partial", 0.5),
         else_=0.0,
     )
-    rows = session.execute(
-        select(
-            CheckIn.owner_id,
-            subject,
-            CheckIn.local_date,
-            func.sum(credit),
-            func.max(case((CheckIn.state == "skipped", 1), else_=0)),
-            func.sum(func.coalesce(CheckIn.value, 0.0)),
-            func.count(CheckIn.value),
-            func.count(),
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                owner,
+                subject,
+                CheckIn.local_date,
+                func.sum(credit),
+                func.max(case((CheckIn.state == "skipped", 1), else_=0)),
+                func.sum(func.coalesce(CheckIn.value, 0.0)),
+                func.count(CheckIn.value),
+                func.count(),
+            )
+            .where(
+                CheckIn.owner_id.in_(patient_ids),
+                CheckIn.local_date >= start,
+                CheckIn.local_date <= end,
+                CheckIn.deleted_at.is_(None),
+            )
+            .group_by(owner, subject, CheckIn.local_date)
         )
-        .where(
-            CheckIn.owner_id.in_(patient_ids),
-            CheckIn.local_date >= start,
-            CheckIn.local_date <= end,
-            CheckIn.deleted_at.is_(None),
-        )
-        .group_by(CheckIn.owner_id, subject, CheckIn.local_date)
-    ).all()
+        .all()
+    )
+    ids: dict[Any, uuid.UUID] = {}
+
+    def as_uuid(raw: Any) -> uuid.UUID:
+        found = ids.get(raw)
+        if found is None:
+            found = ids[raw] = raw if isinstance(raw, uuid.UUID) else uuid.UUID(raw)
+        return found
+
     logs: dict[uuid.UUID, dict[tuple[uuid.UUID, dt.date], DayLog]] = defaultdict(dict)
-    for owner, subject_id, day, done, skipped, total, n_values, n in rows:
-        logs[owner][(subject_id, day)] = DayLog(
+    for owner_id, subject_id, day, done, skipped, total, n_values, n in rows:
+        logs[as_uuid(owner_id)][(as_uuid(subject_id), day)] = DayLog(
             float(done or 0), bool(skipped), float(total or 0), bool(n_values), int(n)
         )
     return logs
