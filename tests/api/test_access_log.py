@@ -91,12 +91,18 @@ def test_settling_goes_in_batches_oldest_first(cast: Cast):
     assert logged == [f"read {m}" for m in range(5)]
 
 
-def test_a_patient_deleted_before_settling_is_left_out(cast: Cast):
+def two_listed(cast: Cast):
+    """Two patients of one therapist, whose list has just been read (one pending read)."""
     t = cast.user(Role.THERAPIST)
-    gone, stays = cast.user(Role.PATIENT), cast.user(Role.PATIENT)
-    cast.link(t, gone)
-    cast.link(t, stays)
+    first, second = cast.user(Role.PATIENT), cast.user(Role.PATIENT)
+    cast.link(t, first)
+    cast.link(t, second)
     cast.client(t).get("/api/patients")
+    return first, second
+
+
+def test_a_patient_deleted_before_settling_is_left_out(cast: Cast):
+    gone, stays = two_listed(cast)
     db.session.delete(gone)  # e.g. an administrator removed the account directly
     db.session.commit()
     assert actions(cast.client(stays)) == ["patient list"]
@@ -106,11 +112,7 @@ def test_a_patient_deleted_before_settling_is_left_out(cast: Cast):
 def test_deleting_an_account_leaves_no_pending_read_naming_it(cast: Cast):
     from tests.conftest import PASSWORD
 
-    t = cast.user(Role.THERAPIST)
-    p, other = cast.user(Role.PATIENT), cast.user(Role.PATIENT)
-    cast.link(t, p)
-    cast.link(t, other)
-    cast.client(t).get("/api/patients")
+    p, other = two_listed(cast)
     assert cast.client(p).delete("/api/me", json={"password": PASSWORD}).status_code == 204
     assert count(AccessLogPending) == 0
     rows = db.session.execute(select(AccessLogEntry.patient_id)).scalars().all()

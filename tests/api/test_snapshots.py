@@ -100,10 +100,8 @@ def test_every_write_that_moves_the_figures_shows_at_once(cast: Cast):
     assert as_of == today_in("Pacific/Kiritimati").isoformat()
 
 
-def make_patient(cast: Cast, therapist: User, name: str, now: dt.datetime, done_days: list[int]):
-    """A patient with one daily exercise since two weeks ago, done on `done_days` (days ago)."""
-    patient = cast.user(Role.PATIENT, name, timezone="UTC")
-    cast.link(therapist, patient)
+def daily_exercise(therapist: User, patient: User, since: dt.datetime):
+    """Prescribe one exercise once a day from `since` (when the program is made); its key."""
     exercise = db.session.scalars(select(Exercise).limit(1)).one()
     program = prescribe(
         db.session,
@@ -111,12 +109,20 @@ def make_patient(cast: Cast, therapist: User, name: str, now: dt.datetime, done_
         patient.id,
         {
             "title": "P",
-            "start_date": now.date() - dt.timedelta(days=13),
+            "start_date": since.date(),
             "items": [{"exercise_id": exercise.id, "times_per_day": 1}],
         },
-        now - dt.timedelta(days=13),
+        since,
     )
-    key = view(db.session, program).items[0][0].item_key
+    db.session.commit()
+    return view(db.session, program).items[0][0].item_key
+
+
+def make_patient(cast: Cast, therapist: User, name: str, now: dt.datetime, done_days: list[int]):
+    """A patient with one daily exercise since two weeks ago, done on `done_days` (days ago)."""
+    patient = cast.user(Role.PATIENT, name, timezone="UTC")
+    cast.link(therapist, patient)
+    key = daily_exercise(therapist, patient, now - dt.timedelta(days=13))
     for days_ago in done_days:
         put_check_in(
             db.session,
@@ -284,29 +290,11 @@ def fresh(patient: User) -> bool:
     return snap is not None and snap.basis == version
 
 
-def first_item(therapist: User, patient: User) -> str:
-    exercise = db.session.scalars(select(Exercise).limit(1)).one()
-    now = dt.datetime.now(dt.UTC)
-    program = prescribe(
-        db.session,
-        therapist,
-        patient.id,
-        {
-            "title": "P",
-            "start_date": now.date() - dt.timedelta(days=3),
-            "items": [{"exercise_id": exercise.id, "times_per_day": 1}],
-        },
-        now,
-    )
-    db.session.commit()
-    return view(db.session, program).items[0][0].item_key
-
-
 def test_a_check_in_leaves_the_patients_figures_fresh_for_the_next_reader(cast: Cast):
     therapist = cast.user(Role.THERAPIST)
     patient = cast.user(Role.PATIENT, timezone="UTC")
     cast.link(therapist, patient)
-    key = first_item(therapist, patient)
+    key = daily_exercise(therapist, patient, dt.datetime.now(dt.UTC) - dt.timedelta(days=3))
     t, p = cast.client(therapist), cast.client(patient)
     listed(t, patient.id)
     assert fresh(patient)
@@ -328,7 +316,7 @@ def test_a_failed_refresh_after_a_write_loses_nothing(cast: Cast, monkeypatch):
     therapist = cast.user(Role.THERAPIST)
     patient = cast.user(Role.PATIENT, timezone="UTC")
     cast.link(therapist, patient)
-    key = first_item(therapist, patient)
+    key = daily_exercise(therapist, patient, dt.datetime.now(dt.UTC) - dt.timedelta(days=3))
     t, p = cast.client(therapist), cast.client(patient)
     before = listed(t, patient.id)["last_activity_at"]
 
