@@ -171,8 +171,16 @@ def next_midnight(day: dt.date, tz_name: str) -> dt.datetime:
     return following.astimezone(dt.UTC)
 
 
-# fresh at the instant bound as "now"
-_FRESH = and_(Snap.basis == User.stats_version, Snap.valid_until > bindparam("now"))
+def _fresh(snap: Any, user: Any) -> Any:
+    """Fresh at the instant bound as "now" (the entities, or aliases of them)."""
+    return and_(snap.basis == user.stats_version, snap.valid_until > bindparam("now"))
+
+
+def _missing_or_stale(snap: Any, user: Any) -> Any:
+    return or_(snap.patient_id.is_(None), not_(_fresh(snap, user)))
+
+
+_FRESH = _fresh(Snap, User)
 
 
 def _stale_among(patient_ids: Any) -> Select[uuid.UUID, str, int]:
@@ -180,7 +188,7 @@ def _stale_among(patient_ids: Any) -> Select[uuid.UUID, str, int]:
     return (
         select(User.id, User.timezone, User.stats_version)
         .outerjoin(Snap, Snap.patient_id == User.id)
-        .where(User.id.in_(patient_ids), or_(Snap.patient_id.is_(None), not_(_FRESH)))
+        .where(User.id.in_(patient_ids), _missing_or_stale(Snap, User))
     )
 
 
@@ -269,11 +277,7 @@ def _stale_count() -> Any:
         .outerjoin(snap, snap.patient_id == user.id)
         .where(
             link.therapist_id == bindparam("therapist_id"),
-            or_(
-                snap.patient_id.is_(None),
-                snap.basis != user.stats_version,
-                snap.valid_until <= bindparam("now"),
-            ),
+            _missing_or_stale(snap, user),
         )
         .correlate(None)
         .scalar_subquery()

@@ -171,6 +171,24 @@ def running(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
 
 
+def all_gone(workers: list[int], seconds: float = 20) -> bool:
+    """Whether every worker has exited within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not any(running(pid) for pid in workers)
+
+
+def reap(parent: subprocess.Popen, workers: list[int]) -> None:
+    """Leave no process behind, whatever the test's outcome."""
+    if parent.poll() is None:
+        parent.kill()
+    parent.wait()
+    for pid in workers:
+        if running(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
 def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # as in a terminal, even if we ignore it
 
@@ -225,17 +243,9 @@ def test_the_workers_exit_when_the_parent_is_stopped_or_killed(
             parent.send_signal(how)
         # well inside STOP_GRACE: idle workers leave at once, without being killed
         assert parent.wait(timeout=20) == exit_code
-        deadline = time.monotonic() + 20
-        while any(running(pid) for pid in workers) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not any(running(pid) for pid in workers)
+        assert all_gone(workers)
     finally:
-        if parent.poll() is None:
-            parent.kill()
-        parent.wait()
-        for pid in workers:
-            if running(pid):
-                os.kill(pid, signal.SIGKILL)
+        reap(parent, workers)
         parent.stderr.close()
 
 
@@ -279,17 +289,9 @@ def test_busy_workers_stop_early_when_the_parent_is_killed_mid_pass(
             time.sleep(0.05)
         parent.kill()  # mid-pass
         parent.wait(timeout=10)
-        deadline = time.monotonic() + 20
-        while any(running(pid) for pid in workers) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not any(running(pid) for pid in workers)
+        assert all_gone(workers)
     finally:
-        if parent.poll() is None:
-            parent.kill()
-        parent.wait()
-        for pid in workers:
-            if running(pid):
-                os.kill(pid, signal.SIGKILL)
+        reap(parent, workers)
         parent.stdout.close()
     db.session.rollback()
     decided = db.session.scalar(select(func.count()).select_from(Occurrence))

@@ -366,20 +366,9 @@ function itemCard(entry, ctx, justLoggedId = null) {
       ),
       p.complete
         ? null
-        : h(
-        "button",
-        {
-          type: "button",
-          class: "btn btn-small",
-          "data-role": "skip",
-          "aria-controls": panel.id,
-          "aria-expanded": "false",
-          onclick: () =>
+        : skipButton(panel, name, () =>
             openPanel(() => skipForm({ item_key: entry.item_key }, name, ctx, () => again(null)), "skip"),
-        },
-        "Skip",
-        h("span", { class: "visually-hidden" }, ` ${name}`),
-      ),
+          ),
       h(
         "a",
         { class: "btn btn-small btn-quiet", href: `#/exercise/${entry.item_key}?date=${ctx.state.day}` },
@@ -769,29 +758,18 @@ function habitCard(entry, ctx) {
         : null,
       p.done
         ? null
-        : h(
-            "button",
-            {
-              type: "button",
-              class: "btn btn-small",
-              "data-role": "skip",
-              "aria-controls": panel.id,
-              "aria-expanded": "false",
-              onclick: () =>
-                toggle(
-                  () =>
-                    skipForm(
-                      { habit_id: entry.habit_id },
-                      entry.name,
-                      ctx,
-                      () => again(null),
-                      p.list.find((c) => c.state === "skipped"),
-                    ),
-                  "skip",
+        : skipButton(panel, entry.name, () =>
+            toggle(
+              () =>
+                skipForm(
+                  { habit_id: entry.habit_id },
+                  entry.name,
+                  ctx,
+                  () => again(null),
+                  p.list.find((c) => c.state === "skipped"),
                 ),
-            },
-            "Skip",
-            h("span", { class: "visually-hidden" }, ` ${entry.name}`),
+              "skip",
+            ),
           ),
     ),
     panel,
@@ -828,4 +806,21 @@ function amountForm(entry, p, setAmount) {
     setAmount(Math.max(0, wanted - others), "amount");
   });
   return form;
+}
+
+// "Skip" for an exercise or a habit: opens the skip form in the card's panel
+function skipButton(panel, name, onclick) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-small",
+      "data-role": "skip",
+      "aria-controls": panel.id,
+      "aria-expanded": "false",
+      onclick,
+    },
+    "Skip",
+    h("span", { class: "visually-hidden" }, ` ${name}`),
+  );
 }
