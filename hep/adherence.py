@@ -6,6 +6,7 @@ A query count that does not grow with history: each function issues a fixed numb
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import uuid
 from collections import defaultdict
@@ -13,9 +14,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import String, and_, case, func, or_, select, type_coerce
+from sqlalchemy import (
+    CompoundSelect,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
+from hep.db import upsert
 from hep.models import (
     CheckIn,
     Exercise,
@@ -24,11 +39,15 @@ from hep.models import (
     Program,
     ProgramItem,
     ProgramVersion,
+    ScoreCheckpoint,
     User,
 )
 from hep.timezones import local_date
 
-HISTORY_DAYS = 365  # how far back strength and best streak look
+# Strength and streaks look at the whole history. A recompute walks from a checkpoint: the
+# Monday on or before this many days ago, older than any window a read shows (28 days) and any
+# day a check-in may still change (HEP_CHECKIN_EDIT_DAYS; an older write drops the checkpoint).
+CHECKPOINT_AGE = 35
 
 
 def weekday_bit(day: dt.date) -> int:
@@ -98,31 +117,65 @@ class DayLog:
 # --- loading -------------------------------------------------------------------------------
 
 
+# Statements built once: adherence is recomputed after every write, and building a statement
+# costs about as much as running it. Patient ids go in as an expanding list.
+_PATIENTS: BindParameter[Any] = bindparam("patients", expanding=True)
+
+_ITEMS = (
+    select(
+        Program.patient_id,
+        ProgramVersion.program_id,
+        ProgramVersion.id,
+        ProgramVersion.version,
+        ProgramVersion.start_date,
+        ProgramVersion.end_date,
+        ProgramVersion.created_at,
+        ProgramItem.item_key,
+        ProgramItem.times_per_day,
+        ProgramItem.weekdays,
+        Exercise.name,
+    )
+    .join(ProgramVersion, ProgramVersion.program_id == Program.id)
+    .join(ProgramItem, ProgramItem.version_id == ProgramVersion.id)
+    .join(Exercise, Exercise.id == ProgramItem.exercise_id)
+    .where(Program.patient_id.in_(_PATIENTS), Program.archived_at.is_(None))
+    .order_by(Program.patient_id, Program.id, ProgramVersion.version, ProgramItem.position)
+)
+_HABITS = select(Habit).where(Habit.owner_id.in_(_PATIENTS), Habit.archived_at.is_(None))
+
+# a year of history is thousands of rows naming a handful of ids: they come back as the
+# driver gives them and are turned into UUIDs once each, not once per row
+_LOG_OWNER = type_coerce(CheckIn.owner_id, String)
+_LOG_SUBJECT = type_coerce(func.coalesce(CheckIn.item_key, CheckIn.habit_id), String)
+_LOGS = (
+    select(
+        _LOG_OWNER,
+        _LOG_SUBJECT,
+        CheckIn.local_date,
+        func.sum(
+            case((CheckIn.state == "done", 1.0), (CheckIn.state == "partial", 0.5), else_=0.0)
+        ),
+        func.max(case((CheckIn.state == "skipped", 1), else_=0)),
+        func.sum(func.coalesce(CheckIn.value, 0.0)),
+        func.count(CheckIn.value),
+        func.count(),
+    )
+    .where(
+        CheckIn.owner_id.in_(_PATIENTS),
+        CheckIn.local_date >= bindparam("start"),
+        CheckIn.local_date <= bindparam("end"),
+        CheckIn.deleted_at.is_(None),
+    )
+    .group_by(_LOG_OWNER, _LOG_SUBJECT, CheckIn.local_date)
+)
+
+
 def load_subjects(
     session: Session, patient_ids: Sequence[uuid.UUID], tz_by_patient: dict[uuid.UUID, str]
 ) -> dict[uuid.UUID, list[Subject]]:
     """Every program item (across versions) and active habit of the patients: two queries.
     Plain columns, not ORM entities: this runs for a whole patient list."""
-    rows = session.execute(
-        select(
-            Program.patient_id,
-            ProgramVersion.program_id,
-            ProgramVersion.id,
-            ProgramVersion.version,
-            ProgramVersion.start_date,
-            ProgramVersion.end_date,
-            ProgramVersion.created_at,
-            ProgramItem.item_key,
-            ProgramItem.times_per_day,
-            ProgramItem.weekdays,
-            Exercise.name,
-        )
-        .join(ProgramVersion, ProgramVersion.program_id == Program.id)
-        .join(ProgramItem, ProgramItem.version_id == ProgramVersion.id)
-        .join(Exercise, Exercise.id == ProgramItem.exercise_id)
-        .where(Program.patient_id.in_(patient_ids), Program.archived_at.is_(None))
-        .order_by(Program.patient_id, Program.id, ProgramVersion.version, ProgramItem.position)
-    ).all()
+    rows = session.execute(_ITEMS, {"patients": list(patient_ids)}).all()
     result: dict[uuid.UUID, list[Subject]] = defaultdict(list)
     by_key: dict[tuple[uuid.UUID, uuid.UUID], Subject] = {}
     version_items: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
@@ -166,9 +219,7 @@ def load_subjects(
                     subject.versions.append((first, None))
     for subject in by_key.values():
         subject.versions.sort(key=lambda entry: entry[0])
-    for habit in session.scalars(
-        select(Habit).where(Habit.owner_id.in_(patient_ids), Habit.archived_at.is_(None))
-    ):
+    for habit in session.scalars(_HABITS, {"patients": list(patient_ids)}):
         start = habit.start_date or local_date(habit.created_at, tz_by_patient[habit.owner_id])
         result[habit.owner_id].append(
             Subject("habit", habit.id, habit.name, habit=habit, start=start)
@@ -180,36 +231,9 @@ def load_logs(
     session: Session, patient_ids: Sequence[uuid.UUID], start: dt.date, end: dt.date
 ) -> dict[uuid.UUID, dict[tuple[uuid.UUID, dt.date], DayLog]]:
     """Check-ins aggregated per owner, subject and day, in SQL: one query."""
-    # a year of history is thousands of rows naming a handful of ids: they come back as the
-    # driver gives them and are turned into UUIDs once each, not once per row
-    owner = type_coerce(CheckIn.owner_id, String)
-    subject = type_coerce(func.coalesce(CheckIn.item_key, CheckIn.habit_id), String)
-    credit = case(
-        (CheckIn.state == "done", 1.0),
-        (CheckIn.state == "partial", 0.5),
-        else_=0.0,
-    )
     rows = (
         session.connection()
-        .execute(
-            select(
-                owner,
-                subject,
-                CheckIn.local_date,
-                func.sum(credit),
-                func.max(case((CheckIn.state == "skipped", 1), else_=0)),
-                func.sum(func.coalesce(CheckIn.value, 0.0)),
-                func.count(CheckIn.value),
-                func.count(),
-            )
-            .where(
-                CheckIn.owner_id.in_(patient_ids),
-                CheckIn.local_date >= start,
-                CheckIn.local_date <= end,
-                CheckIn.deleted_at.is_(None),
-            )
-            .group_by(owner, subject, CheckIn.local_date)
-        )
+        .execute(_LOGS, {"patients": list(patient_ids), "start": start, "end": end})
         .all()
     )
     ids: dict[Any, uuid.UUID] = {}
@@ -247,6 +271,16 @@ def day_fraction(subject: Subject, log: DayLog | None, dose: int) -> float:
     return min(1.0, log.done / dose)
 
 
+@dataclass(slots=True)
+class Walk:
+    """Where a subject's walk stands at the start of a day: all that strength and streaks need
+    of the days before it."""
+
+    strength: float = 0.0  # unrounded
+    streak: int = 0
+    best: int = 0
+
+
 @dataclass
 class SubjectScore:
     expected: dict[dt.date, float]
@@ -254,28 +288,42 @@ class SubjectScore:
     strength: float
     current_streak: int
     best_streak: int
+    at_mark: Walk | None = None  # the walk at the start of the day asked for as `mark`
 
 
 def score_subject(
-    subject: Subject, logs: dict[tuple[uuid.UUID, dt.date], DayLog], start: dt.date, today: dt.date
+    subject: Subject,
+    logs: dict[tuple[uuid.UUID, dt.date], DayLog],
+    start: dt.date,
+    today: dt.date,
+    *,
+    carried: Walk | None = None,
+    mark: dt.date | None = None,
 ) -> SubjectScore:
     """Walk the days once: dose expected and done per day, a Loop-style strength score, streaks.
 
     Strength is an exponential average of each due period's fraction done, with a half-life of
     13 / sqrt(frequency) days (Loop Habit Tracker's pace); skipped days freeze it. Streaks count
     consecutive due periods done in full; days not due, skipped days and today (still open)
-    never break them."""
+    never break them.
+
+    `carried` is the walk as it stood at the start of `start` (a Monday, for weekly subjects);
+    the result's `at_mark` is the walk at the start of `mark`, to carry into a later call."""
     freq = max(subject.frequency(), 1 / 7)
     expected: dict[dt.date, float] = {}
     done: dict[dt.date, float] = {}
-    strength = 0.0
-    streak = best = 0
+    walk = Walk() if carried is None else Walk(carried.strength, carried.streak, carried.best)
+    strength, streak, best = walk.strength, walk.streak, walk.best
+    at_mark = walk if mark is not None else None
     first = max(start, subject.start)
     if subject.per_week:
         # weekly target: judged when the ISO week closes
         week_start = first - dt.timedelta(days=first.weekday())
         multiplier = 0.5 ** (7 * math.sqrt(freq) / 13)
+        week_closed, fraction = True, 0.0
         while week_start <= today:
+            if week_start == mark:
+                at_mark = Walk(strength, streak, best)
             days = [week_start + dt.timedelta(days=i) for i in range(7)]
             count = sum(1 for d in days if (log := logs.get((subject.id, d))) and log.done >= 1)
             week_closed = days[-1] < today
@@ -294,11 +342,13 @@ def score_subject(
                 best = max(best, streak + 1)
             week_start += dt.timedelta(days=7)
         current = streak + (1 if not week_closed and fraction >= 1 else 0)
-        return SubjectScore(expected, done, round(strength * 100, 1), current, best)
+        return SubjectScore(expected, done, round(strength * 100, 1), current, best, at_mark)
 
     multiplier = 0.5 ** (1 / (13 * math.sqrt(freq)))
     day = first
     while day <= today:
+        if day == mark:
+            at_mark = Walk(strength, streak, best)
         dose = subject.dose_on(day)
         log = logs.get((subject.id, day))
         if dose > 0:
@@ -320,7 +370,7 @@ def score_subject(
                 expected[day] = dose
                 done[day] = fraction * dose
         day += dt.timedelta(days=1)
-    return SubjectScore(expected, done, round(strength * 100, 1), streak, best)
+    return SubjectScore(expected, done, round(strength * 100, 1), streak, best, at_mark)
 
 
 def percent(scores: Iterable[SubjectScore], start: dt.date, end: dt.date) -> float | None:
@@ -454,28 +504,34 @@ def _current_items(
 # --- adherence -----------------------------------------------------------------------------
 
 
+# the highest pain of each day's check-ins, and the diary's scores (diary = 1), in one statement
+_PAIN: CompoundSelect = union_all(
+    select(CheckIn.owner_id, CheckIn.local_date, func.max(CheckIn.pain), literal(0))
+    .where(
+        CheckIn.owner_id.in_(_PATIENTS),
+        CheckIn.local_date.between(bindparam("start"), bindparam("end")),
+        CheckIn.pain.is_not(None),
+        CheckIn.deleted_at.is_(None),
+    )
+    .group_by(CheckIn.owner_id, CheckIn.local_date),
+    select(PainEntry.owner_id, PainEntry.local_date, PainEntry.score, literal(1)).where(
+        PainEntry.owner_id.in_(_PATIENTS),
+        PainEntry.local_date.between(bindparam("start"), bindparam("end")),
+    ),
+)
+
+
 def pain_series(
     session: Session, patient_ids: Sequence[uuid.UUID], start: dt.date, end: dt.date
 ) -> dict[uuid.UUID, dict[dt.date, float]]:
-    """Daily pain per patient: the diary score, else the highest check-in pain: two queries."""
+    """Daily pain per patient: the diary score, else the highest check-in pain: one query."""
     series: dict[uuid.UUID, dict[dt.date, float]] = defaultdict(dict)
-    for owner, day, worst in session.execute(
-        select(CheckIn.owner_id, CheckIn.local_date, func.max(CheckIn.pain))
-        .where(
-            CheckIn.owner_id.in_(patient_ids),
-            CheckIn.local_date.between(start, end),
-            CheckIn.pain.is_not(None),
-            CheckIn.deleted_at.is_(None),
-        )
-        .group_by(CheckIn.owner_id, CheckIn.local_date)
-    ):
-        series[owner][day] = float(worst or 0)
-    for owner, day, score in session.execute(
-        select(PainEntry.owner_id, PainEntry.local_date, PainEntry.score).where(
-            PainEntry.owner_id.in_(patient_ids), PainEntry.local_date.between(start, end)
-        )
-    ):
-        series[owner][day] = float(score)
+    diary: dict[uuid.UUID, dict[dt.date, float]] = defaultdict(dict)
+    params = {"patients": list(patient_ids), "start": start, "end": end}
+    for owner, day, value, from_diary in session.connection().execute(_PAIN, params):
+        (diary if from_diary else series)[owner][day] = float(value or 0)
+    for owner, days in diary.items():
+        series[owner].update(days)
     return series
 
 
@@ -497,11 +553,89 @@ def pain_trend(series: dict[dt.date, float], today: dt.date) -> dict[str, Any]:
     return {"last_7_days": last, "previous_7_days": previous, "direction": direction}
 
 
+_CHECKPOINT = select(ScoreCheckpoint.day, ScoreCheckpoint.fingerprint, ScoreCheckpoint.walks).where(
+    ScoreCheckpoint.patient_id == bindparam("patient")
+)
+
+
+def checkpoint_day(today: dt.date) -> dt.date:
+    """Where walks are carried from as of `today`: it moves once a week."""
+    day = today - dt.timedelta(days=CHECKPOINT_AGE)
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def prescription_digest(subjects: Sequence[Subject]) -> str:
+    """All a walk depends on besides the logs; a checkpoint is valid only for the same one."""
+    parts = sorted(
+        (
+            subject.kind,
+            str(subject.id),
+            subject.start,
+            subject.end,
+            subject.versions,
+            None
+            if (habit := subject.habit) is None
+            # as stored: a habit made in this session may still hold an int target
+            else (habit.weekdays, habit.per_week, _number(habit.target), habit.direction),
+        )
+        for subject in subjects
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def score_all(
+    session: Session, patient_id: uuid.UUID, subjects: Sequence[Subject], today: dt.date
+) -> tuple[list[SubjectScore], dict[tuple[uuid.UUID, dt.date], DayLog]]:
+    """Every subject's score, walking from the patient's checkpoint when it is valid (else
+    from each subject's first log), and the checkpoint moved up when due: two or three
+    queries. Returns the scores and the logs read (from the checkpoint on)."""
+    mark = checkpoint_day(today)
+    digest = prescription_digest(subjects)
+    saved = session.connection().execute(_CHECKPOINT, {"patient": patient_id}).first()
+    walks: dict[str, list[Any]] | None = None
+    if saved is not None and saved.fingerprint == digest and saved.day <= mark:
+        since, walks = saved.day, saved.walks
+    else:
+        since = min([mark, *(subject.start for subject in subjects)])
+    logs = load_logs(session, [patient_id], since, today)[patient_id]
+    if walks is not None:
+        scores = []
+        for subject in subjects:
+            walk = walks.get(str(subject.id))
+            carry = Walk(*walk) if walk else None
+            scores.append(score_subject(subject, logs, since, today, carried=carry, mark=mark))
+    else:
+        # until a subject's first log its walk is all zeros: start there (or at the mark)
+        first_log: dict[uuid.UUID, dt.date] = {}
+        for subject_id, day in logs:
+            if day < first_log.get(subject_id, mark):
+                first_log[subject_id] = day
+        scores = [
+            score_subject(subject, logs, first_log.get(subject.id, mark), today, mark=mark)
+            for subject in subjects
+        ]
+    if walks is None or since != mark:
+        moved = {}
+        for subject, score in zip(subjects, scores, strict=True):
+            at = score.at_mark
+            assert at is not None
+            moved[str(subject.id)] = [at.strength, at.streak, at.best]
+        upsert(
+            session,
+            ScoreCheckpoint,
+            [{"patient_id": patient_id, "day": mark, "fingerprint": digest, "walks": moved}],
+        )
+    return scores, logs
+
+
 def adherence(session: Session, patient: User, today: dt.date) -> dict[str, Any]:
-    start = today - dt.timedelta(days=HISTORY_DAYS)
     subjects = load_subjects(session, [patient.id], {patient.id: patient.timezone})[patient.id]
-    logs = load_logs(session, [patient.id], start, today)[patient.id]
-    scores = [(s, score_subject(s, logs, start, today)) for s in subjects]
+    subject_scores, logs = score_all(session, patient.id, subjects, today)
+    scores = list(zip(subjects, subject_scores, strict=True))
     week, month = today - dt.timedelta(days=6), today - dt.timedelta(days=27)
     active = {
         day for (_, day), log in logs.items() if log.entries and day > today - dt.timedelta(days=30)
@@ -547,18 +681,21 @@ def adherence(session: Session, patient: User, today: dt.date) -> dict[str, Any]
     }
 
 
+_NEWEST = (
+    select(CheckIn.updated_at)
+    .where(CheckIn.owner_id == User.id)
+    .order_by(CheckIn.updated_at.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_LAST_ACTIVITY = select(User.id, _NEWEST).where(User.id.in_(_PATIENTS))
+
+
 def last_activity_of(
     session: Session, patient_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, dt.datetime | None]:
     """When each patient last logged or corrected anything: one index probe per patient."""
-    newest = (
-        select(CheckIn.updated_at)
-        .where(CheckIn.owner_id == User.id)
-        .order_by(CheckIn.updated_at.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    rows = session.execute(select(User.id, newest).where(User.id.in_(patient_ids))).all()
+    rows = session.connection().execute(_LAST_ACTIVITY, {"patients": list(patient_ids)}).all()
     return {patient_id: last for patient_id, last in rows}
 
 

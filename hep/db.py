@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -47,6 +48,30 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def upsert(
+    session: Session,
+    model: type[Base],
+    rows: list[dict[str, Any]],
+    *,
+    only_if: Callable[[Table, Any], Any] | None = None,
+) -> None:
+    """Insert the rows, or update the ones whose primary key exists (when `only_if(table,
+    excluded)` holds), in one statement on either engine."""
+    table = cast(Table, model.__table__)
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    # the Core table, not the entity: one executemany whatever values are null
+    statement = insert(table)
+    keys = [c.name for c in table.primary_key.columns]
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=keys,
+            set_={c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys},
+            where=None if only_if is None else only_if(table, statement.excluded),
+        ),
+        rows,
+    )
 
 
 def new_id() -> uuid.UUID:

@@ -13,14 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     Select,
-    Table,
     and_,
     bindparam,
     case,
+    delete,
     event,
     func,
     inspect,
@@ -29,7 +29,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, UOWTransaction, aliased, sessionmaker
 
 from hep.adherence import (
@@ -41,6 +40,7 @@ from hep.adherence import (
     last_activity_of,
     patient_summaries,
 )
+from hep.db import upsert
 from hep.models import (
     AdherenceSnapshot,
     CareLink,
@@ -51,6 +51,7 @@ from hep.models import (
     Program,
     ProgramItem,
     ProgramVersion,
+    ScoreCheckpoint,
     User,
 )
 from hep.timezones import local_date, zone
@@ -63,15 +64,20 @@ _PENDING = "hep_stats_touched"
 
 
 def note_changes(session: Session, _context: UOWTransaction, _instances: object) -> None:
-    """before_flush: remember which patients' figures this flush can move."""
+    """before_flush: remember which patients' figures this flush can move, and the earliest
+    day of each patient's check-ins it writes (walks checkpointed after that day are void)."""
     patients: set[uuid.UUID] = set()
     programs: set[uuid.UUID] = set()
     versions: set[uuid.UUID] = set()
     exercises: set[uuid.UUID] = set()
+    logged: dict[uuid.UUID, dt.date] = {}
     changed = [o for o in session.dirty if session.is_modified(o)]
     for obj in [*session.new, *changed, *session.deleted]:
         if isinstance(obj, CheckIn | PainEntry | Habit):
             patients.add(obj.owner_id)
+            if isinstance(obj, CheckIn):
+                days = [obj.local_date, *inspect(obj).attrs.local_date.history.deleted]
+                logged[obj.owner_id] = min(logged.get(obj.owner_id, dt.date.max), *days)
         elif isinstance(obj, Program):
             patients.add(obj.patient_id)
         elif isinstance(obj, ProgramVersion):
@@ -83,14 +89,31 @@ def note_changes(session: Session, _context: UOWTransaction, _instances: object)
                 patients.add(obj.id)
         elif isinstance(obj, Exercise) and obj in changed:
             exercises.add(obj.id)
-    touched = session.info.setdefault(_PENDING, ([], [], [], []))
-    for bucket, found in zip(touched, (patients, programs, versions, exercises), strict=True):
+    touched = session.info.setdefault(_PENDING, ([], [], [], [], {}))
+    for bucket, found in zip(touched, (patients, programs, versions, exercises), strict=False):
         bucket.extend(i for i in found if i is not None)
+    earliest = touched[4]
+    for owner, day in logged.items():
+        earliest[owner] = min(earliest.get(owner, day), day)
 
 
 def bump_versions(session: Session, _context: UOWTransaction) -> None:
-    """after_flush: one UPDATE for everything the flush touched."""
-    patients, programs, versions, exercises = session.info.pop(_PENDING, ([], [], [], []))
+    """after_flush: one UPDATE for everything the flush touched, and one DELETE of the walk
+    checkpoints its check-ins void."""
+    patients, programs, versions, exercises, logged = session.info.pop(
+        _PENDING, ([], [], [], [], {})
+    )
+    if logged:
+        session.connection().execute(
+            delete(ScoreCheckpoint).where(
+                or_(
+                    *(
+                        and_(ScoreCheckpoint.patient_id == owner, ScoreCheckpoint.day > day)
+                        for owner, day in logged.items()
+                    )
+                )
+            )
+        )
     clauses = []
     if patients:
         clauses.append(User.id.in_(set(patients)))
@@ -193,21 +216,8 @@ def _stale_among(patient_ids: Any) -> Select[uuid.UUID, str, int]:
 
 
 def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = cast(Table, Snap.__table__)
-    # the Core table, not the entity: one executemany whatever values are null
-    statement = insert(table)
-    columns = [c.name for c in table.columns if c.name != "patient_id"]
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c.patient_id],
-            set_={name: statement.excluded[name] for name in columns},
-            # an older computation finishing late never replaces a newer one
-            where=statement.excluded.basis >= table.c.basis,
-        ),
-        rows,
-    )
+    # an older computation finishing late never replaces a newer one
+    upsert(session, Snap, rows, only_if=lambda table, new: new.basis >= table.c.basis)
 
 
 def _row(patient: Any, summary: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
@@ -338,6 +348,18 @@ def patient_list(
     return page
 
 
+_DOCUMENT = (
+    select(User.id, User.timezone, User.stats_version, Snap.document, _FRESH)
+    .outerjoin(Snap, Snap.patient_id == User.id)
+    .where(User.id == bindparam("patient"))
+)
+_STORE_DOCUMENT = (
+    update(Snap)
+    .where(Snap.patient_id == bindparam("patient"), Snap.basis == bindparam("read_basis"))
+    .values(document=bindparam("new_document"))
+)
+
+
 def adherence_document(
     session: Session,
     patient: User,
@@ -346,12 +368,7 @@ def adherence_document(
 ) -> dict[str, Any]:
     """The patient's adherence as served (`dump`: the API's schema, down to JSON types), from
     the snapshot when fresh; otherwise computed, stored and returned."""
-    found = session.execute(
-        select(User.id, User.timezone, User.stats_version, Snap.document, _FRESH)
-        .outerjoin(Snap, Snap.patient_id == User.id)
-        .where(User.id == patient.id),
-        {"now": now},
-    ).one()
+    found = session.execute(_DOCUMENT, {"patient": patient.id, "now": now}).one()
     fresh = bool(found[4]) if found[4] is not None else False
     if fresh and found.document is not None:
         document: dict[str, Any] = found.document
@@ -360,10 +377,9 @@ def adherence_document(
     computed = adherence(session, patient, today)
     document = dump(computed)
     if fresh:
-        session.execute(
-            update(Snap)
-            .where(Snap.patient_id == patient.id, Snap.basis == found.stats_version)
-            .values(document=document)
+        session.connection().execute(
+            _STORE_DOCUMENT,
+            {"patient": patient.id, "read_basis": found.stats_version, "new_document": document},
         )
     else:
         # the list's figures come with the document: the same scores, one more query

@@ -13,7 +13,7 @@ from hep.models.reminders import (
     PushSubscription,
     Reminder,
 )
-from hep.models.snapshots import AdherenceSnapshot
+from hep.models.snapshots import AdherenceSnapshot, ScoreCheckpoint
 
 __all__ = [
     "AccessLogEntry",
@@ -38,5 +38,6 @@ __all__ = [
     "PushSubscription",
     "Reminder",
     "Role",
+    "ScoreCheckpoint",
     "User",
 ]

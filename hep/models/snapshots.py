@@ -33,3 +33,19 @@ class AdherenceSnapshot(Base):
     last_activity_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     # the full adherence document (as served), filled the first time someone opens it
     document: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ScoreCheckpoint(Base):
+    """Where each of a patient's strength and streak walks stood at the start of `day`, so a
+    recompute walks only the weeks since (hep.adherence). Valid while the prescription is the
+    one `fingerprint` names; a check-in written for a day before `day` deletes it."""
+
+    __tablename__ = "score_checkpoints"
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[dt.date] = mapped_column(Date)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    # subject id -> [strength (unrounded), current streak, best streak]
+    walks: Mapped[dict[str, Any]] = mapped_column(JSON)
