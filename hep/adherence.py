@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import (
+    JSON,
     CompoundSelect,
+    Date,
     String,
     and_,
     bindparam,
@@ -27,10 +29,10 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
-from hep.db import upsert
 from hep.models import (
     CheckIn,
     Exercise,
@@ -553,9 +555,41 @@ def pain_trend(series: dict[dt.date, float], today: dt.date) -> dict[str, Any]:
     return {"last_7_days": last, "previous_7_days": previous, "direction": direction}
 
 
-_CHECKPOINT = select(ScoreCheckpoint.day, ScoreCheckpoint.fingerprint, ScoreCheckpoint.walks).where(
-    ScoreCheckpoint.patient_id == bindparam("patient")
+# the patient's data version comes with the checkpoint, read before the logs
+_CHECKPOINT = (
+    select(
+        User.stats_version, ScoreCheckpoint.day, ScoreCheckpoint.fingerprint, ScoreCheckpoint.walks
+    )
+    .outerjoin(ScoreCheckpoint, ScoreCheckpoint.patient_id == User.id)
+    .where(User.id == bindparam("patient"))
 )
+_CHECKPOINT_COLUMNS = ["patient_id", "day", "fingerprint", "walks"]
+# A checkpoint is written only if no write landed since that version was read: one that did
+# (perhaps a back-dated check-in, which deletes checkpoints) may not be in the walk. The user
+# row is read FOR SHARE, so on PostgreSQL a write still in flight is waited for and seen.
+_CHECKPOINT_SOURCE = (
+    select(
+        User.id,
+        bindparam("day", type_=Date),
+        bindparam("fingerprint", type_=String),
+        bindparam("walks", type_=JSON),
+    )
+    .where(User.id == bindparam("patient"), User.stats_version == bindparam("basis"))
+    .with_for_update(read=True)
+)
+
+
+def _store_checkpoint(session: Session, values: dict[str, Any]) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(ScoreCheckpoint).from_select(_CHECKPOINT_COLUMNS, _CHECKPOINT_SOURCE)
+    session.connection().execute(
+        statement.on_conflict_do_update(
+            index_elements=[ScoreCheckpoint.patient_id],
+            set_={name: statement.excluded[name] for name in _CHECKPOINT_COLUMNS[1:]},
+        ),
+        values,
+    )
 
 
 def checkpoint_day(today: dt.date) -> dt.date:
@@ -595,9 +629,9 @@ def score_all(
     queries. Returns the scores and the logs read (from the checkpoint on)."""
     mark = checkpoint_day(today)
     digest = prescription_digest(subjects)
-    saved = session.connection().execute(_CHECKPOINT, {"patient": patient_id}).first()
+    saved = session.connection().execute(_CHECKPOINT, {"patient": patient_id}).one()
     walks: dict[str, list[Any]] | None = None
-    if saved is not None and saved.fingerprint == digest and saved.day <= mark:
+    if saved.fingerprint == digest and saved.day <= mark:
         since, walks = saved.day, saved.walks
     else:
         since = min([mark, *(subject.start for subject in subjects)])
@@ -624,10 +658,15 @@ def score_all(
             at = score.at_mark
             assert at is not None
             moved[str(subject.id)] = [at.strength, at.streak, at.best]
-        upsert(
+        _store_checkpoint(
             session,
-            ScoreCheckpoint,
-            [{"patient_id": patient_id, "day": mark, "fingerprint": digest, "walks": moved}],
+            {
+                "patient": patient_id,
+                "basis": saved.stats_version,
+                "day": mark,
+                "fingerprint": digest,
+                "walks": moved,
+            },
         )
     return scores, logs
 

@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 import hep.adherence as adherence_module
 from hep.adherence import adherence, checkpoint_day
@@ -210,6 +210,32 @@ def test_a_check_in_written_before_the_checkpoint_voids_it(cast: Cast):
     db.session.commit()
     assert history.checkpoint() is None
     assert history.read(today) == history.from_first_day(today)
+
+
+def test_a_write_landing_during_the_walk_leaves_no_checkpoint(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+):
+    history = History(cast)
+    for offset in range(50):
+        history.live(START + dt.timedelta(days=offset))
+    today = START + dt.timedelta(days=50)
+    load_logs = adherence_module.load_logs
+
+    def racing(session: Any, ids: Any, start: dt.date, end: dt.date) -> Any:
+        # another request's write commits after the version was read, before the logs are
+        session.execute(
+            update(User)
+            .where(User.id == history.patient.id)
+            .values(stats_version=User.stats_version + 1)
+        )
+        return load_logs(session, ids, start, end)
+
+    monkeypatch.setattr(adherence_module, "load_logs", racing)
+    history.read(today)
+    assert history.checkpoint() is None
+    monkeypatch.setattr(adherence_module, "load_logs", load_logs)
+    history.read(today)
+    assert history.checkpoint() is not None
 
 
 def test_a_changed_prescription_walks_from_the_first_day_again(cast: Cast):
