@@ -29,10 +29,10 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
+from hep.db import dialect_insert
 from hep.models import (
     CheckIn,
     Exercise,
@@ -580,9 +580,9 @@ _CHECKPOINT_SOURCE = (
 
 
 def _store_checkpoint(session: Session, values: dict[str, Any]) -> None:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(ScoreCheckpoint).from_select(_CHECKPOINT_COLUMNS, _CHECKPOINT_SOURCE)
+    statement = dialect_insert(session)(ScoreCheckpoint).from_select(
+        _CHECKPOINT_COLUMNS, _CHECKPOINT_SOURCE
+    )
     session.connection().execute(
         statement.on_conflict_do_update(
             index_elements=[ScoreCheckpoint.patient_id],

@@ -50,6 +50,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def dialect_insert(session: Session) -> Any:
+    """The engine's own INSERT construct, which knows ON CONFLICT."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
 def upsert(
     session: Session,
     model: type[Base],
@@ -60,7 +65,7 @@ def upsert(
     """Insert the rows, or update the ones whose primary key exists (when `only_if(table,
     excluded)` holds), in one statement on either engine."""
     table = cast(Table, model.__table__)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = dialect_insert(session)
     # the Core table, not the entity: one executemany whatever values are null
     statement = insert(table)
     keys = [c.name for c in table.primary_key.columns]

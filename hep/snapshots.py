@@ -90,7 +90,7 @@ def note_changes(session: Session, _context: UOWTransaction, _instances: object)
         elif isinstance(obj, Exercise) and obj in changed:
             exercises.add(obj.id)
     touched = session.info.setdefault(_PENDING, ([], [], [], [], {}))
-    for bucket, found in zip(touched, (patients, programs, versions, exercises), strict=False):
+    for bucket, found in zip(touched[:4], (patients, programs, versions, exercises), strict=True):
         bucket.extend(i for i in found if i is not None)
     earliest = touched[4]
     for owner, day in logged.items():

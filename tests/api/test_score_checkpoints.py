@@ -60,15 +60,27 @@ class History:
         db.session.commit()
         self.rng = random.Random(7)
 
-    def log(self, day: dt.date, **body: Any) -> None:
+    def log(
+        self,
+        day: dt.date,
+        client_id: uuid.UUID | None = None,
+        now: dt.datetime | None = None,
+        **body: Any,
+    ) -> None:
         put_check_in(
             db.session,
             self.patient,
-            uuid.uuid4(),
+            client_id or uuid.uuid4(),
             {"local_date": day, "state": "done"} | body,
-            now=at(day),
+            now=now or at(day),
             window_days=WINDOW,
         )
+
+    def live_for(self, days: int) -> dt.date:
+        """`days` days lived from START; returns the day after them."""
+        for offset in range(days):
+            self.live(START + dt.timedelta(days=offset))
+        return START + dt.timedelta(days=days)
 
     def live(self, day: dt.date) -> None:
         """One day as a patient might log it (or not)."""
@@ -154,9 +166,7 @@ def test_a_carried_walk_gives_exactly_what_a_walk_from_the_first_day_gives(
 
 def test_the_walk_starts_from_the_checkpoint_it_finds(cast: Cast):
     history = History(cast)
-    for offset in range(60):
-        history.live(START + dt.timedelta(days=offset))
-    today = START + dt.timedelta(days=60)
+    today = history.live_for(60)
     honest = history.read(today)
     checkpoint = history.checkpoint()
     assert checkpoint is not None
@@ -174,9 +184,7 @@ def test_the_walk_starts_from_the_checkpoint_it_finds(cast: Cast):
 
 def test_a_check_in_written_before_the_checkpoint_voids_it(cast: Cast):
     history = History(cast)
-    for offset in range(80):
-        history.live(START + dt.timedelta(days=offset))
-    today = START + dt.timedelta(days=80)
+    today = history.live_for(80)
     history.read(today)
     mark = history.checkpoint().day
 
@@ -195,14 +203,7 @@ def test_a_check_in_written_before_the_checkpoint_voids_it(cast: Cast):
     from hep.checkins import delete_check_in
 
     old = uuid.uuid4()
-    put_check_in(
-        db.session,
-        history.patient,
-        old,
-        {"local_date": mark - dt.timedelta(days=9), "state": "done", "habit_id": history.water.id},
-        now=at(today),
-        window_days=WINDOW,
-    )
+    history.log(mark - dt.timedelta(days=9), old, at(today), habit_id=history.water.id)
     db.session.commit()
     history.read(today)
     assert history.checkpoint() is not None
@@ -216,9 +217,7 @@ def test_a_write_landing_during_the_walk_leaves_no_checkpoint(
     cast: Cast, monkeypatch: pytest.MonkeyPatch
 ):
     history = History(cast)
-    for offset in range(50):
-        history.live(START + dt.timedelta(days=offset))
-    today = START + dt.timedelta(days=50)
+    today = history.live_for(50)
     load_logs = adherence_module.load_logs
 
     def racing(session: Any, ids: Any, start: dt.date, end: dt.date) -> Any:
@@ -240,9 +239,7 @@ def test_a_write_landing_during_the_walk_leaves_no_checkpoint(
 
 def test_a_changed_prescription_walks_from_the_first_day_again(cast: Cast):
     history = History(cast)
-    for offset in range(75):
-        history.live(START + dt.timedelta(days=offset))
-    today = START + dt.timedelta(days=75)
+    today = history.live_for(75)
     history.read(today)
     before = history.checkpoint().fingerprint
 
@@ -307,8 +304,7 @@ def test_best_streaks_older_than_a_year_are_kept(cast: Cast):
 
 def test_deleting_the_account_removes_its_checkpoint(cast: Cast):
     history = History(cast)
-    for offset in range(40):
-        history.live(START + dt.timedelta(days=offset))
+    history.live_for(40)
     phone = cast.client(history.patient)
     assert phone.get("/api/adherence").status_code == 200
     owned = ScoreCheckpoint.patient_id == history.patient.id
