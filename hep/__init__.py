@@ -20,7 +20,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_path=str(instance_path),
-        static_folder=str(Path(__file__).resolve().parent.parent / "static"),
+        static_folder=str(Path(__file__).resolve().parent / "static"),
         static_url_path="/static",
     )
     app.config.update(finish_config(settings, instance_path))

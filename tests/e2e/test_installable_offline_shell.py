@@ -72,9 +72,9 @@ def test_the_shell_starts_offline_but_health_data_is_never_cached(world: World) 
 def test_the_worker_precaches_every_file_of_the_app() -> None:
     """A module missing from the shell list breaks the offline start only when it is first
     imported, which is easy to miss by hand: compare the list with the files on disk."""
-    sw = (REPO / "static" / "sw.js").read_text(encoding="utf-8")
+    sw = (REPO / "hep" / "static" / "sw.js").read_text(encoding="utf-8")
     listed = set(re.findall(r'"(/static/[^"]+)"', sw))
-    static = REPO / "static"
+    static = REPO / "hep" / "static"
     on_disk = {
         "/static/" + str(p.relative_to(static)).replace("\\", "/")
         for p in static.rglob("*")

@@ -1,4 +1,4 @@
-"""Draw hep's app icons as PNG files with the standard library only (run: python make_icons.py).
+"""Draw hep's app icons as PNG files with the standard library (python scripts/make_icons.py).
 
 The shapes match icon.svg: a teal tile with a white tick and a dot, the dot reading as a head,
 so the tick reads as a person stretching. 4x4 supersampling gives smooth edges."""
@@ -90,7 +90,7 @@ def _png(width: int, height: int, raw: bytes) -> bytes:
 
 
 def main() -> None:
-    here = Path(__file__).parent
+    here = Path(__file__).resolve().parent.parent / "hep" / "static" / "icons"
     (here / "icon-192.png").write_bytes(render(192, radius=22, scale=1.0))
     (here / "icon-512.png").write_bytes(render(512, radius=22, scale=1.0))
     (here / "icon-maskable-512.png").write_bytes(render(512, radius=0, scale=1.25))
