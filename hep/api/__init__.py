@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from hep import snapshots
-from hep.api.access import load_principal
+from hep.api.access import enforce_access, load_principal
 from hep.clock import utcnow
 from hep.web import error_body
 
@@ -97,15 +97,17 @@ def init_api(app: Flask) -> None:
         api.register_blueprint(blueprint)
 
     @app.before_request
-    def _principal() -> None:
-        if request.path.startswith("/api/"):
-            load_principal()
-
-    @app.before_request
     def _count_writes() -> None:
         session = g.get("hep_session")  # only an app context outliving requests has one here
         if session is not None:
             snapshots.forget_written(session)
+
+    @app.before_request
+    def _principal() -> None:
+        # the caller is known and allowed before flask-smorest parses path, query or body
+        if request.path.startswith("/api/"):
+            load_principal()
+            enforce_access()
 
     @app.after_request
     def _refresh_figures(response: Response) -> Response:

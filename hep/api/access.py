@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import functools
+import dataclasses
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import current_app, g, request
+from flask_smorest import Blueprint
 
 from hep.accounts import SessionLifetimes, resolve_token
 from hep.clock import utcnow
@@ -74,20 +75,71 @@ def current_session() -> AuthSession:
     return session
 
 
+@dataclasses.dataclass(frozen=True)
+class Access:
+    """Who may call a view: anyone (public), or a signed-in user of these roles (all if empty)."""
+
+    public: bool = False
+    roles: frozenset[Role] = frozenset()
+
+
+_MARK = "_hep_access"
+
+
 def requires(*roles: Role) -> Callable[[F], F]:
-    """View decorator: 401 without a live session, 403 for a role not listed."""
+    """Mark a view: 401 without a live session, 403 for a role not listed. The request edge
+    (enforce_access) checks the mark before any argument is parsed, so a caller who may not
+    use an operation learns nothing about its input rules."""
 
     def decorate(view: F) -> F:
-        @functools.wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            user = current_user()
-            if roles and user.role not in roles:
-                raise Forbidden("Your role cannot do this.")
-            return view(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+        setattr(view, _MARK, Access(roles=frozenset(roles)))
+        return view
 
     return decorate
+
+
+def public(view: F) -> F:
+    """Mark a view callable without signing in (and document it so)."""
+    setattr(view, _MARK, Access(public=True))
+    documented: F = Blueprint.doc(security=[])(view)
+    return documented
+
+
+def access_of(view: Callable[..., Any] | None) -> Access | None:
+    """The mark of a view function or method (decorators copy it outwards)."""
+    found: Access | None = getattr(view, _MARK, None)
+    return found
+
+
+def view_for(endpoint: str | None, method: str) -> Callable[..., Any] | None:
+    """The function that would answer `method` at `endpoint`, if any."""
+    view = current_app.view_functions.get(endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    if view_class is None:
+        return view
+    name = "get" if method == "HEAD" and not hasattr(view_class, "head") else method.lower()
+    found: Callable[..., Any] | None = getattr(view_class, name, None)
+    return found
+
+
+def enforce_access() -> None:
+    """Authentication, then role, before flask-smorest parses path, query or body. A resource
+    view without a mark is treated as needing a session: forgetting one fails closed."""
+    if request.endpoint is None or request.method == "OPTIONS":
+        return  # no route matched: 404/405 from routing
+    view = view_for(request.endpoint, request.method)
+    if view is None:
+        return
+    access = access_of(view)
+    if access is None:
+        if getattr(current_app.view_functions[request.endpoint], "view_class", None) is None:
+            return  # plain functions (health, docs) are outside the resource API
+        access = Access()
+    if access.public:
+        return
+    user = current_user()
+    if access.roles and user.role not in access.roles:
+        raise Forbidden("Your role cannot do this.")
 
 
 def patient_read_by_therapist(patient_id: uuid.UUID, what: str) -> User:

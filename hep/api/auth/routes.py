@@ -15,6 +15,7 @@ from hep.api.access import (
     current_session,
     hasher,
     lifetimes,
+    public,
     requires,
 )
 from hep.api.auth.schemas import Credentials, SignedIn, SignUp, TokenOut
@@ -80,7 +81,7 @@ def _sign_up(body: dict[str, Any], role: Role, setting: str) -> Response:
 
 @blp.route("/signup/therapist")
 class TherapistSignUp(MethodView):
-    @blp.doc(security=[])
+    @public
     @blp.arguments(SignUp)
     @blp.response(201, SignedIn)
     def post(self, body: dict[str, Any]) -> Response:
@@ -90,7 +91,7 @@ class TherapistSignUp(MethodView):
 
 @blp.route("/signup/patient")
 class PatientSignUp(MethodView):
-    @blp.doc(security=[])
+    @public
     @blp.arguments(SignUp)
     @blp.response(201, SignedIn)
     def post(self, body: dict[str, Any]) -> Response:
@@ -100,7 +101,7 @@ class PatientSignUp(MethodView):
 
 @blp.route("/login")
 class Login(MethodView):
-    @blp.doc(security=[])
+    @public
     @blp.arguments(Credentials)
     @blp.response(200, SignedIn)
     def post(self, body: dict[str, Any]) -> Response:
@@ -131,7 +132,7 @@ class Logout(MethodView):
 
 @blp.route("/tokens")
 class Tokens(MethodView):
-    @blp.doc(security=[])
+    @public
     @blp.arguments(Credentials)
     @blp.response(201, TokenOut)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:

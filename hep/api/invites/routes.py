@@ -8,7 +8,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from hep.api.access import hasher
+from hep.api.access import hasher, public
 from hep.api.auth.routes import signed_in_response
 from hep.api.auth.schemas import SignedIn
 from hep.api.invites.schemas import Acceptance, InvitePreview
@@ -21,7 +21,7 @@ blp = Blueprint("invites", __name__, url_prefix="/api/invites", description="Inv
 
 @blp.route("/<string:code>")
 class Invite(MethodView):
-    @blp.doc(security=[])
+    @public
     @blp.response(200, InvitePreview)
     def get(self, code: str) -> Any:
         """What an invite is for, before accepting it"""
@@ -36,7 +36,7 @@ class Invite(MethodView):
 
 @blp.route("/<string:code>/accept")
 class InviteAcceptance(MethodView):
-    @blp.doc(security=[])
+    @public
     @blp.arguments(Acceptance)
     @blp.response(200, SignedIn)
     def post(self, body: dict[str, str], code: str) -> Response:

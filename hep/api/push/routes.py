@@ -10,7 +10,7 @@ from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from hep.api.access import current_user, requires
+from hep.api.access import current_user, public, requires
 from hep.api.push.schemas import SubscriptionIn, SubscriptionOut, TestOut, VapidKeyOut
 from hep.clock import utcnow
 from hep.db import db
@@ -36,7 +36,7 @@ def _keys() -> Any:
 
 @blp.route("/vapid-public-key")
 class VapidPublicKey(MethodView):
-    @blp.doc(security=[])
+    @public
     @blp.response(200, VapidKeyOut)
     def get(self) -> Any:
         """The key browsers subscribe with (applicationServerKey)"""
