@@ -9,11 +9,12 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, delete, exists, insert, select, update
+from sqlalchemy.orm import Session, aliased
 
 from hep.accounts import check_new_password, create_user, end_all_sessions, hash_token
 from hep.errors import Conflict, Invalid, NotFound
+from hep.library import drop_unused_ownerless, release_exercises
 from hep.models import AccessLogEntry, AccessLogPending, AuthSession, CareLink, Invite, Role, User
 from hep.passwords import Hasher
 from hep.timezones import require_timezone
@@ -292,10 +293,33 @@ def export_user(session: Session, user: User, now: dt.datetime) -> dict[str, Any
 
 
 def delete_account(session: Session, user: User, *, password: str, hasher: Hasher) -> None:
-    """Delete the account and everything that hangs off it (foreign keys cascade)."""
+    """Delete the account and everything that hangs off it (foreign keys cascade; rows that
+    only name the user as author or reader keep a null there). What others still need stays:
+    see `release_exercises`; a patient's log of who read their data keeps the reader's name."""
     if not hasher.verify(user.password_hash, password):
         raise Invalid.field("password", "The password is wrong.")
     end_all_sessions(session, user.id)
     # no read naming them may outlive the account in the pending table
     settle_all_access_log(session)
+    if user.role is Role.THERAPIST:
+        _delete_unclaimed_patients(session, user)
+        release_exercises(session, user)
     session.execute(delete(User).where(User.id == user.id))
+    drop_unused_ownerless(session)
+
+
+def _delete_unclaimed_patients(session: Session, therapist: User) -> None:
+    """Patients the therapist added who never accepted an invite and have no other therapist:
+    nobody can sign in to them any more, and they would keep their email address taken."""
+    others = aliased(CareLink)
+    unclaimed = (
+        select(User.id)
+        .join(CareLink, CareLink.patient_id == User.id)
+        .where(CareLink.therapist_id == therapist.id, User.password_hash.is_(None))
+        .where(~exists().where(others.patient_id == User.id, others.therapist_id != therapist.id))
+    )
+    session.execute(
+        delete(User)
+        .where(User.id.in_(unclaimed.scalar_subquery()))
+        .execution_options(synchronize_session=False)
+    )

@@ -104,7 +104,7 @@ def _demo_program_and_habits(
     slugs = ["upper-trapezius-ball-release", "chin-tucks", "doorway-pec-stretch"]
     by_slug = {e.slug: e for e in session.scalars(select(Exercise).where(Exercise.slug.in_(slugs)))}
     exercises = [by_slug[s] for s in slugs if s in by_slug] or list(
-        session.scalars(select(Exercise).where(Exercise.owner_id.is_(None)).limit(3))
+        session.scalars(select(Exercise).where(Exercise.built_in).limit(3))
     )
     if not exercises:
         return

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from hep.errors import Forbidden, NotFound
-from hep.models import Exercise, User
+from hep.models import Exercise, ProgramItem, User
 from hep.models.library import tag_string
 
 DOSE_FIELDS = (
@@ -68,7 +68,7 @@ def seed_builtins(session: Session, now: dt.datetime) -> int:
 
 def visible_to(viewer: User) -> Select[Exercise]:
     """Built-ins plus the viewer's own; a patient sees exercises through programs only."""
-    return select(Exercise).where(or_(Exercise.owner_id.is_(None), Exercise.owner_id == viewer.id))
+    return select(Exercise).where(or_(Exercise.built_in, Exercise.owner_id == viewer.id))
 
 
 def search(
@@ -130,9 +130,35 @@ def update_exercise(
     session: Session, owner: User, exercise_id: uuid.UUID, data: dict[str, Any], now: dt.datetime
 ) -> Exercise:
     exercise = get_visible(session, owner, exercise_id)
-    if exercise.owner_id is None:
+    if exercise.built_in:
         raise Forbidden("Built-in exercises are read-only; create your own copy instead.")
     _apply(exercise, data)
     exercise.updated_at = now
     session.flush()
     return exercise
+
+
+_IN_A_PROGRAM = exists().where(ProgramItem.exercise_id == Exercise.id)
+
+
+def release_exercises(session: Session, owner: User) -> None:
+    """Before a therapist's account goes: their exercises that a program uses stay, with no
+    owner, so patients keep reading their programs (they leave every library; a colleague
+    revising such a program may keep them). The rest go with the account."""
+    # a program written meanwhile either commits first (and is seen) or waits for this one
+    session.execute(select(Exercise.id).where(Exercise.owner_id == owner.id).with_for_update())
+    session.execute(
+        update(Exercise)
+        .where(Exercise.owner_id == owner.id, _IN_A_PROGRAM)
+        .values(owner_id=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def drop_unused_ownerless(session: Session) -> None:
+    """Released exercises that no program uses any more (their last patient left) go."""
+    session.execute(
+        delete(Exercise)
+        .where(Exercise.owner_id.is_(None), ~Exercise.built_in, ~_IN_A_PROGRAM)
+        .execution_options(synchronize_session=False)
+    )

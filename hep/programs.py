@@ -92,12 +92,17 @@ def _add_items(
     version: ProgramVersion,
     items: Sequence[dict[str, Any]],
     known_keys: set[uuid.UUID],
+    kept: dict[uuid.UUID, Exercise] | None = None,
 ) -> None:
+    """`kept`: the exercises the program has now, which a revision may keep even when they are
+    in nobody's library the therapist sees (a colleague's own, or one whose author left)."""
     if not items:
         raise Invalid.field("items", "A program needs at least one exercise.")
     seen: set[uuid.UUID] = set()
     for position, spec in enumerate(items):
-        exercise = get_visible(session, therapist, spec["exercise_id"])
+        exercise = (kept or {}).get(spec["exercise_id"]) or get_visible(
+            session, therapist, spec["exercise_id"]
+        )
         key = spec.get("item_key")
         if key is not None and key not in known_keys:
             raise Invalid("Invalid items.", {"items": [f"item {position}: unknown item_key"]})
@@ -158,25 +163,25 @@ def revise(
 ) -> Program:
     """Save an edit as a new version; items that keep their item_key keep their history."""
     program = program_for_therapist(session, therapist, program_id)
-    current = _version(session, program, program.current_version)
-    known = set(
-        session.scalars(select(ProgramItem.item_key).where(ProgramItem.version_id == current.id))
-    )
-    _check_dates(spec.get("start_date", current.start_date), spec.get("end_date", current.end_date))
+    current = view(session, program)
+    known = {item.item_key for item, _ in current.items}
+    kept = {exercise.id: exercise for _, exercise in current.items}
+    was = current.version
+    _check_dates(spec.get("start_date", was.start_date), spec.get("end_date", was.end_date))
     version = ProgramVersion(
         program_id=program.id,
         version=program.current_version + 1,
-        title=spec.get("title", current.title),
-        notes=spec.get("notes", current.notes),
-        start_date=spec.get("start_date", current.start_date),
-        end_date=spec.get("end_date", current.end_date),
+        title=spec.get("title", was.title),
+        notes=spec.get("notes", was.notes),
+        start_date=spec.get("start_date", was.start_date),
+        end_date=spec.get("end_date", was.end_date),
         created_at=now,
         created_by=therapist.id,
         change_note=spec.get("change_note", ""),
     )
     session.add(version)
     session.flush()
-    _add_items(session, therapist, version, spec["items"], known)
+    _add_items(session, therapist, version, spec["items"], known, kept)
     program.current_version = version.version
     session.flush()
     return program

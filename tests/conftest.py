@@ -88,7 +88,7 @@ def wipe(app: Flask) -> None:
     with app.app_context(), db.engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             if table.name == "exercises":
-                conn.execute(table.delete().where(table.c.owner_id.is_not(None)))
+                conn.execute(table.delete().where(table.c.slug.is_(None)))
             else:
                 conn.execute(table.delete())
 

@@ -1,11 +1,12 @@
-"""The exercise library: built-in exercises (owner null, read-only) and therapists' own."""
+"""The exercise library: built-in exercises (by slug, read-only) and therapists' own."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hep.db import Base, UTCDateTime, new_id
@@ -48,6 +49,8 @@ class Exercise(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     slug: Mapped[str | None] = mapped_column(String(80), unique=True)  # built-ins only
+    # null for built-ins, and for a therapist's own exercise that outlived their account
+    # because a program still uses it (hep.library.release_exercises)
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(120))
     summary: Mapped[str] = mapped_column(String(300), default="")
@@ -69,3 +72,13 @@ class Exercise(Base):
 
     # GET /api/exercises: built-ins plus the caller's own, filtered by category
     __table_args__ = (Index("ix_exercises_owner_id_category", "owner_id", "category"),)
+
+    @hybrid_property
+    def built_in(self) -> bool:
+        """Seeded from hep's library (read-only, in everyone's library)."""
+        return self.slug is not None
+
+    @built_in.inplace.expression
+    @classmethod
+    def _built_in_expression(cls) -> ColumnElement[bool]:
+        return cls.slug.is_not(None)

@@ -60,7 +60,7 @@ class ExercisePatch(ExerciseIn):
 class ExerciseOut(Schema):
     id = fields.UUID()
     slug = fields.String(allow_none=True)
-    built_in = fields.Function(lambda e: e.owner_id is None)
+    built_in = fields.Boolean()
     name = fields.String()
     summary = fields.String()
     regions = fields.Function(lambda e: tag_list(e.regions))
