@@ -24,7 +24,6 @@ from sqlalchemy import (
     case,
     func,
     literal,
-    or_,
     select,
     type_coerce,
     union_all,
@@ -76,9 +75,13 @@ class Subject:
     habit: Habit | None = None
     start: dt.date = dt.date.min
     end: dt.date | None = None
+    program_id: uuid.UUID | None = None
+    # item: the start and end dates of its program's current version, if the item is in it
+    current: tuple[dt.date, dt.date | None] | None = None
 
     def dose_on(self, day: dt.date) -> int:
-        """Sessions prescribed that day (0: not due). Per-week habits are weekly, see below."""
+        """Sessions prescribed that day by the version then in force (0: not due): what
+        scoring counts. Per-week habits are weekly, see below."""
         if day < self.start or (self.end is not None and day > self.end):
             return 0
         if self.habit is not None:
@@ -92,6 +95,19 @@ class Subject:
         if item is None:
             return 0
         return item.times_per_day if item.weekdays & weekday_bit(day) else 0
+
+    def due_on(self, day: dt.date) -> int:
+        """Sessions due on a local day as the prescription stands now (0: nothing due): the one
+        definition Today and the reminder dispatcher share. A program item is due only on the
+        days its program's current version runs (start to end date, both included) and only
+        if that version still has it; on those days, as `dose_on` says."""
+        if self.kind == "item" and (
+            self.current is None
+            or day < self.current[0]
+            or (self.current[1] is not None and day > self.current[1])
+        ):
+            return 0
+        return self.dose_on(day)
 
     @property
     def per_week(self) -> int | None:
@@ -127,6 +143,7 @@ _ITEMS = (
     select(
         Program.patient_id,
         ProgramVersion.program_id,
+        Program.current_version,
         ProgramVersion.id,
         ProgramVersion.version,
         ProgramVersion.start_date,
@@ -176,7 +193,8 @@ def load_subjects(
     session: Session, patient_ids: Sequence[uuid.UUID], tz_by_patient: dict[uuid.UUID, str]
 ) -> dict[uuid.UUID, list[Subject]]:
     """Every program item (across versions) and active habit of the patients: two queries.
-    Plain columns, not ORM entities: this runs for a whole patient list."""
+    Plain columns, not ORM entities: this runs for a whole patient list (and for each batch
+    of the reminder dispatcher)."""
     rows = session.execute(_ITEMS, {"patients": list(patient_ids)}).all()
     result: dict[uuid.UUID, list[Subject]] = defaultdict(list)
     by_key: dict[tuple[uuid.UUID, uuid.UUID], Subject] = {}
@@ -187,6 +205,7 @@ def load_subjects(
     for (
         patient_id,
         program_id,
+        current,
         version_id,
         number,
         start,
@@ -206,11 +225,13 @@ def load_subjects(
         version_items[version_id].add(key)
         subject = by_key.get((program_id, key))
         if subject is None:
-            subject = Subject("item", key, name, start=start)
+            subject = Subject("item", key, name, start=start, program_id=program_id)
             by_key[(program_id, key)] = subject
             result[patient_id].append(subject)
         subject.name = name
         subject.end = end
+        if number == current:
+            subject.current = (start, end)
         subject.versions.append((first_day, Dose(times, weekdays)))
     # an item dropped in a later version is not due from that version on
     for program_id, program_versions in versions_by_program.items():
@@ -393,13 +414,13 @@ def today_view(session: Session, patient: User, day: dt.date) -> dict[str, Any]:
     subjects = load_subjects(session, [patient.id], {patient.id: patient.timezone})[patient.id]
     week_start = day - dt.timedelta(days=day.weekday())
     logs = load_logs(session, [patient.id], week_start, day)[patient.id]
-    current_items = _current_items(session, patient.id, day)
+    current_items = _current_items(session, patient.id)
     entries = []
     for subject in subjects:
         log = logs.get((subject.id, day))
         if subject.kind == "item":
             item = current_items.get(subject.id)
-            dose = subject.dose_on(day)
+            dose = subject.due_on(day)
             if item is None or dose == 0:
                 continue
             entries.append(
@@ -425,7 +446,7 @@ def today_view(session: Session, patient: User, day: dt.date) -> dict[str, Any]:
                 and lg.done >= 1
             )
             progress = {"week_done": week_done, "week_target": habit.per_week}
-        elif subject.dose_on(day) == 0:
+        elif subject.due_on(day) == 0:
             continue
         else:
             progress = {}
@@ -451,9 +472,10 @@ def today_view(session: Session, patient: User, day: dt.date) -> dict[str, Any]:
 
 
 def _current_items(
-    session: Session, patient_id: uuid.UUID, day: dt.date
+    session: Session, patient_id: uuid.UUID
 ) -> dict[uuid.UUID, tuple[uuid.UUID, dict[str, Any], dict[str, Any]]]:
-    """The current version's items of programs in force that day: one query."""
+    """What Today shows of the current version's items (whether one is due that day is
+    `Subject.due_on`'s to say): one query."""
     rows = session.execute(
         select(Program.id, ProgramItem, Exercise)
         .join(
@@ -465,12 +487,7 @@ def _current_items(
         )
         .join(ProgramItem, ProgramItem.version_id == ProgramVersion.id)
         .join(Exercise, Exercise.id == ProgramItem.exercise_id)
-        .where(
-            Program.patient_id == patient_id,
-            Program.archived_at.is_(None),
-            ProgramVersion.start_date <= day,
-            or_(ProgramVersion.end_date.is_(None), ProgramVersion.end_date >= day),
-        )
+        .where(Program.patient_id == patient_id, Program.archived_at.is_(None))
     ).all()
     found = {}
     for program_id, item, exercise in rows:

@@ -15,6 +15,7 @@ from hep.care import export_section, patient_of
 from hep.errors import Invalid, NotFound
 from hep.library import get_visible
 from hep.models import Exercise, Program, ProgramItem, ProgramTemplate, ProgramVersion, User
+from hep.reminders.rules import reschedule_program
 
 ITEM_FIELDS = (
     "sets",
@@ -183,6 +184,8 @@ def revise(
     session.flush()
     _add_items(session, therapist, version, spec["items"], known, kept)
     program.current_version = version.version
+    session.flush()
+    reschedule_program(session, program, now)
     session.flush()
     return program
 

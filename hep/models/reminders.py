@@ -25,6 +25,7 @@ OUTCOMES = (
     "sent",
     "grouped",  # shown in another reminder's push of the same moment
     "done",  # skip-if-done: already logged today
+    "not_due",  # a program reminder on a day nothing of it is due (not started, ended, weekday)
     "paused",
     "quiet",
     "capped",

@@ -26,16 +26,13 @@ from flask import Flask
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from hep.adherence import DayLog, load_logs
+from hep.adherence import DayLog, Subject, load_logs, load_subjects
 from hep.db import immediate_transactions
 from hep.models import (
     Delivery,
     Habit,
     NotificationSettings,
     Occurrence,
-    Program,
-    ProgramItem,
-    ProgramVersion,
     PushSubscription,
     Reminder,
     User,
@@ -45,8 +42,8 @@ from hep.push.keys import VapidKeys, load_vapid_keys
 from hep.push.payload import reminder_payload, topic_for
 from hep.push.sender import PushMessage, PushResult, PushSender
 from hep.push.subscriptions import policy_from_config
-from hep.reminders.rules import quiet_hours, rule_of
-from hep.reminders.schedule import Rule, in_quiet_hours, next_occurrence
+from hep.reminders.rules import program_days, quiet_hours, rule_of, targeted_items
+from hep.reminders.schedule import Rule, in_quiet_hours, next_occurrence, within_days
 from hep.timezones import zone
 
 log = logging.getLogger("hep.dispatch")
@@ -227,7 +224,8 @@ class _Context:
     pushes: dict[tuple[uuid.UUID, dt.datetime], uuid.UUID]
     logs: dict[uuid.UUID, dict[tuple[uuid.UUID, dt.date], DayLog]]
     habits: dict[uuid.UUID, Habit]
-    program_items: dict[uuid.UUID, list[ProgramItem]]
+    # the items each program reminder is about (Subject.due_on says when one is due)
+    program_items: dict[uuid.UUID, list[Subject]]
 
 
 def _load_context(
@@ -291,22 +289,18 @@ def _load_context(
         if habit_ids
         else {}
     )
-    program_ids = [r.program_id for r in targeted if r.program_id]
-    program_items: dict[uuid.UUID, list[ProgramItem]] = defaultdict(list)
-    if program_ids:
-        for program_id, item in session.execute(
-            select(Program.id, ProgramItem)
-            .join(
-                ProgramVersion,
-                and_(
-                    ProgramVersion.program_id == Program.id,
-                    ProgramVersion.version == Program.current_version,
-                ),
-            )
-            .join(ProgramItem, ProgramItem.version_id == ProgramVersion.id)
-            .where(Program.id.in_(program_ids))
-        ):
-            program_items[program_id].append(item)
+    # every program reminder, skip-if-done or not: none fires on a day nothing of it is due
+    prescribed = {r.owner_id for r in reminders if r.program_id}
+    subjects = (
+        load_subjects(session, list(prescribed), {o: owners[o].timezone for o in prescribed})
+        if prescribed
+        else {}
+    )
+    program_items = {
+        r.id: targeted_items(subjects.get(r.owner_id, []), r.program_id, r.item_keys)
+        for r in reminders
+        if r.program_id
+    }
     settings = {
         s.user_id: s
         for s in session.scalars(
@@ -316,6 +310,12 @@ def _load_context(
     return _Context(
         owners, settings, subscriptions, sent_today, pushes, logs, habits, program_items
     )
+
+
+def due_items(reminder: _Due, ctx: _Context, day: dt.date) -> list[tuple[Subject, int]]:
+    """What of a program reminder's items is due on the day, with its sessions: as Today."""
+    due = ((item, item.due_on(day)) for item in ctx.program_items.get(reminder.id, []))
+    return [(item, sessions) for item, sessions in due if sessions]
 
 
 def already_done(reminder: _Due, ctx: _Context, day: dt.date) -> bool:
@@ -332,17 +332,9 @@ def already_done(reminder: _Due, ctx: _Context, day: dt.date) -> bool:
             return entry.total_value >= habit.target
         return entry.done >= 1 and habit.direction != "at_most"
     if reminder.program_id is not None:
-        wanted = set(reminder.item_keys or [])
-        due = [
-            item
-            for item in ctx.program_items.get(reminder.program_id, [])
-            if item.weekdays & (1 << day.weekday()) and (not wanted or str(item.item_key) in wanted)
-        ]
-        if not due:
-            return True  # nothing of it is due today
-        for item in due:
-            entry = logs.get((item.item_key, day))
-            if entry is None or not (entry.skipped or entry.done >= item.times_per_day):
+        for item, sessions in due_items(reminder, ctx, day):
+            entry = logs.get((item.id, day))
+            if entry is None or not (entry.skipped or entry.done >= sessions):
                 return False
         return True
     return False
@@ -356,6 +348,8 @@ def _decide(reminder: _Due, ctx: _Context, fire_at: dt.datetime) -> str:
         return "paused"
     if reminder.paused_until is not None and day <= reminder.paused_until:
         return "paused"
+    if reminder.program_id is not None and not due_items(reminder, ctx, day):
+        return "not_due"  # not started, ended, or nothing of it on this weekday
     if reminder.skip_if_done and already_done(reminder, ctx, day):
         return "done"
     settings = ctx.settings.get(owner.id)
@@ -491,6 +485,10 @@ def _decide_batch(
             # after a long outage jump to the grace window instead of walking every slot
             after = fire_at if missed < MAX_MISSED_RECORDED else max(fire_at, now - settings.grace)
             fire_at = schedules.next(rule, tz, after)
+        if reminder.program_id is not None and fire_at is not None:
+            # asleep until its program starts; never again once it has ended
+            days = program_days(ctx.program_items[reminder.id])
+            fire_at = within_days(rule, tz, fire_at, *days) if days else None
         advanced.append({"b_id": reminder.id, "b_next": fire_at})
         report.decided += 1
     # Core executemany on the session's connection: the ORM's bulk paths cost more Python

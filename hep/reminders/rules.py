@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from hep.adherence import Subject, load_subjects
 from hep.care import export_section, patient_of
 from hep.errors import Conflict, Invalid, NotFound
 from hep.models import (
@@ -21,7 +22,6 @@ from hep.models import (
     Reminder,
     User,
 )
-from hep.programs import view
 from hep.reminders.schedule import (
     IntervalRule,
     QuietHours,
@@ -29,6 +29,7 @@ from hep.reminders.schedule import (
     ScheduleError,
     TimesRule,
     next_occurrence,
+    within_days,
 )
 from hep.timezones import zone
 
@@ -61,15 +62,48 @@ def rule_of(reminder: Reminder) -> Rule:
     return TimesRule.of([parse_time(t) for t in reminder.times], weekdays)
 
 
-def schedule_next(reminder: Reminder, user: User, after: dt.datetime) -> None:
-    """Set next_fire_at to the first occurrence after `after` that is not inside a pause."""
+def targeted_items(
+    subjects: Sequence[Subject], program_id: uuid.UUID, item_keys: Sequence[str] | None
+) -> list[Subject]:
+    """The program items a program reminder is about: its program's, or the ones it names."""
+    wanted = set(item_keys or ())
+    return [
+        s for s in subjects if s.program_id == program_id and (not wanted or str(s.id) in wanted)
+    ]
+
+
+def program_days(items: Sequence[Subject]) -> tuple[dt.date, dt.date | None] | None:
+    """The days a program reminder may find something due: those its program's current
+    version runs (see `Subject.due_on`); None when that version has none of its items (or the
+    program is archived), so it never fires again until the program changes."""
+    return next((item.current for item in items if item.current is not None), None)
+
+
+def schedule_next(session: Session, reminder: Reminder, user: User, after: dt.datetime) -> None:
+    """Set next_fire_at to the first occurrence after `after` that is not inside a pause and,
+    for a program, on a day its program runs (None once it has ended)."""
     tz = zone(user.timezone)
+    first: dt.date | None = None
+    last: dt.date | None = None
     if reminder.paused_until is not None:
-        resume = dt.datetime.combine(
-            reminder.paused_until + dt.timedelta(days=1), dt.time(0), tzinfo=tz
-        ).astimezone(dt.UTC)
-        after = max(after, resume - dt.timedelta(microseconds=1))
-    reminder.next_fire_at = next_occurrence(rule_of(reminder), tz, after)
+        first = reminder.paused_until + dt.timedelta(days=1)
+    if reminder.program_id is not None:
+        subjects = load_subjects(session, [user.id], {user.id: user.timezone})[user.id]
+        days = program_days(targeted_items(subjects, reminder.program_id, reminder.item_keys))
+        if days is None:
+            reminder.next_fire_at = None
+            return
+        first, last = max(first or days[0], days[0]), days[1]
+    rule = rule_of(reminder)
+    reminder.next_fire_at = within_days(rule, tz, next_occurrence(rule, tz, after), first, last)
+
+
+def reschedule_program(session: Session, program: Program, now: dt.datetime) -> None:
+    """After a program changes (its dates or items), its reminders follow: from now, so
+    nothing already fired repeats."""
+    owner = session.get_one(User, program.patient_id)
+    for reminder in session.scalars(select(Reminder).where(Reminder.program_id == program.id)):
+        schedule_next(session, reminder, owner, now)
 
 
 def _apply(session: Session, owner: User, reminder: Reminder, data: dict[str, Any]) -> None:
@@ -91,7 +125,12 @@ def _apply(session: Session, owner: User, reminder: Reminder, data: dict[str, An
             reminder.program_id = program.id
             keys = target.get("item_keys")
             if keys:
-                known = {item.item_key for item, _ in view(session, program).items}
+                subjects = load_subjects(session, [owner.id], {owner.id: owner.timezone})
+                known = {
+                    s.id
+                    for s in subjects[owner.id]
+                    if s.program_id == program.id and s.current is not None
+                }
                 if not set(keys) <= known:
                     raise Invalid.field("target", "Some items are not in this program.")
                 reminder.item_keys = sorted(str(k) for k in keys)
@@ -149,7 +188,7 @@ def create_reminder(
         updated_at=now,
     )
     _apply(session, owner, reminder, {"target": {"kind": "none"}} | data)
-    schedule_next(reminder, owner, now)
+    schedule_next(session, reminder, owner, now)
     session.add(reminder)
     session.flush()
     return reminder
@@ -178,7 +217,7 @@ def update_reminder(
     reminder = reminder_of(session, owner, reminder_id)
     _apply(session, owner, reminder, data)
     reminder.updated_at = now
-    schedule_next(reminder, owner, now)
+    schedule_next(session, reminder, owner, now)
     session.flush()
     return reminder
 
@@ -205,7 +244,7 @@ def reschedule_all(session: Session, owner: User, old_timezone: str, now: dt.dat
                 if candidate.date() != served.date() or candidate.time() > served.time():
                     break
                 after = candidate
-        schedule_next(reminder, owner, after)
+        schedule_next(session, reminder, owner, after)
 
 
 def delete_reminder(session: Session, owner: User, reminder_id: uuid.UUID) -> None:

@@ -15,6 +15,7 @@ MAX_TIMES_PER_DAY = 48
 ALL_WEEKDAYS: frozenset[int] = frozenset(range(1, 8))
 
 _DAY = dt.timedelta(days=1)
+_INSTANT = dt.timedelta(microseconds=1)
 # Any 7 consecutive local days hold an active weekday; two more days absorb gaps and folds.
 _HORIZON = dt.timedelta(days=9)
 # A window is under a day of wall-clock time; a fold can add a few hours of elapsed time.
@@ -149,6 +150,24 @@ def next_occurrence(rule: Rule, tz: ZoneInfo, after: dt.datetime) -> dt.datetime
         return occurrence
     # unreachable for a valid rule: every active day has at least one occurrence
     raise ScheduleError("rule", "Has no occurrence in the next nine days.")
+
+
+def within_days(
+    rule: Rule,
+    tz: ZoneInfo,
+    occurrence: dt.datetime,
+    first: dt.date | None,
+    last: dt.date | None,
+) -> dt.datetime | None:
+    """`occurrence` (of `rule`) kept to the local days from `first` to `last` (either open):
+    one on a day before `first` moves on to the rule's first occurrence on `first` or later;
+    one after `last` is None (there is none). Days are the wall clock's, as the dispatcher
+    judges them."""
+    if first is not None and occurrence.astimezone(tz).date() < first:
+        occurrence = next_occurrence(rule, tz, _day_floor(first, tz) - _INSTANT)
+    if last is not None and occurrence.astimezone(tz).date() > last:
+        return None
+    return occurrence
 
 
 def occurrences_between(

@@ -6,15 +6,28 @@ import dataclasses
 import datetime as dt
 import threading
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from hep.adherence import today_view
 from hep.checkins import put_check_in
 from hep.db import Database, db
 from hep.habits import add_starter
-from hep.models import Delivery, Occurrence, PushSubscription, Reminder, Role
+from hep.models import (
+    Delivery,
+    Exercise,
+    Occurrence,
+    Program,
+    ProgramItem,
+    PushSubscription,
+    Reminder,
+    Role,
+    User,
+)
+from hep.programs import prescribe, revise, view
 from hep.push.keys import generate_vapid_keys
 from hep.push.subscriptions import policy_from_config
 from hep.reminders.dispatch import DispatchSettings, TickReport, claim_reminders, decide_batch
@@ -266,3 +279,109 @@ def test_a_disabled_account_gets_no_pushes(app, patient, settings):
     tick(app, MONDAY + dt.timedelta(hours=1, seconds=1), settings)
     assert outcomes() == ["paused"]
     assert db.session.scalar(select(func.count()).select_from(Delivery)) == 0
+
+
+# a program that runs Wednesday 4 to Friday 6 March 2026 (Berlin), one exercise every day
+START, END = dt.date(2026, 3, 4), dt.date(2026, 3, 6)
+
+
+def program_for(patient, cast: Cast, end: dt.date | None = END) -> Program:
+    therapist = cast.user(Role.THERAPIST)
+    cast.link(therapist, patient)
+    exercise = db.session.scalars(select(Exercise).where(Exercise.built_in).limit(1)).one()
+    spec = {"title": "Neck", "start_date": START, "end_date": end}
+    spec["items"] = [{"exercise_id": exercise.id}]
+    return prescribe(db.session, therapist, patient.id, spec, MONDAY)
+
+
+def eight_oclock(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, T(8), tzinfo=ZoneInfo("Europe/Berlin")).astimezone(dt.UTC)
+
+
+def program_reminder(patient, program: Program, **extra) -> Reminder:
+    target = {"kind": "program", "program_id": program.id}
+    body = {"rule": times_rule("08:00"), "target": target} | extra
+    reminder = create_reminder(db.session, patient, body, MONDAY)
+    db.session.commit()
+    return reminder
+
+
+def test_a_program_reminder_sleeps_until_the_program_starts_and_stops_after_it_ends(
+    app, patient, cast, settings
+):
+    reminder = program_reminder(patient, program_for(patient, cast))
+    assert reminder.next_fire_at == eight_oclock(START)
+    for day in range(2, 9):  # Monday 2 to Sunday 8 March, each day just after 08:00
+        tick(app, eight_oclock(dt.date(2026, 3, day)) + dt.timedelta(seconds=5), settings)
+    assert outcomes() == ["sent", "sent", "sent"]  # Wednesday, Thursday, Friday
+    db.session.refresh(reminder)
+    assert reminder.next_fire_at is None  # the dispatcher is not woken for it again
+
+
+@pytest.mark.parametrize(
+    ("day", "due"),
+    [
+        (dt.date(2026, 3, 3), False),  # the day before the start
+        (START, True),
+        (END, True),
+        (dt.date(2026, 3, 7), False),  # the day after the end
+    ],
+)
+def test_today_and_the_dispatcher_agree_on_what_is_due(app, patient, cast, settings, day, due):
+    reminder = program_reminder(patient, program_for(patient, cast), skip_if_done=False)
+    # as a reminder scheduled before the program's dates changed would be
+    reminder.next_fire_at = eight_oclock(day)
+    db.session.commit()
+    listed = [e for e in today_view(db.session, patient, day)["entries"] if e["kind"] == "item"]
+    assert bool(listed) is due
+    tick(app, eight_oclock(day) + dt.timedelta(seconds=5), settings)
+    assert outcomes() == ["sent" if due else "not_due"]
+    db.session.refresh(reminder)
+    following = {
+        dt.date(2026, 3, 3): eight_oclock(START),
+        START: eight_oclock(START + dt.timedelta(days=1)),
+        END: None,
+        dt.date(2026, 3, 7): None,
+    }
+    assert reminder.next_fire_at == following[day]
+
+
+def test_a_program_reminder_on_a_weekday_with_nothing_due_is_not_due_rather_than_done(
+    app, patient, cast, settings
+):
+    program = program_for(patient, cast)
+    item = db.session.scalars(select(ProgramItem)).one()
+    item.weekdays = 0b0000100  # Wednesday only
+    reminder = program_reminder(patient, program)
+    reminder.next_fire_at = eight_oclock(END)
+    db.session.commit()
+    assert today_view(db.session, patient, END)["entries"] == []
+    tick(app, eight_oclock(END) + dt.timedelta(seconds=5), settings)
+    assert outcomes() == ["not_due"]
+
+
+def test_extending_an_ended_program_wakes_its_reminders(app, patient, cast, settings):
+    program = program_for(patient, cast)
+    reminder = program_reminder(patient, program)
+    saturday = eight_oclock(dt.date(2026, 3, 7))
+    reminder.next_fire_at = saturday
+    db.session.commit()
+    tick(app, saturday + dt.timedelta(seconds=5), settings)
+    db.session.refresh(reminder)
+    assert reminder.next_fire_at is None
+    therapist = db.session.get_one(User, program.therapist_id)
+    current = view(db.session, program)
+    revise(
+        db.session,
+        therapist,
+        program.id,
+        {
+            "start_date": START,
+            "end_date": dt.date(2026, 3, 20),
+            "items": [{"exercise_id": e.id, "item_key": i.item_key} for i, e in current.items],
+        },
+        saturday + dt.timedelta(hours=1),
+    )
+    db.session.commit()
+    db.session.refresh(reminder)
+    assert reminder.next_fire_at == eight_oclock(dt.date(2026, 3, 8))

@@ -115,8 +115,10 @@ class HistoryOut(Schema):
     outcome = fields.String(
         metadata={
             "description": "sent; grouped (carried by another reminder's push); done (already "
-            "logged: skipped); paused; quiet (quiet hours); capped (daily cap); missed (found "
-            "after the grace window, e.g. after downtime); no_subscription"
+            "logged: skipped); not_due (a program reminder on a day nothing of the program is "
+            "due: before its start date, after its end date, or not on that weekday); paused; "
+            "quiet (quiet hours); capped (daily cap); missed (found after the grace window, "
+            "e.g. after downtime); no_subscription"
         }
     )
     decided_at = fields.DateTime()

@@ -110,7 +110,9 @@ function reminderCard(reminder, programs, habits) {
         ? h("span", { class: "badge badge-warn" }, `Paused until ${reminder.paused_until}${reminder.pause_reason ? ` (${PAUSE_REASONS[reminder.pause_reason] || reminder.pause_reason})` : ""}`)
         : reminder.next_fire_at
           ? `Next: ${zonedDateTime(reminder.next_fire_at, currentUser().timezone)}`
-          : "",
+          : reminder.target?.kind === "program"
+            ? "Stopped: the program has ended"
+            : "",
     ),
     h(
       "div",
@@ -183,6 +185,7 @@ const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 const REASONS = {
   grouped: "Sent together with another reminder",
   done: "Not sent: already done",
+  not_due: "Not sent: nothing of the program due that day",
   paused: "Not sent: paused",
   quiet: "Not sent: quiet hours",
   capped: "Not sent: daily limit reached",
