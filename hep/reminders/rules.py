@@ -100,7 +100,9 @@ def schedule_next(session: Session, reminder: Reminder, user: User, after: dt.da
 
 def reschedule_program(session: Session, program: Program, now: dt.datetime) -> None:
     """After a program changes (its dates or items), its reminders follow: from now, so
-    nothing already fired repeats."""
+    nothing already fired repeats. The program write has locked the patient's row (its stats
+    version), as a dispatcher deciding the patient's reminders does: one waits for the other,
+    so the dispatcher never writes back a next_fire_at from the program as it was."""
     owner = session.get_one(User, program.patient_id)
     for reminder in session.scalars(select(Reminder).where(Reminder.program_id == program.id)):
         schedule_next(session, reminder, owner, now)
