@@ -70,12 +70,16 @@ def build_world(cast: Cast) -> World:
     therapist = cast.user(Role.THERAPIST, "Dr Leaving")
     colleague = cast.user(Role.THERAPIST, "Dr Staying")
     admin = cast.user(Role.ADMIN)
-    patient = cast.user(Role.PATIENT, "Pat Shared")
+    t = cast.client(therapist)
+    # P came by the therapist's invite, and has a second therapist
+    added = ok(t.post("/api/patients", json={"email": "p@example.org", "name": "Pat Shared"}), 201)
+    code = added["invite"]["url"].rsplit("/", 1)[1]
+    ok(cast.client().post(f"/api/invites/{code}/accept", json={"password": PASSWORD}))
+    patient = db.session.get_one(User, uuid.UUID(added["patient"]["id"]))
     solo = cast.user(Role.PATIENT, "Quinn Solo")
-    cast.link(therapist, patient)
     cast.link(colleague, patient)
     cast.link(therapist, solo)
-    t, c, a, p, q = (cast.client(u) for u in (therapist, colleague, admin, patient, solo))
+    c, a, p, q = (cast.client(u) for u in (colleague, admin, patient, solo))
 
     new_exercise = {"name": "Wall angel, slow", "regions": ["upper_back"], "category": "mobility"}
     own = ok(t.post("/api/exercises", json=new_exercise), 201)["id"]
@@ -278,6 +282,7 @@ def test_a_patient_with_every_kind_of_data_can_delete_the_account(world: World):
         "notification_settings.user_id",
         "auth_sessions.user_id",
         "care_links.patient_id",
+        "invites.patient_id",
         "access_log.patient_id",
         "access_log_pending.patient_ids",
         "adherence_snapshots.patient_id",
