@@ -217,7 +217,7 @@ def program_for_patient(session: Session, patient: User, program_id: uuid.UUID) 
 
 
 def view(session: Session, program: Program, number: int | None = None) -> ProgramView:
-    version = _version(session, program, number or program.current_version)
+    version = _version(session, program, program.current_version if number is None else number)
     rows = session.execute(
         select(ProgramItem, Exercise)
         .join(Exercise, Exercise.id == ProgramItem.exercise_id)

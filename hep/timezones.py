@@ -8,14 +8,19 @@ import zoneinfo
 
 from hep.errors import Invalid
 
+# zone files that some systems keep beside the IANA ones: "localtime" is the host's own zone,
+# so it would mean a different place on every server
+_NOT_IANA = frozenset({"localtime", "posixrules"})
+
 
 @functools.cache
-def _known() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones()) | {"UTC"}
+def known_timezones() -> frozenset[str]:
+    """The IANA zone names hep accepts (those the installed tz database holds)."""
+    return (frozenset(zoneinfo.available_timezones()) | {"UTC"}) - _NOT_IANA
 
 
 def is_valid_timezone(name: str) -> bool:
-    return name in _known()
+    return name in known_timezones()
 
 
 def zone(name: str) -> zoneinfo.ZoneInfo:

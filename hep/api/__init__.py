@@ -6,36 +6,40 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import marshmallow as ma
 import swagger_ui_bundle
 from flask import Flask, Response, g, jsonify, request, send_from_directory
 from flask_smorest import Api
-from marshmallow import Schema, fields
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from hep import snapshots
 from hep.api.access import enforce_access, load_principal
+from hep.api.changes import ChangesPlugin
+from hep.api.fields import HttpsUrl, PathInteger
 from hep.clock import utcnow
 from hep.web import error_body
 
 log = logging.getLogger(__name__)
 
 
-class ErrorOut(Schema):
+# (`fields` here would be the submodule hep.api.fields, hence marshmallow's by its package)
+class ErrorOut(ma.Schema):
     """The one error envelope (see hep.web.error_body)."""
 
-    code = fields.Integer()
-    status = fields.String()
-    message = fields.String()
-    errors = fields.Dict(metadata={"description": "field name -> messages"})
-    request_id = fields.String()
+    code = ma.fields.Integer()
+    status = ma.fields.String()
+    message = ma.fields.String()
+    errors = ma.fields.Dict(metadata={"description": "field name -> messages"})
+    request_id = ma.fields.String()
 
 
 class HepApi(Api):
     ERROR_SCHEMA = ErrorOut
 
 
-api = HepApi()
+api = HepApi(spec_kwargs={"extra_plugins": [ChangesPlugin()]})
+api.register_field(HttpsUrl, "string", "uri")
 
 
 def _blueprints() -> list[Any]:
@@ -92,6 +96,7 @@ def init_api(app: Flask) -> None:
             },
         },
     )
+    app.url_map.converters["int"] = PathInteger
     api.init_app(app)
     for blueprint in _blueprints():
         api.register_blueprint(blueprint)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from marshmallow import Schema, fields, post_load, validate
+from marshmallow import Schema, post_load
+
+from hep.api.fields import QueryInteger
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1_000_000))
+    page = QueryInteger(1, 100_000, load_default=1)
+    page_size = QueryInteger(1, 1_000_000, load_default=50)
 
     @post_load
     def clamp(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:

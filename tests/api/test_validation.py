@@ -24,12 +24,13 @@ def _operations(app: Flask) -> Iterator[tuple[str, str, dict[str, Any], list[dic
         for method in METHODS:
             if method in item:
                 operation = item[method]
-                yield (
-                    method,
-                    path,
-                    operation,
-                    item.get("parameters", []) + operation.get("parameters", []),
-                )
+                # an operation's own parameter overrides the path's of the same name
+                own = operation.get("parameters", [])
+                named = {(p["in"], p["name"]) for p in own}
+                shared = [
+                    p for p in item.get("parameters", []) if (p["in"], p["name"]) not in named
+                ]
+                yield method, path, operation, shared + own
 
 
 def _protected(operation: dict[str, Any]) -> bool:
@@ -111,3 +112,111 @@ def test_an_unmatched_path_value_is_404_for_everyone(app: Flask, cast: Cast, rol
     # a path the routes cannot match names no operation: like any unknown address
     response = app.test_client().get(f"/api/programs/{uuid.uuid4()}/versions/x", headers=headers)
     assert response.status_code == 404
+
+
+def _caller(app: Flask, cast: Cast, method: str, url: str, operation: dict[str, Any]):
+    """Headers of a caller the operation admits (anonymous for public operations)."""
+    if not _protected(operation):
+        return {}
+    allowed = _allowed_roles(app, method, url)
+    role = next(iter(sorted(allowed, key=lambda r: r.value)), Role.PATIENT)
+    return {"Authorization": f"Bearer {cast.token(cast.user(role))}"}
+
+
+def test_a_required_body_that_is_missing_or_empty_answers_422(app: Flask, cast: Cast):
+    client = app.test_client()
+    wrong, checked = [], 0
+    for method, path, operation, parameters in _operations(app):
+        if not operation.get("requestBody", {}).get("required"):
+            continue
+        checked += 1
+        url = _url(path, parameters, {})
+        headers = _caller(app, cast, method, url, operation) | {"X-HEP-CSRF": "1"}
+        for body in (None, {}):
+            response = client.open(url, method=method.upper(), json=body, headers=headers)
+            if response.status_code != 422:
+                wrong.append(f"{method.upper()} {path} with {body}: {response.status_code}")
+    assert checked > 25
+    assert wrong == []
+
+
+def test_an_unknown_field_in_a_body_answers_422(cast: Cast):
+    client = cast.client(cast.user(Role.PATIENT))
+    r = client.patch("/api/me", json={"name": "Ann", "role": "admin"})
+    assert r.status_code == 422 and "role" in r.get_json()["errors"]
+
+
+@pytest.mark.parametrize("page", ["2.7", "1e3", " 3", "3_000", "\u0663", "true", "-1", str(2**63)])
+def test_a_query_integer_that_is_not_plain_digits_in_range_answers_422(cast: Cast, page: str):
+    client = cast.client(cast.user(Role.PATIENT))
+    assert client.get("/api/me/access-log", query_string={"page": page}).status_code == 422
+    assert client.get("/api/me/access-log", query_string={"page": "2"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "zone", ["localtime", "posixrules", "Europe/berlin", "posix/Europe/Berlin"]
+)
+def test_only_iana_time_zone_names_are_accepted(cast: Cast, zone: str):
+    client = cast.client(cast.user(Role.PATIENT))
+    r = client.patch("/api/me", json={"timezone": zone})
+    assert r.status_code == 422 and "timezone" in r.get_json()["errors"]
+    r = client.post(
+        "/api/auth/signup/patient",
+        json={"email": "z@example.org", "name": "Zed", "password": "x" * 12, "timezone": zone},
+    )
+    assert r.status_code == 422 and "timezone" in r.get_json()["errors"]
+    assert client.patch("/api/me", json={"timezone": "Europe/Berlin"}).status_code == 200
+
+
+def _resolve(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def _request_schemas(
+    doc: dict[str, Any], schema: dict[str, Any], where: str
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every schema a request can carry, nested ones included, with where it sits."""
+    schema = _resolve(doc, schema)
+    yield where, schema
+    for name, child in schema.get("properties", {}).items():
+        yield from _request_schemas(doc, child, f"{where}.{name}")
+    if "items" in schema:
+        yield from _request_schemas(doc, schema["items"], f"{where}[]")
+
+
+def test_the_document_says_what_the_server_enforces(app: Flask):
+    doc = app.test_client().get("/api/openapi.json").get_json()
+    loose = []
+    for method, path, operation, parameters in _operations(app):
+        op = f"{method.upper()} {path}"
+        found = [
+            (f"{op} {p['in']} {p['name']}", p["schema"])
+            for p in parameters
+            if p["in"] in ("path", "query")
+        ]
+        body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        if body:
+            top = _resolve(doc, body["schema"])
+            if method == "patch" and top.get("minProperties") != 1 and not top.get("required"):
+                loose.append(f"{op}: a change must name at least one field")
+            found += list(_request_schemas(doc, body["schema"], f"{op} body"))
+        for where, schema in found:
+            kind = schema.get("type")
+            if kind in ("integer", "number") and not ("minimum" in schema and "maximum" in schema):
+                loose.append(f"{where}: unbounded number")
+            if kind == "object" and schema.get("additionalProperties") is not False:
+                loose.append(f"{where}: unknown fields not refused")
+            if kind == "string" and not (
+                {"enum", "maxLength", "pattern"} & set(schema) or schema.get("format") == "uuid"
+            ):
+                loose.append(f"{where}: unbounded string")
+            if schema.get("format") == "date" and not schema.get("pattern"):
+                loose.append(f"{where}: a date without its pattern")
+    assert loose == [], "\n".join(loose)
+    schemas = doc["components"]["schemas"]
+    assert schemas["RuleIn"]["properties"]["start"]["pattern"] == r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+    assert schemas["ExerciseIn"]["properties"]["media_url"]["format"] == "uri"
+    assert "localtime" not in schemas["SignUp"]["properties"]["timezone"]["enum"]
+    assert schemas["SnoozeIn"]["required"] == ["minutes"]

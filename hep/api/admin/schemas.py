@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from hep.api.auth.schemas import UserOut
-from hep.api.fields import Text
+from hep.api.fields import Boolean, Text, Timezone
 from hep.models import Role
 
 
@@ -18,8 +18,8 @@ class NewAccount(Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=120))
     password = Text(required=True, validate=validate.Length(min=8, max=1024))
     role = fields.Enum(Role, by_value=True, required=True)
-    timezone = Text(load_default="UTC", validate=validate.Length(min=1, max=64))
+    timezone = Timezone(load_default="UTC")
 
 
 class AccountChange(Schema):
-    is_active = fields.Boolean(required=True)
+    is_active = Boolean(required=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from hep.api.fields import Text
+from hep.api.fields import Text, Timezone
 from hep.models import Role
 
 
@@ -26,7 +26,7 @@ class SignUp(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     name = Text(required=True, validate=validate.Length(min=1, max=120))
     password = Text(required=True, validate=validate.Length(min=8, max=1024))
-    timezone = Text(load_default="UTC", validate=validate.Length(min=1, max=64))
+    timezone = Timezone(load_default="UTC")
 
 
 class SignedIn(Schema):

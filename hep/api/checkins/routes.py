@@ -11,7 +11,15 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from hep.api.access import current_user, patient_read_by_therapist, requires
-from hep.api.checkins.schemas import CheckInIn, CheckInOut, EditOut, PainIn, PainOut, RangeArgs
+from hep.api.checkins.schemas import (
+    CheckInIn,
+    CheckInOut,
+    DayPath,
+    EditOut,
+    PainIn,
+    PainOut,
+    RangeArgs,
+)
 from hep.checkins import (
     delete_check_in,
     edit_trail,
@@ -125,18 +133,15 @@ class PatientCheckInEdits(MethodView):
 
 @blp.route("/pain/<string:day>")
 class PainDay(MethodView):
+    @blp.arguments(DayPath, location="path")
     @blp.arguments(PainIn)
     @blp.response(200, PainOut)
     @blp.alt_response(201, schema=PainOut)
     @requires(Role.PATIENT)
-    def put(self, body: dict[str, Any], day: str) -> Any:
+    def put(self, path: dict[str, dt.date], body: dict[str, Any], day: str) -> Any:
         """Record the day's pain (0-10, body regions, note); replaces that day's entry"""
-        try:
-            parsed = dt.date.fromisoformat(day)
-        except ValueError:
-            raise Invalid.field("day", "Give the date as YYYY-MM-DD.") from None
         entry, created = put_pain(
-            db.session, current_user(), parsed, body, now=utcnow(), window_days=_window()
+            db.session, current_user(), path["day"], body, now=utcnow(), window_days=_window()
         )
         db.session.commit()
         return pain_view(entry), 201 if created else 200

@@ -2,43 +2,36 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from hep.api.fields import Text
+from hep.api.fields import UUID, Date, Integer, Number, Text
 from hep.models.checkins import SKIP_REASONS, SOURCES, STATES
 from hep.models.library import REGIONS
 
 
-def _sane_date(day: dt.date) -> None:
-    if not 2000 <= day.year <= 2100:
-        raise ValidationError("Give a date between 2000 and 2100.")
-
-
 class CheckInIn(Schema):
-    item_key = fields.UUID(allow_none=True, load_default=None)
-    habit_id = fields.UUID(allow_none=True, load_default=None)
-    local_date = fields.Date(required=True, validate=_sane_date)
+    item_key = UUID(allow_none=True, load_default=None)
+    habit_id = UUID(allow_none=True, load_default=None)
+    local_date = Date(required=True)
     state = fields.String(required=True, validate=validate.OneOf(STATES))
-    value = fields.Float(
+    value = Number(
+        0,
+        100_000,
         allow_none=True,
         load_default=None,
-        validate=validate.Range(0, 100_000),
         metadata={"description": "numeric habit amount, or dose actually done"},
     )
     skip_reason = fields.String(
         allow_none=True, load_default=None, validate=validate.OneOf(SKIP_REASONS)
     )
-    pain = fields.Integer(
-        allow_none=True, load_default=None, strict=True, validate=validate.Range(0, 10)
-    )
-    difficulty = fields.Integer(
+    pain = Integer(0, 10, allow_none=True, load_default=None)
+    difficulty = Integer(
+        1,
+        5,
         allow_none=True,
         load_default=None,
-        strict=True,
-        validate=validate.Range(1, 5),
         metadata={"description": "1 very easy ... 5 too hard"},
     )
     note = Text(multiline=True, load_default="", validate=validate.Length(max=2000))
@@ -67,8 +60,8 @@ class CheckInOut(Schema):
 
 
 class RangeArgs(Schema):
-    start = fields.Date(validate=_sane_date)
-    end = fields.Date(validate=_sane_date)
+    start = Date()
+    end = Date()
 
 
 class EditOut(Schema):
@@ -80,8 +73,12 @@ class EditOut(Schema):
     by_patient = fields.Boolean()
 
 
+class DayPath(Schema):
+    day = Date(required=True)
+
+
 class PainIn(Schema):
-    score = fields.Integer(required=True, strict=True, validate=validate.Range(0, 10))
+    score = Integer(0, 10, required=True)
     regions = fields.List(
         fields.String(validate=validate.OneOf(REGIONS)),
         load_default=list,

@@ -60,7 +60,7 @@ class Exercise(MethodView):
         """One exercise"""
         return get_visible(db.session, current_user(), exercise_id)
 
-    @blp.arguments(ExercisePatch(partial=True))
+    @blp.arguments(ExercisePatch)
     @blp.response(200, ExerciseOut)
     @requires(Role.THERAPIST)
     def patch(self, body: dict[str, Any], exercise_id: uuid.UUID) -> Any:

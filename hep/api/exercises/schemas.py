@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from hep.api.fields import Text
+from hep.api.changes import Changes
+from hep.api.fields import HttpsUrl, Integer, QueryBoolean, Text
 from hep.api.paging import PageArgs
 from hep.models.library import CATEGORIES, EQUIPMENT, REGIONS, SIDES, tag_list
 
 
 class Dose(Schema):
-    sets = fields.Integer(load_default=1, validate=validate.Range(1, 20))
-    reps = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(1, 500))
-    hold_seconds = fields.Integer(
-        allow_none=True, load_default=None, validate=validate.Range(1, 3600)
-    )
-    duration_seconds = fields.Integer(
-        allow_none=True, load_default=None, validate=validate.Range(1, 7200)
-    )
-    rest_seconds = fields.Integer(
-        allow_none=True, load_default=None, validate=validate.Range(0, 3600)
-    )
+    sets = Integer(1, 20, load_default=1)
+    reps = Integer(1, 500, allow_none=True, load_default=None)
+    hold_seconds = Integer(1, 3600, allow_none=True, load_default=None)
+    duration_seconds = Integer(1, 7200, allow_none=True, load_default=None)
+    rest_seconds = Integer(0, 3600, allow_none=True, load_default=None)
     side = fields.String(load_default="both", validate=validate.OneOf(SIDES))
-    times_per_day = fields.Integer(load_default=1, validate=validate.Range(1, 10))
+    times_per_day = Integer(1, 10, load_default=1)
 
 
 class ExerciseIn(Schema):
@@ -50,11 +45,13 @@ class ExerciseIn(Schema):
         load_default=list,
         validate=validate.Length(max=10),
     )
-    media_url = fields.Url(allow_none=True, load_default=None, schemes={"https"})
+    media_url = HttpsUrl(allow_none=True, load_default=None)
 
 
-class ExercisePatch(ExerciseIn):
-    """ExerciseIn with every field optional (loaded with partial=True)."""
+class ExercisePatch(Changes, ExerciseIn):
+    """ExerciseIn with every field optional; a dose changes only the parts given."""
+
+    merged = ("dose",)
 
 
 class ExerciseOut(Schema):
@@ -90,4 +87,4 @@ class ExerciseFilter(PageArgs):
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     equipment = fields.String(validate=validate.OneOf((*EQUIPMENT, "none")))
     q = Text(validate=validate.Length(max=100))
-    mine = fields.Boolean(load_default=False)
+    mine = QueryBoolean(load_default=False)

@@ -47,7 +47,7 @@ class Habits(MethodView):
 
 @blp.route("/habits/<uuid:habit_id>")
 class HabitResource(MethodView):
-    @blp.arguments(HabitPatch(partial=True))
+    @blp.arguments(HabitPatch)
     @blp.response(200, HabitOut)
     @requires(Role.PATIENT)
     def patch(self, body: dict[str, Any], habit_id: uuid.UUID) -> Any:
@@ -74,7 +74,7 @@ class Starters(MethodView):
         return [dict(slug=slug, **data) for slug, data in STARTERS.items()]
 
 
-@blp.route("/habits/starters/<string:slug>")
+@blp.route("/habits/starters/<string(maxlength=40):slug>")
 class StarterAdoption(MethodView):
     @blp.response(201, HabitOut)
     @requires(Role.PATIENT)

@@ -4,30 +4,33 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from hep.api.fields import Text
+from hep.api.changes import Changes
+from hep.api.fields import Date, Integer, Number, Text
 from hep.models.habits import HABIT_KINDS
 
 
 class HabitIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(HABIT_KINDS))
     name = Text(required=True, validate=validate.Length(min=1, max=120))
-    target = fields.Float(allow_none=True, validate=validate.Range(0, 100_000))
+    target = Number(0, 100_000, allow_none=True)
     direction = fields.String(allow_none=True, validate=validate.OneOf(("at_least", "at_most")))
     unit = Text(validate=validate.Length(max=24))
-    weekdays = fields.Integer(
-        validate=validate.Range(1, 127),
+    weekdays = Integer(
+        1,
+        127,
         metadata={"description": "bit mask, bit 0 = Monday ... bit 6 = Sunday"},
     )
-    per_week = fields.Integer(
+    per_week = Integer(
+        1,
+        7,
         allow_none=True,
-        validate=validate.Range(1, 7),
         metadata={"description": "n times per week, instead of weekdays"},
     )
-    start_date = fields.Date(allow_none=True, validate=lambda d: 2000 <= d.year <= 2100)
+    start_date = Date(allow_none=True)
 
 
-class HabitPatch(HabitIn):
-    """HabitIn with every field optional (loaded with partial=True)."""
+class HabitPatch(Changes, HabitIn):
+    """HabitIn with every field optional."""
 
 
 class HabitOut(Schema):

@@ -19,7 +19,7 @@ from hep.db import db
 blp = Blueprint("invites", __name__, url_prefix="/api/invites", description="Invite links")
 
 
-@blp.route("/<string:code>")
+@blp.route("/<string(maxlength=64):code>")
 class Invite(MethodView):
     @public
     @blp.response(200, InvitePreview)
@@ -34,7 +34,7 @@ class Invite(MethodView):
         }
 
 
-@blp.route("/<string:code>/accept")
+@blp.route("/<string(maxlength=64):code>/accept")
 class InviteAcceptance(MethodView):
     @public
     @blp.arguments(Acceptance)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from hep.api.fields import Text
+from hep.api.fields import Text, Timezone
 
 
 class InvitePreview(Schema):
@@ -16,4 +16,4 @@ class InvitePreview(Schema):
 
 class Acceptance(Schema):
     password = Text(required=True, validate=validate.Length(min=8, max=1024))
-    timezone = Text(validate=validate.Length(min=1, max=64))
+    timezone = Timezone()

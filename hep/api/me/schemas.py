@@ -6,12 +6,13 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from hep.api.fields import Text
+from hep.api.changes import Changes
+from hep.api.fields import Text, Timezone
 
 
-class ProfileChange(Schema):
+class ProfileChange(Changes):
     name = Text(validate=validate.Length(min=1, max=120))
-    timezone = Text(validate=validate.Length(min=1, max=64))
+    timezone = Timezone()
     password = Text(validate=validate.Length(min=8, max=1024))
     current_password = Text(validate=validate.Length(max=1024))
 

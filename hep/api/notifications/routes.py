@@ -27,7 +27,7 @@ blp = Blueprint(
 )
 
 
-@blp.route("/<string:occurrence>")
+@blp.route("/<string(maxlength=36):occurrence>")
 class Notification(MethodView):
     @blp.response(200, OccurrenceOut)
     @requires(Role.PATIENT)
@@ -45,7 +45,7 @@ class Notification(MethodView):
         }
 
 
-@blp.route("/<string:occurrence>/done")
+@blp.route("/<string(maxlength=36):occurrence>/done")
 class NotificationDone(MethodView):
     @blp.response(200, LoggedOut)
     @requires(Role.PATIENT)
@@ -62,7 +62,7 @@ class NotificationDone(MethodView):
         return {"logged": logged}
 
 
-@blp.route("/<string:occurrence>/snooze")
+@blp.route("/<string(maxlength=36):occurrence>/snooze")
 class NotificationSnooze(MethodView):
     @blp.arguments(SnoozeIn)
     @blp.response(200, ReminderOut)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from hep.api.fields import Text
+from hep.api.fields import Text, Timezone
 
 
 class NewPatient(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     name = Text(required=True, validate=validate.Length(min=1, max=120))
-    timezone = Text(load_default="UTC", validate=validate.Length(min=1, max=64))
+    timezone = Timezone(load_default="UTC")
 
 
 class InviteOut(Schema):

@@ -135,7 +135,7 @@ class ProgramVersions(MethodView):
         return program_out(program)
 
 
-@blp.route("/programs/<uuid:program_id>/versions/<int:number>")
+@blp.route("/programs/<uuid:program_id>/versions/<int(min=1):number>")
 class ProgramVersionResource(MethodView):
     @blp.response(200, ProgramOut)
     @requires(Role.PATIENT, Role.THERAPIST)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from hep.api.checkins.schemas import _sane_date
+from hep.api.fields import Date
 
 
 class DayArgs(Schema):
-    date = fields.Date(validate=_sane_date)
+    date = Date()
 
 
 class TodayOut(Schema):

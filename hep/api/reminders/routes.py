@@ -65,7 +65,7 @@ class ReminderResource(MethodView):
         """One reminder"""
         return reminder_of(db.session, current_user(), reminder_id)
 
-    @blp.arguments(ReminderPatch(partial=True))
+    @blp.arguments(ReminderPatch)
     @blp.response(200, ReminderOut)
     @requires(Role.PATIENT)
     def patch(self, body: dict[str, Any], reminder_id: uuid.UUID) -> Any:

@@ -6,11 +6,12 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from hep.api.fields import Text
+from hep.api.changes import Changes
+from hep.api.fields import UUID, Boolean, Date, Integer, Text, Time
 from hep.reminders.rules import mask_to_weekdays
 
 Weekdays = fields.List(
-    fields.Integer(validate=validate.Range(1, 7)),
+    Integer(1, 7),
     validate=validate.Length(min=1, max=7),
     metadata={"description": "ISO weekdays, 1 = Monday ... 7 = Sunday"},
 )
@@ -18,31 +19,33 @@ Weekdays = fields.List(
 
 class TargetIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(("habit", "program", "none")))
-    habit_id = fields.UUID()
-    program_id = fields.UUID()
-    item_keys = fields.List(fields.UUID(), validate=validate.Length(max=40))
+    habit_id = UUID()
+    program_id = UUID()
+    item_keys = fields.List(UUID(), validate=validate.Length(max=40))
 
     @validates_schema
     def _consistent(self, data: dict[str, Any], **_: Any) -> None:
-        if data["kind"] == "habit" and "habit_id" not in data:
+        kind = data.get("kind")
+        if kind == "habit" and "habit_id" not in data:
             raise ValidationError("A habit reminder needs habit_id.", "habit_id")
-        if data["kind"] == "program" and "program_id" not in data:
+        if kind == "program" and "program_id" not in data:
             raise ValidationError("A program reminder needs program_id.", "program_id")
 
 
 class RuleIn(Schema):
     type = fields.String(required=True, validate=validate.OneOf(("times", "interval")))
-    times = fields.List(fields.Time(format="%H:%M"), validate=validate.Length(min=1, max=48))
+    times = fields.List(Time(), validate=validate.Length(min=1, max=48))
     weekdays = Weekdays
-    every_minutes = fields.Integer(validate=validate.Range(5, 720))
-    start = fields.Time(format="%H:%M")
-    end = fields.Time(format="%H:%M")
+    every_minutes = Integer(5, 720)
+    start = Time()
+    end = Time()
 
     @validates_schema
     def _complete(self, data: dict[str, Any], **_: Any) -> None:
-        if data["type"] == "times" and not data.get("times"):
+        kind = data.get("type")
+        if kind == "times" and not data.get("times"):
             raise ValidationError("Give at least one time.", "times")
-        if data["type"] == "interval":
+        if kind == "interval":
             for name in ("every_minutes", "start", "end"):
                 if name not in data:
                     raise ValidationError("Required for an interval rule.", name)
@@ -52,13 +55,13 @@ class ReminderIn(Schema):
     target = fields.Nested(TargetIn, load_default=lambda: {"kind": "none"})
     label = Text(validate=validate.Length(max=120))
     rule = fields.Nested(RuleIn, required=True)
-    skip_if_done = fields.Boolean()
-    paused_until = fields.Date(allow_none=True, validate=lambda d: 2000 <= d.year <= 2100)
+    skip_if_done = Boolean()
+    paused_until = Date(allow_none=True)
     pause_reason = Text(allow_none=True, validate=validate.Length(max=200))
 
 
-class ReminderPatch(ReminderIn):
-    """ReminderIn with every field optional (loaded with partial=True)."""
+class ReminderPatch(Changes, ReminderIn):
+    """ReminderIn with every field optional; a target or rule given is replaced whole."""
 
 
 class ReminderOut(Schema):
@@ -93,13 +96,13 @@ class ReminderOut(Schema):
 
 
 class SnoozeIn(Schema):
-    minutes = fields.Integer(load_default=15, validate=validate.Range(1, 24 * 60))
+    minutes = Integer(1, 24 * 60, required=True)
 
 
-class SettingsIn(Schema):
-    quiet_start = fields.Time(format="%H:%M", allow_none=True)
-    quiet_end = fields.Time(format="%H:%M", allow_none=True)
-    daily_cap = fields.Integer(validate=validate.Range(1, 48))
+class SettingsIn(Changes):
+    quiet_start = Time(allow_none=True)
+    quiet_end = Time(allow_none=True)
+    daily_cap = Integer(1, 48)
 
 
 class SettingsOut(Schema):

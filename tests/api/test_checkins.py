@@ -1,0 +1,71 @@
+"""Check-ins and the pain diary: values are stored as sent or refused, never coerced."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from hep.models import Role
+from tests.conftest import Cast
+
+TODAY = dt.datetime.now(dt.UTC).date().isoformat()
+
+
+@pytest.fixture
+def patient(cast: Cast) -> FlaskClient:
+    return cast.client(cast.user(Role.PATIENT))
+
+
+@pytest.fixture
+def habit(patient: FlaskClient) -> dict[str, Any]:
+    r = patient.post(
+        "/api/habits",
+        json={"kind": "hydration", "name": "Water", "target": 8, "direction": "at_least"},
+    )
+    assert r.status_code == 201, r.get_json()
+    found: dict[str, Any] = r.get_json()
+    return found
+
+
+@pytest.mark.parametrize("score", [2.7, 2.0, "3", 2.6e-42, True, None, -1, 11])
+def test_a_pain_score_that_is_not_a_whole_number_0_to_10_answers_422(patient, score):
+    r = patient.put(f"/api/pain/{TODAY}", json={"score": score})
+    assert r.status_code == 422 and "score" in r.get_json()["errors"]
+    assert patient.get("/api/pain").get_json() == []
+
+
+@pytest.mark.parametrize("day", ["20260301", "2026-W10-1", "0001-01-01", "9999-12-31", "x"])
+def test_a_pain_day_not_written_yyyy_mm_dd_in_range_answers_422(patient, day: str):
+    r = patient.put(f"/api/pain/{day}", json={"score": 3})
+    assert r.status_code == 422 and "day" in r.get_json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("value", "3"), ("value", True), ("value", -1), ("pain", 2.5), ("difficulty", "2")],
+)
+def test_a_check_in_number_of_the_wrong_type_answers_422(patient, habit, field, value):
+    body = {"habit_id": habit["id"], "local_date": TODAY, "state": "done", field: value}
+    r = patient.put(f"/api/check-ins/{uuid.uuid4()}", json=body)
+    assert r.status_code == 422 and field in r.get_json()["errors"]
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_a_value_that_is_not_a_finite_number_answers_422(patient, habit, literal: str):
+    raw = (
+        f'{{"habit_id": "{habit["id"]}", "local_date": "{TODAY}", "state": "done", '
+        f'"value": {literal}}}'
+    )
+    r = patient.put(
+        f"/api/check-ins/{uuid.uuid4()}", data=raw, headers={"Content-Type": "application/json"}
+    )
+    assert r.status_code == 422, r.get_json()
+
+
+@pytest.mark.parametrize("start", ["0001-01-01", "2026-3-1", "2.7"])
+def test_a_history_range_with_a_bad_date_answers_422(patient, start: str):
+    assert patient.get(f"/api/check-ins?start={start}").status_code == 422

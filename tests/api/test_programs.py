@@ -1,0 +1,71 @@
+"""Programs: a prescribed dose is stored as written or refused, and versions are addressed
+by their numbers only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from hep.models import Role
+from tests.conftest import Cast
+
+
+@pytest.fixture
+def therapist_and_program(cast: Cast) -> tuple[FlaskClient, dict[str, Any]]:
+    therapist, patient = cast.user(Role.THERAPIST), cast.user(Role.PATIENT)
+    cast.link(therapist, patient)
+    client = cast.client(therapist)
+    exercise = client.get("/api/exercises?page_size=1").get_json()[0]
+    body = {
+        "title": "Neck",
+        "start_date": dt.date.today().isoformat(),
+        "items": [{"exercise_id": exercise["id"], "sets": 2, "reps": 10}],
+    }
+    program = client.post(f"/api/patients/{patient.id}/programs", json=body).get_json()
+    return client, program
+
+
+@pytest.mark.parametrize("number", ["0", "3", str(2**31), str(2**63), str(2**64 + 1)])
+def test_a_version_that_does_not_exist_answers_404(therapist_and_program, number: str):
+    client, program = therapist_and_program
+    r = client.get(f"/api/programs/{program['id']}/versions/{number}")
+    assert r.status_code == 404, r.get_json()
+
+
+def test_version_1_is_the_first_version(therapist_and_program):
+    client, program = therapist_and_program
+    r = client.get(f"/api/programs/{program['id']}/versions/1")
+    assert r.status_code == 200 and r.get_json()["version"] == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        *[("sets", v) for v in (2.7, 2.0, "3", True, 2**63, -1, 0, 21, None)],
+        ("rest_seconds", 2.6e-42),  # was stored as 0
+        ("reps", 10.9),  # was stored as 10
+    ],
+)
+def test_a_dose_that_is_not_a_whole_number_in_range_answers_422(
+    therapist_and_program, field: str, value
+):
+    client, program = therapist_and_program
+    item = {"exercise_id": program["items"][0]["exercise"]["id"], field: value}
+    body = {"title": "Neck", "start_date": program["start_date"], "items": [item]}
+    r = client.post(f"/api/programs/{program['id']}/versions", json=body)
+    assert r.status_code == 422, r.get_json()
+    assert client.get(f"/api/programs/{program['id']}").get_json()["version"] == 1
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "20260301", "2026-W10-1"])
+def test_a_start_date_outside_2000_to_2100_or_not_yyyy_mm_dd_answers_422(
+    therapist_and_program, day: str
+):
+    client, program = therapist_and_program
+    item = {"exercise_id": program["items"][0]["exercise"]["id"]}
+    body = {"title": "Neck", "start_date": day, "items": [item]}
+    r = client.post(f"/api/programs/{program['id']}/versions", json=body)
+    assert r.status_code == 422 and "start_date" in r.get_json()["errors"]
