@@ -14,9 +14,11 @@ from hep.config import finish_config, load_config
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the web app. Configures only: no tables created, no scheduler, no network."""
+    from hep.instance import init_instance_settings, instance_folder
+
     settings = load_config()
     settings.update(config or {})
-    instance_path = Path(settings["INSTANCE_PATH"] or Path.cwd() / "instance").resolve()
+    instance_path = instance_folder(settings)
     app = Flask(
         __name__,
         instance_path=str(instance_path),
@@ -34,7 +36,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from hep import web
     from hep.api import init_api
     from hep.db import db
-    from hep.instance import init_instance_settings
 
     init_instance_settings(app)
     db.init_app(app)

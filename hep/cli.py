@@ -28,17 +28,30 @@ def generate_private_key_pem() -> str:
     return generate_vapid_keys().private_pem()
 
 
+def _prepare_instance() -> Path | None:
+    """The instance folder and, unless HEP_VAPID_PRIVATE_KEY is set, a generated VAPID key,
+    made before the app is built (in production the app refuses to start without a key).
+    Returns the folder if a key was generated."""
+    from hep.config import finish_config, load_config
+    from hep.instance import ensure_instance, instance_folder
+
+    settings = load_config()
+    folder = instance_folder(settings)
+    finish_config(settings, folder)  # every setting is checked before anything is written
+    folder.mkdir(parents=True, exist_ok=True)
+    if settings["VAPID_PRIVATE_KEY"] or not ensure_instance(folder, generate_private_key_pem):
+        return None
+    return folder
+
+
 def cmd_init(_args: argparse.Namespace) -> int:
     """Instance folder, VAPID key (unless configured) and database at the newest schema."""
-    from hep.instance import ensure_instance
     from hep.migrate import upgrade
 
+    generated = _prepare_instance()
+    if generated is not None:
+        print(f"generated a VAPID key pair in {generated}")
     app = _app()
-    if not app.config["VAPID_PRIVATE_KEY"] and ensure_instance(
-        app.instance_path, generate_private_key_pem
-    ):
-        print(f"generated a VAPID key pair in {app.instance_path}")
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     upgrade(app.config["DATABASE_URL"])
     print("database is at the newest schema")
     return 0
@@ -137,13 +150,10 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
 
 
 def cmd_vapid(args: argparse.Namespace) -> int:
-    from hep.instance import ensure_instance
-
-    app = _app()
     if args.action == "generate":
-        created = ensure_instance(app.instance_path, generate_private_key_pem)
-        print("generated" if created else "a key already exists; nothing changed")
-        app = _app()
+        generated = _prepare_instance()
+        print("generated" if generated else "a key already exists; nothing changed")
+    app = _app()
     key = app.config["VAPID_PRIVATE_KEY"]
     if not key:
         print("no VAPID key yet: run `hep vapid generate` or `hep init`", file=sys.stderr)
@@ -247,12 +257,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from sqlalchemy.exc import OperationalError
+
+    from hep.db import immediate_transactions
+
     args = build_parser().parse_args(argv)
     try:
-        result: int = args.fn(args)
+        # a command's transactions take SQLite's write lock up front: one that reads and then
+        # writes would otherwise fail at once ("database is locked") beside a writing web server
+        with immediate_transactions():
+            result: int = args.fn(args)
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        print(f"error: cannot use the database of HEP_DATABASE_URL: {reason}", file=sys.stderr)
+        return 1
     return result
 
 

@@ -7,10 +7,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from gunicorn.errors import AppImportError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from hep.push.endpoints import DEFAULT_ALLOWED_HOSTS, EndpointPolicy
+from hep.push.keys import load_vapid_keys
 
 
-class ConfigError(ValueError):
-    """A setting has a value hep cannot use; the message names the variable."""
+class ConfigError(AppImportError, ValueError):
+    """A setting has a value hep cannot use; the message names the variable.
+
+    An AppImportError, because gunicorn answers one raised while its workers load the app
+    (`wsgi:app`, `hep:create_app()`) by printing the message and stopping, where any other
+    exception is logged with a traceback by every worker."""
 
 
 def _bool(raw: str) -> bool:
@@ -29,12 +41,63 @@ def _positive_int(raw: str) -> int:
     return value
 
 
+def _non_negative_int(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("expected 0 or a positive integer")
+    return value
+
+
 def _str(raw: str) -> str:
     return raw
 
 
-def _csv(raw: str) -> tuple[str, ...]:
-    return tuple(part.strip().lower() for part in raw.split(",") if part.strip())
+def _push_hosts(raw: str) -> tuple[str, ...]:
+    hosts = tuple(part.strip().lower() for part in raw.split(",") if part.strip())
+    if not hosts:
+        raise ValueError("expected one or more push-service host names")
+    return EndpointPolicy(allowed_hosts=hosts).allowed_hosts
+
+
+def _database_url(raw: str) -> str:
+    expected = "expected sqlite:///path or postgresql+psycopg://user@host/db"
+    try:
+        url = make_url(raw)
+    except (ArgumentError, ValueError):
+        raise ValueError(f"not a database URL; {expected}") from None
+    try:
+        dialect = url.get_dialect()
+    except NoSuchModuleError:
+        raise ValueError(f"unknown database kind {url.drivername!r}; {expected}") from None
+    if url.get_backend_name() not in ("sqlite", "postgresql") or dialect.is_async:
+        raise ValueError("hep runs on SQLite or PostgreSQL (postgresql+psycopg://...)")
+    try:
+        dialect.import_dbapi()
+    except ImportError:
+        raise ValueError(
+            f"the driver {url.get_driver_name()} is not installed; "
+            "use postgresql+psycopg://... for PostgreSQL"
+        ) from None
+    return raw
+
+
+def _base_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("expected an http:// or https:// URL")
+    return raw
+
+
+def _vapid_key(raw: str) -> str:
+    load_vapid_keys(raw)  # InvalidVapidKey (a ValueError) says what is wrong, never the key
+    return raw
+
+
+def _log_level(raw: str) -> str:
+    level = raw.strip().upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ValueError("expected DEBUG, INFO, WARNING, ERROR or CRITICAL")
+    return level
 
 
 def _env_name(raw: str) -> str:
@@ -51,28 +114,22 @@ class Setting:
     parse: Callable[[str], Any]
     default: Any
     help: str
+    secret: bool = False
+    """Never echoed in an error message."""
 
-
-DEFAULT_PUSH_HOSTS = (
-    "fcm.googleapis.com",
-    "updates.push.services.mozilla.com",
-    "push.services.mozilla.com",
-    "web.push.apple.com",
-    ".push.apple.com",
-    ".notify.windows.com",
-)
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("ENV", _env_name, "development", "development, production or testing"),
     Setting(
         "DATABASE_URL",
-        _str,
+        _database_url,
         None,
         "SQLAlchemy URL; default: SQLite file hep.sqlite3 in the instance folder. "
         "PostgreSQL: postgresql+psycopg://user@host/db",
+        secret=True,
     ),
     Setting("INSTANCE_PATH", _str, None, "folder for the SQLite file and generated keys"),
-    Setting("BASE_URL", _str, "http://127.0.0.1:5000", "public URL, used in invite links"),
+    Setting("BASE_URL", _base_url, "http://127.0.0.1:5000", "public URL, used in invite links"),
     Setting("THERAPIST_SIGNUP", _bool, True, "allow therapists to sign themselves up"),
     Setting("PATIENT_SIGNUP", _bool, True, "allow patients to sign up without a therapist"),
     Setting("SESSION_DAYS", _positive_int, 30, "idle lifetime of a sign-in session, days"),
@@ -82,14 +139,27 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOGIN_LIMIT_ACCOUNT", _positive_int, 5, "failed logins per account per window"),
     Setting("LOGIN_LIMIT_ADDRESS", _positive_int, 20, "failed logins per client address"),
     Setting("LOGIN_WINDOW_SECONDS", _positive_int, 900, "login rate-limit window, seconds"),
-    Setting("TRUSTED_PROXIES", int, 0, "number of reverse proxies setting X-Forwarded-For"),
+    Setting(
+        "TRUSTED_PROXIES", _non_negative_int, 0, "number of reverse proxies setting X-Forwarded-For"
+    ),
     Setting("MAX_BODY_BYTES", _positive_int, 65536, "largest accepted request body"),
     Setting("PAGE_SIZE_MAX", _positive_int, 100, "largest page size a list returns"),
     Setting("ARGON2_TIME_COST", _positive_int, 3, "argon2id passes"),
     Setting("ARGON2_MEMORY_KIB", _positive_int, 65536, "argon2id memory, KiB"),
-    Setting("VAPID_PRIVATE_KEY", _str, None, "VAPID private key (PEM); default: generated file"),
+    Setting(
+        "VAPID_PRIVATE_KEY",
+        _vapid_key,
+        None,
+        "VAPID private key (PEM); default: generated file",
+        secret=True,
+    ),
     Setting("VAPID_SUBJECT", _str, "mailto:admin@localhost", "VAPID contact (mailto: or https:)"),
-    Setting("PUSH_ALLOWED_HOSTS", _csv, DEFAULT_PUSH_HOSTS, "push-service hosts (.suffix ok)"),
+    Setting(
+        "PUSH_ALLOWED_HOSTS",
+        _push_hosts,
+        DEFAULT_ALLOWED_HOSTS,
+        "push-service hosts (.suffix ok)",
+    ),
     Setting("PUSH_ALLOW_LOOPBACK", _bool, False, "allow a loopback push service (tests/dev)"),
     Setting("CHECKIN_EDIT_DAYS", _positive_int, 7, "how many past days can be logged or corrected"),
     Setting("REMINDER_GRACE_MINUTES", _positive_int, 30, "later than this, a reminder is missed"),
@@ -99,14 +169,18 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "dispatcher worker processes; default: CPUs available, at most 8 (4 on SQLite)",
     ),
-    Setting("LOG_LEVEL", _str, "INFO", "logging level"),
+    Setting("LOG_LEVEL", _log_level, "INFO", "logging level"),
 )
+
+
+COMMAND_INPUTS = frozenset({"HEP_NEW_PASSWORD"})
+"""HEP_* variables a command reads as input (`hep create-admin`'s password), not settings."""
 
 
 def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read every HEP_* variable, parse it, and fail with the variable's name on a bad value."""
     environ = os.environ if environ is None else environ
-    known = {f"HEP_{s.key}" for s in SETTINGS}
+    known = {f"HEP_{s.key}" for s in SETTINGS} | COMMAND_INPUTS
     unknown = sorted(k for k in environ if k.startswith("HEP_") and k not in known)
     unknown = [k for k in unknown if not k.startswith("HEP_TEST_")]
     if unknown:
@@ -121,7 +195,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         try:
             config[setting.key] = setting.parse(raw)
         except ValueError as exc:
-            raise ConfigError(f"{name}={raw!r}: {exc}") from None
+            shown = name if setting.secret else f"{name}={raw!r}"
+            raise ConfigError(f"{shown}: {exc}") from None
     return config
 
 
@@ -141,6 +216,4 @@ def finish_config(config: dict[str, Any], instance_path: Path) -> dict[str, Any]
         raise ConfigError("HEP_VAPID_SUBJECT must be a mailto: or https:// URL")
     if production and subject == "mailto:admin@localhost":
         raise ConfigError("HEP_VAPID_SUBJECT must name a real contact in production")
-    if config["TRUSTED_PROXIES"] < 0:
-        raise ConfigError("HEP_TRUSTED_PROXIES must be >= 0")
     return config

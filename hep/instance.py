@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
 from hep.config import ConfigError
 from hep.passwords import Hasher
+from hep.push.keys import InvalidVapidKey, load_vapid_keys
 
 VAPID_FILE = "vapid_private.pem"
+
+
+def instance_folder(settings: Mapping[str, Any]) -> Path:
+    """HEP_INSTANCE_PATH, else ./instance in the working directory (never inside the installed
+    package, where Flask would look by default)."""
+    return Path(settings["INSTANCE_PATH"] or Path.cwd() / "instance").resolve()
 
 
 def vapid_key_path(instance_path: str | Path) -> Path:
@@ -23,7 +31,14 @@ def init_instance_settings(app: Flask) -> None:
     if not app.config["VAPID_PRIVATE_KEY"]:
         path = vapid_key_path(app.instance_path)
         if path.exists():
-            app.config["VAPID_PRIVATE_KEY"] = path.read_text()
+            key = path.read_text()
+            try:
+                load_vapid_keys(key)
+            except InvalidVapidKey as exc:
+                raise ConfigError(
+                    f"HEP_VAPID_PRIVATE_KEY is not set, and {path} holds no usable key: {exc}"
+                ) from None
+            app.config["VAPID_PRIVATE_KEY"] = key
         elif app.config["ENV"] == "production":
             raise ConfigError(
                 f"HEP_VAPID_PRIVATE_KEY is not set and {path} does not exist: run `hep init` "

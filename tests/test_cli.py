@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_concurrency import free_port
+from tests.push_service import free_port
 
 
 @pytest.mark.slow
@@ -99,3 +99,89 @@ def test_demo_data_loads_twice_without_duplicates(app, cast):
     assert counts == [2, 1, 3]
     assert db.session.scalar(select(func.count()).select_from(CheckIn)) > 10
     assert accounts.password.startswith("demo-")
+
+
+def clean_env(**settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEP_")}
+    env.update(HEP_ARGON2_MEMORY_KIB="8192", **settings)
+    return env
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "command"),
+    [
+        ("HEP_LOG_LEVEL", "LOUD", "migrate"),
+        ("HEP_DATABASE_URL", "postgres://hep:s3cret@db/hep", "init"),
+        ("HEP_VAPID_PRIVATE_KEY", "garbage", "vapid public-key"),
+        ("HEP_PUSH_ALLOWED_HOSTS", "localhost", "scheduler"),
+    ],
+)
+def test_a_bad_setting_stops_a_command_with_its_name_and_no_traceback(
+    tmp_path: Path, name: str, value: str, command: str
+):
+    done = subprocess.run(
+        [sys.executable, "-m", "hep.cli", *command.split()],
+        env=clean_env(HEP_INSTANCE_PATH=str(tmp_path), **{name: value}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert name in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert "s3cret" not in done.stderr
+    assert list(tmp_path.iterdir()) == []  # refused before anything was written
+
+
+def test_a_database_that_cannot_be_reached_is_named_without_a_traceback(tmp_path: Path):
+    done = subprocess.run(
+        [sys.executable, "-m", "hep.cli", "migrate"],
+        env=clean_env(
+            HEP_INSTANCE_PATH=str(tmp_path),
+            HEP_DATABASE_URL=f"postgresql+psycopg://hep@127.0.0.1:{free_port()}/hep",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "HEP_DATABASE_URL" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", ["hep.wsgi:app", "hep:create_app()"])
+def test_gunicorn_stops_at_a_bad_setting_with_its_name_and_no_traceback(
+    tmp_path: Path, target: str
+):
+    # one worker: when several fail at once, gunicorn's master can meet a second failed exit
+    # while it halts and print its own HaltServer traceback (a gunicorn limitation)
+    done = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", "127.0.0.1:0", target],
+        env=clean_env(HEP_INSTANCE_PATH=str(tmp_path), HEP_LOG_LEVEL="LOUD"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    # gunicorn's "App failed to load": the master stops instead of booting workers again
+    assert done.returncode == 4, done.stderr
+    assert "HEP_LOG_LEVEL" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("command", ["init", "vapid generate"])
+def test_production_prepares_a_new_instance_folder(tmp_path: Path, command: str):
+    instance = tmp_path / "instance"
+    done = subprocess.run(
+        [sys.executable, "-m", "hep.cli", *command.split()],
+        env=clean_env(
+            HEP_ENV="production",
+            HEP_INSTANCE_PATH=str(instance),
+            HEP_DATABASE_URL=f"sqlite:///{tmp_path / 'hep.sqlite3'}",
+            HEP_VAPID_SUBJECT="mailto:ops@example.org",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (instance / "vapid_private.pem").is_file()
+    assert re.search(r"generated", done.stdout)
