@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -148,10 +149,22 @@ class FakePushService:
     """An aiohttp push service on 127.0.0.1 (two ports = two origins) in its own thread.
 
     Answers 201 unless `reply(path, Reply(...))` says otherwise (any status with headers, a
-    307 redirect, or hanging until stopped), after `latency` seconds; records every request."""
+    307 redirect, or hanging until stopped), after `latency` seconds; records every request.
+    `host`, `ports` and `ssl_context` let it pose as a public https service (port 443) where
+    the test owns the network, as the production-path test does."""
 
-    def __init__(self, latency: float = 0.0) -> None:
+    def __init__(
+        self,
+        latency: float = 0.0,
+        *,
+        host: str = "127.0.0.1",
+        ports: tuple[int, ...] = (0, 0),
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.latency = latency
+        self._host = host
+        self._bind_ports = ports
+        self._ssl_context = ssl_context
         self.received: list[Received] = []
         self.in_flight: dict[int, int] = {}
         self.peak_in_flight: dict[int, int] = {}
@@ -217,11 +230,12 @@ class FakePushService:
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
-        for _ in range(2):
+        for port in self._bind_ports:
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind(("127.0.0.1", 0))
-            await web.SockSite(self._runner, sock, backlog=1024).start()
+            sock.bind((self._host, port))
+            site = web.SockSite(self._runner, sock, backlog=1024, ssl_context=self._ssl_context)
+            await site.start()
             self.ports.append(sock.getsockname()[1])
 
     async def _stop(self) -> None:
