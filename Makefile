@@ -16,7 +16,7 @@ $(VENV)/.test: $(VENV)/.runtime pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# Node peers for tests: a real RFC 8030 push service, the npm web-push sender, axe-core.
+# Node peers for tests: a real RFC 8030 push service, the npm web-push sender, axe-core, ESLint.
 $(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	@if command -v npm >/dev/null; then \
 		npm ci --prefix $(NODE_DIR) --no-audit --no-fund --silent && touch $@; \
@@ -25,10 +25,13 @@ $(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json $(NODE_DIR)/packag
 run: $(VENV)/.runtime
 	$(BIN)/hep run $(if $(DEMO),--demo) $(ARGS)
 
-lint: $(VENV)/.test
+lint: $(VENV)/.test $(NODE_DIR)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	@if [ -x $(NODE_DIR)/node_modules/.bin/eslint ]; then \
+		$(NODE_DIR)/node_modules/.bin/eslint -c $(NODE_DIR)/eslint.config.mjs hep/static; \
+	else echo "!!! npm not found: the PWA's JavaScript is NOT linted"; fi
 
 test: $(VENV)/.test $(NODE_DIR)/node_modules/.installed lint
 	@command -v chromium >/dev/null || echo "!!! chromium not found (apt-get install chromium): browser tests will be SKIPPED"

@@ -109,7 +109,7 @@ self.addEventListener("message", (event) => {
 
 /** Reads both our Declarative Web Push shape and a plain {title, body} object. */
 function parsePush(data) {
-  let payload = {};
+  let payload;
   try {
     payload = data ? data.json() : {};
   } catch {
@@ -188,7 +188,7 @@ async function runAction(notification, action) {
     action === "done"
       ? `/api/notifications/${occurrence}/done`
       : `/api/notifications/${occurrence}/snooze`;
-  let response = null;
+  let response;
   try {
     response = await post(path, action === "snooze" ? { minutes: 15 } : null);
   } catch {
