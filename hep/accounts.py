@@ -9,9 +9,9 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from hep.db import insert_first, lock_names
 from hep.errors import Conflict, Invalid, Throttled, Unauthorized
 from hep.models import AuthSession, LoginFailure, Role, User
 from hep.passwords import Hasher, password_problem
@@ -64,8 +64,9 @@ def create_user(
     require_timezone(timezone)
     if password is not None:
         check_new_password(password, email=email)
+    taken = Conflict("An account with this email already exists.", {"email": ["Already used."]})
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict("An account with this email already exists.", {"email": ["Already used."]})
+        raise taken
     user = User(
         email=email,
         name=name.strip(),
@@ -75,14 +76,8 @@ def create_user(
         is_active=True,
         created_at=now,
     )
-    session.add(user)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        raise Conflict(
-            "An account with this email already exists.", {"email": ["Already used."]}
-        ) from None
+    if not insert_first(session, user):  # a racing sign-up with this email won
+        raise taken
     return user
 
 
@@ -97,35 +92,51 @@ def _failures_since(
     return int(count), oldest
 
 
-def authenticate(
-    session: Session,
-    *,
-    email: str,
-    password: str,
-    address: str,
-    hasher: Hasher,
-    limits: LoginLimits,
-    now: dt.datetime,
-) -> User:
-    """Check credentials. Unknown email and wrong password fail alike; failures are counted
-    per account and per client address in the database, so every worker sees the same limit."""
+@dataclass(frozen=True)
+class SignInAttempt:
+    """An attempt counted as a failure until its password proves right."""
+
+    user: User | None
+    keys: tuple[str, ...]
+
+
+def begin_sign_in(
+    session: Session, *, email: str, address: str, limits: LoginLimits, now: dt.datetime
+) -> SignInAttempt:
+    """The first half of a sign-in: 429 when the account or the client address is at its limit
+    of failures in the window; otherwise the attempt is recorded as a failure before any
+    password is checked. Counting and recording run one attempt at a time per key
+    (`lock_names`), and the caller commits before `finish_sign_in`, so however many arrive at
+    once across workers, at most `limit` of them reach the password check."""
     email = normalize_email(email)
     keys = {
         f"account:{hash_token(email)}": limits.per_account,
         f"address:{address}": limits.per_address,
     }
+    lock_names(session, keys)
     since = now - limits.window
     for key, limit in keys.items():
         count, oldest = _failures_since(session, key, since)
         if count >= limit and oldest is not None:
             retry_after = max(1, int((oldest + limits.window - now).total_seconds()) + 1)
             raise Throttled("Too many failed sign-in attempts; try again later.", retry_after)
+    session.add_all(LoginFailure(key=key, at=now) for key in keys)
     user = session.scalar(select(User).where(User.email == email))
+    session.flush()
+    return SignInAttempt(user, tuple(keys))
+
+
+def finish_sign_in(
+    session: Session, attempt: SignInAttempt, *, password: str, hasher: Hasher
+) -> User:
+    """Check the password of an attempt `begin_sign_in` recorded (and its caller committed).
+    Unknown email and wrong password fail alike, and the recorded failure stays; a success
+    clears the failures of the account and the address."""
+    user = attempt.user
     ok = hasher.verify(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        session.add_all(LoginFailure(key=key, at=now) for key in keys)
         raise Unauthorized("Email or password is wrong.")
-    session.execute(delete(LoginFailure).where(LoginFailure.key.in_(list(keys))))
+    session.execute(delete(LoginFailure).where(LoginFailure.key.in_(attempt.keys)))
     return user
 
 

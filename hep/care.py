@@ -13,6 +13,7 @@ from sqlalchemy import Table, delete, exists, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from hep.accounts import check_new_password, create_user, end_all_sessions, hash_token
+from hep.db import lock_names
 from hep.errors import Conflict, Invalid, NotFound
 from hep.library import drop_unused_ownerless, release_exercises
 from hep.models import AccessLogEntry, AccessLogPending, AuthSession, CareLink, Invite, Role, User
@@ -64,7 +65,9 @@ def _new_invite(
     lifetime: dt.timedelta,
     now: dt.datetime,
 ) -> tuple[Invite, str]:
-    # a re-sent invite replaces the old one: only the newest link works
+    # a re-sent invite replaces the old one: only the newest link works, however many are
+    # sent at once (each revokes the one before it)
+    lock_names(session, [f"invite:{patient.id}"])
     session.execute(
         update(Invite)
         .where(Invite.patient_id == patient.id, Invite.used_at.is_(None))

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hep.care import export_section
+from hep.db import insert_first
 from hep.errors import Conflict, HepError, Invalid, NotFound
 from hep.models import (
     CheckIn,
@@ -106,6 +107,15 @@ def _audit(
     )
 
 
+def _locked_check_in(session: Session, owner: User, client_id: uuid.UUID) -> CheckIn | None:
+    # locked until commit, so racing edits of one check-in each see the one before
+    return session.scalar(
+        select(CheckIn)
+        .where(CheckIn.owner_id == owner.id, CheckIn.client_id == client_id)
+        .with_for_update(key_share=True)
+    )
+
+
 def put_check_in(
     session: Session,
     owner: User,
@@ -116,10 +126,9 @@ def put_check_in(
     window_days: int,
 ) -> PutResult:
     """Create (first PUT), replay (identical body: no change) or edit (audited, within the window).
-    A deleted check-in stays deleted: a late replay gets 410."""
-    existing = session.scalar(
-        select(CheckIn).where(CheckIn.owner_id == owner.id, CheckIn.client_id == client_id)
-    )
+    A deleted check-in stays deleted: a late replay gets 410. Racing PUTs of one new id (a retry
+    on a second connection) make one row: the others find it and replay or edit it."""
+    existing = _locked_check_in(session, owner, client_id)
     _check_state(body)
     if existing is None:
         _check_subject(session, owner, body)
@@ -135,10 +144,11 @@ def put_check_in(
             note=body.get("note", ""),
             source=body.get("source", "app"),
         )
-        session.add(check_in)
-        session.flush()
-        _audit(session, check_in, owner, "create", None, now)
-        return PutResult(check_in, True)
+        if insert_first(session, check_in):
+            _audit(session, check_in, owner, "create", None, now)
+            return PutResult(check_in, True)
+        existing = _locked_check_in(session, owner, client_id)
+        assert existing is not None  # the racer that created it has committed
     if existing.deleted_at is not None:
         raise Gone("This check-in was deleted.")
     if body.get("item_key") != existing.item_key or body.get("habit_id") != existing.habit_id:
@@ -212,21 +222,37 @@ def put_pain(
     now: dt.datetime,
     window_days: int,
 ) -> tuple[PainEntry, bool]:
-    """The day's pain entry, created or replaced (PUT is naturally idempotent per day)."""
+    """The day's pain entry, created or replaced; (entry, created). PUT is idempotent per day:
+    the same body again (or racing) changes nothing, so every racer gets the same entry."""
     _check_date(owner, day, now, window_days)
-    entry = session.scalar(
-        select(PainEntry).where(PainEntry.owner_id == owner.id, PainEntry.local_date == day)
-    )
-    created = entry is None
+    wanted = {
+        "score": body["score"],
+        "regions": tag_string(sorted(set(body.get("regions", [])))),
+        "note": body.get("note", ""),
+    }
+    entry = _locked_pain(session, owner, day)
     if entry is None:
-        entry = PainEntry(owner_id=owner.id, local_date=day, created_at=now)
-        session.add(entry)
-    entry.score = body["score"]
-    entry.regions = tag_string(sorted(set(body.get("regions", []))))
-    entry.note = body.get("note", "")
-    entry.updated_at = now
-    session.flush()
-    return entry, created
+        entry = PainEntry(owner_id=owner.id, local_date=day, created_at=now, updated_at=now)
+        for field, value in wanted.items():
+            setattr(entry, field, value)
+        if insert_first(session, entry):
+            return entry, True
+        entry = _locked_pain(session, owner, day)
+        assert entry is not None  # the racer that created it has committed
+    if any(getattr(entry, field) != value for field, value in wanted.items()):
+        for field, value in wanted.items():
+            setattr(entry, field, value)
+        entry.updated_at = now
+        session.flush()
+    return entry, False
+
+
+def _locked_pain(session: Session, owner: User, day: dt.date) -> PainEntry | None:
+    return session.scalar(
+        select(PainEntry)
+        .where(PainEntry.owner_id == owner.id, PainEntry.local_date == day)
+        .with_for_update(key_share=True)
+    )
 
 
 def pain_diary(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import hashlib
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -77,6 +79,48 @@ def upsert(
         ),
         rows,
     )
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    """A duplicate key (PostgreSQL SQLSTATE 23505; SQLite UNIQUE or PRIMARY KEY), as opposed to
+    any other broken constraint, which stays an error."""
+    found = error.orig
+    if getattr(found, "sqlstate", None) == "23505":
+        return True
+    return getattr(found, "sqlite_errorname", None) in _SQLITE_DUPLICATE
+
+
+_SQLITE_DUPLICATE = ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
+
+
+def insert_first(session: Session, row: Base) -> bool:
+    """Insert `row` unless a unique constraint holds its twin already. True: this transaction
+    created it. False: another one did (committed; PostgreSQL makes us wait for it), nothing
+    was written, and the caller re-reads that row and goes on as a replay. A savepoint keeps
+    the rest of the transaction; an ORM flush keeps the flush events (data versions)."""
+    session.flush()  # whatever else is pending is not this row's to lose
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError as error:
+        if not is_unique_violation(error):
+            raise
+        return False
+    return True
+
+
+def lock_names(session: Session, names: Iterable[str]) -> None:
+    """Hold these names until the transaction ends, so transactions naming the same one run
+    their check-then-write one after the other (a count against a limit, then the insert).
+    PostgreSQL: transaction-scoped advisory locks, taken in sorted order so two holders never
+    deadlock. SQLite: nothing to take, as a writing transaction begins IMMEDIATE (requests
+    under /api/, `immediate_transactions`) and holds the one write lock."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for name in sorted(set(names)):
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        session.execute(select(func.pg_advisory_xact_lock(key)))
 
 
 def new_id() -> uuid.UUID:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hep.care import export_section, patient_of
+from hep.db import lock_names
 from hep.errors import Conflict, Invalid, NotFound
 from hep.models import Habit, User
 
@@ -80,6 +81,7 @@ def create_habit(
     suggested_by: User | None = None,
 ) -> Habit:
     _validate(data)
+    lock_names(session, [f"habits:{owner.id}"])  # counted and added one at a time
     count = session.scalar(
         select(func.count())
         .select_from(Habit)

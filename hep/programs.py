@@ -162,8 +162,11 @@ def prescribe(
 def revise(
     session: Session, therapist: User, program_id: uuid.UUID, spec: dict[str, Any], now: dt.datetime
 ) -> Program:
-    """Save an edit as a new version; items that keep their item_key keep their history."""
+    """Save an edit as a new version; items that keep their item_key keep their history.
+    Racing edits each make their own version, one after another."""
     program = program_for_therapist(session, therapist, program_id)
+    # locked and re-read: the next version number is the one after the last edit's
+    session.refresh(program, with_for_update={"key_share": True})
     current = view(session, program)
     known = {item.item_key for item, _ in current.items}
     kept = {exercise.id: exercise for _, exercise in current.items}

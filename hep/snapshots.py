@@ -29,7 +29,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Session, UOWTransaction, aliased, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, aliased, sessionmaker
 
 from hep.adherence import (
     FALLING_BY,
@@ -163,8 +163,12 @@ def _committed(session: Session) -> None:
         session.info.setdefault(_WRITTEN, set()).update(bumped)
 
 
-def _rolled_back(session: Session) -> None:
-    session.info.pop(_BUMPED, None)
+def _rolled_back(session: Session, previous: SessionTransaction) -> None:
+    # a flush that failed left its notes behind; a savepoint rolled back (a lost insert race,
+    # hep.db.insert_first) keeps the versions the enclosing transaction bumped before it
+    session.info.pop(_PENDING, None)
+    if not previous.nested:
+        session.info.pop(_BUMPED, None)
 
 
 def forget_written(session: Session) -> None:
@@ -399,4 +403,4 @@ def install(factory: sessionmaker[Session]) -> None:
     event.listen(factory, "before_flush", note_changes)
     event.listen(factory, "after_flush", bump_versions)
     event.listen(factory, "after_commit", _committed)
-    event.listen(factory, "after_soft_rollback", lambda session, _previous: _rolled_back(session))
+    event.listen(factory, "after_soft_rollback", _rolled_back)

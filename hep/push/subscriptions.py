@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hep.db import insert_first, lock_names
 from hep.errors import Conflict, Invalid, NotFound
 from hep.models import PushSubscription, User
 from hep.push.endpoints import EndpointPolicy, EndpointRejected, Resolve, check_endpoint
@@ -38,7 +39,8 @@ def subscribe(
 ) -> tuple[PushSubscription, bool]:
     """Register a browser's subscription; (row, created). Nothing is written and no request is
     made for an endpoint the policy refuses. An endpoint already registered by another user
-    is a conflict: it is never moved or removed."""
+    is a conflict: it is never moved or removed. Racing registrations of one endpoint make one
+    row (the others refresh its keys), and racing new devices stop at the cap."""
     try:
         check_endpoint(endpoint, policy, resolve)
     except EndpointRejected as exc:
@@ -47,26 +49,35 @@ def subscribe(
         validate_subscription_keys(p256dh, auth)
     except InvalidSubscription as exc:
         raise Invalid.field(exc.field, exc.message) from None
-    existing = session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
-    if existing is not None:
-        if existing.user_id != user.id:
-            raise Conflict("This push endpoint is registered to another account.")
-        existing.p256dh, existing.auth = p256dh, auth
-        session.flush()
-        return existing, False
-    count = session.scalar(
-        select(func.count())
-        .select_from(PushSubscription)
-        .where(PushSubscription.user_id == user.id)
-    )
-    if (count or 0) >= MAX_SUBSCRIPTIONS:
-        raise Conflict(f"At most {MAX_SUBSCRIPTIONS} devices can get pushes; remove one first.")
-    row = PushSubscription(
-        user_id=user.id, endpoint=endpoint, p256dh=p256dh, auth=auth, created_at=now
-    )
-    session.add(row)
+    existing = _by_endpoint(session, endpoint)
+    if existing is None:
+        # one at a time per user: a racer of this very registration is found, not counted
+        lock_names(session, [f"devices:{user.id}"])
+        existing = _by_endpoint(session, endpoint)
+    if existing is None:
+        count = session.scalar(
+            select(func.count())
+            .select_from(PushSubscription)
+            .where(PushSubscription.user_id == user.id)
+        )
+        if (count or 0) >= MAX_SUBSCRIPTIONS:
+            raise Conflict(f"At most {MAX_SUBSCRIPTIONS} devices can get pushes; remove one first.")
+        row = PushSubscription(
+            user_id=user.id, endpoint=endpoint, p256dh=p256dh, auth=auth, created_at=now
+        )
+        if insert_first(session, row):
+            return row, True
+        existing = _by_endpoint(session, endpoint)
+        assert existing is not None  # the racer that registered it has committed
+    if existing.user_id != user.id:
+        raise Conflict("This push endpoint is registered to another account.")
+    existing.p256dh, existing.auth = p256dh, auth
     session.flush()
-    return row, True
+    return existing, False
+
+
+def _by_endpoint(session: Session, endpoint: str) -> PushSubscription | None:
+    return session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
 
 
 def unsubscribe(session: Session, user: User, subscription_id: uuid.UUID) -> None:

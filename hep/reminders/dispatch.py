@@ -407,12 +407,23 @@ def _decide_batch(
         session.commit()
         return []
     ctx = _load_context(session, reminders, now, settings.grace)
+    # A pass that outlived its lease may have lost claims to another dispatcher, which decides
+    # those reminders instead (two deciders would record one occurrence twice). The claims
+    # still ours are locked from here to the commit; the owners are locked first, as above.
+    leased = now + settings.lease
+    ours = set(
+        session.scalars(
+            select(Reminder.id)
+            .where(Reminder.id.in_(ids), Reminder.claimed_until == leased)
+            .with_for_update(key_share=True)
+        )
+    )
+    reminders = [r for r in reminders if r.id in ours]
     occurrences: list[dict[str, Any]] = []
     deliveries: list[dict[str, Any]] = []
     claimed: list[Claimed] = []
     advanced: list[dict[str, Any]] = []
     pushes = ctx.pushes
-    leased_until = now + settings.lease
     schedules = _Schedules()
     for reminder in sorted(reminders, key=lambda r: (r.owner_id, r.next_fire_at or now)):
         owner = ctx.owners[reminder.owner_id]
@@ -448,7 +459,7 @@ def _decide_batch(
                                 "attempts": 1,
                                 "last_error": "",
                                 "next_attempt_at": now,
-                                "claimed_until": leased_until,
+                                "claimed_until": leased,
                                 "expires_at": expires_at,
                                 "created_at": now,
                                 "updated_at": now,
@@ -498,12 +509,13 @@ def _decide_batch(
         connection.execute(insert(Occurrence), occurrences)
     if deliveries:
         connection.execute(insert(Delivery), deliveries)
-    connection.execute(
-        update(Reminder)
-        .where(Reminder.id == bindparam("b_id"))
-        .values(next_fire_at=bindparam("b_next"), claimed_until=None),
-        advanced,
-    )
+    if advanced:
+        connection.execute(
+            update(Reminder)
+            .where(Reminder.id == bindparam("b_id"))
+            .values(next_fire_at=bindparam("b_next"), claimed_until=None),
+            advanced,
+        )
     session.commit()
     return claimed
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from hep.adherence import Subject, load_subjects
 from hep.care import export_section, patient_of
+from hep.db import insert_first, lock_names
 from hep.errors import Conflict, Invalid, NotFound
 from hep.models import (
     Delivery,
@@ -85,17 +86,22 @@ def schedule_next(session: Session, reminder: Reminder, user: User, after: dt.da
     tz = zone(user.timezone)
     first: dt.date | None = None
     last: dt.date | None = None
-    if reminder.paused_until is not None:
-        first = reminder.paused_until + dt.timedelta(days=1)
     if reminder.program_id is not None:
         subjects = load_subjects(session, [user.id], {user.id: user.timezone})[user.id]
         days = program_days(targeted_items(subjects, reminder.program_id, reminder.item_keys))
         if days is None:
             reminder.next_fire_at = None
             return
-        first, last = max(first or days[0], days[0]), days[1]
+        first, last = days
     rule = rule_of(reminder)
-    reminder.next_fire_at = within_days(rule, tz, next_occurrence(rule, tz, after), first, last)
+    try:
+        if reminder.paused_until is not None:
+            resume = reminder.paused_until + dt.timedelta(days=1)
+            first = max(first or resume, resume)
+        reminder.next_fire_at = within_days(rule, tz, next_occurrence(rule, tz, after), first, last)
+    except OverflowError:
+        # the days to skip run into the calendar's end: nothing is left to fire
+        reminder.next_fire_at = None
 
 
 def reschedule_program(session: Session, program: Program, now: dt.datetime) -> None:
@@ -172,6 +178,7 @@ def create_reminder(
     *,
     proposed_by: User | None = None,
 ) -> Reminder:
+    lock_names(session, [f"reminders:{owner.id}"])  # counted and added one at a time
     count = session.scalar(
         select(func.count()).select_from(Reminder).where(Reminder.owner_id == owner.id)
     )
@@ -313,18 +320,21 @@ def reminders_of(session: Session, owner_id: uuid.UUID) -> Sequence[Reminder]:
 
 
 def settings_of(session: Session, user: User) -> NotificationSettings:
+    """The user's settings; the row is made on first use (by whichever racer gets there)."""
     settings = session.get(NotificationSettings, user.id)
     if settings is None:
         settings = NotificationSettings(
             user_id=user.id, quiet_start=None, quiet_end=None, daily_cap=DEFAULT_DAILY_CAP
         )
-        session.add(settings)
-        session.flush()
+        if not insert_first(session, settings):
+            settings = session.get_one(NotificationSettings, user.id)
     return settings
 
 
 def update_settings(session: Session, user: User, changes: dict[str, Any]) -> NotificationSettings:
     settings = settings_of(session, user)
+    # locked and re-read: racing changes each check the quiet hours against the one before
+    session.refresh(settings, with_for_update={"key_share": True})
     for field in ("quiet_start", "quiet_end"):
         if field in changes:
             value = changes[field]

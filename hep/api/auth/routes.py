@@ -8,7 +8,14 @@ from flask import Response, current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from hep.accounts import LoginLimits, authenticate, create_user, end_session, start_session
+from hep.accounts import (
+    LoginLimits,
+    begin_sign_in,
+    create_user,
+    end_session,
+    finish_sign_in,
+    start_session,
+)
 from hep.api.access import (
     client_address,
     cookie_name,
@@ -39,18 +46,12 @@ def _limits() -> LoginLimits:
 
 
 def _authenticate(body: dict[str, Any]) -> User:
-    try:
-        return authenticate(
-            db.session,
-            address=client_address(),
-            hasher=hasher(),
-            limits=_limits(),
-            now=utcnow(),
-            **body,
-        )
-    finally:
-        # failures are recorded even though the request fails
-        db.session.commit()
+    attempt = begin_sign_in(
+        db.session, email=body["email"], address=client_address(), limits=_limits(), now=utcnow()
+    )
+    # the attempt counts against the limits before its password is checked, whatever follows
+    db.session.commit()
+    return finish_sign_in(db.session, attempt, password=body["password"], hasher=hasher())
 
 
 def signed_in_response(user: User, status: int) -> Response:
