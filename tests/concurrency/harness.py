@@ -26,7 +26,7 @@ from tests.conftest import PASSWORD
 from tests.push_service import BrowserSubscription, free_port
 
 WORKERS = 4
-# every racer's request is on an open connection before any is sent
+# seconds a racer waits for the others at the barrier, and for its answer
 RACE_TIMEOUT = 60
 
 
