@@ -111,30 +111,34 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     return 0
 
 
-def _logging() -> None:
-    import logging
+def _logging(app: Flask) -> None:
+    from hep.logs import configure
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure(app.config["LOG_LEVEL"])
 
 
 def cmd_scheduler(_args: argparse.Namespace) -> int:
     from hep.scheduler import run_scheduler
 
-    _logging()
-    run_scheduler(_app())
+    app = _app()
+    _logging(app)
+    run_scheduler(app)
     return 0
 
 
 def cmd_dispatch(args: argparse.Namespace) -> int:
     """One dispatch pass (for cron and tests), or a loop with --every; in --processes worker
     processes (default HEP_DISPATCH_PROCESSES), as the scheduler runs it."""
-    from hep.clock import utcnow
-    from hep.reminders.workers import Dispatchers, DispatchFailed
+    import logging
 
-    _logging()
+    from hep.clock import utcnow
+    from hep.logs import describe
+    from hep.reminders.workers import Dispatchers, DispatchFailed
+    from hep.scheduler import exit_on_sigterm
+
     app = _app()
-    # SIGTERM leaves through the `with`, which stops the worker processes
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    _logging(app)
+    exit_on_sigterm()  # leave through the `with`, which stops the worker processes
     try:
         with Dispatchers(app, args.processes) as dispatchers:
             while True:
@@ -147,6 +151,9 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
         return 1
     except KeyboardInterrupt:
         return 0
+    except Exception as exc:  # a pass in this process: its type and frames, not its message
+        logging.getLogger("hep.dispatch").error("dispatch failed: %s", describe(exc))
+        return 1
 
 
 def cmd_vapid(args: argparse.Namespace) -> int:
@@ -175,13 +182,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            "python:hep.gunicorn_config",
             "--workers",
             str(args.workers),
             "--bind",
             f"{args.host}:{args.port}",
-            "--access-logfile",
-            "-",
-            "hep:create_app()",
         ]
     )
     scheduler = subprocess.Popen([sys.executable, "-m", "hep.cli", "scheduler"])

@@ -14,6 +14,7 @@ from flask import Flask
 from hep import accounts, care, snapshots
 from hep.clock import utcnow
 from hep.db import db
+from hep.logs import describe
 from hep.reminders.workers import Dispatchers
 
 log = logging.getLogger("hep.scheduler")
@@ -37,21 +38,30 @@ def adherence_snapshots(app: Flask, now: dt.datetime) -> None:
     """Recompute stale adherence snapshots of patients with a therapist (after each local
     midnight, or a write nobody has looked at yet), so a therapist's first look at the list in
     the morning does not pay for every patient at once. Bounded per tick; the next goes on."""
+    total = 0
     with app.app_context():
         for _ in range(10):
-            if snapshots.refresh_for_therapists(db.session, now, SNAPSHOT_BATCH) < SNAPSHOT_BATCH:
+            done = snapshots.refresh_for_therapists(db.session, now, SNAPSHOT_BATCH)
+            total += done
+            if done < SNAPSHOT_BATCH:
                 break
+    if total:
+        log.info("adherence snapshots: %d patients recomputed", total)
 
 
 def access_log(app: Flask, now: dt.datetime) -> None:
     """Spread pending reads of many patients into the per-patient access log, so the table a
     patient's look at the log settles stays small."""
+    total = 0
     with app.app_context():
         for _ in range(20):
             spread = care.settle_access_log(db.session)
             db.session.commit()
+            total += spread
             if spread < care.SETTLE_BATCH:
                 break
+    if total:
+        log.info("access log: %d pending reads spread", total)
 
 
 DISPATCH_SECONDS = 5
@@ -70,21 +80,29 @@ def _guarded(app: Flask, name: str, fn: Callable[[Flask, dt.datetime], None]) ->
     def run() -> None:
         try:
             fn(app, utcnow())
-        except Exception:  # a failed tick must not stop the scheduler; the next one retries
-            log.exception("tick %s failed", name)
+        except Exception as exc:  # a failed tick must not stop the scheduler; the next retries
+            log.error("tick %s failed: %s", name, describe(exc))
 
     return run
 
 
 def _leave(signum: int, _frame: FrameType | None) -> None:
+    # once: a second SIGTERM (a service manager stopping every process of the service while
+    # `hep run` stops its children) must not break into the stop itself
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(0)
+
+
+def exit_on_sigterm() -> None:
+    """SIGTERM leaves through SystemExit, so `with` blocks stop the worker processes."""
+    signal.signal(signal.SIGTERM, _leave)
 
 
 def run_scheduler(app: Flask) -> None:
     """Run the ticks until SIGTERM or Ctrl-C; rows, not jobs, hold the schedule, so a restart
     loses nothing. The dispatch tick runs in HEP_DISPATCH_PROCESSES worker processes, which
     stop with this one (see hep.reminders.workers)."""
-    signal.signal(signal.SIGTERM, _leave)  # leave through the `with`: workers are stopped
+    exit_on_sigterm()  # leave through the `with`: workers are stopped
     scheduler = BlockingScheduler(timezone=dt.UTC)
     with Dispatchers(app) as dispatchers:
         jobs = ticks(dispatchers)

@@ -11,8 +11,10 @@ from pathlib import Path
 from flask import Flask, Response, abort, g, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
+from hep import assets
 from hep.db import set_immediate
 from hep.errors import HepError, Throttled
+from hep.logs import describe
 
 log = logging.getLogger("hep.web")
 
@@ -47,6 +49,22 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Error"
+
+
+def log_failure(what: str, exc: BaseException) -> None:
+    """Log an error in this request by its id, method and route (the URL rule: no ids, no
+    query string) and the exception's type and frames, never values (see describe)."""
+    rule = request.url_rule.rule if request.url_rule is not None else "-"
+    request_id = g.get("request_id", "-")
+    log.error("%s (request %s, %s %s): %s", what, request_id, request.method, rule, describe(exc))
+
+
+def www_authenticate() -> str:
+    """The challenge of a 401 (RFC 6750): Bearer, which browsers never answer with a sign-in
+    dialog of their own (Basic would make them), and `invalid_token` when one was sent."""
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        return 'Bearer realm="hep", error="invalid_token"'
+    return 'Bearer realm="hep"'
 
 
 def _same_origin(origin: str) -> bool:
@@ -85,6 +103,7 @@ def check_content_type() -> None:
 
 
 def init_app(app: Flask) -> None:
+    assets.init_app(app)  # first: its compression must run after every other response hook
     static_root = Path(app.static_folder or "static")
 
     @app.before_request
@@ -111,8 +130,11 @@ def init_app(app: Flask) -> None:
         headers["X-Frame-Options"] = "DENY"
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        headers["Cross-Origin-Resource-Policy"] = "same-origin"
         if app.config["SECURE_COOKIES"]:
-            headers["Strict-Transport-Security"] = "max-age=31536000"
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if response.status_code == 401:
+            headers["WWW-Authenticate"] = www_authenticate()
         if request.path.startswith("/api/docs"):
             headers["Content-Security-Policy"] = DOCS_CSP
         elif request.path.startswith("/api/"):
@@ -137,7 +159,7 @@ def init_app(app: Flask) -> None:
     def _unexpected(exc: Exception) -> tuple[Response, int] | HTTPException:
         if isinstance(exc, HTTPException):
             return exc
-        log.exception("unhandled error (request %s)", g.get("request_id", "-"))
+        log_failure("unhandled error", exc)
         body = error_body(
             500, "Something went wrong on our side. Quote the request id if you report it."
         )
@@ -146,9 +168,7 @@ def init_app(app: Flask) -> None:
     def _shell_file(name: str, mimetype: str | None = None) -> Response:
         if not (static_root / name).is_file():
             abort(404)
-        response = send_from_directory(static_root, name, mimetype=mimetype, max_age=0)
-        response.headers["Cache-Control"] = "no-cache"
-        return response
+        return send_from_directory(static_root, name, mimetype=mimetype)
 
     @app.get("/")
     def index() -> Response:

@@ -8,7 +8,7 @@ from typing import Any
 
 import marshmallow as ma
 import swagger_ui_bundle
-from flask import Flask, Response, g, jsonify, request, send_from_directory
+from flask import Flask, Response, abort, g, jsonify, request, send_from_directory
 from flask_smorest import Api
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -17,8 +17,9 @@ from hep import snapshots
 from hep.api.access import enforce_access, load_principal
 from hep.api.changes import ChangesPlugin
 from hep.api.fields import HttpsUrl, PathInteger
+from hep.assets import SWAGGER_UI_VERSION
 from hep.clock import utcnow
-from hep.web import error_body
+from hep.web import error_body, log_failure
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +122,8 @@ def init_api(app: Flask) -> None:
         if session is not None:
             try:
                 snapshots.refresh_written(session, utcnow())
-            except SQLAlchemyError:
-                log.exception("refreshing adherence snapshots after a write failed")
+            except SQLAlchemyError as exc:
+                log_failure("refreshing adherence snapshots after a write failed", exc)
                 session.rollback()
         return response
 
@@ -150,10 +151,15 @@ def init_api(app: Flask) -> None:
 
     @app.get("/api/docs")
     def api_docs() -> Response:
-        return send_from_directory(static_root, "api-docs.html")
+        # the page names the docs UI's files under its version, so browsers may keep them
+        page = (static_root / "api-docs.html").read_text(encoding="utf-8")
+        page = page.replace("/api/docs/assets/", f"/api/docs/assets/{SWAGGER_UI_VERSION}/")
+        return Response(page, mimetype="text/html", headers={"Cache-Control": "no-cache"})
 
-    @app.get("/api/docs/assets/<path:name>")
-    def api_docs_assets(name: str) -> Response:
+    @app.get("/api/docs/assets/<version>/<path:name>")
+    def api_docs_assets(version: str, name: str) -> Response:
+        if version != SWAGGER_UI_VERSION:
+            abort(404)
         return send_from_directory(swagger_root, name)
 
     @app.get("/api/health")

@@ -30,6 +30,8 @@ from sqlalchemy import make_url, text
 from hep import create_app
 from hep.config import SETTINGS
 from hep.db import Database
+from hep.logs import configure as configure_logging
+from hep.logs import describe
 from hep.reminders.dispatch import DispatchSettings, TickReport, log_report, run_once
 
 log = logging.getLogger("hep.dispatch")
@@ -47,7 +49,6 @@ IDLE_POLL = 0.25
 STOP_GRACE = 30.0
 """Seconds a stopping worker may take to record what it has in flight before it is killed
 (pushes time out after 10 s; what is still leased then is sent by the next pass)."""
-_LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
 
 
 def worker_config(app: Flask) -> dict[str, Any]:
@@ -186,8 +187,7 @@ def _worker_main(
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
         signal.signal(signal.SIGINT, stopping.stop)
     threading.Thread(target=stopping.watch_parent, name="parent-watch", daemon=True).start()
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format=_LOG_FORMAT)
+    configure_logging(config["LOG_LEVEL"])
     app = create_app(config)  # its own engine, made in this process
     factory = Database.sessionmaker(app)
     try:
@@ -205,9 +205,9 @@ def _worker_main(
             try:
                 report = run_once(factory, now, settings, stop=stopping)
             except Exception as exc:
-                log.exception("dispatcher %d: pass failed", os.getpid())
-                error = f"{type(exc).__name__}: {exc}"[:500]
-                conn.send(("error", error, _own_stats(cpu_before)))
+                log.error("dispatcher %d: pass failed: %s", os.getpid(), describe(exc))
+                # the type only: a message can hold values from a row
+                conn.send(("error", type(exc).__name__, _own_stats(cpu_before)))
             else:
                 conn.send(("done", report, _own_stats(cpu_before)))
     except (BrokenPipeError, EOFError):

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
 import pytest
 from flask import Flask
 
+from hep.assets import SWAGGER_UI_VERSION
 from hep.models import Role
 from tests.conftest import PASSWORD, Cast, make_test_app
+from tests.test_concurrency import free_port
+from tests.test_logs import GUNICORN
 
 
 def test_a_cookie_write_from_another_site_is_refused(cast: Cast):
@@ -82,7 +91,8 @@ def test_pages_carry_a_strict_csp(client):
 
 def test_the_docs_ui_and_openapi_document_are_served(client):
     assert client.get("/api/docs").status_code == 200
-    assert client.get("/api/docs/assets/swagger-ui-bundle.js").status_code == 200
+    assets = f"/api/docs/assets/{SWAGGER_UI_VERSION}"
+    assert client.get(f"{assets}/swagger-ui-bundle.js").status_code == 200
     spec = client.get("/api/openapi.json").get_json()
     assert "/api/patients" in spec["paths"] and spec["openapi"].startswith("3.")
 
@@ -148,3 +158,63 @@ def test_an_unhandled_error_is_a_generic_500_with_a_request_id(database_url, tmp
     body = r.get_json()
     assert body["request_id"] == r.headers["X-Request-Id"]
     assert "secret" not in r.get_data(as_text=True) and "SELECT" not in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/me", "/api/openapi.json", "/", "/sw.js", "/static/js/app.js", "/api/nothing"]
+)
+def test_every_response_may_be_read_by_this_origin_only(client, path: str):
+    assert client.get(path).headers["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+def test_a_401_challenges_with_bearer_which_opens_no_browser_dialog(app: Flask, cast: Cast):
+    raw = app.test_client()
+    anonymous = raw.get("/api/me")
+    assert anonymous.status_code == 401
+    assert anonymous.headers["WWW-Authenticate"] == 'Bearer realm="hep"'
+    stale = raw.get("/api/me", headers={"Authorization": "Bearer not-a-token"})
+    assert stale.status_code == 401
+    assert stale.headers["WWW-Authenticate"] == 'Bearer realm="hep", error="invalid_token"'
+    user = cast.user(Role.PATIENT)
+    wrong = raw.post(
+        "/api/auth/tokens", json={"email": user.email, "password": "not the passphrase"}
+    )
+    assert wrong.status_code == 401 and wrong.headers["WWW-Authenticate"].startswith("Bearer ")
+    assert "WWW-Authenticate" not in cast.client(user).get("/api/me").headers
+
+
+def test_hsts_covers_subdomains_in_production(database_url: str, tmp_path: Path):
+    secure = make_test_app(database_url, tmp_path, SECURE_COOKIES=True).test_client()
+    hsts = secure.get("/api/health").headers["Strict-Transport-Security"]
+    assert hsts == "max-age=31536000; includeSubDomains"
+    plain = make_test_app(database_url, tmp_path / "dev").test_client()
+    assert "Strict-Transport-Security" not in plain.get("/api/health").headers
+
+
+@pytest.mark.slow
+def test_gunicorn_as_readme_starts_it_names_no_server(tmp_path: Path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEP_")}
+    env.update(HEP_ENV="testing", HEP_INSTANCE_PATH=str(tmp_path))
+    process = subprocess.Popen(
+        [*GUNICORN, "--bind", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with opener.open(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
+                    headers = r.headers
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.1)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert "Server" not in headers
+    assert headers["Cross-Origin-Resource-Policy"] == "same-origin"

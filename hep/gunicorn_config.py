@@ -1,0 +1,61 @@
+"""gunicorn settings for hep: `gunicorn --config python:hep.gunicorn_config [--workers N]
+[--bind HOST:PORT]` serves hep with an access log free of query strings, hep's logging at
+HEP_LOG_LEVEL, and no Server header. Options on the command line override these."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from gunicorn import glogging
+from gunicorn.http import wsgi as gunicorn_wsgi
+
+from hep.config import ConfigError, load_config
+from hep.logs import ValueFreeFormatter, configure, level_number
+
+try:
+    _LEVEL = level_number(load_config()["LOG_LEVEL"])
+except ConfigError as exc:
+    sys.exit(f"configuration error: {exc}")
+
+wsgi_app = "hep:create_app()"
+accesslog = "-"
+# the path without its query (search text, dates of a patient's data) and no Referer (which
+# carries the referring page's query); the request id matches the app's error lines
+access_log_format = (
+    '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s" %({x-request-id}o)s'
+)
+loglevel = logging.getLevelName(_LEVEL).lower()
+logger_class = "hep.gunicorn_config.Logger"
+
+
+class Logger(glogging.Logger):
+    """gunicorn's own logger, telling exceptions without their messages and requests by their
+    path without the query."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.setFormatter(ValueFreeFormatter(self.error_fmt, self.datefmt))
+
+    def exception(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        # "Error handling request %s" names the request by its URI, query included
+        args = tuple(a.partition("?")[0] if isinstance(a, str) else a for a in args)
+        super().exception(msg, *args, **kwargs)
+
+
+def on_starting(_server: Any) -> None:
+    """hep's own log lines (the workers inherit this from the master)."""
+    configure(_LEVEL)
+
+
+_default_headers = gunicorn_wsgi.Response.default_headers
+
+
+def _without_server(self: Any) -> list[str]:
+    return [line for line in _default_headers(self) if not line.startswith("Server:")]
+
+
+# gunicorn names itself in a Server header on every response, and has no setting to stop it
+gunicorn_wsgi.Response.default_headers = _without_server

@@ -1,0 +1,82 @@
+"""Logging for every hep process: HEP_LOG_LEVEL, one format, and errors told without values."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from types import TracebackType
+from typing import TypeAlias
+
+FORMAT = "%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"
+QUIETER = {"apscheduler": logging.WARNING}
+"""Loggers held above INFO: APScheduler writes two INFO lines for every job it runs (about
+35,000 a day for hep's ticks); the ticks write their own line when they did something."""
+
+ExcInfo: TypeAlias = (
+    tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
+)
+
+
+def _name(kind: type[BaseException]) -> str:
+    if kind.__module__ == "builtins":
+        return kind.__qualname__
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+def describe(exc: BaseException) -> str:
+    """An exception as an operator needs it: its type and the frames it passed through (file,
+    line, function), for it and each exception it came from. Never its message: str() of a
+    KeyError, an IntegrityError or a ValueError can hold values from a request or a row."""
+    chain: list[BaseException] = []
+    link: BaseException | None = exc
+    while link is not None and not any(link is seen for seen in chain):
+        chain.append(link)
+        link = link.__cause__ or (None if link.__suppress_context__ else link.__context__)
+    lines: list[str] = []
+    for number, link in enumerate(reversed(chain)):
+        if number:
+            lines.append("which led to")
+        lines.append(f"{_name(type(link))} (message withheld); most recent call last:")
+        lines.extend(
+            f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}'
+            for frame in traceback.extract_tb(link.__traceback__)
+        )
+    return "\n".join(lines)
+
+
+class ValueFreeFormatter(logging.Formatter):
+    """Writes a record's exception with describe(), so a logger.exception() anywhere (ours or
+    a library's) leaves the exception's message out."""
+
+    def formatException(self, ei: ExcInfo) -> str:
+        return describe(ei[1]) if ei[1] is not None else ""
+
+    def format(self, record: logging.LogRecord) -> str:
+        # another handler may have cached its own rendering, message included, on the record
+        cached, record.exc_text = record.exc_text, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
+
+def level_number(level: str | int) -> int:
+    """HEP_LOG_LEVEL as a number ("info", "INFO" or 20)."""
+    if isinstance(level, int):
+        return level
+    number = logging.getLevelNamesMapping().get(level.strip().upper())
+    if number is None:
+        raise ValueError(f"unknown log level {level!r}")
+    return number
+
+
+def configure(level: str | int) -> None:
+    """Send this process's log records to stderr in one format, at `level` (HEP_LOG_LEVEL),
+    with exceptions told by describe() and the QUIETER loggers held back."""
+    number = level_number(level)
+    handler = logging.StreamHandler()
+    handler.setFormatter(ValueFreeFormatter(FORMAT))
+    logging.basicConfig(level=number, handlers=[handler], force=True)
+    logging.getLogger("hep").setLevel(number)
+    for name, floor in QUIETER.items():
+        logging.getLogger(name).setLevel(max(floor, number))
