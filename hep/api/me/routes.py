@@ -10,8 +10,8 @@ from flask_smorest import Blueprint
 
 from hep.accounts import update_profile
 from hep.api.access import cookie_name, current_session, current_user, hasher, requires
-from hep.api.auth.schemas import UserOut
-from hep.api.me.schemas import AccessLogEntryOut, AccountDeletion, ProfileChange
+from hep.api.me.rules import client_rules
+from hep.api.me.schemas import AccessLogEntryOut, AccountDeletion, MeOut, Myself, ProfileChange
 from hep.api.paging import PageArgs
 from hep.care import access_log, delete_account, export_user
 from hep.clock import utcnow
@@ -23,14 +23,14 @@ blp = Blueprint("me", __name__, url_prefix="/api/me", description="Your own acco
 
 @blp.route("")
 class Me(MethodView):
-    @blp.response(200, UserOut)
+    @blp.response(200, MeOut)
     @requires()
     def get(self) -> Any:
-        """Who am I"""
-        return current_user()
+        """Who am I, and the rules my client follows (edit window, page size, field bounds)"""
+        return Myself(current_user(), client_rules(current_app.config))
 
     @blp.arguments(ProfileChange)
-    @blp.response(200, UserOut)
+    @blp.response(200, MeOut)
     @requires()
     def patch(self, changes: dict[str, str]) -> Any:
         """Change name, timezone or password (a new password ends your other sessions)"""
@@ -43,7 +43,7 @@ class Me(MethodView):
             now=utcnow(),
         )
         db.session.commit()
-        return user
+        return Myself(user, client_rules(current_app.config))
 
     @blp.arguments(AccountDeletion)
     @blp.response(204)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from hep.api.auth.schemas import UserOut
 from hep.api.changes import Changes
 from hep.api.fields import Text, Timezone
 
@@ -32,3 +34,61 @@ class AccessLogEntryOut(Schema):
     actor = Text(attribute="actor_name", dump_only=True)
     action = Text(dump_only=True)
     at = fields.DateTime(dump_only=True)
+
+
+class EstimateOut(Schema):
+    seconds_per_rep = fields.Integer(dump_only=True)
+    seconds_between_items = fields.Integer(dump_only=True)
+    seconds_without_dose = fields.Integer(
+        dump_only=True, metadata={"description": "one set with no reps, hold or duration"}
+    )
+    warn_items = fields.Integer(
+        dump_only=True, metadata={"description": "more exercises than this get a warning"}
+    )
+    warn_minutes = fields.Integer(
+        dump_only=True, metadata={"description": "longer sessions than this get a warning"}
+    )
+
+
+class RulesOut(Schema):
+    """The server's rules, for a client to follow before it sends (it checks them anyway)."""
+
+    checkin_edit_days = fields.Integer(
+        dump_only=True,
+        metadata={
+            "description": "how many past days a check-in or pain entry may be written or "
+            "changed (HEP_CHECKIN_EDIT_DAYS)"
+        },
+    )
+    page_size_max = fields.Integer(
+        dump_only=True, metadata={"description": "larger page sizes are clamped to this"}
+    )
+    program_estimate = fields.Nested(EstimateOut, dump_only=True)
+    fields_ = fields.Dict(
+        data_key="fields",
+        attribute="fields",
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Dict()),
+        dump_only=True,
+        metadata={
+            "description": "form -> field -> its bounds: min and max (numbers), min_length "
+            "and max_length (texts), min_items and max_items (lists)"
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Myself:
+    user: Any
+    rules: dict[str, Any]
+
+
+class MeOut(UserOut):
+    """You, and the server's rules your client follows."""
+
+    rules = fields.Nested(RulesOut, dump_only=True)
+
+    def get_attribute(self, obj: Myself, attr: str, default: Any) -> Any:
+        if attr == "rules":
+            return obj.rules
+        return super().get_attribute(obj.user, attr, default)

@@ -1,0 +1,88 @@
+"""The server's rules a client follows before it asks (the edit window, page sizes, the
+program estimate, every form field's bounds), read from their one definition: the settings,
+hep.programs and the request schemas."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from hep import programs
+from hep.api.auth.schemas import SignUp
+from hep.api.checkins.schemas import CheckInIn, PainIn
+from hep.api.exercises.schemas import Dose, ExerciseIn
+from hep.api.habits.schemas import HabitIn
+from hep.api.me.schemas import ProfileChange
+from hep.api.programs.schemas import ItemIn, RevisionIn
+from hep.api.reminders.schemas import ReminderIn, RuleIn, SettingsIn, SnoozeIn
+
+# what each form is called in the answer, and the body it sends
+FORMS: dict[str, type[Schema]] = {
+    "check_in": CheckInIn,
+    "pain": PainIn,
+    "reminder": ReminderIn,
+    "reminder_rule": RuleIn,
+    "notification_settings": SettingsIn,
+    "snooze": SnoozeIn,
+    "program": RevisionIn,
+    "program_item": ItemIn,
+    "habit": HabitIn,
+    "exercise": ExerciseIn,
+    "exercise_dose": Dose,
+    "profile": ProfileChange,
+    "sign_up": SignUp,
+}
+
+
+def bounds_of(field: fields.Field) -> dict[str, float]:
+    """min/max of a number, min_length/max_length of a text, min_items/max_items of a list."""
+    found: dict[str, float] = {}
+    size = ("min_items", "max_items") if isinstance(field, fields.List) else None
+    for rule in field.validators:
+        if isinstance(rule, validate.Range):
+            pairs = (("min", rule.min), ("max", rule.max))
+        elif isinstance(rule, validate.Length):
+            low, high = size or ("min_length", "max_length")
+            pairs = ((low, rule.min), (high, rule.max))
+        else:
+            continue
+        found.update((name, value) for name, value in pairs if value is not None)
+    return found
+
+
+@functools.cache
+def field_bounds() -> dict[str, dict[str, dict[str, float]]]:
+    """Per form, per field with bounds: the bounds its schema enforces."""
+    answer: dict[str, dict[str, dict[str, float]]] = {}
+    for form, schema in FORMS.items():
+        per_field = {}
+        for name, field in schema().load_fields.items():
+            found = bounds_of(field)
+            if found:
+                per_field[field.data_key or name] = found
+        answer[form] = per_field
+    return answer
+
+
+def program_estimate() -> dict[str, float]:
+    """The figures behind a program's minutes per session and its size warnings."""
+    return {
+        "seconds_per_rep": programs.SECONDS_PER_REP,
+        "seconds_between_items": programs.SECONDS_BETWEEN_ITEMS,
+        # what one set of an exercise with no reps, hold or duration is taken to last
+        "seconds_without_dose": programs.item_seconds(dict.fromkeys(programs.ITEM_FIELDS)),
+        "warn_items": programs.WARN_ITEMS,
+        "warn_minutes": programs.WARN_MINUTES,
+    }
+
+
+def client_rules(config: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "checkin_edit_days": config["CHECKIN_EDIT_DAYS"],
+        "page_size_max": config["PAGE_SIZE_MAX"],
+        "program_estimate": program_estimate(),
+        "fields": field_bounds(),
+    }
