@@ -19,7 +19,7 @@ try:
 except ConfigError as exc:
     sys.exit(f"configuration error: {exc}")
 
-wsgi_app = "hep:create_app()"
+wsgi_app = "hep.wsgi:app"
 accesslog = "-"
 # the path without its query (search text, dates of a patient's data) and no Referer (which
 # carries the referring page's query); the request id matches the app's error lines
