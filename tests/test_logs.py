@@ -453,7 +453,12 @@ def test_no_free_text_reaches_a_log_line_or_a_push(
         patient.call(
             "PUT",
             f"/api/check-ins/{uuid.uuid4()}",
-            {"habit_id": habit["id"], "local_date": today.isoformat(), "state": canary("s")},
+            {
+                "habit_id": habit["id"],
+                "local_date": today.isoformat(),
+                "state": canary("state"),
+                "skip_reason": canary("reason"),
+            },
         ),
         patient.call(
             "PUT",
