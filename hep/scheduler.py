@@ -13,7 +13,7 @@ from flask import Flask
 
 from hep import accounts, care, snapshots
 from hep.clock import utcnow
-from hep.db import db
+from hep.db import db, immediate_transactions
 from hep.logs import describe
 from hep.reminders.workers import Dispatchers
 
@@ -79,7 +79,10 @@ def ticks(dispatchers: Dispatchers) -> list[Tick]:
 def _guarded(app: Flask, name: str, fn: Callable[[Flask, dt.datetime], None]) -> Callable[[], None]:
     def run() -> None:
         try:
-            fn(app, utcnow())
+            # ticks read and then write: on SQLite they take the write lock up front, or the
+            # upgrade fails at once ("database is locked") while web workers write
+            with immediate_transactions():
+                fn(app, utcnow())
         except Exception as exc:  # a failed tick must not stop the scheduler; the next retries
             log.error("tick %s failed: %s", name, describe(exc))
 
