@@ -11,11 +11,16 @@ from typing import Any
 from gunicorn import glogging
 from gunicorn.http import wsgi as gunicorn_wsgi
 
+from hep import create_app
 from hep.config import ConfigError, load_config
 from hep.logs import ValueFreeFormatter, configure, level_number
 
 try:
     _LEVEL = level_number(load_config()["LOG_LEVEL"])
+    # every setting, and how they fit together, checked here in the master before any worker
+    # starts: a ConfigError in several booting workers at once can trip gunicorn's halt into
+    # a traceback of its own
+    create_app()
 except ConfigError as exc:
     sys.exit(f"configuration error: {exc}")
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.push_service import free_port
+from tests.test_production import readme_production
 
 
 @pytest.mark.slow
@@ -153,7 +154,8 @@ def test_gunicorn_stops_at_a_bad_setting_with_its_name_and_no_traceback(
     tmp_path: Path, target: str
 ):
     # one worker: when several fail at once, gunicorn's master can meet a second failed exit
-    # while it halts and print its own HaltServer traceback (a gunicorn limitation)
+    # while it halts and print its own HaltServer traceback (a gunicorn limitation); README's
+    # command checks the settings in the master (next test)
     done = subprocess.run(
         [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", "127.0.0.1:0", target],
         env=clean_env(HEP_INSTANCE_PATH=str(tmp_path), HEP_LOG_LEVEL="LOUD"),
@@ -165,6 +167,26 @@ def test_gunicorn_stops_at_a_bad_setting_with_its_name_and_no_traceback(
     # gunicorn's "App failed to load": the master stops instead of booting workers again
     assert done.returncode == 4, done.stderr
     assert "HEP_LOG_LEVEL" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.slow
+def test_the_readmes_gunicorn_stops_in_the_master_when_settings_do_not_fit(tmp_path: Path):
+    _, commands = readme_production()
+    (gunicorn,) = [argv for argv in commands if argv[0] == "gunicorn"]
+    argv = [sys.executable, "-m", *gunicorn]
+    argv[argv.index("--bind") + 1] = "127.0.0.1:0"
+    done = subprocess.run(
+        argv,
+        # production without a database: refused by the settings' consistency checks
+        env=clean_env(HEP_ENV="production", HEP_VAPID_SUBJECT="mailto:ops@example.org"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "HEP_DATABASE_URL" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert "Booting worker" not in done.stderr
 
 
 @pytest.mark.parametrize("command", ["init", "vapid generate"])
