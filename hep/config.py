@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from email.headerregistry import AddressHeader, HeaderRegistry
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from gunicorn.errors import AppImportError
@@ -100,6 +102,51 @@ def _log_level(raw: str) -> str:
     return level
 
 
+SMTP_TLS_MODES = ("none", "starttls", "implicit")
+SMTP_DEFAULT_PORTS = {"none": 25, "starttls": 587, "implicit": 465}
+
+
+def _port(raw: str) -> int:
+    value = int(raw)
+    if not 1 <= value <= 65535:
+        raise ValueError("expected a port number, 1 to 65535")
+    return value
+
+
+def _smtp_host(raw: str) -> str:
+    host = raw.strip()
+    if not host or any(c in host for c in " /@") or host.count(":") == 1:
+        raise ValueError("expected a host name or address only (the port is HEP_SMTP_PORT)")
+    return host
+
+
+def _smtp_tls(raw: str) -> str:
+    mode = raw.strip().lower()
+    if mode not in SMTP_TLS_MODES:
+        raise ValueError("expected none, starttls or implicit")
+    return mode
+
+
+def _mail_address(raw: str) -> str:
+    expected = "expected one address, or a name and address: hep <hep@example.org>"
+    try:
+        header = HeaderRegistry()("From", raw)
+    except (ValueError, IndexError):
+        raise ValueError(expected) from None
+    found = cast(AddressHeader, header).addresses
+    if len(found) != 1 or header.defects or "." not in found[0].domain or not found[0].username:
+        raise ValueError(expected)
+    return str(found[0])
+
+
+def _ca_file(raw: str) -> str:
+    try:
+        ssl.create_default_context(cafile=raw)
+    except (OSError, ssl.SSLError):
+        raise ValueError("expected a readable PEM file of CA certificates") from None
+    return raw
+
+
 def _env_name(raw: str) -> str:
     if raw not in {"development", "production", "testing"}:
         raise ValueError("expected development, production or testing")
@@ -170,6 +217,14 @@ SETTINGS: tuple[Setting, ...] = (
         "dispatcher worker processes; default: CPUs available, at most 8 (4 on SQLite)",
     ),
     Setting("LOG_LEVEL", _log_level, "INFO", "logging level"),
+    Setting("SMTP_HOST", _smtp_host, None, "mail server; without it email is off"),
+    Setting("SMTP_PORT", _port, None, "mail server port; default by HEP_SMTP_TLS: 587, 465 or 25"),
+    Setting("SMTP_TLS", _smtp_tls, "starttls", "none, starttls or implicit (TLS from the start)"),
+    Setting("SMTP_USER", _str, None, "user name for SMTP AUTH"),
+    Setting("SMTP_PASSWORD", _str, None, "password for SMTP AUTH", secret=True),
+    Setting("SMTP_FROM", _mail_address, None, "sender address: hep <hep@example.org>"),
+    Setting("SMTP_CA_FILE", _ca_file, None, "CA certificates for a mail server on a private CA"),
+    Setting("SMTP_TIMEOUT_SECONDS", _positive_int, 10, "timeout of each SMTP step, seconds"),
 )
 
 
@@ -216,4 +271,22 @@ def finish_config(config: dict[str, Any], instance_path: Path) -> dict[str, Any]
         raise ConfigError("HEP_VAPID_SUBJECT must be a mailto: or https:// URL")
     if production and subject == "mailto:admin@localhost":
         raise ConfigError("HEP_VAPID_SUBJECT must name a real contact in production")
+    _check_smtp(config, production)
     return config
+
+
+def _check_smtp(config: dict[str, Any], production: bool) -> None:
+    """The mail settings go together: a host and a sender switch email on; AUTH needs both its
+    user and its password, and in production never goes over an unencrypted connection."""
+    mail = [k for k in ("SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM") if config[k]]
+    if config["SMTP_HOST"] is None:
+        if mail:
+            names = ", ".join(f"HEP_{k}" for k in mail)
+            raise ConfigError(f"{names} set without HEP_SMTP_HOST (email is off without it)")
+        return
+    if config["SMTP_FROM"] is None:
+        raise ConfigError("HEP_SMTP_FROM must be set with HEP_SMTP_HOST (the sender address)")
+    if (config["SMTP_USER"] is None) != (config["SMTP_PASSWORD"] is None):
+        raise ConfigError("HEP_SMTP_USER and HEP_SMTP_PASSWORD go together (SMTP AUTH)")
+    if production and config["SMTP_PASSWORD"] and config["SMTP_TLS"] == "none":
+        raise ConfigError("HEP_SMTP_TLS=none would send HEP_SMTP_PASSWORD unencrypted")

@@ -1,0 +1,1 @@
+"""Email: the mail server's settings, messages from templates, SMTP delivery, signed links."""
