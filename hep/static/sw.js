@@ -6,15 +6,15 @@
 // - push messages become notifications (generic wording, one tag per occurrence so a duplicate
 //   replaces itself), whose "Done" and "Snooze" actions call the API without opening the app.
 
-const SHELL_CACHE = "hep-shell-v1";
+const SHELL_CACHE = "hep-shell-v2";
 const SHELL = [
   "/",
   "/manifest.webmanifest",
   "/static/css/app.css",
-  "/static/icons/icon.svg",
   "/static/icons/icon-192.png",
   "/static/icons/icon-512.png",
   "/static/icons/icon-maskable-512.png",
+  "/static/icons/icon.svg",
   "/static/js/api.js",
   "/static/js/app.js",
   "/static/js/charts.js",
@@ -26,8 +26,32 @@ const SHELL = [
   "/static/js/offline-queue.js",
   "/static/js/push.js",
   "/static/js/router.js",
+  "/static/js/rules.js",
   "/static/js/session.js",
   "/static/js/timer.js",
+  "/static/js/cards/check-in-forms.js",
+  "/static/js/cards/exercise-card.js",
+  "/static/js/cards/habit-card.js",
+  "/static/js/cards/panel.js",
+  "/static/js/cards/saving.js",
+  "/static/js/components/adherence.js",
+  "/static/js/components/check-in-text.js",
+  "/static/js/components/edit-window.js",
+  "/static/js/components/habit-form.js",
+  "/static/js/components/invite-box.js",
+  "/static/js/components/library-search.js",
+  "/static/js/components/password-field.js",
+  "/static/js/components/program-estimate.js",
+  "/static/js/components/reminder-history.js",
+  "/static/js/components/rule-text.js",
+  "/static/js/components/scales.js",
+  "/static/js/components/weekday-picker.js",
+  "/static/js/therapist/library.js",
+  "/static/js/therapist/patient.js",
+  "/static/js/therapist/patients.js",
+  "/static/js/therapist/program-builder.js",
+  "/static/js/therapist/program-history.js",
+  "/static/js/therapist/templates.js",
   "/static/js/views/account.js",
   "/static/js/views/auth.js",
   "/static/js/views/check-in.js",
@@ -40,12 +64,6 @@ const SHELL = [
   "/static/js/views/progress.js",
   "/static/js/views/reminders.js",
   "/static/js/views/today.js",
-  "/static/js/therapist/library.js",
-  "/static/js/therapist/patient.js",
-  "/static/js/therapist/patients.js",
-  "/static/js/therapist/program-builder.js",
-  "/static/js/therapist/program-history.js",
-  "/static/js/therapist/templates.js",
 ];
 const SHELL_PATHS = new Set(SHELL);
 

@@ -84,12 +84,15 @@ class HepServer:
 
 
 @contextlib.contextmanager
-def running_hep(tmp: Path, port: int | None = None) -> Iterator[HepServer]:
+def running_hep(
+    tmp: Path, port: int | None = None, settings: dict[str, str] | None = None
+) -> Iterator[HepServer]:
     """A real hep: `hep init` (a no-op on an instance that has run before), then gunicorn with
-    two workers on a loopback port. Stopping and starting again on the same folder and port is
-    a restart the browser cannot tell from a deployment."""
+    two workers on a loopback port, with `settings` (HEP_* variables) on top of the tests'.
+    Stopping and starting again on the same folder and port is a restart the browser cannot
+    tell from a deployment."""
     port = port or _free_port()
-    env = _server_env(tmp, port)
+    env = {**_server_env(tmp, port), **(settings or {})}
     subprocess.run(
         [sys.executable, "-m", "hep.cli", "init"],
         env=env,

@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 from hep import programs
 from hep.api.auth.schemas import SignUp
 from hep.api.checkins.schemas import CheckInIn, PainIn
-from hep.api.exercises.schemas import Dose, ExerciseIn
+from hep.api.exercises.schemas import Dose, ExerciseFilter, ExerciseIn
 from hep.api.habits.schemas import HabitIn
 from hep.api.me.schemas import ProfileChange
 from hep.api.programs.schemas import ItemIn, RevisionIn
@@ -32,6 +32,7 @@ FORMS: dict[str, type[Schema]] = {
     "habit": HabitIn,
     "exercise": ExerciseIn,
     "exercise_dose": Dose,
+    "exercise_search": ExerciseFilter,
     "profile": ProfileChange,
     "sign_up": SignUp,
 }

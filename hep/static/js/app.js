@@ -118,9 +118,12 @@ async function resolve(route, path) {
   return null;
 }
 
-/** Where to go once signed in: the page that asked for it, else the role's home. */
-export function afterSignIn() {
-  const user = currentUser();
+/**
+ * Signed in: load who that is (with the server's rules), then go to the page that asked for
+ * it, else the role's home.
+ */
+export async function afterSignIn() {
+  const user = await loadUser();
   const wanted = sessionStorage.getItem(AFTER_SIGN_IN);
   sessionStorage.removeItem(AFTER_SIGN_IN);
   replayQueue().catch(() => {});
@@ -280,7 +283,8 @@ function repairPush() {
  */
 async function resumeOffline() {
   const kept = await savedDay().catch(() => null);
-  if (!kept || kept.user?.role !== "patient") return false;
+  // (a copy kept by an older release has no server rules with it: it cannot be shown right)
+  if (!kept || kept.user?.role !== "patient" || !kept.user.rules) return false;
   setUser(kept.user);
   return true;
 }

@@ -1,7 +1,7 @@
 // Web push on this device: permission from a tap, the subscription sent to hep, and a fresh
 // subscription whenever the server's VAPID key changes (we remember the key we used).
 
-import { api, isMissingEndpoint } from "./api.js";
+import { ApiError, NetworkError, api, isMissingEndpoint } from "./api.js";
 
 const KEY_USED = "hep.push.key";
 const SUBSCRIPTION_ID = "hep.push.subscription";
@@ -50,10 +50,18 @@ export async function serverKey() {
 }
 
 function withTimeout(promise, ms, message) {
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms)),
-  ]);
+  const late = Object.assign(new Error(message), { name: "TimeoutError" });
+  return Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(late), ms))]);
+}
+
+/** Why this device could not be registered for reminders, in words for the person holding it. */
+export function registrationProblem(error) {
+  if (!pushSupported()) return "this browser cannot show notifications from hep";
+  if (permission() !== "granted") return "notifications are not allowed for hep in this browser";
+  if (error instanceof NetworkError) return "there is no connection to hep right now";
+  if (error instanceof ApiError) return `hep did not accept it (${error.message})`;
+  if (error?.name === "TimeoutError") return "the browser's push service did not answer";
+  return "the browser's push service refused it";
 }
 
 function subscriptionKey(subscription) {
@@ -63,7 +71,8 @@ function subscriptionKey(subscription) {
 
 /**
  * Make sure this device has a push subscription made with the server's current key, and that
- * the server knows it. Called after permission is granted and on every app start.
+ * the server knows it. Called after permission is granted and on every app start; null when
+ * this browser cannot, or may not, show notifications.
  */
 export async function ensureSubscription() {
   if (!pushSupported() || permission() !== "granted") return null;

@@ -4,7 +4,8 @@ import { api } from "../api.js";
 import { busy, field, h, showErrors, toast } from "../dom.js";
 import { CATEGORIES, EQUIPMENT, REGIONS, SIDES } from "../labels.js";
 import { navigate } from "../router.js";
-import { librarySearch } from "./program-builder.js";
+import { limits } from "../rules.js";
+import { librarySearch } from "../components/library-search.js";
 
 export async function library() {
   return h(
@@ -42,14 +43,16 @@ export async function exerciseForm({ params }) {
   const dose = existing?.dose || { sets: 1, side: "both", times_per_day: 1 };
   const equipment = { ...EQUIPMENT };
   delete equipment.none;
-  const num = (label, name, min, max) =>
-    field(label, { type: "number", name, min: String(min), max: String(max), value: dose[name] ?? "", inputmode: "numeric" });
+  const num = (label, name) =>
+    field(label, { type: "number", name, value: dose[name] ?? "", inputmode: "numeric", ...limits("exercise_dose", name) });
+  const side = field("Side", h("select", { name: "side", value: dose.side || "both" }, Object.entries(SIDES).map(([v, l]) => h("option", { value: v }, l))));
+  side.classList.add("field-wide");
   const form = h(
     "form",
     { class: "card", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Name", { type: "text", name: "name", required: true, maxlength: "120", value: existing?.name || "" }),
-    field("Summary", { type: "text", name: "summary", maxlength: "300", value: existing?.summary || "" }, { hint: "One line: what it is for." }),
+    field("Name", { type: "text", name: "name", required: true, value: existing?.name || "", ...limits("exercise", "name") }),
+    field("Summary", { type: "text", name: "summary", value: existing?.summary || "", ...limits("exercise", "summary") }, { hint: "One line: what it is for." }),
     checkboxes("regions", "Body regions", REGIONS, existing?.regions || []),
     field(
       "Kind",
@@ -63,13 +66,13 @@ export async function exerciseForm({ params }) {
       h(
         "div",
         { class: "dose-grid" },
-        num("Sets", "sets", 1, 20),
-        num("Reps", "reps", 1, 500),
-        num("Hold (s)", "hold_seconds", 1, 3600),
-        num("Duration (s)", "duration_seconds", 1, 7200),
-        num("Rest (s)", "rest_seconds", 0, 3600),
-        num("Times a day", "times_per_day", 1, 10),
-        field("Side", h("select", { name: "side", value: dose.side || "both" }, Object.entries(SIDES).map(([v, l]) => h("option", { value: v }, l)))),
+        num("Sets", "sets"),
+        num("Reps", "reps"),
+        num("Hold (s)", "hold_seconds"),
+        num("Duration (s)", "duration_seconds"),
+        num("Rest (s)", "rest_seconds"),
+        num("Times a day", "times_per_day"),
+        side,
       ),
     ),
     field("Steps", h("textarea", { name: "instructions", rows: "5" }, (existing?.instructions || []).join("\n")), { hint: "One step per line." }),

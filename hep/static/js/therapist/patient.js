@@ -6,13 +6,14 @@ import { api } from "../api.js";
 import { busy, field, h, showErrors, toast } from "../dom.js";
 import { addDays, dateTime, isoDay, shortDay, todayIn } from "../dates.js";
 import { REGIONS, doseText, percentText, habitTargetText, HABIT_KINDS } from "../labels.js";
-import { adherenceSection, habitSeries } from "../views/progress.js";
-import { describeCheckIn, diffText, subjectNames } from "../views/history.js";
-import { habitForm } from "../views/habits.js";
-import { historyToggle, ruleText } from "../views/reminders.js";
 import { habitStrips } from "../charts.js";
-import { inviteBox } from "./patients.js";
 import { navigate } from "../router.js";
+import { adherenceSection, habitSeries, strengthNote } from "../components/adherence.js";
+import { describeCheckIn, diffText, subjectNames } from "../components/check-in-text.js";
+import { habitForm } from "../components/habit-form.js";
+import { inviteBox } from "../components/invite-box.js";
+import { historyToggle } from "../components/reminder-history.js";
+import { ruleText } from "../components/rule-text.js";
 
 async function inSequence(paths) {
   const results = [];
@@ -142,6 +143,7 @@ function subjectsTable(adherence) {
         ),
       ),
     ),
+    strengthNote(),
   );
 }
 

@@ -3,9 +3,11 @@
 // adding a patient with an invite link to send.
 
 import { api } from "../api.js";
-import { busy, field, h, nextId, showErrors, toast } from "../dom.js";
-import { allZones, browserZone, dateTime, daysSince, relative } from "../dates.js";
+import { busy, field, h, nextId, showErrors } from "../dom.js";
+import { allZones, browserZone, daysSince, relative } from "../dates.js";
 import { percentText } from "../labels.js";
+import { limits, pageSizeMax } from "../rules.js";
+import { inviteBox } from "../components/invite-box.js";
 
 const known = (value) => value !== null && value !== undefined;
 
@@ -39,10 +41,11 @@ export function attentionBadges(p) {
 export async function patients() {
   const list = [];
   // the server orders the whole caseload by attention; pages follow one another in that order
-  for (let page = 1; page < 20; page += 1) {
-    const chunk = await api.get(`/api/patients?page=${page}&page_size=100`);
+  const size = pageSizeMax();
+  for (let page = 1; ; page += 1) {
+    const chunk = await api.get(`/api/patients?page=${page}&page_size=${size}`);
     list.push(...chunk);
-    if (chunk.length < 100) break;
+    if (chunk.length < size) break;
   }
   const listBox = h("div");
   const filterId = nextId("filter");
@@ -101,48 +104,6 @@ function patientRow(p) {
   );
 }
 
-/** Shows an invite link with copy and email buttons. */
-export function inviteBox(name, email, invite) {
-  const inputId = nextId("invite");
-  const input = h("input", { id: inputId, type: "text", readonly: true, value: invite.url, "data-role": "invite-url" });
-  const subject = "Your home exercise program";
-  const body = `Hello ${name},\n\nI have set up your home exercise program in hep. Open this link on your phone to choose a password:\n\n${invite.url}\n\nThe link works once and expires on ${dateTime(invite.expires_at)}.`;
-  return h(
-    "div",
-    { class: "banner", role: "status" },
-    h("p", {}, h("strong", {}, `Invite link for ${name}`), ` (works once, until ${dateTime(invite.expires_at)})`),
-    h("label", { for: inputId, class: "visually-hidden" }, "Invite link"),
-    h(
-      "div",
-      { class: "copy-box" },
-      input,
-      h(
-        "button",
-        {
-          type: "button",
-          class: "btn btn-primary",
-          onclick: async () => {
-            try {
-              await navigator.clipboard.writeText(invite.url);
-              toast("Link copied.", "success");
-            } catch {
-              input.select();
-              toast("Press Ctrl+C (or long-press) to copy the selected link.");
-            }
-          },
-        },
-        "Copy link",
-      ),
-    ),
-    h(
-      "p",
-      { class: "small" },
-      h("a", { href: `mailto:${encodeURIComponent(email)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}` }, "Send by email"),
-      " · Send it by text or in person too: the code is in the part of the link after #, which never reaches a server log.",
-    ),
-  );
-}
-
 function addPatientForm() {
   const zone = browserZone();
   const zones = allZones();
@@ -152,7 +113,7 @@ function addPatientForm() {
     { class: "card", novalidate: true },
     h("h2", {}, "Add a patient"),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Name", { type: "text", name: "name", required: true, maxlength: "120", autocomplete: "off" }),
+    field("Name", { type: "text", name: "name", required: true, autocomplete: "off", ...limits("sign_up", "name") }),
     field("Email", { type: "email", name: "email", required: true, autocomplete: "off" }),
     field(
       "Patient's time zone",

@@ -2,46 +2,15 @@
 // minutes per session and the size warning (never blocking), save a program (or a new version
 // of one — items keep their item_key so their history continues), or save it as a template.
 
-import { api, query } from "../api.js";
+import { api } from "../api.js";
 import { busy, field, h, nextId, replace, showErrors, toast } from "../dom.js";
 import { todayIn } from "../dates.js";
-import { CATEGORIES, EQUIPMENT, REGIONS, SIDES, doseText } from "../labels.js";
+import { SIDES } from "../labels.js";
 import { navigate } from "../router.js";
-import { weekdayPicker, maskFrom } from "../views/habits.js";
-
-// the same estimate the server makes (hep/programs.py), so the figure moves as you type
-const SECONDS_PER_REP = 3;
-const SECONDS_BETWEEN_ITEMS = 20;
-const WARN_ITEMS = 6;
-const WARN_MINUTES = 15;
-
-export function itemSeconds(item) {
-  const sets = item.sets || 1;
-  let work;
-  if (item.duration_seconds) work = item.duration_seconds;
-  else if (item.reps) work = item.reps * (SECONDS_PER_REP + (item.hold_seconds || 0));
-  else work = item.hold_seconds || 30;
-  const sides = item.side === "each" ? 2 : 1;
-  const rest = (item.rest_seconds || 0) * (sets - 1);
-  return sides * (sets * work + rest);
-}
-
-export function sessionMinutes(items) {
-  const seconds = items.reduce((s, i) => s + itemSeconds(i), 0) + SECONDS_BETWEEN_ITEMS * Math.max(0, items.length - 1);
-  return Math.round((seconds / 60) * 10) / 10;
-}
-
-export function sizeWarnings(items) {
-  const warnings = [];
-  if (items.length > WARN_ITEMS) {
-    warnings.push(`${items.length} exercises: programs of 2–4 exercises are followed best; consider fewer than ${WARN_ITEMS + 1}.`);
-  }
-  const minutes = sessionMinutes(items);
-  if (minutes > WARN_MINUTES) {
-    warnings.push(`About ${minutes} minutes per session: past ${WARN_MINUTES} minutes, people do it less often.`);
-  }
-  return warnings;
-}
+import { limits } from "../rules.js";
+import { librarySearch } from "../components/library-search.js";
+import { DOSE_NUMBERS, doseProblems, sessionMinutes, sizeWarnings } from "../components/program-estimate.js";
+import { EVERY_DAY, maskFrom, weekdayPicker } from "../components/weekday-picker.js";
 
 const DOSE_FIELDS = ["sets", "reps", "hold_seconds", "duration_seconds", "rest_seconds", "side", "times_per_day"];
 
@@ -53,7 +22,7 @@ function fromExercise(exercise) {
     sets: dose.sets || 1,
     side: dose.side || "both",
     times_per_day: dose.times_per_day || 1,
-    weekdays: 127,
+    weekdays: EVERY_DAY,
     load_note: "",
     notes: "",
   };
@@ -79,11 +48,15 @@ function builder({ patient, program }) {
 
   const renderSummary = () => {
     const minutes = sessionMinutes(items);
-    const warnings = sizeWarnings(items);
     replace(
       summary,
-      h("p", {}, h("strong", {}, `${items.length} exercise${items.length === 1 ? "" : "s"}`), ` · about ${minutes} min per session`),
-      warnings.map((w) => h("p", { class: "banner warn small", "data-role": "size-warning" }, w)),
+      h(
+        "p",
+        {},
+        h("strong", {}, `${items.length} exercise${items.length === 1 ? "" : "s"}`),
+        minutes === null ? " · Check the marked values to see the time per session." : ` · about ${minutes} min per session`,
+      ),
+      sizeWarnings(items).map((w) => h("p", { class: "banner warn small", "data-role": "size-warning" }, w)),
     );
   };
   const renderItems = (focusIndex) => {
@@ -109,18 +82,18 @@ function builder({ patient, program }) {
     { class: "card", novalidate: true },
     h("h2", {}, program ? `Edit program (now version ${program.version})` : "Program"),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Title", { type: "text", name: "title", required: true, maxlength: "120", value: program?.title || "Home program" }),
+    field("Title", { type: "text", name: "title", required: true, value: program?.title || "Home program", ...limits("program", "title") }),
     h(
       "div",
       { class: "two-up" },
       field("Start", { type: "date", name: "start_date", value: program?.start_date || today, required: true }),
       field("End (optional)", { type: "date", name: "end_date", value: program?.end_date || "" }),
     ),
-    field("Notes for the patient", h("textarea", { name: "notes", rows: "2", maxlength: "4000" }, program?.notes || "")),
+    field("Notes for the patient", h("textarea", { name: "notes", rows: "2", ...limits("program", "notes") }, program?.notes || "")),
     h("h3", {}, "Exercises"),
     itemsBox,
     program
-      ? field("What changed (shown in the history)", { type: "text", name: "change_note", maxlength: "300", placeholder: "Progressed chin tucks to 3 sets" })
+      ? field("What changed (shown in the history)", { type: "text", name: "change_note", placeholder: "Progressed chin tucks to 3 sets", ...limits("program", "change_note") })
       : null,
     // the size, the warnings and the save buttons stay in view while the list grows
     h(
@@ -138,6 +111,7 @@ function builder({ patient, program }) {
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (markedFirst(form, items)) return;
     const data = new FormData(form);
     const body = {
       title: data.get("title").trim(),
@@ -173,12 +147,12 @@ function builder({ patient, program }) {
 function itemBody(item) {
   const body = { exercise_id: item.exercise.id };
   if (item.item_key) body.item_key = item.item_key;
-  for (const f of ["sets", "reps", "hold_seconds", "duration_seconds", "rest_seconds", "times_per_day"]) {
+  for (const [f] of DOSE_NUMBERS) {
     const v = item[f];
     body[f] = v === "" || v === null || v === undefined ? (f === "sets" || f === "times_per_day" ? 1 : null) : Number(v);
   }
   body.side = item.side || "both";
-  body.weekdays = item.weekdays || 127;
+  body.weekdays = item.weekdays || EVERY_DAY;
   body.load_note = item.load_note || "";
   body.notes = item.notes || "";
   return body;
@@ -196,11 +170,20 @@ function mapItemErrors(error) {
   return error;
 }
 
+/** With a dose value the server would refuse, say so and put the keyboard on it. */
+function markedFirst(form, items) {
+  if (!items.some((item) => Object.keys(doseProblems(item)).length)) return false;
+  form.querySelector(".form-alert").textContent = "Check the marked values: they are outside what a program can hold.";
+  form.querySelector('.item-editor [aria-invalid="true"]')?.focus();
+  return true;
+}
+
 async function saveTemplate(form, items) {
   if (!items.length) {
     toast("Add at least one exercise first.", "error");
     return;
   }
+  if (markedFirst(form, items)) return;
   const data = new FormData(form);
   try {
     const template = await api.post("/api/templates", {
@@ -218,24 +201,44 @@ async function saveTemplate(form, items) {
   }
 }
 
-function numberField(label, item, name, { min = 0, max, onChange }) {
-  return field(label, {
-    type: "number",
-    name: `${name}`,
-    min: String(min),
-    max: max ? String(max) : null,
-    inputmode: "numeric",
-    value: item[name] ?? "",
-    oninput: (e) => {
-      item[name] = e.target.value === "" ? null : Number(e.target.value);
-      onChange();
-    },
+/** A dose number, marked (with the field's own words) while the server would refuse it. */
+function numberField(label, item, name, onChange) {
+  const box = field(label, { type: "number", name, inputmode: "numeric", value: item[name] ?? "", ...limits("program_item", name) });
+  const input = box.querySelector("input");
+  // not .field-error: the server's errors clear those, and these follow the typing instead
+  const problem = h("p", { class: "field-problem", id: nextId("problem"), hidden: true });
+  box.append(problem);
+  const mark = () => {
+    const text = doseProblems(item)[name];
+    problem.textContent = text || "";
+    problem.hidden = !text;
+    if (text) {
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", problem.id);
+    } else {
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    }
+  };
+  input.addEventListener("input", () => {
+    // a number field holds "" for anything that is not a number
+    item[name] = input.value === "" ? null : Number(input.value);
+    mark();
+    onChange();
   });
+  mark();
+  return box;
+}
+
+// a field as wide as two of the grid's columns, for choices longer than a number
+function wide(box) {
+  box.classList.add("field-wide");
+  return box;
 }
 
 function itemEditor(item, index, items, { onChange, onMove }) {
   const headingId = nextId("item");
-  const days = weekdayPicker(`weekdays-${headingId}`, item.weekdays ?? 127, "Days");
+  const days = weekdayPicker(`weekdays-${headingId}`, item.weekdays ?? EVERY_DAY, "Days");
   days.addEventListener("change", () => {
     item.weekdays = maskFrom(days, `weekdays-${headingId}`) || 0;
     onChange();
@@ -276,13 +279,8 @@ function itemEditor(item, index, items, { onChange, onMove }) {
     h(
       "div",
       { class: "dose-grid" },
-      numberField("Sets", item, "sets", { min: 1, max: 20, onChange }),
-      numberField("Reps", item, "reps", { min: 1, max: 500, onChange }),
-      numberField("Hold (s)", item, "hold_seconds", { min: 1, max: 3600, onChange }),
-      numberField("Duration (s)", item, "duration_seconds", { min: 1, max: 7200, onChange }),
-      numberField("Rest (s)", item, "rest_seconds", { min: 0, max: 3600, onChange }),
-      numberField("Times a day", item, "times_per_day", { min: 1, max: 10, onChange }),
-      field(
+      DOSE_NUMBERS.map(([name, label]) => numberField(label, item, name, onChange)),
+      wide(field(
         "Side",
         h(
           "select",
@@ -296,14 +294,14 @@ function itemEditor(item, index, items, { onChange, onMove }) {
           },
           Object.entries(SIDES).map(([v, l]) => h("option", { value: v }, l)),
         ),
-      ),
+      )),
     ),
     days,
     field("Load or band (optional)", {
       type: "text",
       name: "load_note",
-      maxlength: "120",
       value: item.load_note || "",
+      ...limits("program_item", "load_note"),
       oninput: (e) => {
         item.load_note = e.target.value;
       },
@@ -315,7 +313,7 @@ function itemEditor(item, index, items, { onChange, onMove }) {
         {
           name: "notes",
           rows: "2",
-          maxlength: "1000",
+          ...limits("program_item", "notes"),
           oninput: (e) => {
             item.notes = e.target.value;
           },
@@ -325,99 +323,3 @@ function itemEditor(item, index, items, { onChange, onMove }) {
     ),
   );
 }
-
-/** The library search, shared with the library screen: filters plus paged results. */
-export function librarySearch(onAdd, { title = "Library" } = {}) {
-  const results = h("div", { class: "results", "aria-live": "polite" });
-  const more = h("button", { type: "button", class: "btn btn-small", hidden: true }, "More results");
-  let page = 1;
-  let timer = null;
-  const form = h(
-    "form",
-    { role: "search", class: "stack", onsubmit: (e) => e.preventDefault() },
-    field("Search exercises", { type: "search", name: "q", placeholder: "chin tuck, hip, band…", maxlength: "100" }),
-    h(
-      "div",
-      { class: "dose-grid" },
-      field("Body region", h("select", { name: "region" }, h("option", { value: "" }, "Any"), Object.entries(REGIONS).map(([v, l]) => h("option", { value: v }, l)))),
-      field("Kind", h("select", { name: "category" }, h("option", { value: "" }, "Any"), Object.entries(CATEGORIES).map(([v, l]) => h("option", { value: v }, l)))),
-      field("Equipment", h("select", { name: "equipment" }, h("option", { value: "" }, "Any"), Object.entries(EQUIPMENT).map(([v, l]) => h("option", { value: v }, l)))),
-    ),
-    h("label", { class: "check" }, h("input", { type: "checkbox", name: "mine" }), "Only my own exercises"),
-  );
-  const load = async (append) => {
-    const data = new FormData(form);
-    const params = {
-      q: (data.get("q") || "").trim(),
-      region: data.get("region"),
-      category: data.get("category"),
-      equipment: data.get("equipment"),
-      mine: data.get("mine") ? "true" : "",
-      page,
-      page_size: 20,
-    };
-    try {
-      const found = await api.get(`/api/exercises${query(params)}`);
-      const rows = found.map((exercise) => exerciseRow(exercise, onAdd));
-      if (append) results.querySelector("ul")?.append(...rows);
-      else replace(results, found.length ? h("ul", { class: "list", "aria-label": "Search results" }, rows) : h("p", { class: "muted" }, "No exercise matches."));
-      more.hidden = found.length < 20;
-    } catch (error) {
-      replace(results, h("p", { class: "form-alert" }, error.message));
-    }
-  };
-  let lastQuery = null;
-  const search = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      // a blur fires "change" after "input": the same query must not reload (and jump) the list
-      const wanted = new URLSearchParams(new FormData(form)).toString();
-      if (wanted === lastQuery) return;
-      lastQuery = wanted;
-      page = 1;
-      load(false);
-    }, 250);
-  };
-  form.addEventListener("input", search);
-  form.addEventListener("change", search);
-  more.addEventListener("click", () => {
-    page += 1;
-    load(true);
-  });
-  lastQuery = new URLSearchParams(new FormData(form)).toString();
-  load(false);
-  return h("div", { class: "card" }, h("h2", {}, title), form, results, more);
-}
-
-function exerciseRow(exercise, onAdd) {
-  const own = !exercise.built_in;
-  return h(
-    "li",
-    {},
-    h(
-      "div",
-      { class: "row spread" },
-      h(
-        "div",
-        { class: "grow" },
-        h("strong", {}, exercise.name),
-        own ? h("span", { class: "badge" }, " yours") : null,
-        h("div", { class: "small muted" }, [CATEGORIES[exercise.category], exercise.regions.map((r) => REGIONS[r]).join(", "), doseText(exercise.dose)].filter(Boolean).join(" · ")),
-      ),
-      onAdd
-        ? h("button", { type: "button", class: "btn btn-small", "aria-label": `Add ${exercise.name}`, "data-role": "add-exercise", onclick: () => onAdd(exercise) }, "Add")
-        : own
-          ? h("a", { class: "btn btn-small", href: `#/library/${exercise.id}/edit` }, "Edit", h("span", { class: "visually-hidden" }, ` ${exercise.name}`))
-          : null,
-    ),
-    h(
-      "details",
-      { class: "small" },
-      h("summary", {}, "Instructions", h("span", { class: "visually-hidden" }, ` for ${exercise.name}`)),
-      exercise.summary ? h("p", {}, exercise.summary) : null,
-      h("ol", { class: "steps" }, (exercise.instructions || []).map((s) => h("li", {}, s))),
-      exercise.cautions?.length ? h("div", { class: "cautions" }, h("strong", {}, "Cautions"), h("ul", {}, exercise.cautions.map((c) => h("li", {}, c)))) : null,
-    ),
-  );
-}
-

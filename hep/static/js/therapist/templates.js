@@ -5,21 +5,27 @@ import { busy, field, h, showErrors, toast } from "../dom.js";
 import { browserZone, todayIn } from "../dates.js";
 import { doseText } from "../labels.js";
 import { navigate } from "../router.js";
+import { pageSizeMax } from "../rules.js";
+
+/** Every page of `path` (a list the server pages), one after the other. */
+async function everything(path) {
+  const size = pageSizeMax();
+  const all = [];
+  for (let page = 1; ; page += 1) {
+    const found = await api.get(`${path}?page=${page}&page_size=${size}`);
+    all.push(...found);
+    if (found.length < size) return all;
+  }
+}
 
 async function exerciseNames() {
-  const names = new Map();
-  for (let page = 1; page <= 5; page += 1) {
-    const found = await api.get(`/api/exercises?page=${page}&page_size=100`);
-    found.forEach((e) => names.set(e.id, e.name));
-    if (found.length < 100) break;
-  }
-  return names;
+  return new Map((await everything("/api/exercises")).map((e) => [e.id, e.name]));
 }
 
 export async function templates() {
   const [list, patients, names] = await Promise.all([
     api.get("/api/templates"),
-    api.get("/api/patients?page_size=100"),
+    everything("/api/patients"),
     exerciseNames(),
   ]);
   return h(

@@ -6,7 +6,8 @@ import { busy, confirmDialog, field, h, showErrors, toast } from "../dom.js";
 import { allZones, dateTime, todayIn } from "../dates.js";
 import { currentUser, setUser, signOut, wipeLocalData } from "../session.js";
 import { disablePush } from "../push.js";
-import { passwordField } from "./auth.js";
+import { limits, minLength, pageSizeMax } from "../rules.js";
+import { passwordField } from "../components/password-field.js";
 
 export async function account() {
   const user = currentUser();
@@ -57,7 +58,7 @@ function profileForm(user) {
     { class: "card", novalidate: true },
     h("h2", {}, "Profile"),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Name", { type: "text", name: "name", value: user.name, required: true, autocomplete: "name" }),
+    field("Name", { type: "text", name: "name", value: user.name, required: true, autocomplete: "name", ...limits("profile", "name") }),
     field(
       "Time zone",
       h("select", { name: "timezone", value: user.timezone }, zones.map((z) => h("option", { value: z }, z.replace(/_/g, " ")))),
@@ -81,16 +82,14 @@ function profileForm(user) {
 }
 
 function passwordForm() {
-  const current = passwordField("Current password", "current-password");
-  current.querySelector("input").name = "current_password";
-  current.dataset.field = "current_password";
+  const current = passwordField("Current password", "current-password", null, { name: "current_password" });
   const form = h(
     "form",
     { class: "card", novalidate: true },
     h("h2", {}, "Change password"),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     current,
-    passwordField("New password", "new-password", "At least 8 characters. Other devices will be signed out."),
+    passwordField("New password", "new-password", `At least ${minLength("profile", "password")} characters. Other devices will be signed out.`),
     h("button", { type: "submit", class: "btn" }, "Change password"),
   );
   form.addEventListener("submit", (event) => {
@@ -110,7 +109,7 @@ function passwordForm() {
 }
 
 async function accessLog() {
-  const pageSize = 20;
+  const pageSize = Math.min(20, pageSizeMax());
   let page = 1;
   const list = h("ul", { class: "list" });
   const more = h("button", { type: "button", class: "btn btn-small", hidden: true }, "Show more");

@@ -3,37 +3,8 @@
 import { ApiError, api } from "../api.js";
 import { busy, field, formValues, h, showErrors } from "../dom.js";
 import { browserZone } from "../dates.js";
-import { setUser } from "../session.js";
 import { afterSignIn } from "../app.js";
-
-function passwordField(label, autocomplete, hint) {
-  const input = h("input", {
-    type: "password",
-    name: "password",
-    autocomplete,
-    required: true,
-    minlength: autocomplete === "new-password" ? "8" : null,
-  });
-  const toggle = h(
-    "button",
-    {
-      type: "button",
-      class: "btn btn-quiet btn-small",
-      "aria-pressed": "false",
-      onclick: () => {
-        const show = input.type === "password";
-        input.type = show ? "text" : "password";
-        toggle.setAttribute("aria-pressed", String(show));
-      },
-    },
-    "Show password",
-  );
-  const box = field(label, input, { hint });
-  box.append(toggle);
-  return box;
-}
-
-export { passwordField };
+import { passwordField } from "../components/password-field.js";
 
 function retryAfterText(error) {
   const seconds = error.retryAfter;
@@ -54,9 +25,8 @@ export function signIn() {
     busy(form, async () => {
       const { email, password } = formValues(form);
       try {
-        const data = await api.post("/api/auth/login", { email, password }, { quiet401: true });
-        setUser(data.user);
-        afterSignIn();
+        await api.post("/api/auth/login", { email, password }, { quiet401: true });
+        await afterSignIn();
       } catch (error) {
         if (error instanceof ApiError && error.status === 429) {
           error.message = `Too many attempts.${retryAfterText(error)}`;
@@ -103,9 +73,8 @@ function signUpForm(path, intro, title) {
     busy(form, async () => {
       const body = { ...formValues(form), timezone: browserZone() };
       try {
-        const data = await api.post(path, body);
-        setUser(data.user);
-        afterSignIn();
+        await api.post(path, body);
+        await afterSignIn();
       } catch (error) {
         showErrors(form, error);
       }
@@ -124,7 +93,7 @@ function signUpForm(path, intro, title) {
 export function signUp() {
   return signUpForm(
     "/api/auth/signup/patient",
-    "Track daily habits that ease muscle tension. You can link a therapist later.",
+    "Track daily habits that ease muscle tension, on your own. Working with a therapist? Open the invitation link they sent you instead.",
     "Create an account",
   );
 }

@@ -3,14 +3,16 @@
 
 import { api } from "../api.js";
 import { busy, h, nextId, showErrors, toast } from "../dom.js";
-import { todayIn, longDay } from "../dates.js";
+import { addDays, longDay, todayIn } from "../dates.js";
 import { doseTarget, doseText, CATEGORIES } from "../labels.js";
 import { currentUser } from "../session.js";
 import { loadDay, remember, itemProgress } from "../day.js";
 import { newId, saveCheckIn } from "../checkins.js";
 import { holdTimer, repCounter } from "../timer.js";
 import { navigate } from "../router.js";
-import { difficultyScale, painScale } from "./today.js";
+import { editDays, limits } from "../rules.js";
+import { pastWindowNote } from "../components/edit-window.js";
+import { difficultyScale, painScale } from "../components/scales.js";
 
 async function findEntry(user, key, day) {
   const state = await loadDay(user, day);
@@ -41,6 +43,8 @@ export async function exercise({ params, query }) {
   const user = currentUser();
   const todayDate = todayIn(user.timezone);
   const day = query.get("date") && query.get("date") <= todayDate ? query.get("date") : todayDate;
+  // a day past the server's edit window: how to do it, and the timer, but nothing to log
+  const readOnly = day < addDays(todayDate, -editDays());
   const { state, entry, notDue } = await findEntry(user, params.key, day);
   const ex = entry.exercise;
   const dose = entry.dose;
@@ -84,10 +88,9 @@ export async function exercise({ params, query }) {
     id: amountId,
     type: "number",
     name: "value",
-    min: "0",
-    max: "100000",
     inputmode: "numeric",
     value: "0",
+    ...limits("check_in", "value"),
   });
   function syncAmount() {
     amount.value = String(target.unit === "reps" ? counted.reps : counted.seconds);
@@ -173,7 +176,7 @@ export async function exercise({ params, query }) {
           counter ? counter.element : null,
         )
       : null,
-    form,
+    readOnly ? pastWindowNote() : form,
     live,
   );
 }

@@ -4,56 +4,19 @@
 import { api } from "../api.js";
 import { busy, confirmDialog, field, h, nextId, showErrors, toast } from "../dom.js";
 import { addDays, dateTime, longDay, todayIn } from "../dates.js";
-import { SKIP_REASONS, STATES, DIFFICULTY, formatNumber } from "../labels.js";
+import { SKIP_REASONS, STATES } from "../labels.js";
 import { currentUser } from "../session.js";
 import { deleteCheckIn, saveCheckIn } from "../checkins.js";
 import { navigate } from "../router.js";
-import { EDIT_DAYS, difficultyScale, painScale } from "./today.js";
-
-/** item_key / habit id → a name, from the programs and habits. */
-export function subjectNames(programs, habits) {
-  const names = new Map();
-  for (const p of programs) for (const item of p.items) names.set(item.item_key, item.exercise.name);
-  for (const habit of habits) names.set(habit.id, habit.name);
-  return names;
-}
-
-export function describeCheckIn(c) {
-  const parts = [STATES[c.state] || c.state];
-  if (c.value !== null && c.value !== undefined) parts.push(`amount ${formatNumber(c.value)}`);
-  if (c.skip_reason) parts.push(SKIP_REASONS[c.skip_reason] || c.skip_reason);
-  if (c.pain !== null && c.pain !== undefined) parts.push(`pain ${c.pain}/10`);
-  if (c.difficulty) parts.push(DIFFICULTY[c.difficulty] || `difficulty ${c.difficulty}`);
-  return parts.join(" · ");
-}
-
-const FIELD_NAMES = {
-  state: "state",
-  value: "amount",
-  skip_reason: "reason",
-  pain: "pain",
-  difficulty: "difficulty",
-  note: "note",
-  local_date: "day",
-};
-
-/** "pain 3 → 2, state partial → done" for an edit's before/after. */
-export function diffText(edit) {
-  if (edit.action === "create") return `logged: ${describeCheckIn(edit.after || {})}`;
-  if (edit.action === "delete") return `removed: ${describeCheckIn(edit.before || {})}`;
-  const changes = [];
-  for (const [key, label] of Object.entries(FIELD_NAMES)) {
-    const a = edit.before?.[key];
-    const b = edit.after?.[key];
-    if (JSON.stringify(a) !== JSON.stringify(b)) changes.push(`${label} ${a ?? "–"} → ${b ?? "–"}`);
-  }
-  return `changed ${changes.join(", ") || "nothing visible"}`;
-}
+import { editDays, limits } from "../rules.js";
+import { describeCheckIn, diffText, subjectNames } from "../components/check-in-text.js";
+import { lastDays } from "../components/edit-window.js";
+import { difficultyScale, painScale } from "../components/scales.js";
 
 export async function history() {
   const user = currentUser();
   const todayDate = todayIn(user.timezone);
-  const start = addDays(todayDate, -EDIT_DAYS);
+  const start = addDays(todayDate, -editDays());
   const [checkIns, edits, programs, habits] = await Promise.all([
     api.get(`/api/check-ins?start=${start}&end=${todayDate}`),
     api.get(`/api/check-ins/edits?start=${addDays(todayDate, -27)}&end=${todayDate}`),
@@ -64,12 +27,12 @@ export async function history() {
   const nameOf = (c) => names.get(c.item_key || c.habit_id) || (c.habit_id ? "A habit you stopped" : "An earlier exercise");
   const subjectById = new Map(checkIns.map((c) => [c.id, nameOf(c)]));
 
-  const days = Array.from({ length: EDIT_DAYS + 1 }, (_, i) => addDays(todayDate, -i));
+  const days = Array.from({ length: editDays() + 1 }, (_, i) => addDays(todayDate, -i));
   return h(
     "section",
     { class: "page" },
     h("h1", { class: "page-title", tabindex: "-1" }, "History"),
-    h("p", { class: "subtitle" }, `You can fill in or correct the last ${EDIT_DAYS} days. Every change is kept in the trail below.`),
+    h("p", { class: "subtitle" }, `You can fill in or correct ${lastDays()}. Every change is kept in the trail below.`),
     days.map((day) => {
       const list = checkIns.filter((c) => c.local_date === day);
       return h(
@@ -167,14 +130,14 @@ function editForm(c) {
         ),
       ),
     ),
-    field("Amount (reps, seconds or units)", { type: "number", name: "value", min: "0", step: "any", value: c.value ?? "" }),
+    field("Amount (reps, seconds or units)", { type: "number", name: "value", step: "any", value: c.value ?? "", ...limits("check_in", "value") }),
     field(
       "Reason for skipping",
       h("select", { name: "skip_reason", value: c.skip_reason || "" }, h("option", { value: "" }, "—"), Object.entries(SKIP_REASONS).map(([v, l]) => h("option", { value: v }, l))),
     ),
     painScale(c.pain),
     difficultyScale(c.difficulty),
-    field("Note", h("textarea", { name: "note", rows: "2", maxlength: "2000" }, c.note || "")),
+    field("Note", h("textarea", { name: "note", rows: "2", ...limits("check_in", "note") }, c.note || "")),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save correction")),
   );
   form.addEventListener("submit", (event) => {

@@ -3,9 +3,9 @@
 import { api } from "../api.js";
 import { busy, field, formValues, h, showErrors } from "../dom.js";
 import { browserZone } from "../dates.js";
-import { currentUser, setUser } from "../session.js";
+import { currentUser, loadUser } from "../session.js";
 import { navigate } from "../router.js";
-import { passwordField } from "./auth.js";
+import { passwordField } from "../components/password-field.js";
 
 export async function invite({ params }) {
   const code = params.code;
@@ -52,11 +52,8 @@ export async function invite({ params }) {
     busy(form, async () => {
       try {
         const { password } = formValues(form);
-        const data = await api.post(`/api/invites/${encodeURIComponent(code)}/accept`, {
-          password,
-          timezone: zone,
-        });
-        setUser(data.user);
+        await api.post(`/api/invites/${encodeURIComponent(code)}/accept`, { password, timezone: zone });
+        await loadUser();
         // drop the code from the address bar and history: it is spent
         navigate("/notifications?welcome=1", { replace: true });
       } catch (error) {

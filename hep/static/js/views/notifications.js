@@ -13,6 +13,7 @@ import {
   needsHomeScreen,
   permission,
   pushSupported,
+  registrationProblem,
   sendTest,
 } from "../push.js";
 
@@ -88,13 +89,15 @@ async function steps(rerender) {
           const answer = await enablePush();
           if (answer === "granted") toast("Notifications are on for this phone.", "success");
         } catch (error) {
-          toast(isMissingEndpoint(error) ? "This server does not send notifications yet." : error.message, "error");
+          toast(`Notifications are allowed, but this phone could not be registered: ${registrationProblem(error)}.`, "error");
         }
         await rerender();
       },
     },
     "Allow notifications",
   );
+  const register = registerButton(rerender);
+  const testResult = h("p", { role: "status" });
   const test = h(
     "button",
     {
@@ -102,11 +105,13 @@ async function steps(rerender) {
       class: "btn",
       onclick: async () => {
         test.disabled = true;
+        testResult.textContent = "Sending…";
         try {
-          await sendTest();
-          toast("Test sent. It should arrive in a few seconds.", "success");
+          testResult.textContent = testOutcome(await sendTest(), subscribed);
         } catch (error) {
-          toast(isMissingEndpoint(error) ? "Test notifications are not available on this server yet." : error.message, "error");
+          testResult.textContent = isMissingEndpoint(error)
+            ? "This server cannot send test notifications."
+            : `The test could not be sent: ${error.message}`;
         } finally {
           test.disabled = false;
         }
@@ -122,7 +127,13 @@ async function steps(rerender) {
       { class: state === "granted" ? "is-done" : "" },
       h("h2", {}, "Allow notifications"),
       state === "granted"
-        ? h("p", {}, subscribed ? "Allowed, and this phone is registered for reminders." : "Allowed.")
+        ? h(
+            "p",
+            {},
+            subscribed
+              ? "Allowed, and this phone is registered for reminders."
+              : "Allowed, but this phone is not registered for reminders yet.",
+          )
         : state === "denied"
           ? h(
               "p",
@@ -131,31 +142,14 @@ async function steps(rerender) {
             )
           : h("p", {}, "Your browser will ask. Choose “Allow”."),
       state === "default" ? allow : null,
-      state === "granted" && !subscribed
-        ? h(
-            "button",
-            {
-              type: "button",
-              class: "btn",
-              onclick: async () => {
-                try {
-                  await ensureSubscription();
-                } catch (error) {
-                  toast(error.message, "error");
-                }
-                await rerender();
-              },
-            },
-            "Register this phone",
-          )
-        : null,
+      state === "granted" && !subscribed ? register.element : null,
     ),
     h(
       "li",
       { class: "" },
       h("h2", {}, "Check it works"),
       h("p", {}, "Send yourself a test notification."),
-      state === "granted" ? test : h("p", { class: "muted" }, "After allowing notifications."),
+      state === "granted" ? [test, testResult] : h("p", { class: "muted" }, "After allowing notifications."),
     ),
     h(
       "li",
@@ -185,4 +179,58 @@ async function steps(rerender) {
         )
       : null,
   );
+}
+
+const devices = (n) => `${n} device${n === 1 ? "" : "s"}`;
+
+/** What POST /api/push/test did, in words: how many devices it reached, and how many not. */
+function testOutcome({ sent = 0, failed = 0 }, thisPhoneRegistered) {
+  if (!sent && !failed) {
+    return thisPhoneRegistered
+      ? "The test reached no device: hep has no device registered for you. Reload hep on this phone to register it again."
+      : "The test reached no device: no phone or computer is registered for your reminders yet. Register this phone above first.";
+  }
+  const one = failed === 1;
+  const refused =
+    `did not arrive on ${devices(failed)}: ${one ? "its push service" : "their push services"} refused it. ` +
+    `On ${one ? "that device" : "those devices"}, open hep and turn notifications on again.`;
+  if (!sent) return `The test ${refused}`;
+  const reached = `Test sent to ${devices(sent)}. It should arrive in a few seconds.`;
+  return failed ? `${reached} It ${refused}` : reached;
+}
+
+/** "Register this phone", which says while it works and, if it fails, why (and offers again). */
+function registerButton(rerender) {
+  const problem = h("p", { class: "form-alert", role: "alert" });
+  const working = h("p", { class: "small muted", role: "status" });
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "btn",
+      onclick: async () => {
+        button.disabled = true;
+        problem.textContent = "";
+        working.textContent = "Registering this phone…";
+        let failure = null;
+        try {
+          if (!(await ensureSubscription())) failure = registrationProblem(null);
+        } catch (error) {
+          failure = registrationProblem(error);
+        }
+        working.textContent = "";
+        button.disabled = false;
+        if (!failure) {
+          toast("This phone is registered for reminders.", "success");
+          await rerender();
+          return;
+        }
+        problem.textContent = `This phone could not be registered: ${failure}. Check the connection and try again.`;
+        button.textContent = "Try again";
+        button.focus();
+      },
+    },
+    "Register this phone",
+  );
+  return { element: h("div", {}, problem, working, button) };
 }

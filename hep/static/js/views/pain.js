@@ -6,7 +6,8 @@ import { addDays, longDay, shortDay, todayIn } from "../dates.js";
 import { REGIONS } from "../labels.js";
 import { currentUser } from "../session.js";
 import { timeChart } from "../charts.js";
-import { painScale, EDIT_DAYS } from "./today.js";
+import { editDays, limits } from "../rules.js";
+import { painScale } from "../components/scales.js";
 
 const svg = (tag, attrs, ...c) => h(`svg:${tag}`, attrs, ...c);
 
@@ -50,7 +51,7 @@ export async function pain({ query }) {
   const entries = await api.get(`/api/pain?start=${start}&end=${todayDate}`);
   const byDay = new Map(entries.map((e) => [e.local_date, e]));
   let day = query.get("date") || todayDate;
-  if (day > todayDate || day < addDays(todayDate, -EDIT_DAYS)) day = todayDate;
+  if (day > todayDate || day < addDays(todayDate, -editDays())) day = todayDate;
 
   const formBox = h("div");
   const renderForm = () => formBox.replaceChildren(painForm(day, byDay, todayDate, (saved) => {
@@ -122,7 +123,7 @@ function painForm(day, byDay, todayDate, onSaved, onDay) {
       h(
         "select",
         { id: dayId, name: "day", onchange: (e) => onDay(e.target.value), value: day },
-        Array.from({ length: EDIT_DAYS + 1 }, (_, i) => addDays(todayDate, -i)).map((d) =>
+        Array.from({ length: editDays() + 1 }, (_, i) => addDays(todayDate, -i)).map((d) =>
           h("option", { value: d }, d === todayDate ? `Today (${longDay(d)})` : longDay(d)),
         ),
       ),
@@ -156,7 +157,7 @@ function painForm(day, byDay, todayDate, onSaved, onDay) {
         ),
       ),
     ),
-    field("Note (optional)", h("textarea", { name: "note", rows: "2", maxlength: "2000" }, existing?.note || ""), {
+    field("Note (optional)", h("textarea", { name: "note", rows: "2", ...limits("pain", "note") }, existing?.note || ""), {
       hint: "What made it better or worse? Sleep, work, a long drive…",
     }),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, existing ? "Update" : "Save")),

@@ -4,10 +4,14 @@
 
 import { api, isMissingEndpoint } from "../api.js";
 import { busy, confirmDialog, field, h, nextId, showErrors, toast } from "../dom.js";
-import { WEEKDAYS, WEEKDAYS_LONG, addDays, browserZone, todayIn, zonedDateTime } from "../dates.js";
+import { addDays, todayIn, zonedDateTime } from "../dates.js";
 import { currentUser } from "../session.js";
 import { navigate } from "../router.js";
-import { permission, pushSupported } from "../push.js";
+import { hasSubscription, permission, pushSupported } from "../push.js";
+import { limits } from "../rules.js";
+import { historyToggle } from "../components/reminder-history.js";
+import { ruleText } from "../components/rule-text.js";
+import { maskFrom, maskOf, weekdayPicker, weekdaysOf } from "../components/weekday-picker.js";
 
 const PAUSE_REASONS = {
   "flare-up": "Flare-up",
@@ -35,15 +39,13 @@ export async function reminders({ query }) {
   const editing = query.get("edit");
   const adding = query.get("new") === "1";
   const current = editing ? list.find((r) => String(r.id) === editing) : null;
-  const pushOff = pushSupported() && permission() !== "granted";
+  const warning = await deviceWarning();
   return h(
     "section",
     { class: "page" },
     h("h1", { class: "page-title", tabindex: "-1" }, "Reminders"),
     h("p", { class: "subtitle" }, "hep decides at send time: nothing is nagged about once it is done."),
-    pushOff
-      ? h("p", { class: "banner warn" }, "Notifications are off on this phone. ", h("a", { href: "#/notifications" }, "Turn them on"), ".")
-      : null,
+    warning,
     adding || current
       ? reminderForm(current, programs, habits)
       : h("div", { class: "actions" }, h("a", { class: "btn btn-primary", href: "#/reminders?new=1" }, "Add a reminder")),
@@ -52,6 +54,17 @@ export async function reminders({ query }) {
       : h("p", { class: "empty" }, "No reminders yet."),
     settingsForm(settings),
   );
+}
+
+/** Why this phone would get none of these reminders, if it would not; else null. */
+async function deviceWarning() {
+  const say = (text, link) => h("p", { class: "banner warn" }, text, " ", h("a", { href: "#/notifications" }, link), ".");
+  if (!pushSupported()) return say("This browser cannot show reminders.", "See how to get them");
+  if (permission() !== "granted") return say("Notifications are off on this phone.", "Turn them on");
+  if (!(await hasSubscription().catch(() => false))) {
+    return say("Notifications are allowed, but this phone is not registered for reminders yet.", "Register it");
+  }
+  return null;
 }
 
 function targetName(reminder, programs, habits) {
@@ -65,22 +78,6 @@ function targetName(reminder, programs, habits) {
     return program.items.filter((i) => keys.includes(i.item_key)).map((i) => i.exercise.name).join(", ");
   }
   return "A general reminder";
-}
-
-function days(weekdays) {
-  const set = new Set(weekdays || [1, 2, 3, 4, 5, 6, 7]);
-  if (set.size === 7) return "every day";
-  if (set.size === 5 && [1, 2, 3, 4, 5].every((d) => set.has(d))) return "on weekdays";
-  if (set.size === 2 && set.has(6) && set.has(7)) return "at weekends";
-  return `on ${[...set].sort().map((d) => WEEKDAYS[d - 1]).join(", ")}`;
-}
-
-export function ruleText(rule) {
-  if (!rule) return "";
-  if (rule.type === "interval") {
-    return `every ${rule.every_minutes} min from ${rule.start} to ${rule.end}, ${days(rule.weekdays)}`;
-  }
-  return `at ${(rule.times || []).join(", ")}, ${days(rule.weekdays)}`;
 }
 
 function reminderCard(reminder, programs, habits) {
@@ -177,131 +174,6 @@ function reminderCard(reminder, programs, habits) {
   );
 }
 
-const HISTORY_PAGE = 20;
-
-const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
-
-// the dispatcher's outcomes other than "sent" (whose words depend on how its pushes fared)
-const REASONS = {
-  grouped: "Sent together with another reminder",
-  done: "Not sent: already done",
-  not_due: "Not sent: nothing of the program due that day",
-  paused: "Not sent: paused",
-  quiet: "Not sent: quiet hours",
-  capped: "Not sent: daily limit reached",
-  missed: "Missed (server was down)",
-  no_subscription: "Not sent: no device has notifications on",
-};
-
-/** Why one occurrence of a reminder was or was not sent, in plain words. */
-export function outcomeText(entry) {
-  const pushes = entry.pushes || {};
-  if (entry.outcome === "sent") {
-    if (pushes.sent) return `Sent to ${plural(pushes.sent, "device", "devices")}`;
-    if (pushes.pending) return `Sending to ${plural(pushes.pending, "device", "devices")}`;
-    return pushes.failed ? "Not delivered" : "Sent";
-  }
-  return REASONS[entry.outcome] || entry.outcome;
-}
-
-function outcomeKind(outcome) {
-  if (outcome === "sent" || outcome === "grouped") return "done";
-  return outcome === "missed" ? "partial" : "skipped";
-}
-
-function historyEntry(entry, timeZone) {
-  const pushes = entry.pushes || {};
-  return h(
-    "li",
-    {},
-    h("time", { datetime: entry.fire_at }, zonedDateTime(entry.fire_at, timeZone)),
-    h("span", { class: `status status-${outcomeKind(entry.outcome)}` }, outcomeText(entry)),
-    pushes.failed ? h("span", { class: "badge badge-alert" }, `Failed on ${plural(pushes.failed, "device", "devices")}`) : null,
-    pushes.pending && pushes.sent ? h("span", { class: "badge" }, `Still sending to ${plural(pushes.pending, "device", "devices")}`) : null,
-  );
-}
-
-/**
- * A "History" button and the box it opens: the reminder's last occurrences, newest first, at
- * the time they came due on the patient's clock, each with why it was or was not sent.
- * `path` is the history endpoint (the patient's own or the therapist's view of it).
- */
-export function historyToggle({ path, timeZone, title, level = "h4" }) {
-  const box = h("div", { class: "entry-more", id: nextId("history"), hidden: true });
-  let opened = 0;
-  const button = h(
-    "button",
-    {
-      type: "button",
-      class: "btn btn-small",
-      "aria-expanded": "false",
-      "aria-controls": box.id,
-      onclick: () => {
-        const opening = box.hidden;
-        box.hidden = !opening;
-        button.setAttribute("aria-expanded", String(opening));
-        opened += 1;
-        if (opening) fillHistory(box, { path, timeZone, title, level }, () => opened);
-      },
-    },
-    "History",
-    h("span", { class: "visually-hidden" }, ` of ${title}`),
-  );
-  return { button, box };
-}
-
-async function fillHistory(box, { path, timeZone, title, level }, current) {
-  const mine = current();
-  const headingId = nextId("history-title");
-  const heading = h(level, { id: headingId, tabindex: "-1" }, `History of ${title}`);
-  const status = h("p", { class: "small muted", role: "status" }, "Loading…");
-  const list = h("ol", { class: "list history-list", "aria-labelledby": headingId });
-  const more = h("button", { type: "button", class: "btn btn-small" }, "Show older");
-  const zoneNote =
-    timeZone && timeZone !== browserZone() ? h("p", { class: "small muted" }, `Times in ${timeZone.replace(/_/g, " ")}.`) : null;
-  box.replaceChildren(heading, status);
-  let page = 1;
-  const load = async () => {
-    more.disabled = true;
-    let entries;
-    try {
-      entries = await api.get(`${path}?page=${page}&page_size=${HISTORY_PAGE}`);
-    } catch (error) {
-      if (mine !== current()) return;
-      // an older page that did not come keeps its button, to try again
-      if (page === 1) status.replaceWith(h("p", { class: "form-alert", role: "alert" }, error.message));
-      else toast(error.message, "error");
-      return;
-    } finally {
-      more.disabled = false;
-    }
-    // closed, or opened again, while this page was on its way
-    if (mine !== current()) return;
-    const items = entries.map((entry) => historyEntry(entry, timeZone));
-    if (page === 1) {
-      box.replaceChildren(
-        heading,
-        zoneNote,
-        items.length ? list : h("p", { class: "small muted" }, "Nothing yet: this reminder has not come due."),
-      );
-    }
-    list.append(...items);
-    // a full page may have older ones behind it (.btn would override a hidden attribute)
-    if (entries.length < HISTORY_PAGE) more.remove();
-    else box.append(more);
-    if (page === 1 || !items.length) {
-      heading.focus();
-    } else {
-      // the first older entry takes focus, so the keyboard carries on where the list grew
-      items[0].tabIndex = -1;
-      items[0].focus();
-    }
-    page += 1;
-  };
-  more.addEventListener("click", load);
-  await load();
-}
-
 async function change(reminder, body, message) {
   try {
     await api.patch(`/api/reminders/${encodeURIComponent(reminder.id)}`, body);
@@ -341,27 +213,6 @@ function pauseForm(reminder) {
   return form;
 }
 
-function weekdayBoxes(selected) {
-  const set = new Set(selected || [1, 2, 3, 4, 5, 6, 7]);
-  return h(
-    "fieldset",
-    { "data-field": "weekdays" },
-    h("legend", {}, "On which days?"),
-    h(
-      "div",
-      { class: "weekdays" },
-      WEEKDAYS.map((label, i) =>
-        h(
-          "label",
-          { class: "chip" },
-          h("input", { type: "checkbox", name: "weekdays", value: String(i + 1), checked: set.has(i + 1), "aria-label": WEEKDAYS_LONG[i] }),
-          h("span", { "aria-hidden": "true" }, label),
-        ),
-      ),
-    ),
-  );
-}
-
 function timeRow(value) {
   const row = h(
     "div",
@@ -388,7 +239,7 @@ function reminderForm(current, programs, habits) {
   const intervalBox = h(
     "div",
     { class: "dose-grid" },
-    field("Every (minutes)", { type: "number", name: "every_minutes", min: "5", max: "720", value: String(rule.every_minutes || 50) }),
+    field("Every (minutes)", { type: "number", name: "every_minutes", value: String(rule.every_minutes || 50), ...limits("reminder_rule", "every_minutes") }),
     field("From", { type: "time", name: "start", value: rule.start || "09:00" }),
     field("Until", { type: "time", name: "end", value: rule.end || "17:00" }),
   );
@@ -421,7 +272,7 @@ function reminderForm(current, programs, habits) {
     ),
     programField,
     habitField,
-    field("Label (optional)", { type: "text", name: "label", maxlength: "120", value: current?.label || "", placeholder: "Morning stretches" }, {
+    field("Label (optional)", { type: "text", name: "label", value: current?.label || "", placeholder: "Morning stretches", ...limits("reminder", "label") }, {
       hint: "Only you see it in the app; notifications show general wording.",
     }),
     h(
@@ -441,7 +292,7 @@ function reminderForm(current, programs, habits) {
     ),
     timesBox,
     intervalBox,
-    weekdayBoxes(rule.weekdays),
+    weekdayPicker("weekdays", maskOf(rule.weekdays), "On which days?"),
     h(
       "label",
       { class: "check" },
@@ -469,7 +320,7 @@ function reminderForm(current, programs, habits) {
     event.preventDefault();
     const data = new FormData(form);
     const kind = data.get(kindName);
-    const weekdays = data.getAll("weekdays").map(Number);
+    const weekdays = weekdaysOf(maskFrom(form, "weekdays"));
     const body = {
       label: (data.get("label") || "").trim(),
       skip_if_done: form.querySelector('input[name="skip_if_done"]').checked,
@@ -510,7 +361,7 @@ function settingsForm(settings) {
       { class: "dose-grid" },
       field("Quiet from", { type: "time", name: "quiet_start", value: settings?.quiet_start || "21:30" }),
       field("Quiet until", { type: "time", name: "quiet_end", value: settings?.quiet_end || "07:30" }),
-      field("Most reminders a day", { type: "number", name: "daily_cap", min: "1", max: "48", value: String(settings?.daily_cap ?? 6) }),
+      field("Most reminders a day", { type: "number", name: "daily_cap", value: String(settings?.daily_cap ?? 6), ...limits("notification_settings", "daily_cap") }),
     ),
     h("button", { type: "submit", class: "btn" }, "Save"),
   );

@@ -1,0 +1,106 @@
+// Adherence figures the patient and the therapist both see: the % done tiles, the daily dose
+// with pain, the calendar, habit amounts per day, and what "strength" means beside "% done".
+
+import { h } from "../dom.js";
+import { dayMonth, isoDay } from "../dates.js";
+import { percentText } from "../labels.js";
+import { heatmap, timeChart } from "../charts.js";
+
+/** Said wherever strength is shown: a new exercise at 50% done and 0% strength is no error. */
+export const STRENGTH_EXPLAINED =
+  "Strength grows with steady practice, and a missed day only dents it. It starts low and " +
+  "climbs over a few weeks, so at first it sits well below “% done”; a day skipped with a " +
+  "reason leaves it as it was.";
+
+export function strengthNote() {
+  return h("p", { class: "small muted" }, STRENGTH_EXPLAINED);
+}
+
+export function tiles(adherence) {
+  // the 7 days before the last 7, for comparison (null when nothing was due then)
+  const previous = adherence.percent_prev_7_days;
+  return h(
+    "div",
+    { class: "tiles" },
+    h(
+      "div",
+      { class: "tile" },
+      h("strong", {}, percentText(adherence.percent_7_days)),
+      h("span", {}, "done, last 7 days"),
+      previous === null || previous === undefined
+        ? null
+        : h("span", { class: "tile-note" }, h("span", { class: "visually-hidden" }, "; "), `week before ${percentText(previous)}`),
+    ),
+    h("div", { class: "tile" }, h("strong", {}, percentText(adherence.percent_28_days)), h("span", {}, "done, last 4 weeks")),
+    h("div", { class: "tile" }, h("strong", {}, String(adherence.active_days_30 ?? 0)), h("span", {}, "active days of 30")),
+  );
+}
+
+export function dailySeries(adherence) {
+  return adherence.daily.map((d) => ({ ...d, date: isoDay(d.date) }));
+}
+
+export function adherenceSection(adherence, { who = "you" } = {}) {
+  const daily = dailySeries(adherence);
+  const days = daily.map((d) => d.date);
+  const weeks = [0, 1, 2, 3].map((w) => {
+    const slice = daily.slice(w * 7, w * 7 + 7);
+    const expected = slice.reduce((s, d) => s + (d.expected || 0), 0);
+    const done = slice.reduce((s, d) => s + (d.done || 0), 0);
+    return { from: slice[0]?.date, percent: expected ? (100 * done) / expected : null };
+  });
+  const trend = adherence.pain_trend || {};
+  return h(
+    "div",
+    {},
+    tiles(adherence),
+    h(
+      "div",
+      { class: "card" },
+      h("h2", {}, "Dose done each day, with pain"),
+      timeChart({
+        title: `Share of the day's prescription ${who} did, and pain, over four weeks`,
+        days,
+        bars: daily.map((d) => d.percent),
+        line: daily.map((d) => d.pain),
+        barLabel: "Dose done",
+        lineLabel: "Pain (0–10)",
+      }),
+      h(
+        "dl",
+        { class: "weeks" },
+        weeks.map((w) => [h("dt", {}, `Week of ${dayMonth(w.from)}`), h("dd", {}, percentText(w.percent))]),
+      ),
+      trend.direction && trend.direction !== "unknown"
+        ? h(
+            "p",
+            { class: "small" },
+            `Pain is ${trend.direction}: average ${trend.last_7_days ?? "–"} this week vs ${trend.previous_7_days ?? "–"} the week before.`,
+          )
+        : null,
+    ),
+    h("div", { class: "card" }, h("h2", {}, "Calendar"), heatmap({ title: "Days done over four weeks", days: daily })),
+  );
+}
+
+const LIFESTYLE = ["sleep", "hydration", "movement", "stress"];
+
+/** Per lifestyle habit and day: the amount logged (a yes/no habit counts 1 when done). */
+export function habitSeries(habits, checkIns, days) {
+  const wanted = habits.filter((hb) => LIFESTYLE.includes(hb.kind));
+  return wanted.map((habit) => {
+    const perDay = new Map();
+    for (const c of checkIns) {
+      if (c.habit_id !== habit.id) continue;
+      const amount = c.value ?? (c.state === "done" ? 1 : c.state === "partial" ? 0.5 : 0);
+      perDay.set(c.local_date, (perDay.get(c.local_date) || 0) + amount);
+    }
+    return {
+      name: habit.name,
+      target: habit.target ?? 1,
+      direction: habit.direction || "at_least",
+      unit: habit.unit || "",
+      values: days.map((d) => (perDay.has(d) ? perDay.get(d) : null)),
+    };
+  });
+}

@@ -1,0 +1,104 @@
+// The exercise library's search: filters, paged results, each exercise's instructions; an
+// "Add" button per result in the program builder, an "Edit" link to your own in the library.
+
+import { api, query } from "../api.js";
+import { field, h, replace } from "../dom.js";
+import { CATEGORIES, EQUIPMENT, REGIONS, doseText } from "../labels.js";
+import { limits, pageSizeMax } from "../rules.js";
+
+/** The search box, its filters and the results; `onAdd(exercise)` adds a result (builder only). */
+export function librarySearch(onAdd, { title = "Library" } = {}) {
+  const results = h("div", { class: "results", "aria-live": "polite" });
+  const more = h("button", { type: "button", class: "btn btn-small", hidden: true }, "More results");
+  const pageSize = Math.min(20, pageSizeMax());
+  let page = 1;
+  let timer = null;
+  const form = h(
+    "form",
+    { role: "search", class: "stack", onsubmit: (e) => e.preventDefault() },
+    field("Search exercises", { type: "search", name: "q", placeholder: "chin tuck, hip, band…", ...limits("exercise_search", "q") }),
+    h(
+      "div",
+      { class: "dose-grid" },
+      field("Body region", h("select", { name: "region" }, h("option", { value: "" }, "Any"), Object.entries(REGIONS).map(([v, l]) => h("option", { value: v }, l)))),
+      field("Kind", h("select", { name: "category" }, h("option", { value: "" }, "Any"), Object.entries(CATEGORIES).map(([v, l]) => h("option", { value: v }, l)))),
+      field("Equipment", h("select", { name: "equipment" }, h("option", { value: "" }, "Any"), Object.entries(EQUIPMENT).map(([v, l]) => h("option", { value: v }, l)))),
+    ),
+    h("label", { class: "check" }, h("input", { type: "checkbox", name: "mine" }), "Only my own exercises"),
+  );
+  const load = async (append) => {
+    const data = new FormData(form);
+    const params = {
+      q: (data.get("q") || "").trim(),
+      region: data.get("region"),
+      category: data.get("category"),
+      equipment: data.get("equipment"),
+      mine: data.get("mine") ? "true" : "",
+      page,
+      page_size: pageSize,
+    };
+    try {
+      const found = await api.get(`/api/exercises${query(params)}`);
+      const rows = found.map((exercise) => exerciseRow(exercise, onAdd));
+      if (append) results.querySelector("ul")?.append(...rows);
+      else replace(results, found.length ? h("ul", { class: "list", "aria-label": "Search results" }, rows) : h("p", { class: "muted" }, "No exercise matches."));
+      more.hidden = found.length < pageSize;
+    } catch (error) {
+      replace(results, h("p", { class: "form-alert" }, error.message));
+    }
+  };
+  let lastQuery = null;
+  const search = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      // a blur fires "change" after "input": the same query must not reload (and jump) the list
+      const wanted = new URLSearchParams(new FormData(form)).toString();
+      if (wanted === lastQuery) return;
+      lastQuery = wanted;
+      page = 1;
+      load(false);
+    }, 250);
+  };
+  form.addEventListener("input", search);
+  form.addEventListener("change", search);
+  more.addEventListener("click", () => {
+    page += 1;
+    load(true);
+  });
+  lastQuery = new URLSearchParams(new FormData(form)).toString();
+  load(false);
+  return h("div", { class: "card" }, h("h2", {}, title), form, results, more);
+}
+
+function exerciseRow(exercise, onAdd) {
+  const own = !exercise.built_in;
+  return h(
+    "li",
+    {},
+    h(
+      "div",
+      { class: "row spread" },
+      h(
+        "div",
+        { class: "grow" },
+        h("strong", {}, exercise.name),
+        own ? h("span", { class: "badge" }, " yours") : null,
+        h("div", { class: "small muted" }, [CATEGORIES[exercise.category], exercise.regions.map((r) => REGIONS[r]).join(", "), doseText(exercise.dose)].filter(Boolean).join(" · ")),
+      ),
+      onAdd
+        ? h("button", { type: "button", class: "btn btn-small", "aria-label": `Add ${exercise.name}`, "data-role": "add-exercise", onclick: () => onAdd(exercise) }, "Add")
+        : own
+          ? h("a", { class: "btn btn-small", href: `#/library/${exercise.id}/edit` }, "Edit", h("span", { class: "visually-hidden" }, ` ${exercise.name}`))
+          : null,
+    ),
+    h(
+      "details",
+      { class: "small" },
+      h("summary", {}, "Instructions", h("span", { class: "visually-hidden" }, ` for ${exercise.name}`)),
+      exercise.summary ? h("p", {}, exercise.summary) : null,
+      h("ol", { class: "steps" }, (exercise.instructions || []).map((s) => h("li", {}, s))),
+      exercise.cautions?.length ? h("div", { class: "cautions" }, h("strong", {}, "Cautions"), h("ul", {}, exercise.cautions.map((c) => h("li", {}, c)))) : null,
+    ),
+  );
+}
+

@@ -1,0 +1,50 @@
+// The server's rules the app follows before it asks (the server checks them anyway): the edit
+// window, the largest page, the program estimate and every form field's bounds. GET /api/me
+// answers them with the signed-in user, so they are kept wherever the user is, offline too.
+
+import { currentUser } from "./session.js";
+
+function current() {
+  const found = currentUser()?.rules;
+  if (!found) throw new Error("The server's rules have not been loaded.");
+  return found;
+}
+
+/** How many past days a check-in or a pain entry may still be written or changed. */
+export const editDays = () => current().checkin_edit_days;
+
+/** The largest page the server answers; asking for more gets this many. */
+export const pageSizeMax = () => current().page_size_max;
+
+/** The figures behind a program's minutes per session and its size warnings. */
+export const programEstimate = () => current().program_estimate;
+
+function boundsOf(form, name) {
+  return current().fields?.[form]?.[name] || {};
+}
+
+const text = (value) => (value === undefined || value === null ? null : String(value));
+
+/** The fewest characters a text field takes. */
+export const minLength = (form, name) => boundsOf(form, name).min_length ?? 0;
+
+/** A field's bounds as input attributes: min and max for a number, maxlength for a text. */
+export function limits(form, name) {
+  const b = boundsOf(form, name);
+  return { min: text(b.min), max: text(b.max), maxlength: text(b.max_length) };
+}
+
+/**
+ * What is wrong with `value` for a whole-number field, in the field's own words ("Reps: a whole
+ * number from 1 to 500."), or null when the server would take it.
+ */
+export function numberProblem(form, name, label, value) {
+  const { min, max } = boundsOf(form, name);
+  const n = Number(value);
+  const fits = Number.isInteger(n) && (min === undefined || n >= min) && (max === undefined || n <= max);
+  if (fits) return null;
+  if (min !== undefined && max !== undefined) return `${label}: a whole number from ${min} to ${max}.`;
+  if (min !== undefined) return `${label}: a whole number, ${min} or more.`;
+  if (max !== undefined) return `${label}: a whole number, ${max} at most.`;
+  return `${label}: a whole number.`;
+}
