@@ -11,16 +11,18 @@ import logging
 import re
 import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from pywebpush import WebPusher, WebPushException
 
+from hep.channels import Urgency
 from hep.clock import utcnow
+from hep.logs import describe
 from hep.push.endpoints import (
     Endpoint,
     EndpointPolicy,
@@ -35,7 +37,6 @@ from hep.push.vapid import VapidTokenCache
 
 log = logging.getLogger("hep.push")
 
-Urgency = Literal["very-low", "low", "normal", "high"]
 URGENCIES: frozenset[str] = frozenset(get_args(Urgency))
 MAX_PLAINTEXT_BYTES = 3993
 """One aes128gcm record of 4,096 bytes (RFC 8291 §4); pywebpush would silently split more."""
@@ -304,6 +305,34 @@ class PushSender:
         """Send all `messages` concurrently; results come back in the same order."""
         batch = _Batch()
         return list(await asyncio.gather(*(self._send(m, batch) for m in messages)))
+
+    async def stream(self, messages: Sequence[PushMessage]) -> AsyncIterator[PushResult]:
+        """Send all `messages` concurrently (sharing per-origin back-off, as `send_many`) and
+        yield each result as soon as it is known, in no particular order. A message whose
+        sending fails unexpectedly comes back as a retryable failure (and is logged); if the
+        caller stops early, the messages still unanswered are cancelled."""
+        batch = _Batch()
+        answered: asyncio.Queue[PushResult] = asyncio.Queue()
+        tasks = [asyncio.create_task(self._send_into(m, batch, answered)) for m in messages]
+        try:
+            for _ in range(len(tasks)):
+                yield await answered.get()
+        finally:
+            unfinished = [task for task in tasks if not task.done()]
+            for task in unfinished:
+                task.cancel()
+            if unfinished:
+                await asyncio.gather(*unfinished, return_exceptions=True)
+
+    async def _send_into(
+        self, message: PushMessage, batch: _Batch, answered: asyncio.Queue[PushResult]
+    ) -> None:
+        try:
+            result = await self._send(message, batch)
+        except Exception as exc:  # a bug here must not lose the other messages' results
+            log.error("push %s failed: %s", message.key, describe(exc))
+            result = PushResult(message.key, False, None, False, error=type(exc).__name__)
+        answered.put_nowait(result)
 
     async def send(self, message: PushMessage) -> PushResult:
         """Send one message (use send_many for many: it shares per-origin back-off)."""
