@@ -40,7 +40,6 @@ export async function notifications({ query }) {
       "div",
       { class: "actions" },
       h("a", { class: welcome ? "btn btn-primary" : "btn", href: "#/today" }, welcome ? "Go to today's exercises" : "Back to today"),
-      h("a", { class: "btn btn-quiet", href: "#/reminders" }, "Choose reminder times"),
     ),
   );
 }
@@ -124,7 +123,7 @@ async function steps(rerender) {
     { class: "steps-guide" },
     h(
       "li",
-      { class: state === "granted" ? "is-done" : "" },
+      { class: subscribed ? "is-done" : "" },
       h("h2", {}, "Allow notifications"),
       state === "granted"
         ? h(
@@ -225,7 +224,9 @@ function registerButton(rerender) {
           await rerender();
           return;
         }
-        problem.textContent = `This phone could not be registered: ${failure}. Check the connection and try again.`;
+        problem.textContent =
+          `This phone could not be registered: ${failure}. Try again in a moment; if it keeps ` +
+          "failing, this browser may not deliver reminders (Chrome, Edge, Firefox and Safari do).";
         button.textContent = "Try again";
         button.focus();
       },

@@ -3,7 +3,7 @@
 
 import { api } from "../api.js";
 import { h } from "../dom.js";
-import { addDays } from "../dates.js";
+import { addDays, dayMonth } from "../dates.js";
 import { percentText } from "../labels.js";
 import { habitStrips, timeChart } from "../charts.js";
 import { adherenceSection, dailySeries, habitSeries, strengthNote } from "../components/adherence.js";
@@ -45,7 +45,9 @@ function strengthSection(adherence) {
           h(
             "span",
             { class: "small muted" },
-            `${percentText(s.percent_7_days)} done in the last 7 days · streak ${s.current_streak} (best ${s.best_streak})`,
+            s.percent_7_days === null || s.percent_7_days === undefined
+              ? `Nothing to count yet in the last 7 days · streak ${s.current_streak} (best ${s.best_streak})`
+              : `${percentText(s.percent_7_days)} done in the last 7 days · streak ${s.current_streak} (best ${s.best_streak})`,
           ),
         ),
       ),
@@ -92,6 +94,6 @@ function lifestyleSection(adherence, habits, checkIns) {
     notes.length
       ? h("div", { class: "banner" }, notes.map((n) => h("p", {}, n)), h("p", { class: "small" }, "A pattern, not proof: talk it over with your therapist."))
       : null,
-    h("p", { class: "small muted" }, `From ${days[0]} to ${addDays(days[0], days.length - 1)}. Dark bars: target met.`),
+    h("p", { class: "small muted" }, `From ${dayMonth(days[0])} to ${dayMonth(addDays(days[0], days.length - 1))}. Dark bars: target met.`),
   );
 }

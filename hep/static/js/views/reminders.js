@@ -44,7 +44,7 @@ export async function reminders({ query }) {
     "section",
     { class: "page" },
     h("h1", { class: "page-title", tabindex: "-1" }, "Reminders"),
-    h("p", { class: "subtitle" }, "hep decides at send time: nothing is nagged about once it is done."),
+    h("p", { class: "subtitle" }, "Reminders come only for what is still to do: once it is done, hep stays quiet."),
     warning,
     adding || current
       ? reminderForm(current, programs, habits)
