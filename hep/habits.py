@@ -116,8 +116,9 @@ def add_starter(session: Session, owner: User, slug: str, now: dt.datetime) -> H
 
 
 def habit_of(session: Session, owner: User, habit_id: uuid.UUID) -> Habit:
+    """The owner's habit; a stopped (archived) one is gone from the API, its history stays."""
     habit = session.get(Habit, habit_id)
-    if habit is None or habit.owner_id != owner.id:
+    if habit is None or habit.owner_id != owner.id or habit.archived_at is not None:
         raise NotFound()
     return habit
 
@@ -137,7 +138,7 @@ def update_habit(
 def archive_habit(session: Session, owner: User, habit_id: uuid.UUID, now: dt.datetime) -> None:
     """Archive rather than delete: past check-ins keep their meaning."""
     habit = habit_of(session, owner, habit_id)
-    habit.archived_at = habit.archived_at or now
+    habit.archived_at = now
     session.flush()
 
 

@@ -40,3 +40,10 @@ def test_a_change_to_one_field_keeps_the_others(patient):
     r = patient.patch(f"/api/habits/{habit['id']}", json={"target": 6})
     assert r.status_code == 200
     assert r.get_json() == habit | {"target": 6.0}
+
+
+def test_a_stopped_habit_answers_404_to_changes(patient):
+    habit = patient.post("/api/habits", json={"kind": "sleep", "name": "Lights out"}).get_json()
+    assert patient.delete(f"/api/habits/{habit['id']}").status_code == 204
+    assert patient.patch(f"/api/habits/{habit['id']}", json={"name": "Again"}).status_code == 404
+    assert patient.delete(f"/api/habits/{habit['id']}").status_code == 404
