@@ -155,10 +155,11 @@ class UUID(fields.UUID):
 
 
 class HttpsUrl(fields.Url):
-    """An absolute https URL (documented as format uri)."""
+    """An absolute https URL of at most 2000 characters (documented as format uri)."""
 
     def __init__(self, **kwargs: Any) -> None:
         metadata = {"pattern": "^https://", **kwargs.pop("metadata", {})}
+        kwargs = _with(kwargs, validate.Length(max=2000))
         super().__init__(schemes={"https"}, metadata=metadata, **kwargs)
 
 

@@ -48,3 +48,9 @@ def test_a_media_url_that_is_not_https_answers_422(therapist, exercise, url: str
 def test_a_search_flag_other_than_true_or_false_answers_422(therapist, mine: str):
     assert therapist.get(f"/api/exercises?mine={mine}").status_code == 422
     assert therapist.get("/api/exercises?mine=true").status_code == 200
+
+
+def test_a_media_url_over_2000_characters_answers_422(therapist, exercise):
+    url = "https://example.org/" + "v" * 2000
+    r = therapist.patch(f"/api/exercises/{exercise['id']}", json={"media_url": url})
+    assert r.status_code == 422 and "media_url" in r.get_json()["errors"]
