@@ -115,7 +115,7 @@ class Date(fields.Date):
 
     def __init__(self, **kwargs: Any) -> None:
         metadata = {"pattern": _DATE_DOC, **kwargs.pop("metadata", {})}
-        super().__init__(metadata=metadata, **_with(kwargs, _sane_year))
+        super().__init__(metadata=metadata, **_with(kwargs, in_planned_years))
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
         if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
@@ -124,7 +124,7 @@ class Date(fields.Date):
         return day
 
 
-def _sane_year(day: dt.date) -> None:
+def in_planned_years(day: dt.date) -> None:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise ValidationError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.")
 

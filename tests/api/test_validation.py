@@ -3,15 +3,18 @@ bodies are checked strictly, and the OpenAPI document says what the server enfor
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import marshmallow as ma
 import pytest
 from flask import Flask
 from flask_smorest.spec.plugins import FlaskPlugin
 
 from hep.api.access import Access, access_of, view_for
+from hep.api.fields import in_planned_years
 from hep.models import Role
 from tests.conftest import Cast
 
@@ -226,3 +229,35 @@ def test_the_document_says_what_the_server_enforces(app: Flask):
     assert schemas["ExerciseIn"]["properties"]["media_url"]["format"] == "uri"
     assert "localtime" not in schemas["SignUp"]["properties"]["timezone"]["enum"]
     assert schemas["SnoozeIn"]["required"] == ["minutes"]
+
+
+def _fields_of(schema: type[ma.Schema]) -> Iterator[tuple[str, ma.fields.Field]]:
+    for name, field in schema._declared_fields.items():
+        yield f"{schema.__name__}.{name}", field
+        inner = getattr(field, "inner", None)
+        if inner is not None:
+            yield f"{schema.__name__}.{name}[]", inner
+
+
+def test_every_field_validator_raises_rather_than_returning_false(app: Flask):
+    # marshmallow 4 ignores a validator's return value: `lambda d: 2000 <= d.year` rejects
+    # nothing. Validators are marshmallow's classes, or functions known to raise.
+    raising = {in_planned_years}
+    schemas = [
+        obj
+        for module in list(sys.modules.values())
+        if getattr(module, "__name__", "").startswith("hep.api.")
+        for obj in vars(module).values()
+        if isinstance(obj, type)
+        and issubclass(obj, ma.Schema)
+        and obj.__module__.startswith("hep.")
+    ]
+    assert len(schemas) > 30
+    odd = [
+        f"{where}: {rule!r}"
+        for schema in schemas
+        for where, field in _fields_of(schema)
+        for rule in field.validators
+        if not isinstance(rule, ma.validate.Validator) and rule not in raising
+    ]
+    assert odd == []
