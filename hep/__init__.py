@@ -41,4 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     web.init_app(app)
     init_api(app)
+    from hep.mail.pages import blp as mail_pages
+
+    app.register_blueprint(mail_pages)
     return app

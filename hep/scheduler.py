@@ -11,10 +11,12 @@ from types import FrameType
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from hep import accounts, care, snapshots
+from hep import accounts, alerts, care, snapshots
 from hep.clock import utcnow
 from hep.db import db, immediate_transactions
 from hep.logs import describe
+from hep.mail.outbox import send_pending
+from hep.mail.smtp import MailSettings
 from hep.reminders.workers import Dispatchers
 
 log = logging.getLogger("hep.scheduler")
@@ -64,6 +66,24 @@ def access_log(app: Flask, now: dt.datetime) -> None:
         log.info("access log: %d pending reads spread", total)
 
 
+def mail(app: Flask, now: dt.datetime) -> None:
+    """Send the account mail waiting in the outbox (verification, reset, invites, digests)."""
+    settings = MailSettings.from_config(app.config)
+    if settings is None:
+        return
+    report = send_pending(db.sessionmaker(app), settings, now)
+    if report:
+        log.info("mail: %s", dict(report))
+
+
+def attention_alerts(app: Flask, now: dt.datetime) -> None:
+    """Tell therapists about patients entering their attention list (push, daily email)."""
+    with app.app_context():
+        report = alerts.run(db.session, app.config, now)
+    if any(report.values()):
+        log.info("attention alerts: %s", dict(report))
+
+
 DISPATCH_SECONDS = 5
 
 
@@ -72,6 +92,8 @@ def ticks(dispatchers: Dispatchers) -> list[Tick]:
         ("housekeeping", 3600, housekeeping),
         ("adherence snapshots", 60, adherence_snapshots),
         ("access log", 60, access_log),
+        ("mail", 10, mail),
+        ("attention alerts", 300, attention_alerts),
         ("dispatch", DISPATCH_SECONDS, dispatchers.tick),
     ]
 

@@ -47,6 +47,7 @@ def _blueprints() -> list[Any]:
     from hep.api.admin.routes import blp as admin
     from hep.api.auth.routes import blp as auth
     from hep.api.checkins.routes import blp as checkins
+    from hep.api.email.routes import blp as email
     from hep.api.exercises.routes import blp as exercises
     from hep.api.habits.routes import blp as habits
     from hep.api.invites.routes import blp as invites
@@ -63,6 +64,7 @@ def _blueprints() -> list[Any]:
         me,
         patients,
         invites,
+        email,
         admin,
         exercises,
         programs,

@@ -155,10 +155,14 @@ class ChannelSettings(Protocol):
 
 def configured(config: Mapping[str, Any]) -> tuple[ChannelSettings, ...]:
     """The channels these settings (the app's config, or its plain copy in a worker) enable:
-    web push with a VAPID key."""
+    web push with a VAPID key; email with a mail server (HEP_SMTP_HOST) too."""
+    from hep.channels.email import EmailSettings
     from hep.channels.push import PushSettings
 
     found: list[ChannelSettings] = []
     if config.get("VAPID_PRIVATE_KEY"):
         found.append(PushSettings.from_config(config))
+        email = EmailSettings.from_config(config)
+        if email is not None:
+            found.append(email)
     return tuple(found)

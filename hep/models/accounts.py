@@ -34,6 +34,18 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     # bumped by every write that can move a patient's adherence figures (hep.snapshots)
     stats_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # hep sends nothing but verification and reset mail to an address until it is verified;
+    # a mail server's "no such mailbox" (550) unverifies it and says when
+    email_verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    email_bounced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def email_bounced(self) -> bool:
+        return self.email_bounced_at is not None
 
 
 class AuthSession(Base):

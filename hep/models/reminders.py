@@ -15,6 +15,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -82,6 +84,14 @@ class NotificationSettings(Base):
     quiet_start: Mapped[str | None] = mapped_column(String(5))
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     daily_cap: Mapped[int] = mapped_column(Integer, default=8)
+    # email reminders: off, always, or fallback (while no push subscription works)
+    email_reminders: Mapped[str] = mapped_column(String(8), default="off", server_default="off")
+    # a therapist's attention alerts: a push as a patient enters the list, and/or one email a
+    # day at alert_time (local), the next of which is alert_digest_at (the alerts tick)
+    alert_push: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    alert_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    alert_time: Mapped[str] = mapped_column(String(5), default="08:00", server_default="08:00")
+    alert_digest_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class PushSubscription(Base):

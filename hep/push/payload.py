@@ -135,6 +135,22 @@ def test_payload(*, test_id: str, navigate_url: str) -> bytes:
     )
 
 
+ATTENTION_TITLE = "A patient needs your attention"
+ATTENTION_BODY = "Open hep to see who."
+
+
+def attention_payload(*, alert_id: str, navigate_url: str) -> bytes:
+    """A therapist's attention alert: generic words only (never who, never why)."""
+    alert_id = _opaque("alert_id", alert_id)
+    return _declarative(
+        title=ATTENTION_TITLE,
+        body=ATTENTION_BODY,
+        navigate=_navigate(navigate_url),
+        tag=f"hep-attention-{alert_id}",
+        data={"alert_id": alert_id, "kind": "attention"},
+    )
+
+
 test_payload.__test__ = False  # type: ignore[attr-defined]  # not a pytest test when imported
 
 

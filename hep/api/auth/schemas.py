@@ -15,6 +15,14 @@ class UserOut(Schema):
     role = fields.Enum(Role, by_value=True, dump_only=True)
     timezone = Text(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
+    email_verified = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "hep mails reminders and digests to confirmed addresses only"},
+    )
+    email_bounced = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "the mail server said this mailbox does not exist"},
+    )
 
 
 class Credentials(Schema):

@@ -83,6 +83,8 @@ def program_estimate() -> dict[str, float]:
 def client_rules(config: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "checkin_edit_days": config["CHECKIN_EDIT_DAYS"],
+        # without a mail server hep sends no email: the app offers none (and says why)
+        "email": {"available": bool(config.get("SMTP_HOST"))},
         "page_size_max": config["PAGE_SIZE_MAX"],
         "program_estimate": program_estimate(),
         "fields": field_bounds(),

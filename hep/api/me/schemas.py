@@ -64,6 +64,15 @@ class RulesOut(Schema):
         dump_only=True, metadata={"description": "larger page sizes are clamped to this"}
     )
     program_estimate = fields.Nested(EstimateOut, dump_only=True)
+    email = fields.Dict(
+        keys=fields.String(),
+        values=fields.Boolean(),
+        dump_only=True,
+        metadata={
+            "description": "available: whether this server sends email at all (reminders, "
+            "digests, password resets); without it the app offers none"
+        },
+    )
     fields_ = fields.Dict(
         data_key="fields",
         attribute="fields",

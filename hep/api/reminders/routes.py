@@ -9,6 +9,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from hep.addresses import push_subscriptions, update_mail_choices
 from hep.api.access import current_user, patient_read_by_therapist, requires
 from hep.api.paging import PageArgs
 from hep.api.reminders.schemas import (
@@ -113,19 +114,34 @@ class NotificationSettings(MethodView):
     @blp.response(200, SettingsOut)
     @requires()
     def get(self) -> Any:
-        """Quiet hours and the daily cap of pushes"""
-        settings = settings_of(db.session, current_user())
+        """Quiet hours, the daily cap, email reminders (patients) and attention alerts
+        (therapists)"""
+        user = current_user()
+        settings = settings_of(db.session, user)
         db.session.commit()
-        return settings
+        return _settings_view(settings, user)
 
     @blp.arguments(SettingsIn)
     @blp.response(200, SettingsOut)
     @requires()
     def patch(self, body: dict[str, Any]) -> Any:
-        """Change quiet hours (local, may wrap midnight; null both to turn off) or the cap"""
-        settings = update_settings(db.session, current_user(), body)
+        """Change quiet hours (local, may wrap midnight; null both to turn off), the cap,
+        email reminders or attention alerts (email needs a confirmed address)"""
+        user = current_user()
+        settings = update_settings(db.session, user, body)
+        update_mail_choices(db.session, user, settings, body, utcnow())
         db.session.commit()
-        return settings
+        return _settings_view(settings, user)
+
+
+def _settings_view(settings: Any, user: Any) -> dict[str, Any]:
+    view = {
+        name: getattr(settings, name)
+        for name in SettingsOut().fields
+        if name != "push_subscriptions"
+    }
+    view["push_subscriptions"] = push_subscriptions(db.session, user)
+    return view
 
 
 @blp.route("/patients/<uuid:patient_id>/reminders")

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from hep.api.changes import Changes
 from hep.api.fields import UUID, Boolean, Date, Integer, Text, Time
+from hep.channels.email import EMAIL_MODES
 from hep.reminders.rules import mask_to_weekdays
 
 Weekdays = fields.List(
@@ -103,12 +104,29 @@ class SettingsIn(Changes):
     quiet_start = Time(allow_none=True)
     quiet_end = Time(allow_none=True)
     daily_cap = Integer(1, 48)
+    email_reminders = fields.String(
+        validate=validate.OneOf(EMAIL_MODES),
+        metadata={
+            "description": "patients: off; always (email beside push); fallback (email only "
+            "while none of your push subscriptions works). Needs a confirmed address."
+        },
+    )
+    alert_push = Boolean(metadata={"description": "therapists: a push as a patient needs you"})
+    alert_email = Boolean(metadata={"description": "therapists: one email a day at alert_time"})
+    alert_time = Time()
 
 
 class SettingsOut(Schema):
     quiet_start = fields.String(allow_none=True)
     quiet_end = fields.String(allow_none=True)
     daily_cap = fields.Integer()
+    email_reminders = fields.String()
+    alert_push = fields.Boolean()
+    alert_email = fields.Boolean()
+    alert_time = fields.String()
+    push_subscriptions = fields.Integer(
+        metadata={"description": "your working push subscriptions (0: push cannot reach you)"}
+    )
 
 
 class HistoryOut(Schema):

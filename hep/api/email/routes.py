@@ -1,0 +1,191 @@
+"""Email endpoints: forgotten passwords, verifying an address, links a therapist has mailed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from hep.accounts import hash_token, issue_sign_in_link, normalize_email
+from hep.addresses import VERIFY_LIFETIME, start_verification, verify
+from hep.api.access import client_address, current_user, public, requires
+from hep.api.email.schemas import Accepted, MailedLink, ResetRequest, Verified
+from hep.attempts import count_attempt
+from hep.care import patient_of
+from hep.clock import utcnow
+from hep.db import db
+from hep.errors import Conflict
+from hep.invites import resend_invite
+from hep.mail.letters import write
+from hep.mail.outbox import enqueue
+from hep.models import Role, User
+
+blp = Blueprint("email", __name__, url_prefix="/api", description="Email and account recovery")
+
+RESET_LIFETIME = dt.timedelta(hours=1)
+RESET_ANSWER = (
+    "If an account uses this address, a link to choose a new password is on its way. "
+    "It works once, within an hour."
+)
+
+
+def _mail_on() -> None:
+    if not current_app.config.get("SMTP_HOST"):
+        raise Conflict(
+            "This server does not send email. Ask your therapist or the administrator for a "
+            "sign-in link."
+        )
+
+
+def _base() -> str:
+    return str(current_app.config["BASE_URL"]).rstrip("/")
+
+
+def _send(kind: str, user: User | None, recipient: str, **values: Any) -> None:
+    letter = write(kind, base_url=_base(), **values)
+    enqueue(
+        db.session,
+        letter,
+        recipient=recipient,
+        user=user,
+        sender=current_app.config["SMTP_FROM"],
+        now=utcnow(),
+    )
+
+
+def _limits(*keys: tuple[str, int]) -> None:
+    count_attempt(
+        db.session,
+        dict(keys),
+        window=dt.timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"]),
+        now=utcnow(),
+        message="Too many requests for email; try again later.",
+    )
+    # counted whatever follows, like a sign-in attempt
+    db.session.commit()
+
+
+def _expires(when: dt.datetime) -> str:
+    return when.strftime("%d %B %Y, %H:%M UTC")
+
+
+@blp.route("/auth/password-reset")
+class PasswordReset(MethodView):
+    @public
+    @blp.arguments(ResetRequest)
+    @blp.response(202, Accepted)
+    def post(self, body: dict[str, str]) -> Any:
+        """Forgot your password? A single-use link to choose a new one goes to the address,
+        if an account uses it (the answer is the same either way)"""
+        _mail_on()
+        email = normalize_email(body["email"])
+        cfg = current_app.config
+        _limits(
+            (f"reset-account:{hash_token(email)}", 3),
+            (f"reset-address:{client_address()}", cfg["LOGIN_LIMIT_ADDRESS"]),
+        )
+        now = utcnow()
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is not None and user.is_active:
+            _, code = issue_sign_in_link(
+                db.session, user, issued_by=user, lifetime=RESET_LIFETIME, now=now
+            )
+            _send(
+                "password_reset",
+                user,
+                user.email,
+                link=f"{_base()}/#/reset/{code}",
+                minutes=int(RESET_LIFETIME.total_seconds() // 60),
+            )
+            db.session.commit()
+        return {"message": RESET_ANSWER}
+
+
+@blp.route("/me/email-verification")
+class EmailVerificationRequest(MethodView):
+    @blp.response(202, Accepted)
+    @requires()
+    def post(self) -> Any:
+        """Mail me a link that confirms my address (needed for email reminders and digests)"""
+        _mail_on()
+        user = current_user()
+        if user.email_verified_at is not None:
+            raise Conflict("Your address is confirmed already.")
+        _limits((f"verify:{user.id}", 5))
+        code = start_verification(db.session, user, utcnow())
+        _send(
+            "verify_email",
+            user,
+            user.email,
+            link=f"{_base()}/#/verify-email/{code}",
+            hours=int(VERIFY_LIFETIME.total_seconds() // 3600),
+        )
+        db.session.commit()
+        return {"message": f"A confirmation link is on its way to {user.email}."}
+
+
+@blp.route("/email-verifications/<string(maxlength=64):code>")
+class EmailVerification(MethodView):
+    @public
+    @blp.response(200, Verified)
+    def post(self, code: str) -> Any:
+        """Confirm an address with the link mailed to it (works once, signed in or not)"""
+        verify(db.session, code, utcnow())
+        db.session.commit()
+        return {"email_verified": True}
+
+
+@blp.route("/patients/<uuid:patient_id>/invite/email")
+class MailedInvite(MethodView):
+    @blp.response(202, MailedLink)
+    @requires(Role.THERAPIST)
+    def post(self, patient_id: uuid.UUID) -> Any:
+        """Have hep mail a new invite link to the patient (the previous link stops working)"""
+        _mail_on()
+        now = utcnow()
+        invite, code = resend_invite(
+            db.session,
+            current_user(),
+            patient_id,
+            invite_lifetime=dt.timedelta(days=current_app.config["INVITE_DAYS"]),
+            now=now,
+        )
+        patient = db.session.get_one(User, invite.patient_id)
+        url = f"{_base()}/#/invite/{code}"
+        _send("invite", patient, patient.email, link=url, expires=_expires(invite.expires_at))
+        db.session.commit()
+        return {"url": url, "expires_at": invite.expires_at, "email": patient.email}
+
+
+@blp.route("/patients/<uuid:patient_id>/sign-in-link/email")
+class MailedSignInLink(MethodView):
+    @blp.response(202, MailedLink)
+    @requires(Role.THERAPIST)
+    def post(self, patient_id: uuid.UUID) -> Any:
+        """Have hep mail your patient a new sign-in link (lost password, new phone)"""
+        _mail_on()
+        therapist = current_user()
+        patient = patient_of(db.session, therapist, patient_id)
+        link, code = issue_sign_in_link(
+            db.session,
+            patient,
+            issued_by=therapist,
+            lifetime=dt.timedelta(hours=current_app.config["SIGN_IN_LINK_HOURS"]),
+            now=utcnow(),
+        )
+        url = f"{_base()}/#/sign-in-link/{code}"
+        _send(
+            "sign_in_link",
+            patient,
+            patient.email,
+            link=url,
+            issuer="therapist",
+            expires=_expires(link.expires_at),
+        )
+        db.session.commit()
+        return {"url": url, "expires_at": link.expires_at, "email": patient.email}
