@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-BENCHES = {"adherence": "bench.adherence", "push": "bench.push"}
+BENCHES = {"adherence": "bench.adherence", "push": "bench.push", "email": "bench.email"}
 
 
 def main() -> None:

@@ -55,6 +55,7 @@ const SHELL = [
   "/static/js/views/account.js",
   "/static/js/views/auth.js",
   "/static/js/views/check-in.js",
+  "/static/js/views/email.js",
   "/static/js/views/exercise.js",
   "/static/js/views/habits.js",
   "/static/js/views/history.js",
@@ -62,6 +63,7 @@ const SHELL = [
   "/static/js/views/notifications.js",
   "/static/js/views/pain.js",
   "/static/js/views/progress.js",
+  "/static/js/views/recovery.js",
   "/static/js/views/reminders.js",
   "/static/js/views/today.js",
 ];

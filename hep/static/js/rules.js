@@ -10,6 +10,9 @@ function current() {
   return found;
 }
 
+/** Whether this server sends email at all (reminders, digests, password resets). */
+export const emailAvailable = () => Boolean(current().email?.available);
+
 /** How many past days a check-in or a pain entry may still be written or changed. */
 export const editDays = () => current().checkin_edit_days;
 

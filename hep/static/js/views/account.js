@@ -29,12 +29,14 @@ export async function account() {
               ["#/habits", "Habits", "Add, change or stop daily habits"],
               ["#/notifications", "Notifications on this phone", "Allow, test or turn off"],
               ["#/reminders", "Reminders", "Times, quiet hours and daily limit"],
+              ["#/email", "Email", "Your address, and reminders by email"],
             ].map(([href, label, hint]) =>
               h("li", {}, h("a", { href }, h("strong", {}, label)), h("br"), h("span", { class: "small muted" }, hint)),
             ),
           ),
         )
       : null,
+    patient ? null : h("p", { class: "card" }, h("a", { href: "#/email" }, h("strong", {}, "Email")), " — your address, and alerts when a patient needs you"),
     profileForm(user),
     passwordForm(),
     patient ? await accessLog() : null,

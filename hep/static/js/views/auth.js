@@ -19,6 +19,7 @@ export function signIn() {
     field("Email", { type: "email", name: "email", autocomplete: "username", required: true }),
     passwordField("Password", "current-password"),
     h("button", { class: "btn btn-primary btn-block", type: "submit" }, "Sign in"),
+    h("p", { class: "small" }, h("a", { href: "#/forgot-password" }, "Forgot password?")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -1,0 +1,125 @@
+"""Email in the PWA against a real SMTP server: "Forgot password?" from the sign-in page to a
+new password through the mailed link; a patient whose phone gets no pushes chooses email
+reminders. Both screens are axe-clean and photographed at 360 px."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import create_engine, update
+from sqlalchemy.orm import sessionmaker
+
+from hep.mail.outbox import send_pending
+from hep.mail.smtp import MailSettings
+from hep.models import User
+from tests.e2e.browsing import assert_accessible, open_screen, screenshot, serve_axe
+from tests.e2e.conftest import HepServer, World, running_hep
+from tests.mail_server import MailServer, mail_server
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.filterwarnings("ignore:Session.login_data:DeprecationWarning"),
+]
+
+
+@pytest.fixture(scope="module")
+def smtp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailServer]:
+    with mail_server(tmp_path_factory.mktemp("smtp")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def mailing_hep(tmp_path_factory: pytest.TempPathFactory, smtp: MailServer) -> Iterator[HepServer]:
+    settings = {f"HEP_{k}": str(v) for k, v in smtp.config().items()}
+    with running_hep(tmp_path_factory.mktemp("hep-mail"), settings=settings) as hep:
+        yield hep
+
+
+@pytest.fixture
+def world(mailing_hep: HepServer, playwright_instance: Any, browser: Any) -> Iterator[World]:
+    w = World(mailing_hep.base, playwright_instance, browser)
+    yield w
+    w.close()
+    assert not w.page_errors, f"JavaScript errors in the page: {w.page_errors}"
+
+
+def _factory(hep: HepServer) -> Any:
+    return sessionmaker(create_engine(hep.database_url), expire_on_commit=False)
+
+
+def deliver(hep: HepServer, smtp: MailServer) -> None:
+    settings = MailSettings.from_config(smtp.config())
+    assert settings is not None
+    # Playwright's sync API keeps an event loop in this thread: the mail tick gets its own
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(send_pending, _factory(hep), settings, dt.datetime.now(dt.UTC)).result()
+
+
+def test_forgot_password_from_the_sign_in_page_to_a_new_password(
+    world: World, mailing_hep: HepServer, smtp: MailServer
+) -> None:
+    therapist = world.therapist()
+    context = world.context()
+    serve_axe(context)
+    page = world.page(context)
+    page.set_viewport_size({"width": 360, "height": 740})
+    open_screen(page, "/sign-in", "Sign in")
+    page.get_by_role("link", name="Forgot password?").click()
+    expect(page.locator("main h1")).to_have_text("Forgot your password?")
+    assert_accessible(page, "forgot password")
+    screenshot(page, "forgot-password")
+    page.get_by_label("Email").fill(therapist.email)
+    page.get_by_role("button", name="Send me a link").click()
+    expect(page.locator("main [role=status]")).to_contain_text("a link to choose a new password")
+    screenshot(page, "forgot-password-sent")
+
+    deliver(mailing_hep, smtp)
+    [message] = smtp.for_address(therapist.email)
+    text = message.get_body(("plain",)).get_content()
+    link = re.search(r"(/#/reset/[A-Za-z0-9_-]+)", text)
+    assert link, text
+    page.goto(link.group(1))
+    expect(page.locator("main h1")).to_have_text("Choose a new password")
+    assert_accessible(page, "choose a new password")
+    screenshot(page, "reset-password")
+    page.get_by_label("New password").fill("a fresh and long passphrase")
+    page.get_by_role("button", name="Save and sign in").click()
+    page.wait_for_function("() => !location.hash.startsWith('#/reset')")
+    expect(page.locator("main h1")).not_to_have_text("Choose a new password")
+    # the link worked once
+    page.goto(link.group(1))
+    expect(page.locator("main h1")).to_have_text("This link no longer works")
+
+
+def test_a_patient_whose_phone_gets_no_pushes_chooses_email_reminders(
+    world: World, mailing_hep: HepServer
+) -> None:
+    therapist = world.therapist()
+    patient = world.patient_of(therapist)
+    with _factory(mailing_hep)() as session:
+        session.execute(
+            update(User)
+            .where(User.email == patient.email)
+            .values(email_verified_at=dt.datetime.now(dt.UTC))
+        )
+        session.commit()
+    context = world.context(patient)
+    serve_axe(context)
+    page = world.page(context)
+    page.set_viewport_size({"width": 360, "height": 740})
+    open_screen(page, "/email", "Email")
+    expect(page.get_by_text("Confirmed: hep can email you.")).to_be_visible()
+    expect(
+        page.get_by_text("No phone of yours gets notifications from hep right now.", exact=False)
+    ).to_be_visible()
+    page.get_by_label("Email me when my phone cannot get them").check()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    assert patient.get("/api/me/notification-settings")["email_reminders"] == "fallback"
+    assert_accessible(page, "email settings")
+    screenshot(page, "email-reminders")
