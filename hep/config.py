@@ -147,6 +147,19 @@ def _ca_file(raw: str) -> str:
     return raw
 
 
+def _media_storage(raw: str) -> str:
+    kind = raw.strip().lower()
+    if kind not in ("folder", "s3"):
+        raise ValueError("expected folder or s3")
+    return kind
+
+
+def _ffmpeg(raw: str) -> str:
+    if raw != "off" and not (Path(raw).is_file() and os.access(raw, os.X_OK)):
+        raise ValueError("expected the path of the ffmpeg program, or off")
+    return raw
+
+
 def _env_name(raw: str) -> str:
     if raw not in {"development", "production", "testing"}:
         raise ValueError("expected development, production or testing")
@@ -225,6 +238,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_FROM", _mail_address, None, "sender address: hep <hep@example.org>"),
     Setting("SMTP_CA_FILE", _ca_file, None, "CA certificates for a mail server on a private CA"),
     Setting("SMTP_TIMEOUT_SECONDS", _positive_int, 10, "timeout of each SMTP step, seconds"),
+    Setting("MEDIA_STORAGE", _media_storage, "folder", "where uploads live: folder or s3"),
+    Setting("MEDIA_FOLDER", _str, None, "folder for uploads; default: media in the instance"),
+    Setting("MEDIA_S3_BUCKET", _str, None, "S3 bucket for uploads (HEP_MEDIA_STORAGE=s3)"),
+    Setting("MEDIA_S3_ENDPOINT_URL", _base_url, None, "S3-compatible endpoint; default AWS"),
+    Setting("MEDIA_S3_REGION", _str, None, "S3 region"),
+    Setting("MEDIA_S3_PREFIX", _str, "", "prefix of hep's keys in the bucket"),
+    Setting("MEDIA_MAX_BYTES", _positive_int, 100 * 2**20, "largest upload (a video), bytes"),
+    Setting("MEDIA_MAX_IMAGE_BYTES", _positive_int, 20 * 2**20, "largest picture upload, bytes"),
+    Setting("MEDIA_MAX_PIXELS", _positive_int, 50_000_000, "largest picture, pixels"),
+    Setting("MEDIA_FFMPEG", _ffmpeg, None, "ffmpeg for video posters: a path or off"),
 )
 
 
@@ -272,7 +295,19 @@ def finish_config(config: dict[str, Any], instance_path: Path) -> dict[str, Any]
     if production and subject == "mailto:admin@localhost":
         raise ConfigError("HEP_VAPID_SUBJECT must name a real contact in production")
     _check_smtp(config, production)
+    _check_media(config)
     return config
+
+
+def _check_media(config: dict[str, Any]) -> None:
+    if config["MEDIA_STORAGE"] != "s3":
+        return
+    if not config["MEDIA_S3_BUCKET"]:
+        raise ConfigError("HEP_MEDIA_STORAGE=s3 needs HEP_MEDIA_S3_BUCKET")
+    try:
+        import boto3  # noqa: F401
+    except ImportError:
+        raise ConfigError("HEP_MEDIA_STORAGE=s3 needs boto3: pip install 'hep[s3]'") from None
 
 
 def _check_smtp(config: dict[str, Any], production: bool) -> None:

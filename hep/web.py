@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
+from typing import Any, TypeVar
 
-from flask import Flask, Response, abort, g, jsonify, request, send_from_directory
+from flask import Flask, Response, abort, current_app, g, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from hep import assets
@@ -22,13 +24,43 @@ CSRF_HEADER = "X-HEP-CSRF"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 PAGE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; worker-src 'self'; manifest-src 'self'; font-src 'self'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "media-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+    "font-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 # Swagger UI sets inline styles; its page alone allows them
 DOCS_CSP = PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+# a stored photo or video opened on its own: shown, never run (sandboxed, no scripts)
+MEDIA_CSP = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox; frame-ancestors 'none'"
+
+F = TypeVar("F", bound=Callable[..., Any])
+_UPLOAD = "_hep_upload"
+
+
+def upload(limit: str) -> Callable[[F], F]:
+    """Mark a view that takes one multipart/form-data upload instead of JSON, with a body cap
+    of its own: the config key `limit` (bytes), in place of the global MAX_CONTENT_LENGTH."""
+
+    def decorate(view: F) -> F:
+        setattr(view, _UPLOAD, limit)
+        return view
+
+    return decorate
+
+
+def upload_limit() -> str | None:
+    """The cap's config key if this request is for an upload view."""
+    from hep.api.access import view_for
+
+    return getattr(view_for(request.endpoint, request.method), _UPLOAD, None)
+
+
+def check_upload() -> None:
+    """Upload views take multipart/form-data only (415 otherwise); checked after the caller."""
+    if upload_limit() is not None and request.mimetype != "multipart/form-data":
+        abort(415, description="Send the file as multipart/form-data.")
 
 
 def error_body(status: int, message: str, errors: object = None) -> dict[str, object]:
@@ -92,8 +124,14 @@ def check_csrf() -> None:
 
 
 def check_content_type() -> None:
-    """JSON endpoints take JSON only: a body of another type is 415, not a confusing 422."""
+    """JSON endpoints take JSON only: a body of another type is 415, not a confusing 422.
+    Upload views get their own body cap here; their type is checked after the caller."""
     if request.method not in UNSAFE_METHODS or not request.path.startswith("/api/"):
+        return
+    limit = upload_limit()
+    if limit is not None:
+        # the file and its few form fields; werkzeug answers 413 past this while reading
+        request.max_content_length = current_app.config[limit] + 64 * 1024
         return
     has_body = (request.content_length or 0) > 0 or "chunked" in request.headers.get(
         "Transfer-Encoding", ""
@@ -138,8 +176,8 @@ def init_app(app: Flask) -> None:
         if request.path.startswith("/api/docs"):
             headers["Content-Security-Policy"] = DOCS_CSP
         elif request.path.startswith("/api/"):
-            headers["Content-Security-Policy"] = API_CSP
-            headers["Cache-Control"] = "no-store"
+            headers.setdefault("Content-Security-Policy", API_CSP)
+            headers.setdefault("Cache-Control", "no-store")
         else:
             headers.setdefault("Content-Security-Policy", PAGE_CSP)
         return response

@@ -19,7 +19,7 @@ from hep.api.changes import ChangesPlugin
 from hep.api.fields import HttpsUrl, PathInteger
 from hep.assets import SWAGGER_UI_VERSION
 from hep.clock import utcnow
-from hep.web import error_body, log_failure
+from hep.web import check_upload, error_body, log_failure
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ def _blueprints() -> list[Any]:
     from hep.api.habits.routes import blp as habits
     from hep.api.invites.routes import blp as invites
     from hep.api.me.routes import blp as me
+    from hep.api.media.routes import blp as media
     from hep.api.notifications.routes import blp as notifications
     from hep.api.patients.routes import blp as patients
     from hep.api.programs.routes import blp as programs
@@ -68,6 +69,7 @@ def _blueprints() -> list[Any]:
         admin,
         exercises,
         programs,
+        media,
         habits,
         checkins,
         progress,
@@ -116,6 +118,7 @@ def init_api(app: Flask) -> None:
         if request.path.startswith("/api/"):
             load_principal()
             enforce_access()
+            check_upload()
 
     @app.after_request
     def _refresh_figures(response: Response) -> Response:

@@ -5,6 +5,7 @@ from hep.models.care import AccessLogEntry, AccessLogPending, CareLink, Invite
 from hep.models.checkins import CheckIn, CheckInEdit, PainEntry
 from hep.models.habits import Habit
 from hep.models.library import Exercise
+from hep.models.media import Media
 from hep.models.mail import AttentionAlert, EmailVerification, OutgoingMail
 from hep.models.programs import Program, ProgramItem, ProgramTemplate, ProgramVersion
 from hep.models.reminders import (
@@ -31,6 +32,7 @@ __all__ = [
     "Habit",
     "Invite",
     "LoginFailure",
+    "Media",
     "NotificationSettings",
     "Occurrence",
     "OutgoingMail",

@@ -1,0 +1,1 @@
+"""Photos and videos on exercises and program items."""

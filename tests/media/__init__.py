@@ -1,0 +1,1 @@
+"""Tests of hep.media: uploads, storage."""
