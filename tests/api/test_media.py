@@ -56,7 +56,13 @@ def scene(cast: Cast) -> Scene:
     db.session.commit()
     item_key = view(db.session, program).items[0][0].item_key
     return Scene(
-        therapist, patient, exercise, program, item_key, cast.client(therapist), cast.client(patient)
+        therapist,
+        patient,
+        exercise,
+        program,
+        item_key,
+        cast.client(therapist),
+        cast.client(patient),
     )
 
 
@@ -72,7 +78,9 @@ def send(client: FlaskClient, url: str, data: bytes, name: str = "photo.jpg", **
 
 
 def upload_to_item(scene: Scene, data: bytes, name: str = "photo.jpg") -> Any:
-    return send(scene.t, f"/api/programs/{scene.program.id}/items/{scene.item_key}/media", data, name)
+    return send(
+        scene.t, f"/api/programs/{scene.program.id}/items/{scene.item_key}/media", data, name
+    )
 
 
 def media_count() -> int:
@@ -81,9 +89,7 @@ def media_count() -> int:
 
 
 def test_a_therapist_attaches_a_photo_to_an_exercise_and_it_is_listed(scene: Scene):
-    r = send(
-        scene.t, f"/api/exercises/{scene.exercise.id}/media", picture(), caption="Start here"
-    )
+    r = send(scene.t, f"/api/exercises/{scene.exercise.id}/media", picture(), caption="Start here")
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
     assert body["kind"] == "image" and body["content_type"] == "image/jpeg"
@@ -211,9 +217,7 @@ def test_a_webm_recording_is_accepted(scene: Scene, tmp_path: Path):
     assert r.get_json()["content_type"] == "video/webm"
 
 
-def test_a_patients_media_is_hidden_from_everyone_outside_the_care_team(
-    cast: Cast, scene: Scene
-):
+def test_a_patients_media_is_hidden_from_everyone_outside_the_care_team(cast: Cast, scene: Scene):
     body = upload_to_item(scene, picture()).get_json()
     other_patient = cast.client(cast.user(Role.PATIENT))
     outsider = cast.client(cast.user(Role.THERAPIST))
@@ -300,9 +304,7 @@ def test_removing_media_removes_its_stored_files(app: Flask, scene: Scene):
     assert scene.p.get(body["url"]).status_code == 404
 
 
-def test_deleting_the_patients_account_removes_their_programs_media(
-    app: Flask, scene: Scene
-):
+def test_deleting_the_patients_account_removes_their_programs_media(app: Flask, scene: Scene):
     before = stored_files(app)
     upload_to_item(scene, picture())
     r = scene.p.delete("/api/me", json={"password": PASSWORD})
@@ -361,9 +363,7 @@ def test_the_export_lists_the_patients_media(scene: Scene):
     assert exported["media"][0]["url"] == body["url"]
 
 
-def test_built_ins_take_no_uploads_and_strangers_exercises_none_either(
-    cast: Cast, scene: Scene
-):
+def test_built_ins_take_no_uploads_and_strangers_exercises_none_either(cast: Cast, scene: Scene):
     builtin = db.session.scalar(select(Exercise).where(Exercise.slug.is_not(None)).limit(1))
     assert send(scene.t, f"/api/exercises/{builtin.id}/media", picture()).status_code == 403
     stranger = cast.client(cast.user(Role.THERAPIST))
