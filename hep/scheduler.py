@@ -11,7 +11,7 @@ from types import FrameType
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from hep import accounts, alerts, care, snapshots
+from hep import accounts, alerts, care, media, snapshots
 from hep.clock import utcnow
 from hep.db import db, immediate_transactions
 from hep.logs import describe
@@ -31,6 +31,9 @@ def housekeeping(app: Flask, now: dt.datetime) -> None:
     with app.app_context():
         accounts.prune(db.session, window=window, now=now)
         db.session.commit()
+        gone = media.sweep_now(app)
+    if gone:
+        log.info("media: removed the files of %d deleted uploads", gone)
 
 
 SNAPSHOT_BATCH = 200

@@ -33,15 +33,20 @@ def limits() -> Limits:
     )
 
 
-def sweep_now(app: Flask) -> None:
-    """Remove what deleted exercises, programs, accounts and uploads left behind."""
+def sweep_now(app: Flask) -> int:
+    """Remove what deleted exercises, programs, accounts and uploads left behind (in an app
+    context); how many uploads went."""
     from hep.clock import utcnow
     from hep.db import db
     from hep.media.attachments import SWEEP_BATCH, sweep
 
-    while sweep(db.session, app.extensions["hep_media"], utcnow()) == SWEEP_BATCH:
+    total = 0
+    while True:
+        gone = sweep(db.session, app.extensions["hep_media"], utcnow())
         db.session.commit()
-    db.session.commit()
+        total += gone
+        if gone < SWEEP_BATCH:
+            return total
 
 
 def init_app(app: Flask) -> None:
