@@ -47,7 +47,9 @@ from hep.models import Delivery, Occurrence, PushSubscription, Reminder, Role, U
 from hep.push.keys import b64url_encode, generate_vapid_keys, load_vapid_keys
 from hep.push.payload import reminder_payload
 from hep.push.vapid import VapidTokenCache
-from hep.reminders.dispatch import DispatchSettings, claim_reminders, run_once
+from hep.reminders.claims import claim_reminders
+from hep.reminders.dispatch import run_once
+from hep.reminders.passes import DispatchSettings
 from hep.reminders.workers import (
     MAX_DEFAULT_PROCESSES,
     MAX_DEFAULT_PROCESSES_SQLITE,
@@ -335,10 +337,11 @@ def add_due_patients(
             {
                 "id": uuid.uuid4(),
                 "occurrence_id": o["id"],
-                "subscription_id": sub["id"],
+                "channel": "push",
+                "address_id": sub["id"],
                 "status": "sent",
                 "attempts": 1,
-                "http_status": 201,
+                "status_code": 201,
                 "last_error": "",
                 "next_attempt_at": yesterday,
                 "claimed_until": None,

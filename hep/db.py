@@ -175,12 +175,16 @@ def make_engine(url: str) -> Engine:
     )
 
 
+def session_factory(url: str) -> sessionmaker[Session]:
+    """Sessions on a new engine (`make_engine`), as the app and dispatcher processes use them."""
+    return sessionmaker(make_engine(url), expire_on_commit=False)
+
+
 class Database:
     """Flask extension: created unbound, attached with init_app."""
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"])
-        factory = sessionmaker(engine, expire_on_commit=False)
+        factory = session_factory(app.config["DATABASE_URL"])
         from hep import snapshots  # imports the models, which import this module
 
         snapshots.install(factory)

@@ -10,7 +10,8 @@ Adding a channel (email, say):
 - a frozen, picklable settings class (`ChannelSettings`: dispatcher worker processes receive
   it) whose `open()` builds the channel for a pass, listed in `configured`;
 - the channel: `kind`, its address rows (`addresses`, `addresses_by_id`), `settle` for what
-  the results say about addresses, and `send`/`close`.
+  the results say about addresses, and `send`/`close`; and, if it can tell when a message
+  has left, `watch` (`Watched`), which keeps a crash from sending it twice.
 
 Where this differs from a first sketch, and why:
 - `Message` carries no transport `topic`: a channel derives its collapse key from
@@ -28,10 +29,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 from sqlalchemy.orm import Session
 
@@ -139,6 +140,18 @@ class Channel(Protocol[A]):
 
     async def close(self) -> None:
         """Release connections; called once, after the last `send` has finished."""
+        ...
+
+
+@runtime_checkable
+class Watched(Protocol):
+    """Optional for a channel: it can tell the moment a message has left (written to the
+    network: the other side may have it, whatever happens here). The dispatcher journals
+    that, so after a crash such a message counts as sent instead of going out twice; a
+    channel without it has everything unanswered at a crash sent again."""
+
+    def watch(self, left: Callable[[uuid.UUID], None]) -> None:
+        """Call `left(delivery_id)` as each message leaves, from then on."""
         ...
 
 

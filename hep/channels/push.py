@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, NamedTuple
 
@@ -96,9 +96,19 @@ class PushChannel:
             policy=settings.policy,
             timeout=settings.timeout,
             max_in_flight=settings.max_in_flight,
+            on_left=self._on_left,
         )
         self._topic_secret = keys.derived_secret(b"push topic")
         self._open = False
+        self._left: Callable[[uuid.UUID], None] | None = None
+
+    def watch(self, left: Callable[[uuid.UUID], None]) -> None:
+        """A request counts as left once written to its connection's socket."""
+        self._left = left
+
+    def _on_left(self, key: str) -> None:
+        if self._left is not None:
+            self._left(uuid.UUID(hex=key))
 
     def addresses(
         self, session: Session, owner_ids: Collection[uuid.UUID]

@@ -135,7 +135,8 @@ class Occurrence(Base):
 
 
 class Delivery(Base):
-    """One push of one occurrence to one subscription: how nothing is lost or sent twice."""
+    """One message of one occurrence to one address on one channel (a push subscription, an
+    email address): how nothing is lost or sent twice."""
 
     __tablename__ = "deliveries"
 
@@ -143,13 +144,15 @@ class Delivery(Base):
     occurrence_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("reminder_occurrences.id", ondelete="CASCADE")
     )
-    # kept (as null) when the push service says the subscription is gone
-    subscription_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("push_subscriptions.id", ondelete="SET NULL")
-    )
+    channel: Mapped[str] = mapped_column(String(8))  # "push" | "email" (hep.channels)
+    # the channel's address row (no foreign key: each channel has its own table, and a
+    # delivery outlives its address); null only for deliveries made before channels whose
+    # subscription was already removed
+    address_id: Mapped[uuid.UUID | None] = mapped_column()
     status: Mapped[str] = mapped_column(String(8))  # pending | sending | sent | failed | gone
+    # answers recorded (a claim a killed dispatcher never answered does not count)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    http_status: Mapped[int | None] = mapped_column(Integer)
+    status_code: Mapped[int | None] = mapped_column(Integer)  # HTTP status, SMTP reply code
     last_error: Mapped[str] = mapped_column(String(300), default="")
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     claimed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
@@ -158,7 +161,7 @@ class Delivery(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (
-        UniqueConstraint("occurrence_id", "subscription_id", name="uq_deliveries_once"),
+        UniqueConstraint("occurrence_id", "channel", "address_id", name="uq_deliveries_once"),
         # the send tick: pending deliveries whose attempt is due
         Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import binascii
+import contextvars
 import datetime as dt
 import email.utils
 import functools
@@ -146,6 +147,30 @@ def _check_keys(p256dh: str, auth: str) -> None:
     validate_subscription_keys(p256dh, auth)
 
 
+_LEFT: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
+    "push_left", default=None
+)
+
+
+class _Request(aiohttp.ClientRequest):
+    """A request that says when its body has left: written to the connection's socket (not
+    held in a user-space buffer), so the push service can have it even if this process dies
+    before the answer. The callback comes from the sending task's context (`_LEFT`)."""
+
+    async def write_bytes(self, writer: Any, conn: Any, content_length: int | None = None) -> None:
+        await super().write_bytes(writer, conn, content_length)
+        left = _LEFT.get()
+        protocol, transport = conn.protocol, conn.transport
+        if (
+            left is not None
+            and protocol is not None
+            and protocol.exception() is None
+            and transport is not None
+            and transport.get_write_buffer_size() == 0
+        ):
+            left()
+
+
 class _CheckedResolver(AbstractResolver):
     """DNS for the connection pool that only ever returns addresses the policy checked, so a
     name that re-resolves to a private address between check and connect (DNS rebinding)
@@ -233,6 +258,8 @@ class PushSender:
       sent and come back with ok=False, permanent=False, status=None and `retry_after` set.
       A 429 without a usable Retry-After counts as RATE_LIMIT_DEFAULT seconds.
     - Logs name the delivery key, origin and status; never payloads, endpoint paths or keys.
+    - `on_left(key)` is called the moment a message's request has been written to its
+      connection's socket (from then on the push service may have it, whatever happens here).
     """
 
     def __init__(
@@ -248,6 +275,7 @@ class PushSender:
         resolve: Resolve = socket.getaddrinfo,
         dns_ttl: float = 60.0,
         clock: Callable[[], dt.datetime] = utcnow,
+        on_left: Callable[[str], None] | None = None,
     ) -> None:
         if timeout <= 0 or max_in_flight <= 0 or (per_origin is not None and per_origin <= 0):
             raise ValueError("timeout, max_in_flight and per_origin must be positive")
@@ -260,6 +288,7 @@ class PushSender:
         self._max_backoff_wait = max_backoff_wait
         self._resolver = _CheckedResolver(resolve, dns_ttl)
         self._clock = clock
+        self._on_left = on_left
         self._session: aiohttp.ClientSession | None = None
         self._in_flight: asyncio.Semaphore | None = None
         self._origin_slots: dict[str, asyncio.Semaphore] = {}
@@ -285,6 +314,7 @@ class PushSender:
             cookie_jar=aiohttp.DummyCookieJar(),
             trust_env=False,
             headers={"User-Agent": "hep-push"},
+            request_class=_Request,
         )
         self._in_flight = asyncio.Semaphore(self._max_in_flight)
         return self
@@ -386,6 +416,8 @@ class PushSender:
             if message.topic is not None:
                 headers["Topic"] = message.topic
             started = time.monotonic()
+            if self._on_left is not None:
+                _LEFT.set(functools.partial(self._on_left, message.key))
             try:
                 async with self._session.post(
                     endpoint.parsed,

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from hep.adherence import Subject, load_subjects
+from hep.adherence import load_subjects
 from hep.care import export_section, patient_of
 from hep.db import insert_first, lock_names
 from hep.errors import Conflict, Invalid, NotFound
@@ -23,61 +23,20 @@ from hep.models import (
     Reminder,
     User,
 )
+from hep.reminders.decisions import DEFAULT_DAILY_CAP
 from hep.reminders.schedule import (
-    IntervalRule,
-    QuietHours,
-    Rule,
     ScheduleError,
-    TimesRule,
+    mask_to_weekdays,
     next_occurrence,
+    program_days,
+    rule_of,
+    targeted_items,
+    weekdays_to_mask,
     within_days,
 )
 from hep.timezones import zone
 
 MAX_REMINDERS = 50
-DEFAULT_DAILY_CAP = 8
-
-
-def weekdays_to_mask(days: Sequence[int]) -> int:
-    return sum(1 << (d - 1) for d in set(days))
-
-
-def mask_to_weekdays(mask: int) -> list[int]:
-    return [d for d in range(1, 8) if mask & (1 << (d - 1))]
-
-
-def parse_time(value: str) -> dt.time:
-    return dt.time.fromisoformat(value)
-
-
-def rule_of(reminder: Reminder) -> Rule:
-    weekdays = mask_to_weekdays(reminder.weekdays)
-    if reminder.rule_type == "interval":
-        assert reminder.every_minutes and reminder.window_start and reminder.window_end
-        return IntervalRule.of(
-            reminder.every_minutes,
-            parse_time(reminder.window_start),
-            parse_time(reminder.window_end),
-            weekdays,
-        )
-    return TimesRule.of([parse_time(t) for t in reminder.times], weekdays)
-
-
-def targeted_items(
-    subjects: Sequence[Subject], program_id: uuid.UUID, item_keys: Sequence[str] | None
-) -> list[Subject]:
-    """The program items a program reminder is about: its program's, or the ones it names."""
-    wanted = set(item_keys or ())
-    return [
-        s for s in subjects if s.program_id == program_id and (not wanted or str(s.id) in wanted)
-    ]
-
-
-def program_days(items: Sequence[Subject]) -> tuple[dt.date, dt.date | None] | None:
-    """The days a program reminder may find something due: those its program's current
-    version runs (see `Subject.due_on`); None when that version has none of its items (or the
-    program is archived), so it never fires again until the program changes."""
-    return next((item.current for item in items if item.current is not None), None)
 
 
 def schedule_next(session: Session, reminder: Reminder, user: User, after: dt.datetime) -> None:
@@ -345,12 +304,6 @@ def update_settings(session: Session, user: User, changes: dict[str, Any]) -> No
         settings.daily_cap = changes["daily_cap"]
     session.flush()
     return settings
-
-
-def quiet_hours(settings: NotificationSettings | None) -> QuietHours | None:
-    if settings is None or settings.quiet_start is None or settings.quiet_end is None:
-        return None
-    return QuietHours(parse_time(settings.quiet_start), parse_time(settings.quiet_end))
 
 
 @export_section

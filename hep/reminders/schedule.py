@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Iterator
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from hep.adherence import Subject
 
 MIN_EVERY_MINUTES = 5
 MAX_EVERY_MINUTES = 720
@@ -79,6 +83,82 @@ class QuietHours:
 
     start: dt.time
     end: dt.time
+
+
+class RuleColumns(Protocol):
+    """A stored reminder's rule columns (a Reminder row, or a plain row with these names)."""
+
+    @property
+    def rule_type(self) -> str: ...
+    @property
+    def times(self) -> list[str]: ...
+    @property
+    def weekdays(self) -> int: ...
+    @property
+    def every_minutes(self) -> int | None: ...
+    @property
+    def window_start(self) -> str | None: ...
+    @property
+    def window_end(self) -> str | None: ...
+
+
+class QuietColumns(Protocol):
+    """A user's stored quiet hours ("HH:MM" each, or None)."""
+
+    @property
+    def quiet_start(self) -> str | None: ...
+    @property
+    def quiet_end(self) -> str | None: ...
+
+
+def weekdays_to_mask(days: Iterable[int]) -> int:
+    return sum(1 << (d - 1) for d in set(days))
+
+
+def mask_to_weekdays(mask: int) -> list[int]:
+    return [d for d in range(1, 8) if mask & (1 << (d - 1))]
+
+
+def parse_time(value: str) -> dt.time:
+    return dt.time.fromisoformat(value)
+
+
+def rule_of(reminder: RuleColumns) -> Rule:
+    """The rule a stored reminder describes; raises ScheduleError (or AssertionError for an
+    interval rule missing a column)."""
+    weekdays = mask_to_weekdays(reminder.weekdays)
+    if reminder.rule_type == "interval":
+        assert reminder.every_minutes and reminder.window_start and reminder.window_end
+        return IntervalRule.of(
+            reminder.every_minutes,
+            parse_time(reminder.window_start),
+            parse_time(reminder.window_end),
+            weekdays,
+        )
+    return TimesRule.of([parse_time(t) for t in reminder.times], weekdays)
+
+
+def quiet_hours(settings: QuietColumns | None) -> QuietHours | None:
+    if settings is None or settings.quiet_start is None or settings.quiet_end is None:
+        return None
+    return QuietHours(parse_time(settings.quiet_start), parse_time(settings.quiet_end))
+
+
+def targeted_items(
+    subjects: Sequence[Subject], program_id: uuid.UUID, item_keys: Sequence[str] | None
+) -> list[Subject]:
+    """The program items a program reminder is about: its program's, or the ones it names."""
+    wanted = set(item_keys or ())
+    return [
+        s for s in subjects if s.program_id == program_id and (not wanted or str(s.id) in wanted)
+    ]
+
+
+def program_days(items: Sequence[Subject]) -> tuple[dt.date, dt.date | None] | None:
+    """The days a program reminder may find something due: those its program's current
+    version runs (see `Subject.due_on`); None when that version has none of its items (or the
+    program is archived), so it never fires again until the program changes."""
+    return next((item.current for item in items if item.current is not None), None)
 
 
 def validate_rule(rule: Rule) -> None:

@@ -6,7 +6,9 @@ for a pass at the same `now`; they share the work through their claims (leases, 
 SKIP LOCKED` on PostgreSQL, conditional updates on SQLite), exactly as several scheduler
 processes would. Workers are spawned (not forked: the parent has threads and an engine), build
 their own database engine, and stop with the parent: on SIGTERM/SIGINT, or when the parent
-process is gone, a worker claims nothing more, records what it has in flight, and exits."""
+process is gone, a worker claims nothing more, records what it has in flight, and exits.
+A worker never builds the Flask app: it gets the pass's settings, the database URL and the log
+level (`WorkerSpec`), and makes its own engine."""
 
 from __future__ import annotations
 
@@ -27,12 +29,11 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import make_url, text
 
-from hep import create_app
-from hep.config import SETTINGS
-from hep.db import Database
+from hep.db import Database, session_factory
 from hep.logs import configure as configure_logging
 from hep.logs import describe
-from hep.reminders.dispatch import DispatchSettings, TickReport, log_report, run_once
+from hep.reminders.dispatch import log_report, run_once
+from hep.reminders.passes import DispatchSettings, TickReport
 
 log = logging.getLogger("hep.dispatch")
 
@@ -51,15 +52,22 @@ STOP_GRACE = 30.0
 (pushes time out after 10 s; what is still leased then is sent by the next pass)."""
 
 
-def worker_config(app: Flask) -> dict[str, Any]:
-    """The parent app's settings as plain values (the VAPID key already read from its file),
-    from which a worker builds the same app, and so the same engine and session setup."""
-    config = {setting.key: app.config[setting.key] for setting in SETTINGS}
-    config["INSTANCE_PATH"] = app.instance_path
-    config["PUSH_ALLOWED_HOSTS"] = tuple(config["PUSH_ALLOWED_HOSTS"])
-    # a worker hashes no passwords: the app's start-up dummy hash would cost 64 MiB at peak
-    config.update(ARGON2_TIME_COST=1, ARGON2_MEMORY_KIB=8)
-    return config
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a worker process is given (picklable): the pass's settings (channels included),
+    where the database is, and how much to log."""
+
+    settings: DispatchSettings
+    database_url: str = field(repr=False)
+    log_level: str
+
+    @classmethod
+    def from_app(cls, app: Flask, **overrides: Any) -> WorkerSpec:
+        return cls(
+            DispatchSettings.from_app(app, **overrides),
+            app.config["DATABASE_URL"],
+            app.config["LOG_LEVEL"],
+        )
 
 
 def available_cpus() -> int:
@@ -175,11 +183,7 @@ class _Stopping:
         self.stop()
 
 
-def _worker_main(
-    conn: multiprocessing.connection.Connection,
-    config: dict[str, Any],
-    overrides: dict[str, Any],
-) -> None:
+def _worker_main(conn: multiprocessing.connection.Connection, spec: WorkerSpec) -> None:
     stopping = _Stopping()
     signal.signal(signal.SIGTERM, stopping.stop)
     # Ctrl-C reaches the whole process group; where the parent ignores it (started in the
@@ -187,11 +191,9 @@ def _worker_main(
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
         signal.signal(signal.SIGINT, stopping.stop)
     threading.Thread(target=stopping.watch_parent, name="parent-watch", daemon=True).start()
-    configure_logging(config["LOG_LEVEL"])
-    app = create_app(config)  # its own engine, made in this process
-    factory = Database.sessionmaker(app)
+    configure_logging(spec.log_level)
+    factory = session_factory(spec.database_url)  # its own engine, made in this process
     try:
-        settings = DispatchSettings.from_app(app, **overrides)
         with factory() as session:
             session.execute(text("SELECT 1"))  # fail now on a bad URL; connected before a pass
         conn.send(("ready", _own_stats()))
@@ -203,7 +205,7 @@ def _worker_main(
                 break
             cpu_before = _cpu_seconds()
             try:
-                report = run_once(factory, now, settings, stop=stopping)
+                report = run_once(factory, now, spec.settings, stop=stopping)
             except Exception as exc:
                 log.error("dispatcher %d: pass failed: %s", os.getpid(), describe(exc))
                 # the type only: a message can hold values from a row
@@ -237,8 +239,7 @@ class DispatcherPool:
         if processes < 1:
             raise ValueError("processes must be >= 1")
         self.processes = processes
-        self._config = worker_config(app)
-        self._overrides = overrides
+        self._spec = WorkerSpec.from_app(app, **overrides)
         self._context = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
         self._lock = threading.Lock()
@@ -293,7 +294,7 @@ class DispatcherPool:
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(
             target=_worker_main,
-            args=(child_end, self._config, self._overrides),
+            args=(child_end, self._spec),
             name="hep-dispatcher",
             daemon=True,  # also stopped by multiprocessing's exit handler
         )

@@ -155,7 +155,8 @@ def build_world(cast: Cast) -> World:
         db.session.add(
             Delivery(
                 occurrence_id=occurrence.id,
-                subscription_id=subscription.id,
+                channel="push",
+                address_id=subscription.id,
                 status="sent",
                 attempts=1,
                 next_attempt_at=now,

@@ -125,7 +125,8 @@ def dispatch(server: HepServer, now: dt.datetime) -> Any:
     """One dispatcher pass in-process. It runs asyncio, which cannot share the thread with
     Playwright's sync API, so it gets a thread of its own."""
     from hep.db import Database
-    from hep.reminders.dispatch import DispatchSettings, run_once
+    from hep.reminders.dispatch import run_once
+    from hep.reminders.passes import DispatchSettings
 
     def work() -> Any:
         app = server.app()

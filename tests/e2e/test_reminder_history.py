@@ -55,7 +55,8 @@ def dispatch(server: HepServer, now: dt.datetime) -> Any:
     """One full dispatcher pass (decide, then send) in-process, as the scheduler would run it
     at `now`; asyncio gets a thread of its own, away from Playwright's sync API."""
     from hep.db import Database
-    from hep.reminders.dispatch import DispatchSettings, run_once
+    from hep.reminders.dispatch import run_once
+    from hep.reminders.passes import DispatchSettings
 
     def work() -> Any:
         app = server.app()

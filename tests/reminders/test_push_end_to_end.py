@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from hep.db import Database, db
 from hep.models import Occurrence, Role
-from hep.reminders.dispatch import DispatchSettings, run_once
+from hep.reminders.dispatch import run_once
+from hep.reminders.passes import DispatchSettings
 from tests.conftest import Cast
 from tests.push_service import WebPushTesting, running_web_push_testing
 

@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from hep.api.changes import Changes
 from hep.api.fields import UUID, Boolean, Date, Integer, Text, Time
 from hep.channels.email import EMAIL_MODES
-from hep.reminders.rules import mask_to_weekdays
+from hep.reminders.schedule import mask_to_weekdays
 
 Weekdays = fields.List(
     Integer(1, 7),

@@ -85,7 +85,7 @@ def test_several_processes_deliver_every_due_reminder_exactly_once(
     occurrences = db.session.execute(select(Occurrence.reminder_id, Occurrence.outcome)).all()
     assert len(occurrences) == 30 and len({r for r, _ in occurrences}) == 30
     rows = db.session.execute(
-        select(Delivery.occurrence_id, Delivery.subscription_id, Delivery.status, Delivery.attempts)
+        select(Delivery.occurrence_id, Delivery.address_id, Delivery.status, Delivery.attempts)
     ).all()
     assert len(rows) == 45 and len({(o, s) for o, s, _, _ in rows}) == 45
     assert {(status, attempts) for _, _, status, attempts in rows} == {("sent", 1)}

@@ -1,5 +1,5 @@
-"""What the dispatcher does with each push-service answer, against our fake push service; and
-a dispatcher really killed (SIGKILL) after claiming."""
+"""What the dispatcher records for each push-service answer, against our fake push service;
+and a dispatcher really killed (SIGKILL) after claiming."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from hep.db import Database, db
 from hep.models import Delivery, Occurrence, PushSubscription, Reminder, Role
-from hep.reminders.dispatch import DispatchSettings, run_once
+from hep.reminders.dispatch import run_once
+from hep.reminders.passes import DispatchSettings
 from hep.reminders.rules import create_reminder
 from tests.conftest import Cast
 from tests.push_service import BrowserSubscription, FakePushService, Reply
@@ -78,7 +79,7 @@ def test_a_201_marks_the_delivery_sent_with_proper_headers(app, setup, service):
     assert (
         payload["notification"]["tag"] == f"hep-{payload['notification']['data']['occurrence_id']}"
     )
-    assert delivery().status == "sent" and delivery().http_status == 201
+    assert delivery().status == "sent" and delivery().status_code == 201
 
 
 def test_a_5xx_is_retried_with_backoff_then_given_up(app, setup, service):
@@ -88,7 +89,7 @@ def test_a_5xx_is_retried_with_backoff_then_given_up(app, setup, service):
     now = FIRE + dt.timedelta(seconds=2)
     run_once(factory, now, settings)
     first = delivery()
-    assert (first.status, first.attempts, first.http_status) == ("pending", 1, 503)
+    assert (first.status, first.attempts, first.status_code) == ("pending", 1, 503)
     assert first.next_attempt_at > now + dt.timedelta(seconds=20)  # 30 s +- jitter
     assert run_once(factory, now + dt.timedelta(seconds=5), settings).sent == 0  # not yet due
     # two more attempts (max_attempts=3), still inside the reminder's grace window
@@ -134,7 +135,7 @@ def test_a_hanging_push_service_times_out_and_is_retried(app, setup, service):
     service.reply(path, Reply(hang=True))
     run_once(Database.sessionmaker(app), FIRE + dt.timedelta(seconds=2), settings)
     row = delivery()
-    assert row.status == "pending" and row.http_status is None and row.last_error
+    assert row.status == "pending" and row.status_code is None and row.last_error
 
 
 def test_a_dispatcher_killed_after_claiming_loses_nothing(
@@ -145,7 +146,8 @@ def test_a_dispatcher_killed_after_claiming_loses_nothing(
         import datetime as dt, os, signal
         from hep import create_app
         from hep.db import Database
-        from hep.reminders.dispatch import DispatchSettings, claim_reminders
+        from hep.reminders.claims import claim_reminders
+        from hep.reminders.passes import DispatchSettings
         app = create_app({{"ENV": "testing", "DATABASE_URL": {database_url!r},
                           "INSTANCE_PATH": {str(tmp_path)!r},
                           "VAPID_PRIVATE_KEY": {app.config["VAPID_PRIVATE_KEY"]!r}}})
