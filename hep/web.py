@@ -57,9 +57,18 @@ def upload_limit() -> str | None:
     return getattr(view_for(request.endpoint, request.method), _UPLOAD, None)
 
 
+def _has_body() -> bool:
+    return (request.content_length or 0) > 0 or "chunked" in request.headers.get(
+        "Transfer-Encoding", ""
+    )
+
+
 def check_upload() -> None:
-    """Upload views take multipart/form-data only (415 otherwise); checked after the caller."""
-    if upload_limit() is not None and request.mimetype != "multipart/form-data":
+    """Upload views take multipart/form-data only (415 for a body of another type; none at
+    all is a missing file, 422); checked after the caller."""
+    if upload_limit() is None or not _has_body():
+        return
+    if request.mimetype != "multipart/form-data":
         abort(415, description="Send the file as multipart/form-data.")
 
 
@@ -133,10 +142,7 @@ def check_content_type() -> None:
         # the file and its few form fields; werkzeug answers 413 past this while reading
         request.max_content_length = current_app.config[limit] + 64 * 1024
         return
-    has_body = (request.content_length or 0) > 0 or "chunked" in request.headers.get(
-        "Transfer-Encoding", ""
-    )
-    if has_body and request.mimetype != "application/json":
+    if _has_body() and request.mimetype != "application/json":
         abort(415, description="Send the body as application/json.")
 
 

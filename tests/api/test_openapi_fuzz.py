@@ -34,6 +34,10 @@ PUSH = (
 )
 ENDS = "an end date on or after the start date: two fields compared"
 INTERVAL = "an interval window needs its every_minutes, start and end, and room for one push"
+MEDIA = (
+    "an upload is judged by its content (a whole JPEG, PNG, WebP, MP4 or WebM, no markup "
+    "inside): bytes a schema's format: binary cannot describe"
+)
 
 # Schema-valid requests the server still refuses with 422, field by field, and why the
 # document cannot say so. Everything else schema-valid must be accepted.
@@ -67,6 +71,8 @@ BUSINESS_RULES: dict[str, dict[str, str]] = {
     "POST /api/patients/{patient_id}/programs": {"end_date": ENDS},
     "POST /api/programs/{program_id}/versions": {"end_date": ENDS},
     "POST /api/push/subscriptions": {"endpoint": PUSH, "keys": PUSH},
+    "POST /api/exercises/{exercise_id}/media": {"file": MEDIA},
+    "POST /api/programs/{program_id}/items/{item_key}/media": {"file": MEDIA},
 }
 
 
