@@ -8,12 +8,13 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from hep import audit
 from hep.db import insert_first, lock_names
-from hep.errors import Conflict, Invalid, Throttled, Unauthorized
-from hep.models import AuthSession, LoginFailure, Role, User
+from hep.errors import Conflict, Invalid, NotFound, Throttled, Unauthorized
+from hep.models import AuthSession, LoginFailure, Role, SignInLink, User
 from hep.passwords import Hasher, password_problem
 from hep.timezones import require_timezone
 
@@ -219,6 +220,7 @@ def update_profile(
         check_new_password(changes["password"], email=user.email)
         user.password_hash = hasher.hash(changes["password"])
         end_all_sessions(session, user.id, keep=current_session_id)
+        audit.record(session, "password_changed", actor=user, subject=user, now=now)
     session.flush()
     return user
 
@@ -232,7 +234,83 @@ def set_active(session: Session, user: User, active: bool) -> User:
     return user
 
 
-def prune(session: Session, *, window: dt.timedelta, now: dt.datetime) -> None:
-    """Housekeeping: drop expired sessions and failures older than the rate-limit window."""
-    session.execute(delete(AuthSession).where(AuthSession.expires_at <= now))
-    session.execute(delete(LoginFailure).where(LoginFailure.at <= now - window))
+# --- sign-in links -------------------------------------------------------------------------
+
+_LINK_GONE = "This sign-in link is unknown, used or expired. Ask for a new one."
+
+
+def issue_sign_in_link(
+    session: Session,
+    user: User,
+    *,
+    issued_by: User,
+    lifetime: dt.timedelta,
+    now: dt.datetime,
+    clinic_id: uuid.UUID | None = None,
+) -> tuple[SignInLink, str]:
+    """A fresh link for a locked-out user to set a new password (single use, expiring); the
+    previous one stops working. Returns (row, code)."""
+    lock_names(session, [f"sign-in-link:{user.id}"])
+    session.execute(
+        update(SignInLink)
+        .where(SignInLink.user_id == user.id, SignInLink.used_at.is_(None))
+        .where(SignInLink.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    code = secrets.token_urlsafe(24)
+    link = SignInLink(
+        user_id=user.id,
+        issued_by=issued_by.id,
+        code_hash=hash_token(code),
+        created_at=now,
+        expires_at=now + lifetime,
+    )
+    session.add(link)
+    session.flush()
+    audit.record(
+        session,
+        "sign_in_link_issued",
+        actor=issued_by,
+        subject=user,
+        clinic_id=clinic_id,
+        now=now,
+    )
+    return link, code
+
+
+def open_sign_in_link(session: Session, code: str, now: dt.datetime) -> tuple[SignInLink, User]:
+    link = session.scalar(select(SignInLink).where(SignInLink.code_hash == hash_token(code)))
+    if link is None or link.used_at or link.revoked_at or link.expires_at <= now:
+        raise NotFound(_LINK_GONE)
+    user = session.get_one(User, link.user_id)
+    if not user.is_active:
+        raise NotFound(_LINK_GONE)
+    return link, user
+
+
+def use_sign_in_link(
+    session: Session,
+    code: str,
+    *,
+    password: str,
+    hasher: Hasher,
+    now: dt.datetime,
+) -> User:
+    """Set a new password with the link (spent once, however many use it at once); every
+    other session of the user ends (a lost phone is signed out)."""
+    link, user = open_sign_in_link(session, code, now)
+    check_new_password(password, email=user.email)
+    spent = session.execute(
+        update(SignInLink)
+        .where(SignInLink.id == link.id, SignInLink.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound(_LINK_GONE)
+    user.password_hash = hasher.hash(password)
+    end_all_sessions(session, user.id)
+    session.flush()
+    audit.record(session, "password_set", actor=user, subject=user, now=now)
+    return user

@@ -1,24 +1,24 @@
-"""Care team: therapists add patients, invite them, read their data (logged), and patients
-read that log, export their data and delete their account."""
+"""Care: which therapist may read which patient (the one ownership check), the access log of
+those reads, and what a person takes with them: their export and the deletion of their
+account. (Adding patients: hep.invites; the team itself: hep.care_team.)"""
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, exists, insert, select, update
+from sqlalchemy import Table, delete, exists, insert, select
 from sqlalchemy.orm import Session, aliased
 
-from hep.accounts import check_new_password, create_user, end_all_sessions, hash_token
-from hep.db import lock_names
-from hep.errors import Conflict, Invalid, NotFound
+from hep import audit
+from hep.accounts import end_all_sessions
+from hep.clinics import clinics_of, leave_all_clinics
+from hep.errors import Invalid, NotFound
 from hep.library import drop_unused_ownerless, release_exercises
-from hep.models import AccessLogEntry, AccessLogPending, AuthSession, CareLink, Invite, Role, User
+from hep.models import AccessLogEntry, AccessLogPending, AuthSession, CareLink, Role, User
 from hep.passwords import Hasher
-from hep.timezones import require_timezone
 
 # Later capabilities register what they hold about a patient, so export and deletion stay
 # complete without this module knowing every table.
@@ -31,139 +31,23 @@ def export_section(fn: ExportSection) -> ExportSection:
     return fn
 
 
-def add_patient(
-    session: Session,
-    therapist: User,
-    *,
-    email: str,
-    name: str,
-    timezone: str,
-    hasher: Hasher,
-    invite_lifetime: dt.timedelta,
-    now: dt.datetime,
-) -> tuple[User, Invite, str]:
-    """Create a patient account without a password, link it to the therapist, and invite."""
-    patient = create_user(
-        session,
-        email=email,
-        name=name,
-        role=Role.PATIENT,
-        timezone=timezone,
-        password=None,
-        hasher=hasher,
-        now=now,
-    )
-    session.add(CareLink(therapist_id=therapist.id, patient_id=patient.id, created_at=now))
-    invite, code = _new_invite(session, therapist, patient, invite_lifetime, now)
-    return patient, invite, code
-
-
-def _new_invite(
-    session: Session,
-    therapist: User,
-    patient: User,
-    lifetime: dt.timedelta,
-    now: dt.datetime,
-) -> tuple[Invite, str]:
-    # a re-sent invite replaces the old one: only the newest link works, however many are
-    # sent at once (each revokes the one before it)
-    lock_names(session, [f"invite:{patient.id}"])
-    session.execute(
-        update(Invite)
-        .where(Invite.patient_id == patient.id, Invite.used_at.is_(None))
-        .where(Invite.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
-    code = secrets.token_urlsafe(24)
-    invite = Invite(
-        patient_id=patient.id,
-        therapist_id=therapist.id,
-        code_hash=hash_token(code),
-        created_at=now,
-        expires_at=now + lifetime,
-    )
-    session.add(invite)
-    session.flush()
-    return invite, code
-
-
-def resend_invite(
-    session: Session,
-    therapist: User,
-    patient_id: uuid.UUID,
-    *,
-    invite_lifetime: dt.timedelta,
-    now: dt.datetime,
-) -> tuple[Invite, str]:
-    patient = patient_of(session, therapist, patient_id)
-    if patient.password_hash is not None:
-        raise Conflict("This patient has already accepted an invite.")
-    return _new_invite(session, therapist, patient, invite_lifetime, now)
-
-
-def _open_invite(session: Session, code: str, now: dt.datetime) -> Invite:
-    invite = session.scalar(select(Invite).where(Invite.code_hash == hash_token(code)))
-    if (
-        invite is None
-        or invite.used_at is not None
-        or invite.revoked_at is not None
-        or invite.expires_at <= now
-    ):
-        raise NotFound("This invite link is unknown, used or expired. Ask for a new one.")
-    return invite
-
-
-def preview_invite(session: Session, code: str, now: dt.datetime) -> tuple[Invite, User, User]:
-    invite = _open_invite(session, code, now)
-    patient = session.get_one(User, invite.patient_id)
-    therapist = session.get_one(User, invite.therapist_id)
-    return invite, patient, therapist
-
-
-def accept_invite(
-    session: Session,
-    code: str,
-    *,
-    password: str,
-    timezone: str | None,
-    hasher: Hasher,
-    now: dt.datetime,
-) -> User:
-    """Set the invited patient's password (and timezone); the code is spent."""
-    invite = _open_invite(session, code, now)
-    patient = session.get_one(User, invite.patient_id)
-    check_new_password(password, email=patient.email)
-    if timezone is not None:
-        patient.timezone = require_timezone(timezone)
-    # conditional update: two racing accepts of one code cannot both win
-    spent = session.execute(
-        update(Invite)
-        .where(Invite.id == invite.id, Invite.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if spent.rowcount != 1:  # type: ignore[attr-defined]
-        raise NotFound("This invite link is unknown, used or expired. Ask for a new one.")
-    patient.password_hash = hasher.hash(password)
-    session.flush()
-    return patient
-
-
 def patients_of(session: Session, therapist: User) -> Sequence[User]:
     return session.scalars(
         select(User)
         .join(CareLink, CareLink.patient_id == User.id)
-        .where(CareLink.therapist_id == therapist.id)
+        .where(CareLink.therapist_id == therapist.id, CareLink.ended_at.is_(None))
         .order_by(User.name, User.id)
     ).all()
 
 
 def patient_of(session: Session, therapist: User, patient_id: uuid.UUID) -> User:
-    """The therapist's own patient, or NotFound: the one place care-team ownership is checked."""
+    """The therapist's own patient, or NotFound: the one place care-team ownership is checked.
+    Only an active link counts, so access ends the moment a link does (sessions included)."""
     patient = session.scalar(
         select(User)
         .join(CareLink, CareLink.patient_id == User.id)
         .where(CareLink.therapist_id == therapist.id, User.id == patient_id)
+        .where(CareLink.ended_at.is_(None))
     )
     if patient is None:
         raise NotFound()
@@ -174,7 +58,7 @@ def therapists_of(session: Session, patient: User) -> Sequence[User]:
     return session.scalars(
         select(User)
         .join(CareLink, CareLink.therapist_id == User.id)
-        .where(CareLink.patient_id == patient.id)
+        .where(CareLink.patient_id == patient.id, CareLink.ended_at.is_(None))
         .order_by(User.name)
     ).all()
 
@@ -261,11 +145,13 @@ def access_log(
 
 
 def export_user(session: Session, user: User, now: dt.datetime) -> dict[str, Any]:
-    """Everything hep holds about the user, machine-readable."""
+    """Everything hep holds about the user, machine-readable. The export itself is audited."""
+    from hep.care_team import team_export
+
     settle_all_access_log(session)
     data: dict[str, Any] = {
         "format": "hep-export",
-        "version": 1,
+        "version": 2,
         "exported_at": now.isoformat(),
         "account": {
             "id": str(user.id),
@@ -276,6 +162,11 @@ def export_user(session: Session, user: User, now: dt.datetime) -> dict[str, Any
             "created_at": user.created_at.isoformat(),
         },
         "therapists": [{"id": str(t.id), "name": t.name} for t in therapists_of(session, user)],
+        "care_team": team_export(session, user),
+        "clinics": [
+            {"id": str(clinic.id), "name": clinic.name, "role": role.value}
+            for clinic, role in clinics_of(session, user)
+        ],
         "sessions": [
             {"kind": s.kind, "created_at": s.created_at.isoformat()}
             for s in session.scalars(select(AuthSession).where(AuthSession.user_id == user.id))
@@ -292,21 +183,32 @@ def export_user(session: Session, user: User, now: dt.datetime) -> dict[str, Any
     for section in _export_sections:
         key, value = section(session, user)
         data[key] = value
+    audit.record(session, "export", actor=user, subject=user, now=now)
+    data["security_events"] = audit.entries_about(session, user)
     return data
 
 
-def delete_account(session: Session, user: User, *, password: str, hasher: Hasher) -> None:
+def delete_account(
+    session: Session, user: User, *, password: str, hasher: Hasher, now: dt.datetime
+) -> None:
     """Delete the account and everything that hangs off it (foreign keys cascade; rows that
     only name the user as author or reader keep a null there). What others still need stays:
-    see `release_exercises`; a patient's log of who read their data keeps the reader's name."""
+    see `release_exercises`; a patient's log of who read their data keeps the reader's name.
+    A therapist's access ends first like any leaving (the lead passes on), and their clinics
+    keep an admin."""
+    from hep.care_team import end_links_of
+
     if not hasher.verify(user.password_hash, password):
         raise Invalid.field("password", "The password is wrong.")
     end_all_sessions(session, user.id)
     # no read naming them may outlive the account in the pending table
     settle_all_access_log(session)
     if user.role is Role.THERAPIST:
+        end_links_of(session, user, clinic_id=None, reason="account_deleted", by=user, now=now)
         _delete_unclaimed_patients(session, user)
         release_exercises(session, user)
+        leave_all_clinics(session, user, now)
+    audit.record(session, "account_deleted", actor=user, subject=user, now=now)
     session.execute(delete(User).where(User.id == user.id))
     drop_unused_ownerless(session)
 
@@ -319,7 +221,13 @@ def _delete_unclaimed_patients(session: Session, therapist: User) -> None:
         select(User.id)
         .join(CareLink, CareLink.patient_id == User.id)
         .where(CareLink.therapist_id == therapist.id, User.password_hash.is_(None))
-        .where(~exists().where(others.patient_id == User.id, others.therapist_id != therapist.id))
+        .where(
+            ~exists().where(
+                others.patient_id == User.id,
+                others.therapist_id != therapist.id,
+                others.ended_at.is_(None),
+            )
+        )
     )
     session.execute(
         delete(User)

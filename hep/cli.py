@@ -66,11 +66,11 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
 
 
 def _create_account(args: argparse.Namespace, role_name: str) -> int:
-    from hep.accounts import create_user
     from hep.clock import utcnow
     from hep.db import db
     from hep.errors import HepError
     from hep.models import Role
+    from hep.roles import create_account
 
     app = _app()
     password = args.password or os.environ.get("HEP_NEW_PASSWORD")
@@ -78,8 +78,9 @@ def _create_account(args: argparse.Namespace, role_name: str) -> int:
         password = getpass.getpass("Password (8+ characters): ")
     with app.app_context():
         try:
-            user = create_user(
+            user = create_account(
                 db.session,
+                None,
                 email=args.email,
                 name=args.name,
                 role=Role(role_name),
@@ -114,10 +115,20 @@ def cmd_demo(_args: argparse.Namespace) -> int:
 def _logging(app: Flask) -> None:
     from hep.logs import configure
 
-    configure(app.config["LOG_LEVEL"])
+    configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
+
+
+def _metrics_folder(role: str) -> None:
+    """This process and its dispatchers count into a metrics folder of their own; before
+    anything imports prometheus_client (see hep.metrics.folder)."""
+    from hep.config import load_config
+    from hep.metrics import folder
+
+    folder.prepare(load_config(), role)
 
 
 def cmd_scheduler(_args: argparse.Namespace) -> int:
+    _metrics_folder("scheduler")
     from hep.scheduler import run_scheduler
 
     app = _app()
@@ -131,6 +142,7 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
     processes (default HEP_DISPATCH_PROCESSES), as the scheduler runs it."""
     import logging
 
+    _metrics_folder("dispatch")
     from hep.clock import utcnow
     from hep.logs import describe
     from hep.reminders.workers import Dispatchers, DispatchFailed
@@ -154,6 +166,49 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
     except Exception as exc:  # a pass in this process: its type and frames, not its message
         logging.getLogger("hep.dispatch").error("dispatch failed: %s", describe(exc))
         return 1
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent backup while hep runs: database, VAPID key file, media."""
+    from hep import backups
+    from hep.clock import utcnow
+
+    app = _app()
+    instance = Path(app.instance_path)
+    folder = Path(args.to) if args.to else instance / "backups"
+    try:
+        written = backups.create(app.config, instance, folder, utcnow())
+    except backups.BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {written.path} ({written.engine}, schema {written.revision})")
+    if args.keep:
+        for gone in backups.prune_old(folder, args.keep):
+            print(f"deleted {gone}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """A backup back into an empty instance (or this one, with --force)."""
+    from hep import backups
+    from hep.config import finish_config, load_config
+    from hep.instance import instance_folder
+
+    # not the app: in production it refuses to start without the key this brings back
+    settings = load_config()
+    folder = instance_folder(settings)
+    finish_config(settings, folder)
+    try:
+        restored = backups.restore(settings, folder, Path(args.archive), force=args.force)
+    except backups.BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"restored the {restored.engine} backup of {restored.created_at} "
+        f"(schema {restored.revision}); VAPID key: {restored.vapid_key}. "
+        "Run `hep migrate` before starting hep."
+    )
+    return 0
 
 
 def cmd_vapid(args: argparse.Namespace) -> int:
@@ -247,6 +302,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes sharing the pass (default: HEP_DISPATCH_PROCESSES)",
     )
     dispatch.set_defaults(fn=cmd_dispatch)
+
+    backup = sub.add_parser("backup", help="back up the database, VAPID key and media")
+    backup.add_argument("--to", help="folder for the archive (default: instance/backups)")
+    backup.add_argument("--keep", type=_positive, help="then delete all but the N newest")
+    backup.set_defaults(fn=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup into an empty instance")
+    restore.add_argument("archive", help="a hep-backup-*.tar.gz file")
+    restore.add_argument("--force", action="store_true", help="replace a non-empty instance")
+    restore.set_defaults(fn=cmd_restore)
 
     for role in ("therapist", "admin"):
         p = sub.add_parser(f"create-{role}", help=f"create a {role} account")

@@ -147,6 +147,27 @@ def _ca_file(raw: str) -> str:
     return raw
 
 
+def _listen(raw: str) -> tuple[str, int]:
+    host, sep, port = raw.strip().rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError("expected host:port, such as 127.0.0.1:9464")
+    return host, int(port)
+
+
+def _log_format(raw: str) -> str:
+    kind = raw.strip().lower()
+    if kind not in ("text", "json"):
+        raise ValueError("expected text or json")
+    return kind
+
+
+def _metrics_token(raw: str) -> str:
+    if len(raw) < 16 or any(c.isspace() for c in raw):
+        raise ValueError("expected 16 or more characters without spaces")
+    return raw
+
+
 def _media_storage(raw: str) -> str:
     kind = raw.strip().lower()
     if kind not in ("folder", "s3"):
@@ -195,6 +216,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SESSION_DAYS", _positive_int, 30, "idle lifetime of a sign-in session, days"),
     Setting("API_TOKEN_DAYS", _positive_int, 90, "lifetime of a bearer token, days"),
     Setting("INVITE_DAYS", _positive_int, 7, "how long an invite link stays valid, days"),
+    Setting("SIGN_IN_LINK_HOURS", _positive_int, 24, "how long a sign-in link stays valid, hours"),
     Setting("SECURE_COOKIES", _bool, None, "Secure + __Host- cookie; default on in production"),
     Setting("LOGIN_LIMIT_ACCOUNT", _positive_int, 5, "failed logins per account per window"),
     Setting("LOGIN_LIMIT_ADDRESS", _positive_int, 20, "failed logins per client address"),
@@ -230,6 +252,26 @@ SETTINGS: tuple[Setting, ...] = (
         "dispatcher worker processes; default: CPUs available, at most 8 (4 on SQLite)",
     ),
     Setting("LOG_LEVEL", _log_level, "INFO", "logging level"),
+    Setting("LOG_FORMAT", _log_format, "text", "text, or json: one JSON object a line"),
+    Setting(
+        "METRICS_TOKEN",
+        _metrics_token,
+        None,
+        "bearer token that opens /metrics; without it and HEP_METRICS_LISTEN, no metrics",
+        secret=True,
+    ),
+    Setting(
+        "METRICS_LISTEN",
+        _listen,
+        None,
+        "internal host:port where the web server and the scheduler serve /metrics",
+    ),
+    Setting("METRICS_DIR", _str, None, "folder for the processes' metrics; default in instance"),
+    Setting("RETAIN_OCCURRENCES_DAYS", _positive_int, 400, "reminder history kept, days"),
+    Setting("RETAIN_DELIVERIES_DAYS", _positive_int, 90, "finished deliveries kept, days"),
+    Setting("RETAIN_SESSIONS_DAYS", _positive_int, 30, "ended sign-ins kept, days"),
+    Setting("RETAIN_LOGIN_FAILURES_DAYS", _positive_int, 30, "failed sign-ins kept, days"),
+    Setting("RETAIN_ACCESS_LOG_DAYS", _positive_int, 730, "patients' access log kept, days"),
     Setting("SMTP_HOST", _smtp_host, None, "mail server; without it email is off"),
     Setting("SMTP_PORT", _port, None, "mail server port; default by HEP_SMTP_TLS: 587, 465 or 25"),
     Setting("SMTP_TLS", _smtp_tls, "starttls", "none, starttls or implicit (TLS from the start)"),

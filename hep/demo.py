@@ -13,14 +13,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hep.accounts import create_user
+from hep.care_team import active_link, join_team
 from hep.checkins import put_check_in
+from hep.clinics import clinics_of, found_clinic
 from hep.habits import add_starter
-from hep.models import CareLink, Exercise, Role, User
+from hep.models import Clinic, Exercise, Role, User
 from hep.passwords import Hasher
 from hep.programs import prescribe, programs_of, view
 from hep.reminders.rules import create_reminder
 from hep.timezones import local_date
 
+DEMO_CLINIC = "Demo Clinic"
 THERAPIST_EMAIL = "therapist@demo.hep"
 PATIENT_EMAIL = "patient@demo.hep"
 
@@ -82,19 +85,23 @@ def load_demo(session: Session, *, hasher: Hasher, now: dt.datetime) -> DemoAcco
         now=now,
     )
     session.flush()
-    linked = session.scalar(
-        select(CareLink.id).where(
-            CareLink.therapist_id == therapist.id, CareLink.patient_id == patient.id
-        )
-    )
-    if linked is None:
-        session.add(CareLink(therapist_id=therapist.id, patient_id=patient.id, created_at=now))
+    clinic = _demo_clinic(session, therapist, now)
+    if active_link(session, therapist.id, patient.id) is None:
+        join_team(session, patient, therapist, clinic.id, by=therapist, now=now)
     if not programs_of(session, patient.id):
         _demo_program_and_habits(session, therapist, patient, now)
     for extend in DEMO_EXTENSIONS:
         extend(session, therapist, patient, now)
     session.flush()
     return DemoAccounts(therapist, patient, password)
+
+
+def _demo_clinic(session: Session, therapist: User, now: dt.datetime) -> Clinic:
+    """The demo therapist runs a clinic of their own ("Demo Clinic"), as its admin."""
+    for clinic, _ in clinics_of(session, therapist):
+        if clinic.name == DEMO_CLINIC:
+            return clinic
+    return found_clinic(session, DEMO_CLINIC, now, founder=therapist, actor=therapist)
 
 
 def _demo_program_and_habits(

@@ -1,4 +1,5 @@
-"""The exercise library: the built-in set (seeded idempotently) and therapists' own exercises."""
+"""The exercise library: the built-in set (seeded idempotently) and therapists' own exercises,
+private or shared with a clinic, copied from another to adapt it, archived when retired."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from typing import Any
 from sqlalchemy import Select, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
-from hep.errors import Forbidden, NotFound
-from hep.models import Exercise, ProgramItem, User
+from hep.clinics import is_clinic_admin, member_clinics, membership
+from hep.errors import Forbidden, Invalid, NotFound
+from hep.models import Exercise, ProgramItem, ProgramTemplate, ProgramTemplateVersion, User
 from hep.models.library import tag_string
 
 DOSE_FIELDS = (
@@ -67,8 +69,15 @@ def seed_builtins(session: Session, now: dt.datetime) -> int:
 
 
 def visible_to(viewer: User) -> Select[Exercise]:
-    """Built-ins plus the viewer's own; a patient sees exercises through programs only."""
-    return select(Exercise).where(or_(Exercise.built_in, Exercise.owner_id == viewer.id))
+    """Built-ins, the viewer's own, and those shared with a clinic of theirs; a patient sees
+    exercises through programs only."""
+    return select(Exercise).where(
+        or_(
+            Exercise.built_in,
+            Exercise.owner_id == viewer.id,
+            Exercise.clinic_id.in_(member_clinics(viewer.id)),
+        )
+    )
 
 
 def search(
@@ -80,12 +89,16 @@ def search(
     equipment: str | None = None,
     text: str | None = None,
     mine: bool = False,
+    archived: bool = False,
     limit: int,
     offset: int,
 ) -> Sequence[Exercise]:
+    """Archived exercises are left out, unless asked for (then only they are listed)."""
     query = visible_to(viewer)
     if mine:
         query = query.where(Exercise.owner_id == viewer.id)
+    archived_at = Exercise.archived_at
+    query = query.where(archived_at.is_not(None) if archived else archived_at.is_(None))
     if region:
         query = query.where(Exercise.regions.like(f"%,{region},%"))
     if category:
@@ -116,49 +129,150 @@ def get_visible(session: Session, viewer: User, exercise_id: uuid.UUID) -> Exerc
     return exercise
 
 
+def _share_with(session: Session, owner: User, clinic_id: uuid.UUID | None) -> None:
+    if clinic_id is not None and membership(session, clinic_id, owner.id) is None:
+        raise Invalid.field("clinic_id", "You are not a member of this clinic.")
+
+
 def create_exercise(
     session: Session, owner: User, data: dict[str, Any], now: dt.datetime
 ) -> Exercise:
-    exercise = Exercise(owner_id=owner.id, created_at=now, updated_at=now)
+    _share_with(session, owner, data.get("clinic_id"))
+    exercise = Exercise(
+        owner_id=owner.id, clinic_id=data.get("clinic_id"), created_at=now, updated_at=now
+    )
     _apply(exercise, data)
     session.add(exercise)
     session.flush()
     return exercise
 
 
+def editable(session: Session, viewer: User, exercise_id: uuid.UUID) -> Exercise:
+    """An exercise the viewer may change: their own; one whose author left, for an admin of
+    the clinic it is shared with. Built-ins and colleagues' are read-only (403)."""
+    exercise = get_visible(session, viewer, exercise_id)
+    if exercise.built_in:
+        raise Forbidden("Built-in exercises are read-only; copy one to adapt it.")
+    if exercise.owner_id == viewer.id or (
+        exercise.owner_id is None and is_clinic_admin(session, viewer, exercise.clinic_id)
+    ):
+        return exercise
+    raise Forbidden("Only the exercise's author can change it; copy it to adapt it.")
+
+
 def update_exercise(
     session: Session, owner: User, exercise_id: uuid.UUID, data: dict[str, Any], now: dt.datetime
 ) -> Exercise:
-    exercise = get_visible(session, owner, exercise_id)
-    if exercise.built_in:
-        raise Forbidden("Built-in exercises are read-only; create your own copy instead.")
+    """Edit, share with a clinic (clinic_id; null: private), archive (archived: true) or
+    bring back."""
+    exercise = editable(session, owner, exercise_id)
+    if "clinic_id" in data:
+        if exercise.owner_id is None:
+            raise Forbidden("An exercise whose author left stays shared with its clinic.")
+        _share_with(session, owner, data["clinic_id"])
+        exercise.clinic_id = data["clinic_id"]
+    if "archived" in data:
+        exercise.archived_at = (exercise.archived_at or now) if data["archived"] else None
     _apply(exercise, data)
     exercise.updated_at = now
     session.flush()
     return exercise
 
 
+# what makes an exercise someone's, rather than what it is
+_NOT_COPIED = {"id", "slug", "owner_id", "clinic_id", "archived_at", "created_at", "updated_at"}
+
+
+def copy_exercise(
+    session: Session, viewer: User, exercise_id: uuid.UUID, now: dt.datetime
+) -> Exercise:
+    """The viewer's own private copy of an exercise they see (a built-in, a colleague's), to
+    adapt."""
+    source = get_visible(session, viewer, exercise_id)
+    copy = Exercise(owner_id=viewer.id, created_at=now, updated_at=now)
+    for column in Exercise.__table__.columns:
+        if column.name not in _NOT_COPIED:
+            setattr(copy, column.name, getattr(source, column.name))
+    session.add(copy)
+    session.flush()
+    return copy
+
+
+def exercises_export(session: Session, owner: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": e.name,
+            "summary": e.summary,
+            "regions": e.regions.strip(","),
+            "category": e.category,
+            "instructions": e.instructions,
+            "cautions": e.cautions,
+            "shared_with_clinic": str(e.clinic_id) if e.clinic_id else None,
+            "archived": e.archived_at is not None,
+        }
+        for e in session.scalars(select(Exercise).where(Exercise.owner_id == owner.id))
+    ]
+
+
 _IN_A_PROGRAM = exists().where(ProgramItem.exercise_id == Exercise.id)
 
 
 def release_exercises(session: Session, owner: User) -> None:
-    """Before a therapist's account goes: their exercises that a program uses stay, with no
-    owner, so patients keep reading their programs (they leave every library; a colleague
-    revising such a program may keep them). The rest go with the account."""
+    """Before a therapist's account goes, what others still need stays, with no owner: their
+    exercises a program uses (patients keep reading their programs; a colleague revising one
+    may keep them), and what they shared with a clinic: those templates and exercises, and the
+    exercises those templates use, stay the clinic's (its admins may change them). The rest
+    goes with the account."""
     # a program written meanwhile either commits first (and is seen) or waits for this one
     session.execute(select(Exercise.id).where(Exercise.owner_id == owner.id).with_for_update())
+    shared = session.execute(
+        select(ProgramTemplate.id, ProgramTemplate.clinic_id).where(
+            ProgramTemplate.owner_id == owner.id, ProgramTemplate.clinic_id.is_not(None)
+        )
+    ).all()
+    for template_id, clinic_id in shared:
+        used = {
+            uuid.UUID(str(item["exercise_id"]))
+            for items in session.scalars(
+                select(ProgramTemplateVersion.items).where(
+                    ProgramTemplateVersion.template_id == template_id
+                )
+            )
+            for item in items
+        }
+        session.execute(
+            update(Exercise)
+            .where(Exercise.id.in_(used), Exercise.owner_id == owner.id)
+            .where(Exercise.clinic_id.is_(None))
+            .values(clinic_id=clinic_id)
+            .execution_options(synchronize_session=False)
+        )
+    session.execute(
+        update(ProgramTemplate)
+        .where(ProgramTemplate.owner_id == owner.id, ProgramTemplate.clinic_id.is_not(None))
+        .values(owner_id=None)
+        .execution_options(synchronize_session=False)
+    )
     session.execute(
         update(Exercise)
-        .where(Exercise.owner_id == owner.id, _IN_A_PROGRAM)
+        .where(Exercise.owner_id == owner.id)
+        .where(or_(_IN_A_PROGRAM, Exercise.clinic_id.is_not(None)))
         .values(owner_id=None)
         .execution_options(synchronize_session=False)
     )
 
 
 def drop_unused_ownerless(session: Session) -> None:
-    """Released exercises that no program uses any more (their last patient left) go."""
+    """What nobody needs any more goes: templates left without an author or a clinic (the
+    clinic closed), then released exercises in no program and no clinic's library."""
+    session.execute(
+        delete(ProgramTemplate)
+        .where(ProgramTemplate.owner_id.is_(None), ProgramTemplate.clinic_id.is_(None))
+        .execution_options(synchronize_session=False)
+    )
     session.execute(
         delete(Exercise)
         .where(Exercise.owner_id.is_(None), ~Exercise.built_in, ~_IN_A_PROGRAM)
+        .where(Exercise.clinic_id.is_(None))
         .execution_options(synchronize_session=False)
     )

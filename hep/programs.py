@@ -1,4 +1,4 @@
-"""Programs: prescribe, revise (a new version each time), read, and reuse as templates."""
+"""Programs: prescribe, revise (a new version each time), end, archive, and read."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from hep.care import export_section, patient_of
 from hep.errors import Invalid, NotFound
 from hep.library import get_visible
-from hep.models import Exercise, Program, ProgramItem, ProgramTemplate, ProgramVersion, User
+from hep.models import Exercise, Program, ProgramItem, ProgramVersion, User
 from hep.reminders.rules import reschedule_program
+from hep.timezones import local_date
 
 ITEM_FIELDS = (
     "sets",
@@ -101,9 +102,13 @@ def _add_items(
         raise Invalid.field("items", "A program needs at least one exercise.")
     seen: set[uuid.UUID] = set()
     for position, spec in enumerate(items):
-        exercise = (kept or {}).get(spec["exercise_id"]) or get_visible(
-            session, therapist, spec["exercise_id"]
-        )
+        exercise = (kept or {}).get(spec["exercise_id"])
+        if exercise is None:
+            exercise = get_visible(session, therapist, spec["exercise_id"])
+            if exercise.archived_at is not None:
+                raise Invalid(
+                    "Invalid items.", {"items": [f"item {position}: this exercise is archived"]}
+                )
         key = spec.get("item_key")
         if key is not None and key not in known_keys:
             raise Invalid("Invalid items.", {"items": [f"item {position}: unknown item_key"]})
@@ -131,9 +136,16 @@ def _default_from(exercise: Exercise, field: str) -> Any:
 
 
 def prescribe(
-    session: Session, therapist: User, patient_id: uuid.UUID, spec: dict[str, Any], now: dt.datetime
+    session: Session,
+    therapist: User,
+    patient_id: uuid.UUID,
+    spec: dict[str, Any],
+    now: dt.datetime,
+    *,
+    kept: dict[uuid.UUID, Exercise] | None = None,
 ) -> Program:
-    """Create a program (version 1) for one of the therapist's patients."""
+    """Create a program (version 1) for one of the therapist's patients. `kept`: exercises it
+    may use beyond the therapist's library (a template's)."""
     patient = patient_of(session, therapist, patient_id)
     _check_dates(spec["start_date"], spec.get("end_date"))
     program = Program(
@@ -154,7 +166,7 @@ def prescribe(
     )
     session.add(version)
     session.flush()
-    _add_items(session, therapist, version, spec["items"], set())
+    _add_items(session, therapist, version, spec["items"], set(), kept)
     session.flush()
     return program
 
@@ -238,66 +250,103 @@ def versions(session: Session, program: Program) -> Sequence[ProgramVersion]:
     ).all()
 
 
-def programs_of(session: Session, patient_id: uuid.UUID) -> Sequence[Program]:
-    return session.scalars(
-        select(Program)
-        .where(Program.patient_id == patient_id, Program.archived_at.is_(None))
-        .order_by(Program.created_at)
-    ).all()
+def programs_of(
+    session: Session, patient_id: uuid.UUID, *, archived: bool = False
+) -> Sequence[Program]:
+    """A patient's programs; `archived` adds the archived ones (their history stays)."""
+    query = select(Program).where(Program.patient_id == patient_id)
+    if not archived:
+        query = query.where(Program.archived_at.is_(None))
+    return session.scalars(query.order_by(Program.created_at)).all()
 
 
-def save_template(
-    session: Session, therapist: User, spec: dict[str, Any], now: dt.datetime
-) -> ProgramTemplate:
-    items = []
-    for spec_item in spec["items"]:
-        exercise = get_visible(session, therapist, spec_item["exercise_id"])
-        item = {f: spec_item[f] for f in ITEM_FIELDS if f in spec_item}
-        item["exercise_id"] = str(exercise.id)
-        items.append(item)
-    if not items:
-        raise Invalid.field("items", "A template needs at least one exercise.")
-    template = ProgramTemplate(
-        owner_id=therapist.id,
-        title=spec["title"],
-        notes=spec.get("notes", ""),
-        items=items,
-        created_at=now,
-    )
-    session.add(template)
-    session.flush()
-    return template
+@dataclass(frozen=True)
+class Ending:
+    """What ending a program changed: its end date before, and the one it got."""
+
+    was: dt.date | None
+    set: dt.date
 
 
-def template_of(session: Session, therapist: User, template_id: uuid.UUID) -> ProgramTemplate:
-    template = session.get(ProgramTemplate, template_id)
-    if template is None or template.owner_id != therapist.id:
-        raise NotFound()
-    return template
-
-
-def apply_template(
+def end_program(
     session: Session,
-    therapist: User,
-    template_id: uuid.UUID,
-    patient_id: uuid.UUID,
-    start_date: dt.date,
+    by: User,
+    program: Program,
+    last_day: dt.date | None,
     now: dt.datetime,
-) -> Program:
-    template = template_of(session, therapist, template_id)
-    items = [dict(i, exercise_id=uuid.UUID(str(i["exercise_id"]))) for i in template.items]
-    return prescribe(
-        session,
-        therapist,
-        patient_id,
-        {
-            "title": template.title,
-            "notes": template.notes,
-            "start_date": start_date,
-            "items": items,
-        },
-        now,
+    *,
+    note: str = "Ended",
+) -> Ending | None:
+    """End a program after `last_day` (by default the patient's yesterday, so nothing of it is
+    due from today on) with a new version; its reminders stop by the program's dates. A
+    program that has not started by then ends before its first day. None: it ended by then
+    already, nothing changed."""
+    session.refresh(program, with_for_update={"key_share": True})
+    current = view(session, program)
+    patient = session.get_one(User, program.patient_id)
+    last = last_day or local_date(now, patient.timezone) - dt.timedelta(days=1)
+    last = max(last, current.version.start_date - dt.timedelta(days=1))
+    was = current.version.end_date
+    if was is not None and was <= last:
+        return None
+    set_end_date(session, by, program, current, last, now, note=note)
+    return Ending(was, last)
+
+
+def set_end_date(
+    session: Session,
+    by: User,
+    program: Program,
+    current: ProgramView,
+    end_date: dt.date | None,
+    now: dt.datetime,
+    *,
+    note: str,
+) -> None:
+    """A new version that differs from `current` only in its end date (the caller has locked
+    the program)."""
+    was = current.version
+    version = ProgramVersion(
+        program_id=program.id,
+        version=program.current_version + 1,
+        title=was.title,
+        notes=was.notes,
+        start_date=was.start_date,
+        end_date=end_date,
+        created_at=now,
+        created_by=by.id,
+        change_note=note,
     )
+    session.add(version)
+    session.flush()
+    for item, _ in current.items:
+        session.add(
+            ProgramItem(
+                version_id=version.id,
+                item_key=item.item_key,
+                exercise_id=item.exercise_id,
+                position=item.position,
+                **{f: getattr(item, f) for f in ITEM_FIELDS},
+            )
+        )
+    program.current_version = version.version
+    session.flush()
+    reschedule_program(session, program, now)
+    session.flush()
+
+
+def archive_program(
+    session: Session, therapist: User, program_id: uuid.UUID, now: dt.datetime
+) -> Program:
+    """Archive a program: it leaves the patient's list, Today and adherence, its reminders
+    stop; it stays readable by its address, with its versions."""
+    program = program_for_therapist(session, therapist, program_id)
+    if program.archived_at is None:
+        program.archived_at = now
+        session.flush()
+        reschedule_program(session, program, now)
+        session.flush()
+    return program
 
 
 @export_section

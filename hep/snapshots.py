@@ -19,24 +19,18 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
-    case,
     delete,
     event,
-    func,
     inspect,
     not_,
     or_,
     select,
     update,
 )
-from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, aliased, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, sessionmaker
 
 from hep.adherence import (
-    FALLING_BY,
-    LOW_ADHERENCE,
-    QUIET_DAYS,
     adherence,
-    attention_reasons,
     last_activity_of,
     patient_summaries,
 )
@@ -203,19 +197,19 @@ def _fresh(snap: Any, user: Any) -> Any:
     return and_(snap.basis == user.stats_version, snap.valid_until > bindparam("now"))
 
 
-def _missing_or_stale(snap: Any, user: Any) -> Any:
+def missing_or_stale(snap: Any, user: Any) -> Any:
     return or_(snap.patient_id.is_(None), not_(_fresh(snap, user)))
 
 
 _FRESH = _fresh(Snap, User)
 
 
-def _stale_among(patient_ids: Any) -> Select[uuid.UUID, str, int]:
+def stale_among(patient_ids: Any) -> Select[uuid.UUID, str, int]:
     """Which of these patients (a list or a subquery of ids) have no fresh snapshot."""
     return (
         select(User.id, User.timezone, User.stats_version)
         .outerjoin(Snap, Snap.patient_id == User.id)
-        .where(User.id.in_(patient_ids), _missing_or_stale(Snap, User))
+        .where(User.id.in_(patient_ids), missing_or_stale(Snap, User))
     )
 
 
@@ -235,7 +229,9 @@ def _row(patient: Any, summary: dict[str, Any], now: dt.datetime) -> dict[str, A
     } | summary
 
 
-def _recompute(session: Session, stale: Sequence[Any], now: dt.datetime) -> None:
+def recompute(session: Session, stale: Sequence[Any], now: dt.datetime) -> None:
+    """Compute and store the snapshots of these patients (rows of id, timezone and the
+    stats_version read before the data, as `stale_among` gives them)."""
     if stale:
         summaries = patient_summaries(session, stale, now)
         _upsert(session, [_row(patient, summaries[patient.id], now) for patient in stale])
@@ -246,9 +242,9 @@ def refresh_stale(
 ) -> int:
     """Recompute the snapshots of these patients (a list or a subquery of ids) that are
     missing or stale, all at once (at most `limit`). Returns how many were recomputed."""
-    query = _stale_among(patient_ids).order_by(User.id).limit(limit)
+    query = stale_among(patient_ids).order_by(User.id).limit(limit)
     stale = session.execute(query, {"now": now}).all()
-    _recompute(session, stale, now)
+    recompute(session, stale, now)
     return len(stale)
 
 
@@ -256,100 +252,13 @@ def refresh_for_therapists(session: Session, now: dt.datetime, batch: int) -> in
     """The scheduler's part: after each local midnight (and after writes), recompute the
     snapshots of patients who have a therapist, one batch at a time, so the first look at the
     list in the morning does not pay for everyone at once. Commits; returns how many."""
-    count = refresh_stale(session, select(CareLink.patient_id), now, limit=batch)
+    cared_for = select(CareLink.patient_id).where(CareLink.ended_at.is_(None))
+    count = refresh_stale(session, cared_for, now, limit=batch)
     session.commit()
     return count
 
 
-# --- what the API reads --------------------------------------------------------------------
-
-
-def attention_score(quiet_before: Any) -> Any:
-    """The number of attention reasons, in SQL (same rules as adherence.attention_reasons)."""
-    quiet = or_(Snap.last_activity_at.is_(None), Snap.last_activity_at < quiet_before)
-    return (
-        case((quiet, 1), else_=0)
-        + case((Snap.pain_trend == "rising", 1), else_=0)
-        + case((Snap.percent_prev_7_days - Snap.percent_7_days >= FALLING_BY, 1), else_=0)
-        + case((Snap.percent_7_days < LOW_ADHERENCE, 1), else_=0)
-    )
-
-
-_MINE = select(CareLink.patient_id).where(CareLink.therapist_id == bindparam("therapist_id"))
-# built once: the list is read on every visit, and its statements never change shape
-_STALE = _stale_among(_MINE)
-
-
-def _stale_count() -> Any:
-    """How many of the therapist's patients lack a fresh snapshot (uncorrelated: computed once
-    per statement)."""
-    link, user, snap = aliased(CareLink), aliased(User), aliased(Snap)
-    return (
-        select(func.count())
-        .select_from(link)
-        .join(user, user.id == link.patient_id)
-        .outerjoin(snap, snap.patient_id == user.id)
-        .where(
-            link.therapist_id == bindparam("therapist_id"),
-            _missing_or_stale(snap, user),
-        )
-        .correlate(None)
-        .scalar_subquery()
-    )
-
-
-_PAGE = (
-    select(
-        User.id,
-        User.name,
-        User.email,
-        User.timezone,
-        User.password_hash.is_not(None).label("invite_accepted"),
-        User.created_at,
-        Snap.percent_7_days,
-        Snap.percent_prev_7_days,
-        Snap.last_activity_at,
-        Snap.pain_trend,
-        # whether the order can be trusted, in the same statement: the warm path is one query
-        _stale_count().label("stale"),
-    )
-    .select_from(CareLink)
-    .join(User, User.id == CareLink.patient_id)
-    .join(Snap, Snap.patient_id == User.id)
-    .where(CareLink.therapist_id == bindparam("therapist_id"))
-    .order_by(attention_score(bindparam("quiet_before")).desc(), User.name, User.id)
-    .offset(bindparam("offset"))
-    .limit(bindparam("limit"))
-)
-# the page's columns but "stale", which is last: zip(_FIELDS, row) leaves it out
-_FIELDS = [column.name for column in _PAGE.selected_columns][:-1]
-
-
-def patient_list(
-    session: Session, therapist: User, now: dt.datetime, *, offset: int, limit: int
-) -> list[dict[str, Any]]:
-    """A therapist's patients, who needs attention first (then by name), one page, ordered and
-    cut in SQL. If any of their snapshots is stale, those are refreshed in one batch and the
-    page is read again."""
-    params = {
-        "therapist_id": therapist.id,
-        "now": now,
-        "quiet_before": now - dt.timedelta(days=QUIET_DAYS),
-        "offset": offset,
-        "limit": limit,
-    }
-    # Core, not ORM, execution: plain rows are all the page needs
-    rows = session.connection().execute(_PAGE, params).all()
-    # an empty page cannot say (patients without any snapshot are not joined): ask directly
-    if (rows[0].stale if rows else True) and (stale := session.execute(_STALE, params).all()):
-        _recompute(session, stale, now)
-        rows = session.connection().execute(_PAGE, params).all()
-    page = []
-    for row in rows:
-        summary = dict(zip(_FIELDS, row, strict=False))
-        summary["attention"] = attention_reasons(summary, now)
-        page.append(summary)
-    return page
+# --- the adherence document ------------------------------------------------------------
 
 
 _DOCUMENT = (

@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from hep import create_app
 from hep.accounts import create_user
 from hep.cli import generate_private_key_pem
+from hep.clinics import care_clinic
 from hep.db import Base, db
 from hep.migrate import upgrade
 from hep.models import CareLink, Role, User
@@ -84,9 +86,12 @@ def _app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
 
 
 def wipe(app: Flask) -> None:
-    """Empty every table but the built-in exercises (faster than a new schema per test)."""
+    """Empty every table but the built-in exercises (faster than a new schema per test) and
+    the audit log, which the database keeps append-only (tests read their own entries)."""
     with app.app_context(), db.engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
+            if table.name == "audit_log":
+                continue
             if table.name == "exercises":
                 conn.execute(table.delete().where(table.c.slug.is_(None)))
             else:
@@ -139,16 +144,41 @@ class Cast:
             name=name,
             role=role,
             timezone=timezone,
-            password=password,
+            password=None,
             hasher=self.app.extensions["hep_hasher"],
             now=NOW,
         )
+        if password is not None:  # hashed once per run: the strength check and hash cost time
+            user.password_hash = self._hash(password)
         db.session.commit()
         return user
 
-    def link(self, therapist: User, patient: User) -> None:
-        db.session.add(CareLink(therapist_id=therapist.id, patient_id=patient.id, created_at=NOW))
+    def _hash(self, password: str) -> str:
+        hashes: dict[str, str] = self.app.extensions.setdefault("test_password_hashes", {})
+        if password not in hashes:
+            hashes[password] = self.app.extensions["hep_hasher"].hash(password)
+        return hashes[password]
+
+    def link(self, therapist: User, patient: User) -> CareLink:
+        """Put the therapist on the patient's team under their clinic (a clinic of their own
+        if they have none); the first therapist of a patient leads. Straight rows: no access
+        log or audit entries."""
+        clinic = care_clinic(db.session, therapist, None, NOW)
+        lead = db.session.scalar(
+            select(CareLink.id).where(
+                CareLink.patient_id == patient.id, CareLink.is_lead, CareLink.ended_at.is_(None)
+            )
+        )
+        link = CareLink(
+            therapist_id=therapist.id,
+            patient_id=patient.id,
+            clinic_id=clinic.id,
+            is_lead=lead is None,
+            created_at=NOW,
+        )
+        db.session.add(link)
         db.session.commit()
+        return link
 
     def client(self, user: User | None = None) -> FlaskClient:
         """A cookie-signed-in client (or an anonymous one)."""

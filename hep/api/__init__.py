@@ -45,12 +45,18 @@ api.register_field(HttpsUrl, "string", "uri")
 
 def _blueprints() -> list[Any]:
     from hep.api.admin.routes import blp as admin
+    from hep.api.audit.routes import blp as audit
     from hep.api.auth.routes import blp as auth
+    from hep.api.care_team.routes import blp as care_team
     from hep.api.checkins.routes import blp as checkins
+    from hep.api.clinic_invites.routes import blp as clinic_invites
+    from hep.api.clinics.routes import blp as clinics
+    from hep.api.discharges.routes import blp as discharges
     from hep.api.email.routes import blp as email
     from hep.api.exercises.routes import blp as exercises
     from hep.api.habits.routes import blp as habits
     from hep.api.invites.routes import blp as invites
+    from hep.api.link_requests.routes import blp as link_requests
     from hep.api.me.routes import blp as me
     from hep.api.media.routes import blp as media
     from hep.api.notifications.routes import blp as notifications
@@ -59,17 +65,27 @@ def _blueprints() -> list[Any]:
     from hep.api.progress.routes import blp as progress
     from hep.api.push.routes import blp as push
     from hep.api.reminders.routes import blp as reminders
+    from hep.api.sign_in_links.routes import blp as sign_in_links
+    from hep.api.templates.routes import blp as templates
 
     return [
         auth,
         me,
         patients,
+        care_team,
+        link_requests,
+        discharges,
         invites,
+        sign_in_links,
         email,
+        clinics,
+        clinic_invites,
         admin,
+        audit,
         exercises,
         programs,
         media,
+        templates,
         habits,
         checkins,
         progress,

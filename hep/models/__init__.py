@@ -1,13 +1,21 @@
 """Typed SQLAlchemy models, split by domain; importing this registers every table."""
 
-from hep.models.accounts import AuthSession, LoginFailure, Role, User
-from hep.models.care import AccessLogEntry, AccessLogPending, CareLink, Invite
+from hep.models.accounts import AuthSession, LoginFailure, Role, SignInLink, User
+from hep.models.audit import AuditEntry
+from hep.models.care import AccessLogEntry, AccessLogPending, CareLink, Discharge, Invite
 from hep.models.checkins import CheckIn, CheckInEdit, PainEntry
+from hep.models.clinics import Clinic, ClinicInvite, ClinicMember, ClinicRole
 from hep.models.habits import Habit
 from hep.models.library import Exercise
-from hep.models.media import Media
 from hep.models.mail import AttentionAlert, EmailVerification, OutgoingMail
-from hep.models.programs import Program, ProgramItem, ProgramTemplate, ProgramVersion
+from hep.models.media import Media
+from hep.models.programs import (
+    Program,
+    ProgramItem,
+    ProgramTemplate,
+    ProgramTemplateVersion,
+    ProgramVersion,
+)
 from hep.models.reminders import (
     Delivery,
     NotificationSettings,
@@ -22,11 +30,17 @@ __all__ = [
     "AccessLogPending",
     "AdherenceSnapshot",
     "AttentionAlert",
+    "AuditEntry",
     "AuthSession",
     "CareLink",
     "CheckIn",
     "CheckInEdit",
+    "Clinic",
+    "ClinicInvite",
+    "ClinicMember",
+    "ClinicRole",
     "Delivery",
+    "Discharge",
     "EmailVerification",
     "Exercise",
     "Habit",
@@ -40,10 +54,12 @@ __all__ = [
     "Program",
     "ProgramItem",
     "ProgramTemplate",
+    "ProgramTemplateVersion",
     "ProgramVersion",
     "PushSubscription",
     "Reminder",
     "Role",
     "ScoreCheckpoint",
+    "SignInLink",
     "User",
 ]

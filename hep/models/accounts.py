@@ -75,3 +75,21 @@ class LoginFailure(Base):
 
     # used by the login rate limiter: count failures for a key since window start
     __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+
+class SignInLink(Base):
+    """A single-use, expiring link that lets a locked-out user set a new password and sign in,
+    issued by their therapist or an admin. A new one revokes the one before."""
+
+    __tablename__ = "sign_in_links"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    issued_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_sign_in_links_user_id", "user_id"),)

@@ -50,7 +50,7 @@ class Exercise(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     slug: Mapped[str | None] = mapped_column(String(80), unique=True)  # built-ins only
     # null for built-ins, and for a therapist's own exercise that outlived their account
-    # because a program still uses it (hep.library.release_exercises)
+    # because a program uses it or it is shared with a clinic (hep.library.release_exercises)
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(120))
     summary: Mapped[str] = mapped_column(String(300), default="")
@@ -67,11 +67,21 @@ class Exercise(Base):
     instructions: Mapped[list[str]] = mapped_column(JSON, default=list)
     cautions: Mapped[list[str]] = mapped_column(JSON, default=list)
     media_url: Mapped[str | None] = mapped_column(Text)
+    # shared with this clinic's members (null: private to the owner)
+    clinic_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("clinics.id", ondelete="SET NULL")
+    )
+    # kept for the programs that use it, hidden from search and from new prescriptions
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     # GET /api/exercises: built-ins plus the caller's own, filtered by category
-    __table_args__ = (Index("ix_exercises_owner_id_category", "owner_id", "category"),)
+    __table_args__ = (
+        Index("ix_exercises_owner_id_category", "owner_id", "category"),
+        # a clinic's shared library
+        Index("ix_exercises_clinic_id", "clinic_id"),
+    )
 
     @hybrid_property
     def built_in(self) -> bool:

@@ -81,15 +81,46 @@ class ProgramItem(Base):
 
 
 class ProgramTemplate(Base):
-    """A therapist's reusable protocol: items without a patient."""
+    """A therapist's reusable protocol: items without a patient, private or shared with a
+    clinic; edits add versions like a program's."""
 
     __tablename__ = "program_templates"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # null for a shared template whose author left: it stays the clinic's
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    clinic_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("clinics.id", ondelete="SET NULL")
+    )
     title: Mapped[str] = mapped_column(String(120))
+    current_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        Index("ix_program_templates_owner_id", "owner_id"),
+        # a clinic's shared templates
+        Index("ix_program_templates_clinic_id", "clinic_id"),
+    )
+
+
+class ProgramTemplateVersion(Base):
+    __tablename__ = "program_template_versions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    template_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("program_templates.id", ondelete="CASCADE")
+    )
+    version: Mapped[int] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # [{"exercise_id": "<uuid>", dose fields...}]
     items: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    change_note: Mapped[str] = mapped_column(String(300), default="")
 
-    __table_args__ = (Index("ix_program_templates_owner_id", "owner_id"),)
+    __table_args__ = (
+        UniqueConstraint("template_id", "version", name="uq_program_template_versions_tv"),
+    )

@@ -14,16 +14,29 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hep.checkins import put_check_in
+from hep.clinics import clinics_of, found_clinic, invite_therapist
 from hep.db import Base, db
+from hep.discharges import discharge
 from hep.habits import create_habit
 from hep.library import create_exercise
-from hep.models import Exercise, Occurrence, PushSubscription, Role
-from hep.programs import prescribe, save_template
+from hep.link_requests import request_link
+from hep.models import (
+    AuditEntry,
+    Clinic,
+    ClinicMember,
+    ClinicRole,
+    Exercise,
+    Occurrence,
+    PushSubscription,
+    Role,
+)
+from hep.programs import prescribe
 from hep.push.keys import b64url_encode
 from hep.reminders.rules import create_reminder
+from hep.templates import save_template
 from tests.conftest import Cast
 
 MATRIX = json.loads((Path(__file__).parent / "access_matrix.json").read_text())
@@ -38,26 +51,48 @@ def shape(request: str) -> str:
     return re.sub(r"\{[^}]+\}", "{}", request)
 
 
-def snapshot() -> dict[str, list[Any]]:
-    """Every row of every table except the ones a read is expected to write."""
-    skip = {"access_log", "access_log_pending", "auth_sessions", "login_failures"}
+def snapshot() -> dict[str, Any]:
+    """Every row of every table except the ones a read is expected to write. The audit log,
+    which only grows (the database refuses changes) and is kept across tests, by its size."""
+    skip = {"access_log", "access_log_pending", "auth_sessions", "login_failures", "audit_log"}
     db.session.expire_all()
-    return {
+    rows: dict[str, Any] = {
         t.name: sorted(map(repr, db.session.execute(select(t)).all()))
         for t in Base.metadata.sorted_tables
         if t.name not in skip
     }
+    rows["audit_log"] = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    return rows
 
 
 @pytest.fixture
 def people(cast: Cast) -> dict[str, Any]:
-    t1, t2 = cast.user(Role.THERAPIST), cast.user(Role.THERAPIST)
+    t1, t2, t3 = (cast.user(Role.THERAPIST) for _ in range(3))
+    clinic_admin = cast.user(Role.THERAPIST)
     p1, p2, p3 = (cast.user(Role.PATIENT) for _ in range(3))
     admin = cast.user(Role.ADMIN)
+    now = dt.datetime.now(dt.UTC)
+    c1 = found_clinic(db.session, "C1", now, founder=clinic_admin, actor=admin)
+    for member in (t1, t3):
+        db.session.add(
+            ClinicMember(
+                clinic_id=c1.id, user_id=member.id, role=ClinicRole.THERAPIST, joined_at=now
+            )
+        )
+    db.session.commit()
     cast.link(t1, p1)
     cast.link(t1, p2)
     cast.link(t2, p3)
-    return {"T1": t1, "T2": t2, "P1": p1, "P2": p2, "P3": p3, "A": admin}
+    return {
+        "T1": t1,
+        "T2": t2,
+        "T3": t3,
+        "CA": clinic_admin,
+        "P1": p1,
+        "P2": p2,
+        "P3": p3,
+        "A": admin,
+    }
 
 
 @pytest.fixture
@@ -78,6 +113,34 @@ def things(people: dict[str, Any]) -> dict[str, Any]:
         now,
     )
     template = save_template(db.session, t1, {"title": "T", "items": [item]}, now)
+    c1 = db.session.scalar(select(Clinic).where(Clinic.name == "C1"))
+    shared = save_template(db.session, t1, {"title": "S", "items": [item], "clinic_id": c1.id}, now)
+    shared_exercise = create_exercise(
+        db.session,
+        t1,
+        {"name": "Ours", "regions": ["neck"], "category": "stretch", "clinic_id": c1.id},
+        now,
+    )
+    c2 = clinics_of(db.session, people["T2"])[0][0]
+    invite, _ = invite_therapist(
+        db.session,
+        people["CA"],
+        c1.id,
+        email="invited@example.org",
+        role=ClinicRole.THERAPIST,
+        lifetime=dt.timedelta(days=1),
+        now=now,
+    )
+    request, _ = request_link(
+        db.session,
+        people["T2"],
+        p1,
+        name="P1",
+        clinic_id=c2.id,
+        lifetime=dt.timedelta(days=1),
+        now=now,
+    )
+    discharge(db.session, t1, people["P2"].id, "", now)
     habit = create_habit(db.session, p1, {"kind": "custom", "name": "H"}, now)
     check_in = uuid.uuid4()
     put_check_in(
@@ -132,6 +195,12 @@ def things(people: dict[str, Any]) -> dict[str, Any]:
         "BUILTIN": builtin.id,
         "PROG1": program.id,
         "TPL1": template.id,
+        "TPLS": shared.id,
+        "EXS": shared_exercise.id,
+        "C1": c1.id,
+        "C2": c2.id,
+        "CINV1": invite.id,
+        "LR1": request.id,
         "HABIT1": habit.id,
         "CHECKIN1": check_in,
         "TODAY": now.date().isoformat(),
@@ -168,6 +237,10 @@ def test_every_api_operation_is_in_the_matrix(app: Flask):
         "/api/invites/{code}/accept",
         "/api/auth/password-reset",
         "/api/email-verifications/{code}",
+        "/api/clinic-invites/{code}",
+        "/api/clinic-invites/{code}/accept",
+        "/api/sign-in-links/{code}",
+        "/api/sign-in-links/{code}/accept",
     }
     for op in documented:
         if op.split(" ", 1)[1] in public:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import delete, event, select
 
-from hep import snapshots
+from hep import caseload
 from hep.adherence import adherence, today_view
 from hep.checkins import put_check_in
 from hep.db import db
@@ -73,14 +73,14 @@ def cold_list(therapist) -> int:
     """GET /api/patients with every snapshot gone: the whole list is recomputed in one batch."""
     db.session.execute(delete(AdherenceSnapshot))
     return queries_for(
-        lambda: snapshots.patient_list(db.session, therapist, NOW, offset=0, limit=50)
+        lambda: caseload.patient_list(db.session, therapist, NOW, offset=0, limit=50)
     )
 
 
 def warm_list(therapist) -> int:
     """GET /api/patients again: every snapshot is fresh."""
     return queries_for(
-        lambda: snapshots.patient_list(db.session, therapist, NOW, offset=0, limit=50)
+        lambda: caseload.patient_list(db.session, therapist, NOW, offset=0, limit=50)
     )
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from hep.api.auth.schemas import UserOut
-from hep.api.fields import Boolean, Text, Timezone
+from hep.api.changes import Changes
+from hep.api.fields import Boolean, QueryBoolean, Text, Timezone
+from hep.api.paging import PageArgs
 from hep.models import Role
 
 
@@ -21,5 +23,19 @@ class NewAccount(Schema):
     timezone = Timezone(load_default="UTC")
 
 
-class AccountChange(Schema):
-    is_active = Boolean(required=True)
+class AccountChange(Changes):
+    is_active = Boolean()
+    role = fields.Enum(
+        Role,
+        by_value=True,
+        metadata={"description": "therapist or admin (a patient's account stays a patient's)"},
+    )
+
+
+class AccountFilter(PageArgs):
+    q = Text(
+        validate=validate.Length(max=100),
+        metadata={"description": "a part of the name or email"},
+    )
+    role = fields.Enum(Role, by_value=True)
+    active = QueryBoolean()

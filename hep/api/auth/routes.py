@@ -8,6 +8,7 @@ from flask import Response, current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from hep import audit
 from hep.accounts import (
     LoginLimits,
     begin_sign_in,
@@ -26,9 +27,10 @@ from hep.api.access import (
     requires,
 )
 from hep.api.auth.schemas import Credentials, SignedIn, SignUp, TokenOut
+from hep.clinics import own_clinic
 from hep.clock import utcnow
 from hep.db import db
-from hep.errors import Forbidden
+from hep.errors import Forbidden, Unauthorized
 from hep.models import Role, User
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Sign-up and sign-in")
@@ -45,13 +47,35 @@ def _limits() -> LoginLimits:
     )
 
 
-def _authenticate(body: dict[str, Any]) -> User:
+def _authenticate(body: dict[str, Any], kind: str) -> User:
+    now = utcnow()
     attempt = begin_sign_in(
-        db.session, email=body["email"], address=client_address(), limits=_limits(), now=utcnow()
+        db.session, email=body["email"], address=client_address(), limits=_limits(), now=now
     )
     # the attempt counts against the limits before its password is checked, whatever follows
     db.session.commit()
-    return finish_sign_in(db.session, attempt, password=body["password"], hasher=hasher())
+    try:
+        user = finish_sign_in(db.session, attempt, password=body["password"], hasher=hasher())
+    except Unauthorized:
+        audit.record(
+            db.session,
+            "sign_in_failed",
+            actor=None,
+            subject=attempt.user,
+            detail=f"from {client_address()}",
+            now=now,
+        )
+        db.session.commit()
+        raise
+    audit.record(
+        db.session,
+        "sign_in",
+        actor=user,
+        subject=user,
+        detail=f"{kind} from {client_address()}",
+        now=now,
+    )
+    return user
 
 
 def signed_in_response(user: User, status: int) -> Response:
@@ -76,7 +100,11 @@ def signed_in_response(user: User, status: int) -> Response:
 def _sign_up(body: dict[str, Any], role: Role, setting: str) -> Response:
     if not current_app.config[setting]:
         raise Forbidden("Sign-up is switched off on this server.")
-    user = create_user(db.session, role=role, hasher=hasher(), now=utcnow(), **body)
+    now = utcnow()
+    user = create_user(db.session, role=role, hasher=hasher(), now=now, **body)
+    audit.record(db.session, "account_created", actor=user, subject=user, now=now)
+    if role is Role.THERAPIST:
+        own_clinic(db.session, user, now)  # a solo practice from the start: a clinic of one
     return signed_in_response(user, 201)
 
 
@@ -107,7 +135,7 @@ class Login(MethodView):
     @blp.response(200, SignedIn)
     def post(self, body: dict[str, Any]) -> Response:
         """Sign in; sets the session cookie"""
-        user = _authenticate(body)
+        user = _authenticate(body, "browser")
         return signed_in_response(user, 200)
 
 
@@ -139,7 +167,7 @@ class Tokens(MethodView):
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Exchange email and password for a bearer token (API clients)"""
         now = utcnow()
-        user = _authenticate(body)
+        user = _authenticate(body, "API token")
         row, token = start_session(db.session, user, kind="token", lifetimes=lifetimes(), now=now)
         db.session.commit()
         return {"token": token, "expires_at": row.expires_at, "user": user}

@@ -17,7 +17,7 @@ from hep.api.exercises.schemas import (
 )
 from hep.clock import utcnow
 from hep.db import db
-from hep.library import create_exercise, get_visible, search, update_exercise
+from hep.library import copy_exercise, create_exercise, get_visible, search, update_exercise
 from hep.models import Role
 
 blp = Blueprint("exercises", __name__, url_prefix="/api/exercises", description="Exercise library")
@@ -29,7 +29,8 @@ class Exercises(MethodView):
     @blp.response(200, ExerciseOut(many=True))
     @requires()
     def get(self, args: dict[str, Any]) -> Any:
-        """Search the library (built-ins and your own)"""
+        """Search the library: built-ins, your own and those shared with your clinics
+        (archived ones only when asked for)"""
         return search(
             db.session,
             current_user(),
@@ -38,6 +39,7 @@ class Exercises(MethodView):
             equipment=args.get("equipment"),
             text=args.get("q"),
             mine=args["mine"],
+            archived=args["archived"],
             limit=args["page_size"],
             offset=args["offset"],
         )
@@ -46,7 +48,7 @@ class Exercises(MethodView):
     @blp.response(201, ExerciseOut)
     @requires(Role.THERAPIST)
     def post(self, body: dict[str, Any]) -> Any:
-        """Add your own exercise"""
+        """Add your own exercise (private, or shared with one of your clinics)"""
         exercise = create_exercise(db.session, current_user(), body, utcnow())
         db.session.commit()
         return exercise
@@ -64,7 +66,19 @@ class Exercise(MethodView):
     @blp.response(200, ExerciseOut)
     @requires(Role.THERAPIST)
     def patch(self, body: dict[str, Any], exercise_id: uuid.UUID) -> Any:
-        """Edit your own exercise (built-ins are read-only)"""
+        """Edit, share, archive or bring back your own exercise (built-ins and colleagues' are
+        read-only: copy them)"""
         exercise = update_exercise(db.session, current_user(), exercise_id, body, utcnow())
+        db.session.commit()
+        return exercise
+
+
+@blp.route("/<uuid:exercise_id>/copy")
+class ExerciseCopy(MethodView):
+    @blp.response(201, ExerciseOut)
+    @requires(Role.THERAPIST)
+    def post(self, exercise_id: uuid.UUID) -> Any:
+        """Copy an exercise you see (a built-in, a colleague's) into your own, to adapt it"""
+        exercise = copy_exercise(db.session, current_user(), exercise_id, utcnow())
         db.session.commit()
         return exercise

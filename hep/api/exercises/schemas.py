@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from hep.api.changes import Changes
-from hep.api.fields import HttpsUrl, Integer, QueryBoolean, Text
+from hep.api.fields import UUID, Boolean, HttpsUrl, Integer, QueryBoolean, Text
 from hep.api.paging import PageArgs
 from hep.models.library import CATEGORIES, EQUIPMENT, REGIONS, SIDES, tag_list
 
@@ -46,12 +46,23 @@ class ExerciseIn(Schema):
         validate=validate.Length(max=10),
     )
     media_url = HttpsUrl(allow_none=True, load_default=None)
+    clinic_id = UUID(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "share with this clinic of yours (its therapists see and prescribe "
+            "it); null: private"
+        },
+    )
 
 
 class ExercisePatch(Changes, ExerciseIn):
-    """ExerciseIn with every field optional; a dose changes only the parts given."""
+    """ExerciseIn with every field optional; a dose changes only the parts given. Also
+    archives (hidden from search and new prescriptions, kept where used) or brings back."""
 
     merged = ("dose",)
+
+    archived = Boolean()
 
 
 class ExerciseOut(Schema):
@@ -80,6 +91,12 @@ class ExerciseOut(Schema):
     instructions = fields.List(fields.String())
     cautions = fields.List(fields.String())
     media_url = fields.String(allow_none=True)
+    owner_id = fields.UUID(
+        allow_none=True,
+        metadata={"description": "its author; null for built-ins and when the author left"},
+    )
+    clinic_id = fields.UUID(allow_none=True, metadata={"description": "shared with this clinic"})
+    archived = fields.Function(lambda e: e.archived_at is not None)
 
 
 class ExerciseFilter(PageArgs):
@@ -88,3 +105,6 @@ class ExerciseFilter(PageArgs):
     equipment = fields.String(validate=validate.OneOf((*EQUIPMENT, "none")))
     q = Text(validate=validate.Length(max=100))
     mine = QueryBoolean(load_default=False)
+    archived = QueryBoolean(
+        load_default=False, metadata={"description": "true: the archived ones instead"}
+    )

@@ -12,9 +12,9 @@ from hep.api.access import hasher, public
 from hep.api.auth.routes import signed_in_response
 from hep.api.auth.schemas import SignedIn
 from hep.api.invites.schemas import Acceptance, InvitePreview
-from hep.care import accept_invite, preview_invite
 from hep.clock import utcnow
 from hep.db import db
+from hep.invites import accept_invite, preview_invite
 
 blp = Blueprint("invites", __name__, url_prefix="/api/invites", description="Invite links")
 
@@ -26,8 +26,9 @@ class Invite(MethodView):
     def get(self, code: str) -> Any:
         """What an invite is for, before accepting it"""
         invite, patient, therapist = preview_invite(db.session, code, utcnow())
+        # a link request shows the name the therapist typed, never the account's own
         return {
-            "patient_name": patient.name,
+            "patient_name": invite.name or patient.name,
             "therapist_name": therapist.name,
             "email": patient.email,
             "expires_at": invite.expires_at,
@@ -40,7 +41,8 @@ class InviteAcceptance(MethodView):
     @blp.arguments(Acceptance)
     @blp.response(200, SignedIn)
     def post(self, body: dict[str, str], code: str) -> Response:
-        """Accept an invite: set your password and sign in"""
+        """Accept an invite: set your password and sign in (a link request's code answers
+        409: its account signs in and answers the request in the app)"""
         patient = accept_invite(
             db.session,
             code,

@@ -50,7 +50,9 @@ class Me(MethodView):
     @requires()
     def delete(self, body: dict[str, str]) -> Response:
         """Delete your account and all its data; needs your password"""
-        delete_account(db.session, current_user(), password=body["password"], hasher=hasher())
+        delete_account(
+            db.session, current_user(), password=body["password"], hasher=hasher(), now=utcnow()
+        )
         db.session.commit()
         response = Response(status=204)
         response.delete_cookie(cookie_name(), path="/", secure=current_app.config["SECURE_COOKIES"])
@@ -79,5 +81,5 @@ class Export(MethodView):
     def get(self) -> Any:
         """Everything hep holds about you, as JSON"""
         document = export_user(db.session, current_user(), utcnow())
-        db.session.commit()  # keep the pending reads it spread
+        db.session.commit()  # keep the pending reads it spread, and the export's audit entry
         return document

@@ -1,4 +1,5 @@
-"""A therapist's patients: add, invite, list, read."""
+"""A therapist's patients: add (or ask to link an existing account), invite, list (active or
+discharged), read."""
 
 from __future__ import annotations
 
@@ -11,13 +12,19 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from hep.api.access import current_user, hasher, patient_read_by_therapist, requires
-from hep.api.paging import PageArgs
-from hep.api.patients.schemas import InviteOut, NewPatient, PatientInvited, PatientOut
-from hep.care import add_patient, log_access, resend_invite
+from hep.api.patients.schemas import (
+    InviteOut,
+    NewPatient,
+    PatientInvited,
+    PatientListArgs,
+    PatientOut,
+)
+from hep.care import log_access
+from hep.caseload import patient_list
 from hep.clock import utcnow
 from hep.db import db
+from hep.invites import add_patient, resend_invite
 from hep.models import Invite, Role, User
-from hep.snapshots import patient_list
 
 blp = Blueprint("patients", __name__, url_prefix="/api/patients", description="Your patients")
 
@@ -42,11 +49,12 @@ def listing_json(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The list as PatientOut dumps it, without marshmallow's per-field cost on every visit
     (tests hold the two equal). Converts the rows in place."""
     for row in rows:
-        last = row["last_activity_at"]
+        last, discharged = row["last_activity_at"], row["discharged_at"]
         row["id"] = str(row["id"])
         row["invite_accepted"] = bool(row["invite_accepted"])
         row["created_at"] = row["created_at"].isoformat()
         row["last_activity_at"] = last.isoformat() if last else None
+        row["discharged_at"] = discharged.isoformat() if discharged else None
     return rows
 
 
@@ -60,16 +68,21 @@ def _invite_lifetime() -> dt.timedelta:
 
 @blp.route("")
 class Patients(MethodView):
-    @blp.arguments(PageArgs, location="query")
+    @blp.arguments(PatientListArgs, location="query")
     @blp.response(200, PatientOut(many=True))
     @requires(Role.THERAPIST)
-    def get(self, page: dict[str, int]) -> Any:
+    def get(self, page: dict[str, Any]) -> Any:
         """Your patients, who needs attention first (not logging, pain rising, adherence falling
-        or low), then by name"""
+        or low), then by name; discharged=true: your discharged patients, by name"""
         therapist = current_user()
         now = utcnow()
         rows = patient_list(
-            db.session, therapist, now, offset=page["offset"], limit=page["page_size"]
+            db.session,
+            therapist,
+            now,
+            offset=page["offset"],
+            limit=page["page_size"],
+            discharged=page["discharged"],
         )
         log_access(db.session, therapist, [row["id"] for row in rows], "patient list", now)
         db.session.commit()
@@ -78,9 +91,11 @@ class Patients(MethodView):
     @blp.arguments(NewPatient)
     @blp.response(201, PatientInvited)
     @requires(Role.THERAPIST)
-    def post(self, body: dict[str, str]) -> Any:
-        """Add a patient and get an invite link to send them"""
-        patient, invite, code = add_patient(
+    def post(self, body: dict[str, Any]) -> Any:
+        """Add a patient and get a link to send them: a new address gets an account to set a
+        password for; an address with an account gets a link request to accept in the app.
+        The answer is the same either way (it never tells whether an account exists)."""
+        added = add_patient(
             db.session,
             current_user(),
             hasher=hasher(),
@@ -89,7 +104,15 @@ class Patients(MethodView):
             **body,
         )
         db.session.commit()
-        return {"patient": patient_view(patient), "invite": invite_view(invite, code)}
+        patient = {
+            "id": added.patient_id,
+            "name": added.name,
+            "email": added.email,
+            "timezone": added.timezone,
+            "invite_accepted": False,
+            "created_at": added.created_at,
+        }
+        return {"patient": patient, "invite": invite_view(added.invite, added.code)}
 
 
 @blp.route("/<uuid:patient_id>")
@@ -107,7 +130,7 @@ class PatientInvite(MethodView):
     @blp.response(201, InviteOut)
     @requires(Role.THERAPIST)
     def post(self, patient_id: uuid.UUID) -> Any:
-        """Send a new invite link; the previous one stops working"""
+        """Send a new invite link (or link request); the previous one stops working"""
         invite, code = resend_invite(
             db.session,
             current_user(),

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from hep.api.fields import Text, Timezone
+from hep.api.fields import UUID, QueryBoolean, Text, Timezone
+from hep.api.paging import PageArgs
 
 
 class NewPatient(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     name = Text(required=True, validate=validate.Length(min=1, max=120))
     timezone = Timezone(load_default="UTC")
+    clinic_id = UUID(
+        metadata={
+            "description": "the clinic you care for them under; needed only if you work in several"
+        }
+    )
+
+
+class PatientListArgs(PageArgs):
+    discharged = QueryBoolean(
+        load_default=False,
+        metadata={"description": "true: the discharged patients instead of the active ones"},
+    )
 
 
 class InviteOut(Schema):
@@ -33,6 +46,11 @@ class PatientOut(Schema):
     )
     last_activity_at = fields.DateTime(dump_only=True, allow_none=True)
     pain_trend = fields.String(dump_only=True)
+    discharged_at = fields.DateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "when the patient was discharged (the discharged list)"},
+    )
     attention = fields.List(
         fields.String(),
         dump_only=True,

@@ -1,4 +1,4 @@
-"""Programs, their versions, and templates."""
+"""Programs and their versions: prescribe, revise, end, archive, read."""
 
 from __future__ import annotations
 
@@ -11,28 +11,27 @@ from flask_smorest import Blueprint
 from hep.api.access import current_user, patient_read_by_therapist, requires
 from hep.api.exercises.schemas import ExerciseOut
 from hep.api.programs.schemas import (
-    ApplyTemplate,
+    ProgramEnd,
     ProgramIn,
+    ProgramListArgs,
     ProgramOut,
     RevisionIn,
-    TemplateIn,
-    TemplateOut,
     VersionOut,
 )
 from hep.care import log_access
 from hep.clock import utcnow
 from hep.db import db
-from hep.models import Program, ProgramTemplate, Role, User
+from hep.models import Program, Role
 from hep.programs import (
     ITEM_FIELDS,
-    apply_template,
+    archive_program,
+    end_program,
     item_seconds,
     prescribe,
     program_for_patient,
     program_for_therapist,
     programs_of,
     revise,
-    save_template,
     session_minutes,
     size_warnings,
     versions,
@@ -55,6 +54,7 @@ def program_out(program: Program, number: int | None = None) -> dict[str, Any]:
         "end_date": found.version.end_date,
         "change_note": found.version.change_note,
         "updated_at": found.version.created_at,
+        "archived_at": program.archived_at,
         "minutes_per_session": session_minutes(items),
         "warnings": size_warnings(items),
         "items": [
@@ -82,12 +82,14 @@ def _readable(program_id: uuid.UUID) -> Program:
 
 @blp.route("/patients/<uuid:patient_id>/programs")
 class PatientPrograms(MethodView):
+    @blp.arguments(ProgramListArgs, location="query")
     @blp.response(200, ProgramOut(many=True))
     @requires(Role.THERAPIST)
-    def get(self, patient_id: uuid.UUID) -> Any:
-        """A patient's programs (current versions)"""
+    def get(self, args: dict[str, bool], patient_id: uuid.UUID) -> Any:
+        """A patient's programs (current versions); archived=true adds the archived ones"""
         patient = patient_read_by_therapist(patient_id, "programs")
-        return [program_out(p) for p in programs_of(db.session, patient.id)]
+        found = programs_of(db.session, patient.id, archived=args["archived"])
+        return [program_out(p) for p in found]
 
     @blp.arguments(ProgramIn)
     @blp.response(201, ProgramOut)
@@ -101,11 +103,13 @@ class PatientPrograms(MethodView):
 
 @blp.route("/programs")
 class MyPrograms(MethodView):
+    @blp.arguments(ProgramListArgs, location="query")
     @blp.response(200, ProgramOut(many=True))
     @requires(Role.PATIENT)
-    def get(self) -> Any:
-        """Your programs"""
-        return [program_out(p) for p in programs_of(db.session, current_user().id)]
+    def get(self, args: dict[str, bool]) -> Any:
+        """Your programs; archived=true adds the archived ones"""
+        found = programs_of(db.session, current_user().id, archived=args["archived"])
+        return [program_out(p) for p in found]
 
 
 @blp.route("/programs/<uuid:program_id>")
@@ -144,55 +148,29 @@ class ProgramVersionResource(MethodView):
         return program_out(_readable(program_id), number)
 
 
-def template_out(template: ProgramTemplate) -> dict[str, Any]:
-    items = [dict({f: None for f in ITEM_FIELDS}, **i) for i in template.items]
-    for item in items:
-        item.setdefault("sets", 1)
-    return {
-        "id": template.id,
-        "title": template.title,
-        "notes": template.notes,
-        "items": template.items,
-        "minutes_per_session": session_minutes(items),
-        "warnings": size_warnings(items),
-    }
-
-
-@blp.route("/templates")
-class Templates(MethodView):
-    @blp.response(200, TemplateOut(many=True))
+@blp.route("/programs/<uuid:program_id>/end")
+class ProgramEnding(MethodView):
+    @blp.arguments(ProgramEnd, required=False)
+    @blp.response(200, ProgramOut)
     @requires(Role.THERAPIST)
-    def get(self) -> Any:
-        """Your templates (protocols)"""
-        from sqlalchemy import select
-
-        templates = db.session.scalars(
-            select(ProgramTemplate)
-            .where(ProgramTemplate.owner_id == current_user().id)
-            .order_by(ProgramTemplate.title)
-        )
-        return [template_out(t) for t in templates]
-
-    @blp.arguments(TemplateIn)
-    @blp.response(201, TemplateOut)
-    @requires(Role.THERAPIST)
-    def post(self, body: dict[str, Any]) -> Any:
-        """Save a template"""
-        template = save_template(db.session, current_user(), body, utcnow())
+    def post(self, body: dict[str, Any], program_id: uuid.UUID) -> Any:
+        """End a program: a new version whose last day is last_day (by default the patient's
+        yesterday), so nothing of it is due and its reminders stop; no new version if it had
+        ended by then already"""
+        therapist = current_user()
+        program = program_for_therapist(db.session, therapist, program_id)
+        end_program(db.session, therapist, program, body.get("last_day"), utcnow())
         db.session.commit()
-        return template_out(template)
+        return program_out(program)
 
 
-@blp.route("/templates/<uuid:template_id>/apply")
-class TemplateApplication(MethodView):
-    @blp.arguments(ApplyTemplate)
-    @blp.response(201, ProgramOut)
+@blp.route("/programs/<uuid:program_id>/archive")
+class ProgramArchive(MethodView):
+    @blp.response(200, ProgramOut)
     @requires(Role.THERAPIST)
-    def post(self, body: dict[str, Any], template_id: uuid.UUID) -> Any:
-        """Prescribe a template to one of your patients"""
-        user: User = current_user()
-        program = apply_template(
-            db.session, user, template_id, body["patient_id"], body["start_date"], utcnow()
-        )
+    def post(self, program_id: uuid.UUID) -> Any:
+        """Archive a program: it leaves the lists, Today and adherence, its reminders stop; it
+        stays readable at its address"""
+        program = archive_program(db.session, current_user(), program_id, utcnow())
         db.session.commit()
         return program_out(program)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from hep.api.fields import UUID, Date, Integer, Text
+from hep.api.fields import UUID, Date, Integer, QueryBoolean, Text
 from hep.models.library import SIDES
 
 
@@ -67,6 +67,7 @@ class ProgramOut(Schema):
     end_date = fields.Date(allow_none=True)
     change_note = fields.String()
     updated_at = fields.DateTime()
+    archived_at = fields.DateTime(allow_none=True)
     minutes_per_session = fields.Float()
     warnings = fields.List(fields.String())
     items = fields.List(fields.Nested(ItemOut))
@@ -81,23 +82,11 @@ class VersionOut(Schema):
     end_date = fields.Date(allow_none=True)
 
 
-class TemplateIn(Schema):
-    title = Text(required=True, validate=validate.Length(min=1, max=120))
-    notes = Text(multiline=True, load_default="", validate=validate.Length(max=4000))
-    items = fields.List(
-        fields.Nested(ItemIn), required=True, validate=validate.Length(min=1, max=40)
+class ProgramListArgs(Schema):
+    archived = QueryBoolean(load_default=False)
+
+
+class ProgramEnd(Schema):
+    last_day = Date(
+        metadata={"description": "the program's last day; by default the patient's yesterday"}
     )
-
-
-class TemplateOut(Schema):
-    id = fields.UUID()
-    title = fields.String()
-    notes = fields.String()
-    items = fields.List(fields.Dict())
-    minutes_per_session = fields.Float()
-    warnings = fields.List(fields.String())
-
-
-class ApplyTemplate(Schema):
-    patient_id = UUID(required=True)
-    start_date = Date(required=True)

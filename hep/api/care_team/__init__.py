@@ -1,0 +1,1 @@
+"""A patient's care team: seen by the team and the patient, changed by both."""

@@ -1,0 +1,1 @@
+"""Clinics: their members, invites, caseload and management."""

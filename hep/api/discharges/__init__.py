@@ -1,0 +1,1 @@
+"""Discharge and re-admission of a patient, and their history."""

@@ -1,0 +1,1 @@
+"""Templates (protocols): private or shared with a clinic, versioned, prescribed."""
