@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import importlib
 
-BENCHES = {"adherence": "bench.adherence", "push": "bench.push", "email": "bench.email"}
+BENCHES = {
+    "adherence": "bench.adherence",
+    "push": "bench.push",
+    "email": "bench.email",
+    "migrations": "bench.migrations",
+    "retention": "bench.retention",
+}
 
 
 def main() -> None:

@@ -36,9 +36,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from hep import media, web
     from hep.api import init_api
     from hep.db import db
+    from hep.metrics import exposition
 
     init_instance_settings(app)
     db.init_app(app)
+    exposition.init_app(app)  # first: its clock starts before the other request hooks
     web.init_app(app)
     init_api(app)
     media.init_app(app)

@@ -1,11 +1,14 @@
-"""Logging for every hep process: HEP_LOG_LEVEL, one format, and errors told without values."""
+"""Logging for every hep process: HEP_LOG_LEVEL, one format (text, or JSON lines with
+HEP_LOG_FORMAT=json), and errors told without values."""
 
 from __future__ import annotations
 
 import logging
 import traceback
 from types import TracebackType
-from typing import TypeAlias
+from typing import Any, TypeAlias
+
+from pythonjsonlogger.json import JsonFormatter
 
 FORMAT = "%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"
 QUIETER = {"apscheduler": logging.WARNING}
@@ -60,6 +63,34 @@ class ValueFreeFormatter(logging.Formatter):
             record.exc_text = cached
 
 
+class JsonValueFreeFormatter(JsonFormatter):
+    """One JSON object a line (time, process, logger, level, message and any `extra`
+    fields), exceptions told by describe() as with ValueFreeFormatter."""
+
+    def __init__(self, fmt: str = FORMAT, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level"})
+        super().__init__(fmt, *args, **kwargs)
+
+    def formatException(self, ei: ExcInfo) -> str:
+        return describe(ei[1]) if ei[1] is not None else ""
+
+    def format(self, record: logging.LogRecord) -> str:
+        cached, record.exc_text = record.exc_text, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
+
+def formatter(
+    kind: str = "text", fmt: str = FORMAT, datefmt: str | None = None
+) -> logging.Formatter:
+    """The formatter of HEP_LOG_FORMAT: `text` or `json`."""
+    if kind == "json":
+        return JsonValueFreeFormatter(fmt, datefmt)
+    return ValueFreeFormatter(fmt, datefmt)
+
+
 def level_number(level: str | int) -> int:
     """HEP_LOG_LEVEL as a number ("info", "INFO" or 20)."""
     if isinstance(level, int):
@@ -70,12 +101,13 @@ def level_number(level: str | int) -> int:
     return number
 
 
-def configure(level: str | int) -> None:
-    """Send this process's log records to stderr in one format, at `level` (HEP_LOG_LEVEL),
-    with exceptions told by describe() and the QUIETER loggers held back."""
+def configure(level: str | int, kind: str = "text") -> None:
+    """Send this process's log records to stderr at `level` (HEP_LOG_LEVEL) as text or JSON
+    lines (`kind`, HEP_LOG_FORMAT), with exceptions told by describe() and the QUIETER
+    loggers held back."""
     number = level_number(level)
     handler = logging.StreamHandler()
-    handler.setFormatter(ValueFreeFormatter(FORMAT))
+    handler.setFormatter(formatter(kind))
     logging.basicConfig(level=number, handlers=[handler], force=True)
     logging.getLogger("hep").setLevel(number)
     for name, floor in QUIETER.items():

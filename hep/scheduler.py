@@ -5,19 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import signal
+import time
 from collections.abc import Callable
 from types import FrameType
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from hep import accounts, alerts, care, media, snapshots
+from hep import alerts, care, health, media, retention, snapshots
 from hep.clock import utcnow
 from hep.db import db, immediate_transactions
 from hep.logs import describe
 from hep.mail.outbox import send_pending
 from hep.mail.smtp import MailSettings
+from hep.metrics import meters
+from hep.metrics.exposition import serve as serve_metrics
 from hep.reminders.workers import Dispatchers
+from hep.retention import Retention
 
 log = logging.getLogger("hep.scheduler")
 
@@ -26,14 +30,28 @@ Tick = tuple[str, int, Callable[[Flask, dt.datetime], None]]
 
 
 def housekeeping(app: Flask, now: dt.datetime) -> None:
-    """Daily-ish cleanup: expired sessions and old failed-login records."""
-    window = dt.timedelta(seconds=app.config["LOGIN_WINDOW_SECONDS"])
+    """Delete what has aged out (HEP_RETAIN_*), batch by batch; a backlog bigger than one
+    run's time budget goes on at the next."""
+    report = retention.prune(db.sessionmaker(app), Retention.from_config(app.config), now)
+    for table, count in report.deleted.items():
+        meters.pruned.labels(table).inc(count)
+    if report.deleted:
+        log.info(
+            "retention: deleted %s%s",
+            ", ".join(f"{count} {table}" for table, count in report.deleted.items()),
+            "" if report.finished else "; more at the next run",
+        )
     with app.app_context():
-        accounts.prune(db.session, window=window, now=now)
-        db.session.commit()
         gone = media.sweep_now(app)
     if gone:
         log.info("media: removed the files of %d deleted uploads", gone)
+
+
+def heartbeat(app: Flask, now: dt.datetime) -> None:
+    """Say this scheduler is alive (the readiness check reads it)."""
+    with app.app_context():
+        health.beat(db.session, health.this_process(), started_at=now, now=now)
+        db.session.commit()
 
 
 SNAPSHOT_BATCH = 200
@@ -44,6 +62,7 @@ def adherence_snapshots(app: Flask, now: dt.datetime) -> None:
     midnight, or a write nobody has looked at yet), so a therapist's first look at the list in
     the morning does not pay for every patient at once. Bounded per tick; the next goes on."""
     total = 0
+    started = time.perf_counter()
     with app.app_context():
         for _ in range(10):
             done = snapshots.refresh_for_therapists(db.session, now, SNAPSHOT_BATCH)
@@ -51,6 +70,7 @@ def adherence_snapshots(app: Flask, now: dt.datetime) -> None:
             if done < SNAPSHOT_BATCH:
                 break
     if total:
+        meters.snapshot_refresh_seconds.labels("scheduler").observe(time.perf_counter() - started)
         log.info("adherence snapshots: %d patients recomputed", total)
 
 
@@ -92,7 +112,8 @@ DISPATCH_SECONDS = 5
 
 def ticks(dispatchers: Dispatchers) -> list[Tick]:
     return [
-        ("housekeeping", 3600, housekeeping),
+        ("heartbeat", health.HEARTBEAT_SECONDS, heartbeat),
+        ("housekeeping", 600, housekeeping),
         ("adherence snapshots", 60, adherence_snapshots),
         ("access log", 60, access_log),
         ("mail", 10, mail),
@@ -131,6 +152,7 @@ def run_scheduler(app: Flask) -> None:
     loses nothing. The dispatch tick runs in HEP_DISPATCH_PROCESSES worker processes, which
     stop with this one (see hep.reminders.workers)."""
     exit_on_sigterm()  # leave through the `with`: workers are stopped
+    serve_metrics(app)
     scheduler = BlockingScheduler(timezone=dt.UTC)
     with Dispatchers(app) as dispatchers:
         jobs = ticks(dispatchers)
@@ -157,3 +179,13 @@ def run_scheduler(app: Flask) -> None:
         finally:
             if scheduler.running:
                 scheduler.shutdown(wait=False)
+            _forget_heartbeat(app)
+
+
+def _forget_heartbeat(app: Flask) -> None:
+    try:
+        with app.app_context(), immediate_transactions():
+            health.forget(db.session, health.this_process())
+            db.session.commit()
+    except Exception as exc:  # stopping goes on; the heartbeat simply ages
+        log.warning("could not remove this scheduler's heartbeat: %s", describe(exc))
