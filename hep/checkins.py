@@ -77,10 +77,12 @@ def _check_state(body: dict[str, Any]) -> None:
         raise Invalid.field("skip_reason", "Only a skipped check-in has a reason.")
 
 
-def _check_date(owner: User, day: dt.date, now: dt.datetime, window_days: int) -> None:
+def _check_date(
+    owner: User, day: dt.date, now: dt.datetime, window_days: int, field: str = "local_date"
+) -> None:
     today = local_date(now, owner.timezone)
     if day > today:
-        raise Invalid.field("local_date", "That day has not come yet.")
+        raise Invalid.field(field, "That day has not come yet.")
     if day < today - dt.timedelta(days=window_days):
         raise Conflict(f"Only the last {window_days} days can be logged or corrected.")
 
@@ -224,7 +226,7 @@ def put_pain(
 ) -> tuple[PainEntry, bool]:
     """The day's pain entry, created or replaced; (entry, created). PUT is idempotent per day:
     the same body again (or racing) changes nothing, so every racer gets the same entry."""
-    _check_date(owner, day, now, window_days)
+    _check_date(owner, day, now, window_days, field="day")
     wanted = {
         "score": body["score"],
         "regions": tag_string(sorted(set(body.get("regions", [])))),

@@ -44,6 +44,12 @@ def test_a_pain_day_not_written_yyyy_mm_dd_in_range_answers_422(patient, day: st
     assert r.status_code == 422 and "day" in r.get_json()["errors"]
 
 
+def test_a_pain_day_still_to_come_is_refused_on_the_day_field(patient):
+    tomorrow = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=2)).isoformat()
+    r = patient.put(f"/api/pain/{tomorrow}", json={"score": 3})
+    assert r.status_code == 422 and list(r.get_json()["errors"]) == ["day"]
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [("value", "3"), ("value", True), ("value", -1), ("pain", 2.5), ("difficulty", "2")],

@@ -57,7 +57,7 @@ BUSINESS_RULES: dict[str, dict[str, str]] = {
         "local_date": EDIT_WINDOW,
         "skip_reason": "a skipped check-in needs its reason: required by another field's value",
     },
-    "PUT /api/pain/{day}": {"local_date": EDIT_WINDOW},
+    "PUT /api/pain/{day}": {"day": EDIT_WINDOW},
     "GET /api/check-ins": {"start": RANGE},
     "GET /api/check-ins/edits": {"start": RANGE},
     "GET /api/pain": {"start": RANGE},
