@@ -109,9 +109,12 @@ def load_vapid_keys(private: str) -> VapidKeys:
     return _from_private_key(key)
 
 
-def validate_subscription_keys(p256dh: str, auth: str) -> None:
+def validate_subscription_keys(
+    p256dh: str, auth: str
+) -> tuple[bytes, ec.EllipticCurvePublicKey, bytes]:
     """Accept only keys a browser can have produced: p256dh a P-256 point that loads
-    (uncompressed, 65 bytes, 0x04, on the curve), auth 16 bytes; both base64url."""
+    (uncompressed, 65 bytes, 0x04, on the curve), auth 16 bytes; both base64url. Returns them
+    decoded: the point, the public key it loads as, and the auth secret."""
     try:
         point = b64url_decode(p256dh)
     except ValueError as exc:
@@ -121,7 +124,7 @@ def validate_subscription_keys(p256dh: str, auth: str) -> None:
     if point[0] != 0x04:
         raise InvalidSubscription("p256dh", "must be an uncompressed point (0x04 prefix)")
     try:
-        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+        key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
     except ValueError:
         raise InvalidSubscription("p256dh", "is not a point on the P-256 curve") from None
     try:
@@ -130,3 +133,4 @@ def validate_subscription_keys(p256dh: str, auth: str) -> None:
         raise InvalidSubscription("auth", str(exc)) from None
     if len(secret) != 16:
         raise InvalidSubscription("auth", f"must be 16 bytes, got {len(secret)}")
+    return point, key, secret

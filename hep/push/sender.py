@@ -1,9 +1,8 @@
-"""Concurrent web-push sender: pooled aiohttp, cached VAPID, pywebpush aes128gcm, typed results."""
+"""Concurrent web-push sender: pooled aiohttp, cached VAPID, aes128gcm, typed results."""
 
 from __future__ import annotations
 
 import asyncio
-import binascii
 import contextvars
 import datetime as dt
 import email.utils
@@ -19,11 +18,11 @@ from typing import Any, get_args
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
-from pywebpush import WebPusher, WebPushException
 
 from hep.channels import Urgency
 from hep.clock import utcnow
 from hep.logs import describe
+from hep.push.encryption import encrypt
 from hep.push.endpoints import (
     Endpoint,
     EndpointPolicy,
@@ -33,14 +32,14 @@ from hep.push.endpoints import (
     parse_endpoint,
     resolve_addresses,
 )
-from hep.push.keys import InvalidSubscription, VapidKeys, validate_subscription_keys
+from hep.push.keys import InvalidSubscription, VapidKeys
 from hep.push.vapid import VapidTokenCache
 
 log = logging.getLogger("hep.push")
 
 URGENCIES: frozenset[str] = frozenset(get_args(Urgency))
 MAX_PLAINTEXT_BYTES = 3993
-"""One aes128gcm record of 4,096 bytes (RFC 8291 §4); pywebpush would silently split more."""
+"""One aes128gcm record within the 4,096 bytes a push service takes (RFC 8291 §4)."""
 MAX_RETRY_AFTER = 86400.0
 RATE_LIMIT_DEFAULT = 60.0
 """Assumed back-off when a 429 carries no usable Retry-After."""
@@ -139,12 +138,6 @@ def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
-
-
-@functools.lru_cache(maxsize=16384)
-def _check_keys(p256dh: str, auth: str) -> None:
-    """validate_subscription_keys, remembered: one subscription gets many pushes."""
-    validate_subscription_keys(p256dh, auth)
 
 
 _LEFT: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
@@ -449,18 +442,11 @@ class PushSender:
             )
             return PushResult(message.key, False, None, True, error="payload too large"), b""
         try:
-            _check_keys(message.p256dh, message.auth)
-            subscription = {
-                "endpoint": message.endpoint,
-                "keys": {"p256dh": message.p256dh, "auth": message.auth},
-            }
-            encoded = WebPusher(subscription).encode(message.payload, content_encoding="aes128gcm")
+            return None, encrypt(message.payload, message.p256dh, message.auth)
         except InvalidSubscription as exc:
             return PushResult(message.key, False, None, True, error=f"invalid key {exc}"), b""
-        except (WebPushException, ValueError, TypeError, binascii.Error):
+        except (ValueError, TypeError):
             return PushResult(message.key, False, None, True, error="encryption failed"), b""
-        body: bytes = encoded["body"]
-        return None, body
 
     def _rejected(self, message: PushMessage, exc: EndpointRejected) -> PushResult:
         log.warning("push %s not sent: endpoint rejected (%s)", message.key, exc.reason)
