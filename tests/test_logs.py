@@ -22,14 +22,14 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text, update
+from sqlalchemy import create_engine, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from hep import logs
 from hep.cli import generate_private_key_pem
 from hep.db import db, make_engine
 from hep.migrate import upgrade
-from hep.models import Reminder
+from hep.models import AccessLogEntry, Reminder
 from hep.scheduler import _guarded
 from tests.conftest import PASSWORD, make_test_app
 from tests.push_service import BrowserSubscription, FakePushService
@@ -74,6 +74,22 @@ def test_the_formatter_withholds_messages_another_handler_rendered(caplog):
     line = logs.ValueFreeFormatter(logs.FORMAT).format(record)
     assert "failed" in line and "ValueError (message withheld)" in line
     assert SECRET not in line
+
+
+def test_json_lines_withhold_messages_and_carry_extra_fields():
+    record = logging.LogRecord("hep.x", logging.ERROR, __file__, 1, "failed %s", ("once",), None)
+    record.request_id = "r-1"
+    try:
+        _raise_chained()
+    except ValueError:
+        record.exc_info = sys.exc_info()
+    logging.Formatter().format(record)  # caches the usual traceback, message and all
+    line = logs.JsonValueFreeFormatter().format(record)
+    assert SECRET not in line
+    found = json.loads(line)
+    assert (found["level"], found["name"], found["message"]) == ("ERROR", "hep.x", "failed once")
+    assert found["request_id"] == "r-1"
+    assert "ValueError (message withheld)" in found["exc_info"]
 
 
 def test_a_database_error_carries_no_parameters(database_url: str):
@@ -191,6 +207,14 @@ def wait_for(condition: Callable[[], object], seconds: float, what: str) -> None
         time.sleep(0.1)
 
 
+LOG_FORMATS = {"sqlite": "text", "postgresql": "json"}
+"""The canary runs with each log format, one per engine."""
+
+
+def log_format(database_url: str) -> str:
+    return LOG_FORMATS["sqlite" if database_url.startswith("sqlite") else "postgresql"]
+
+
 def hep_env(database_url: str, instance: Path, vapid_key: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEP_")}
     env.update(
@@ -284,7 +308,12 @@ def web(database_url: str, tmp_path: Path, app: Flask) -> Iterator[tuple[str, Pa
     and the files its stdout and stderr go to."""
     port = free_port()
     out, err = tmp_path / "web.out", tmp_path / "web.err"
-    env = hep_env(database_url, tmp_path / "instance", app.config["VAPID_PRIVATE_KEY"])
+    env = hep_env(
+        database_url,
+        tmp_path / "instance",
+        app.config["VAPID_PRIVATE_KEY"],
+        HEP_LOG_FORMAT=log_format(database_url),
+    )
     with out.open("wb") as stdout, err.open("wb") as stderr:
         process = subprocess.Popen(
             [*GUNICORN, "--workers", "2", "--bind", f"127.0.0.1:{port}"],
@@ -499,11 +528,26 @@ def test_no_free_text_reaches_a_log_line_or_a_push(
     due = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)
     db.session.execute(update(Reminder).values(next_fire_at=due, claimed_until=None))
     db.session.commit()
-    env = hep_env(database_url, tmp_path / "instance", app.config["VAPID_PRIVATE_KEY"])
+    env = hep_env(
+        database_url,
+        tmp_path / "instance",
+        app.config["VAPID_PRIVATE_KEY"],
+        HEP_LOG_FORMAT=log_format(database_url),
+        HEP_METRICS_LISTEN=f"127.0.0.1:{free_port()}",
+    )
     failed = run_hep(env, "dispatch", "--once")
     assert failed.returncode == 1, failed.stderr[-3000:]
     refusing_database(False)
     db.session.execute(update(Reminder).values(next_fire_at=due, claimed_until=None))
+    # a read three years ago, for the scheduler's retention to prune (and say so)
+    db.session.add(
+        AccessLogEntry(
+            patient_id=uuid.UUID(patient_id),
+            actor_name=canary("reader"),
+            action="adherence",
+            at=due - dt.timedelta(days=3 * 365),
+        )
+    )
     db.session.commit()
 
     scheduler = subprocess.Popen(
@@ -515,6 +559,7 @@ def test_no_free_text_reaches_a_log_line_or_a_push(
     )
     try:
         wait_for(lambda: len(push_service.received) >= 2, 60, "the reminder's push")
+        wait_for(lambda: not _old_reads(app), 30, "retention to prune the old read")
     finally:
         scheduler.send_signal(signal.SIGTERM)
         scheduler_out, scheduler_err = scheduler.communicate(timeout=60)
@@ -535,13 +580,33 @@ def test_no_free_text_reaches_a_log_line_or_a_push(
     for name, output in logged.items():
         assert lines_with_secret(output) == [], name
         assert "Traceback" not in output, name
+    if log_format(database_url) == "json":
+        for name, output in logged.items():
+            # every line is one JSON object (a command's own "error: ..." words aside)
+            lines = [
+                line for line in output.splitlines() if line and not line.startswith("error: ")
+            ]
+            assert all(isinstance(json.loads(line), dict) for line in lines), name
+        requests = [json.loads(line) for line in web_access.splitlines()]
+        listed = [r for r in requests if (r["method"], r["path"]) == ("GET", "/api/exercises")]
+        assert [r["status"] for r in listed] == [200]
+        assert all(r["request_id"] and "duration_ms" in r for r in requests)
+    else:
+        assert '"GET /api/exercises HTTP/1.1" 200' in web_access
     # and the logs did say what happened, so the checks above looked at something
-    assert '"GET /api/exercises HTTP/1.1" 200' in web_access
     assert "/api/patients/<uuid:patient_id>/programs" in web_errors
     assert failed_request in web_errors and "(message withheld)" in web_errors
     assert "pass failed" in failed.stderr and "(message withheld)" in failed.stderr
     assert "dispatch: 2 reminders decided" in scheduler_err
     assert "apscheduler" not in scheduler_err
+    assert "retention: deleted 1 access_log" in scheduler_err
+    assert "metrics served at http://127.0.0.1:" in scheduler_err
+
+
+def _old_reads(app: Flask) -> int:
+    db.session.rollback()
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=1000)
+    return len(db.session.scalars(select(AccessLogEntry.id).where(AccessLogEntry.at < old)).all())
 
 
 # --- stopping ------------------------------------------------------------------------------------

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -13,6 +16,13 @@ from prometheus_client.parser import text_string_to_metric_families
 from hep import health
 from hep.clock import utcnow
 from hep.db import db
+from hep.metrics import meters
+from hep.models import PushSubscription, Role
+from hep.reminders.rules import create_reminder
+from tests.conftest import NOW, Cast
+from tests.push_service import BrowserSubscription, FakePushService
+from tests.test_concurrency import free_port
+from tests.test_logs import GUNICORN, _answers, hep_env, push_service, run_hep, wait_for  # noqa: F401
 
 TOKEN = "a-metrics-token-of-some-length"
 
@@ -63,3 +73,110 @@ def test_a_scrape_counts_requests_by_route_and_reads_the_database(
     assert after[("hep_ready", (("check", "scheduler"),))] == 1
     assert after[("hep_reminders_due", ())] == 0
     assert 29 <= after[("hep_scheduler_heartbeat_age_seconds", ())] < 60
+
+
+def test_sign_in_failures_and_throttles_are_counted(
+    app: Flask, client: FlaskClient, cast: Cast, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_ACCOUNT", 2)
+    user = cast.user(Role.PATIENT)
+    failures, throttled = (
+        meters.sign_in_failures._value.get(),
+        meters.sign_in_throttled._value.get(),
+    )
+    statuses = [
+        client.post(
+            "/api/auth/tokens", json={"email": user.email, "password": "wrong!"}
+        ).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [401, 401, 429]
+    assert meters.sign_in_failures._value.get() == failures + 2
+    assert meters.sign_in_throttled._value.get() == throttled + 1
+
+
+# --- every process of a host added up -------------------------------------------------------
+
+
+def scrape(
+    url: str, token: str | None = None
+) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return samples(response.read().decode())
+
+
+@pytest.mark.slow
+def test_gunicorn_workers_and_dispatcher_processes_add_up(
+    app: Flask,
+    cast: Cast,
+    database_url: str,
+    tmp_path: Path,
+    push_service: FakePushService,  # noqa: F811  (the fixture)
+):
+    browser = BrowserSubscription.create()
+    due = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)
+    for n in range(3):
+        patient = cast.user(Role.PATIENT)
+        db.session.add(
+            PushSubscription(
+                user_id=patient.id,
+                endpoint=push_service.url(f"/push/{n}"),
+                p256dh=browser.p256dh,
+                auth=browser.auth,
+                created_at=NOW,
+            )
+        )
+        reminder = create_reminder(
+            db.session, patient, {"rule": {"type": "times", "times": [dt.time(9)]}}, NOW
+        )
+        reminder.next_fire_at = due
+    db.session.commit()
+
+    port, listen = free_port(), free_port()
+    instance = tmp_path / "instance"
+    env = hep_env(
+        database_url,
+        instance,
+        app.config["VAPID_PRIVATE_KEY"],
+        HEP_METRICS_TOKEN=TOKEN,
+        HEP_METRICS_LISTEN=f"127.0.0.1:{listen}",
+    )
+    with (tmp_path / "web.log").open("wb") as out:
+        web = subprocess.Popen(
+            [*GUNICORN, "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: _answers(base), 30, "gunicorn to start")
+        for _ in range(20):  # spread over both workers by the kernel
+            urllib.request.urlopen(base + "/api/health/live", timeout=10).read()
+        dispatched = run_hep(env, "dispatch", "--once", "--processes", "2")
+        assert dispatched.returncode == 0, dispatched.stderr[-3000:]
+        assert len(push_service.received) == 3
+
+        found = scrape(base + "/metrics", TOKEN)
+        served = scrape(f"http://127.0.0.1:{listen}/metrics")
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+    live = (
+        "hep_http_requests_total",
+        (("method", "GET"), ("route", "/api/health/live"), ("status", "200")),
+    )
+    assert found[live] >= 20  # the start-up probes count too
+    workers = {p.name for p in (instance / "metrics").iterdir()}
+    assert {w.split("-")[0] for w in workers} == {"web", "dispatch"}
+    assert found[("hep_reminders_decided_total", (("outcome", "sent"),))] == 3
+    assert found[("hep_deliveries_total", (("channel", "push"), ("status", "sent")))] == 3
+    assert found[("hep_dispatch_lag_seconds_count", (("channel", "push"),))] == 3
+    assert 4 <= found[("hep_dispatch_lag_seconds_sum", (("channel", "push"),))] / 3 < 120
+    assert found[("hep_dispatch_passes_total", (("result", "ok"),))] == 2  # one per process
+    assert found[("hep_reminders_due", ())] == 0
+    # the master's listener serves the same sums, without a token
+    assert served[live] >= found[live]
+    assert served[("hep_deliveries_total", (("channel", "push"), ("status", "sent")))] == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from hep.api.changes import ChangesPlugin
 from hep.api.fields import HttpsUrl, PathInteger
 from hep.assets import SWAGGER_UI_VERSION
 from hep.clock import utcnow
+from hep.metrics import meters
 from hep.web import check_upload, error_body, log_failure
 
 log = logging.getLogger(__name__)
@@ -141,8 +143,11 @@ def init_api(app: Flask) -> None:
         # after the route committed: figures the write moved are fresh for the next reader
         session = g.get("hep_session")
         if session is not None:
+            started = time.perf_counter()
             try:
-                snapshots.refresh_written(session, utcnow())
+                if snapshots.refresh_written(session, utcnow()):
+                    seconds = time.perf_counter() - started
+                    meters.snapshot_refresh_seconds.labels("request").observe(seconds)
             except SQLAlchemyError as exc:
                 log_failure("refreshing adherence snapshots after a write failed", exc)
                 session.rollback()
@@ -183,6 +188,6 @@ def init_api(app: Flask) -> None:
             abort(404)
         return send_from_directory(swagger_root, name)
 
-    @app.get("/api/health")
-    def health() -> Response:
-        return jsonify(status="ok")
+    from hep.api.health.routes import blp as health
+
+    app.register_blueprint(health)

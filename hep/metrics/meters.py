@@ -4,6 +4,8 @@ scrape adds every process up; elsewhere (tests, other WSGI servers) they stay in
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from prometheus_client import Counter, Histogram
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -50,3 +52,20 @@ sign_in_throttled = Counter(
     "hep_sign_in_throttled", "Sign-ins refused with 429 because a limit was reached"
 )
 pruned = Counter("hep_retention_pruned_rows", "Rows deleted by retention, by table", ["table"])
+
+
+def count_pass(outcomes: Mapping[str, int]) -> None:
+    """A dispatcher pass that finished, and what it decided."""
+    dispatch_passes.labels("ok").inc()
+    for outcome, count in outcomes.items():
+        reminders_decided.labels(outcome).inc(count)
+
+
+def count_answers(
+    answered: Mapping[tuple[str, str], int], lags: Iterable[tuple[str, float]]
+) -> None:
+    """Delivery answers by (channel, status), and each accepted one's lag behind its time."""
+    for (channel, status), count in answered.items():
+        deliveries.labels(channel, status).inc(count)
+    for channel, seconds in lags:
+        dispatch_lag.labels(channel).observe(max(0.0, seconds))

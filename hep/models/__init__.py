@@ -23,9 +23,12 @@ from hep.models.reminders import (
     PushSubscription,
     Reminder,
 )
+from hep.models.retention import RETENTION_INDEXES
+from hep.models.scheduler import SchedulerHeartbeat
 from hep.models.snapshots import AdherenceSnapshot, ScoreCheckpoint
 
 __all__ = [
+    "RETENTION_INDEXES",
     "AccessLogEntry",
     "AccessLogPending",
     "AdherenceSnapshot",
@@ -59,6 +62,7 @@ __all__ = [
     "PushSubscription",
     "Reminder",
     "Role",
+    "SchedulerHeartbeat",
     "ScoreCheckpoint",
     "SignInLink",
     "User",

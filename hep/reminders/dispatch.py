@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from sqlalchemy.orm import Session, sessionmaker
 
 from hep.channels import Channel, Outgoing, Watched
+from hep.metrics import meters
 from hep.reminders.batches import Ready, decide_batch
 from hep.reminders.claims import ClaimedDelivery, claim_deliveries, claim_reminders
 from hep.reminders.decisions import message_for
@@ -223,8 +224,13 @@ def run_once(
     `stop()` turning true ends the pass early: no new batch is claimed, and what is in flight
     is still recorded."""
     report = TickReport()
-    with _young_collections_every(GC_YOUNG_THRESHOLD):
-        asyncio.run(_run(factory, now, settings, report, stop))
+    try:
+        with _young_collections_every(GC_YOUNG_THRESHOLD):
+            asyncio.run(_run(factory, now, settings, report, stop))
+    except Exception:
+        meters.dispatch_passes.labels("failed").inc()
+        raise
+    meters.count_pass(report.outcomes)
     return report
 
 

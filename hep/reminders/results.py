@@ -8,8 +8,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
+import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hep.channels import Channel, Outcome, Outgoing, Result
 from hep.db import immediate_transactions
+from hep.metrics import meters
 from hep.models import Delivery
 from hep.reminders.journal import Journal, Orphan
 from hep.reminders.passes import DispatchSettings, TickReport
@@ -36,6 +38,7 @@ class _Sending(NamedTuple):
     channel: str
     address_id: uuid.UUID | None
     attempts: int  # answered before this one
+    due: dt.datetime | None = None  # the occurrence's time, for the dispatch lag
 
 
 @dataclass
@@ -71,14 +74,21 @@ class Recorder:
         self._lock = asyncio.Lock()
         self._timer: asyncio.TimerHandle | None = None
         self._timed: set[asyncio.Task[None]] = set()
+        self._started = time.monotonic()
 
     def expect(
         self, channel: str, outgoing: Iterable[Outgoing[Any]], attempts: Mapping[uuid.UUID, int]
     ) -> None:
         """Deliveries about to be sent on `channel`, with the attempts answered before."""
+        # a message lives until its occurrence's grace ends: its time is that end less the
+        # grace (whole seconds: the TTL's own precision)
+        due_base = self._now - self._settings.grace
         for item in outgoing:
             self._sending[item.delivery_id] = _Sending(
-                channel, item.address.id, attempts.get(item.delivery_id, 0)
+                channel,
+                item.address.id,
+                attempts.get(item.delivery_id, 0),
+                due_base + dt.timedelta(seconds=item.message.ttl),
             )
 
     def unsendable(self, failures: Sequence[tuple[uuid.UUID, str]]) -> None:
@@ -150,6 +160,10 @@ class Recorder:
     ) -> _Writes:
         writes = _Writes()
         report, now = self._report, self._now
+        answered: Counter[tuple[str, str]] = Counter()
+        # the pass's `now` moved on by the time it has run: when these answers came back
+        arrived = now + dt.timedelta(seconds=time.monotonic() - self._started)
+        lags: list[tuple[str, float]] = []
         for delivery_id, reason in unsendable:
             writes.rows.append(self._row(delivery_id, "failed", None, reason, None, 0))
         for result in results:
@@ -160,6 +174,9 @@ class Recorder:
                 if sending.address_id is not None:
                     writes.working[sending.channel].add(sending.address_id)
                 report.sent += 1
+                answered[(sending.channel, "sent")] += 1
+                if sending.due is not None:
+                    lags.append((sending.channel, (arrived - sending.due).total_seconds()))
                 continue
             retry_at = None
             if result.outcome is Outcome.GONE:
@@ -178,6 +195,8 @@ class Recorder:
             writes.rows.append(
                 self._row(result.delivery_id, status, result.status, result.detail, retry_at, 1)
             )
+            answered[(sending.channel, "retry" if status == "pending" else status)] += 1
+        meters.count_answers(answered, lags)
         return writes
 
     @staticmethod

@@ -60,6 +60,7 @@ class WorkerSpec:
     settings: DispatchSettings
     database_url: str = field(repr=False)
     log_level: str
+    log_format: str = "text"
 
     @classmethod
     def from_app(cls, app: Flask, **overrides: Any) -> WorkerSpec:
@@ -67,6 +68,7 @@ class WorkerSpec:
             DispatchSettings.from_app(app, **overrides),
             app.config["DATABASE_URL"],
             app.config["LOG_LEVEL"],
+            app.config["LOG_FORMAT"],
         )
 
 
@@ -191,7 +193,7 @@ def _worker_main(conn: multiprocessing.connection.Connection, spec: WorkerSpec) 
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
         signal.signal(signal.SIGINT, stopping.stop)
     threading.Thread(target=stopping.watch_parent, name="parent-watch", daemon=True).start()
-    configure_logging(spec.log_level)
+    configure_logging(spec.log_level, spec.log_format)
     factory = session_factory(spec.database_url)  # its own engine, made in this process
     try:
         with factory() as session:

@@ -30,7 +30,8 @@ from hep.api.auth.schemas import Credentials, SignedIn, SignUp, TokenOut
 from hep.clinics import own_clinic
 from hep.clock import utcnow
 from hep.db import db
-from hep.errors import Forbidden, Unauthorized
+from hep.errors import Forbidden, Throttled, Unauthorized
+from hep.metrics import meters
 from hep.models import Role, User
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Sign-up and sign-in")
@@ -49,14 +50,19 @@ def _limits() -> LoginLimits:
 
 def _authenticate(body: dict[str, Any], kind: str) -> User:
     now = utcnow()
-    attempt = begin_sign_in(
-        db.session, email=body["email"], address=client_address(), limits=_limits(), now=now
-    )
+    try:
+        attempt = begin_sign_in(
+            db.session, email=body["email"], address=client_address(), limits=_limits(), now=now
+        )
+    except Throttled:
+        meters.sign_in_throttled.inc()
+        raise
     # the attempt counts against the limits before its password is checked, whatever follows
     db.session.commit()
     try:
         user = finish_sign_in(db.session, attempt, password=body["password"], hasher=hasher())
     except Unauthorized:
+        meters.sign_in_failures.inc()
         audit.record(
             db.session,
             "sign_in_failed",
