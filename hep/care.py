@@ -197,6 +197,7 @@ def delete_account(
     A therapist's access ends first like any leaving (the lead passes on), and their clinics
     keep an admin."""
     from hep.care_team import end_links_of
+    from hep.questionnaires import drop_unused
 
     if not hasher.verify(user.password_hash, password):
         raise Invalid.field("password", "The password is wrong.")
@@ -207,6 +208,7 @@ def delete_account(
         end_links_of(session, user, clinic_id=None, reason="account_deleted", by=user, now=now)
         _delete_unclaimed_patients(session, user)
         release_exercises(session, user)
+        drop_unused(session, user)
         leave_all_clinics(session, user, now)
     audit.record(session, "account_deleted", actor=user, subject=user, now=now)
     session.execute(delete(User).where(User.id == user.id))

@@ -12,7 +12,7 @@ from types import FrameType
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from hep import alerts, care, health, media, retention, snapshots
+from hep import alerts, care, health, media, messages, retention, snapshots
 from hep.clock import utcnow
 from hep.db import db, immediate_transactions
 from hep.logs import describe
@@ -107,6 +107,14 @@ def attention_alerts(app: Flask, now: dt.datetime) -> None:
         log.info("attention alerts: %s", dict(report))
 
 
+def message_notices(app: Flask, now: dt.datetime) -> None:
+    """Tell patients their care team wrote ("You have a new message", nothing more)."""
+    with app.app_context():
+        told = messages.notify(db.session, app.config, now)
+    if told:
+        log.info("message notices: %d patients told", told)
+
+
 DISPATCH_SECONDS = 5
 
 
@@ -118,6 +126,7 @@ def ticks(dispatchers: Dispatchers) -> list[Tick]:
         ("access log", 60, access_log),
         ("mail", 10, mail),
         ("attention alerts", 300, attention_alerts),
+        ("message notices", 30, message_notices),
         ("dispatch", DISPATCH_SECONDS, dispatchers.tick),
     ]
 

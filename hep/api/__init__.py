@@ -60,15 +60,21 @@ def _blueprints() -> list[Any]:
     from hep.api.invites.routes import blp as invites
     from hep.api.link_requests.routes import blp as link_requests
     from hep.api.me.routes import blp as me
+    from hep.api.measures.routes import blp as measures
     from hep.api.media.routes import blp as media
+    from hep.api.messages.routes import blp as messages
     from hep.api.notifications.routes import blp as notifications
     from hep.api.patients.routes import blp as patients
     from hep.api.programs.routes import blp as programs
     from hep.api.progress.routes import blp as progress
+    from hep.api.prompts.routes import blp as prompts
     from hep.api.push.routes import blp as push
+    from hep.api.questionnaires.routes import blp as questionnaires
     from hep.api.reminders.routes import blp as reminders
     from hep.api.sign_in_links.routes import blp as sign_in_links
+    from hep.api.summaries.routes import blp as summaries
     from hep.api.templates.routes import blp as templates
+    from hep.api.weekly_reviews.routes import blp as weekly_reviews
 
     return [
         auth,
@@ -94,6 +100,12 @@ def _blueprints() -> list[Any]:
         reminders,
         push,
         notifications,
+        prompts,
+        weekly_reviews,
+        questionnaires,
+        measures,
+        messages,
+        summaries,
     ]
 
 

@@ -185,3 +185,23 @@ class PathInteger(IntegerConverter):
         signed: bool = False,
     ) -> None:
         super().__init__(map, fixed_digits, min, max, signed)
+
+
+_VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f]")
+
+
+class Words(Text):
+    """Text with at least one visible character: blank or spaces only is refused, and the
+    documented pattern says so."""
+
+    def __init__(self, *args: Any, multiline: bool = False, **kwargs: Any) -> None:
+        allowed = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]" if multiline else r"[^\x00-\x1f\x7f]"
+        pattern = rf"^{allowed}*[^\s\x00-\x1f\x7f]{allowed}*$"
+        metadata = {"pattern": pattern, **kwargs.pop("metadata", {})}
+        super().__init__(*args, multiline=multiline, metadata=metadata, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not _VISIBLE.search(text):
+            raise ValidationError("Write something here.")
+        return text

@@ -24,6 +24,7 @@ from hep.mail.links import MailLinks
 from hep.mail.outbox import mark_bounced
 from hep.mail.smtp import MailResult, MailSettings, SmtpSender
 from hep.models import NotificationSettings, PushSubscription, Role, User
+from hep.push.payload import ASKING_WORDS
 from hep.timezones import zone
 
 EMAIL_MODES = ("off", "always", "fallback")
@@ -138,7 +139,11 @@ class EmailChannel:
             {
                 "time": local,
                 "what": REMINDER_WORDS.get(d.message.kind, REMINDER_WORDS["general"]),
-                "done_url": self.links.done_url(uuid.UUID(hex=d.message.key)),
+                # what asks (a weekly check-in, a questionnaire) is answered in the app
+                "done_url": None
+                if d.message.kind in ASKING_WORDS
+                else self.links.done_url(uuid.UUID(hex=d.message.key)),
+                "link": d.message.link,
             }
             for d in deliveries
         ]

@@ -31,7 +31,13 @@ UNSUBSCRIBABLE = frozenset({"reminders", "attention_digest"})
 """Mail sent again and again carries RFC 8058 one-click unsubscribe; account mail (answers to
 something the reader just did) does not."""
 
-REMINDER_WORDS = {"program": "exercises", "habit": "a habit", "general": "a reminder"}
+REMINDER_WORDS = {
+    "program": "exercises",
+    "habit": "a habit",
+    "general": "a reminder",
+    "review": "your weekly check-in",
+    "measure": "a short questionnaire",
+}
 """What a reminder mail says a reminder is about, by the message's kind: never its name."""
 
 

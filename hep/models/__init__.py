@@ -9,6 +9,7 @@ from hep.models.habits import Habit
 from hep.models.library import Exercise
 from hep.models.mail import AttentionAlert, EmailVerification, OutgoingMail
 from hep.models.media import Media
+from hep.models.messages import Message, MessageRead
 from hep.models.programs import (
     Program,
     ProgramItem,
@@ -16,6 +17,7 @@ from hep.models.programs import (
     ProgramTemplateVersion,
     ProgramVersion,
 )
+from hep.models.questionnaires import MeasurePlan, MeasureResponse, Questionnaire
 from hep.models.reminders import (
     Delivery,
     NotificationSettings,
@@ -24,6 +26,7 @@ from hep.models.reminders import (
     Reminder,
 )
 from hep.models.retention import RETENTION_INDEXES
+from hep.models.reviews import WeeklyReview, WeeklyReviewSchedule
 from hep.models.scheduler import SchedulerHeartbeat
 from hep.models.snapshots import AdherenceSnapshot, ScoreCheckpoint
 
@@ -49,7 +52,11 @@ __all__ = [
     "Habit",
     "Invite",
     "LoginFailure",
+    "MeasurePlan",
+    "MeasureResponse",
     "Media",
+    "Message",
+    "MessageRead",
     "NotificationSettings",
     "Occurrence",
     "OutgoingMail",
@@ -60,10 +67,13 @@ __all__ = [
     "ProgramTemplateVersion",
     "ProgramVersion",
     "PushSubscription",
+    "Questionnaire",
     "Reminder",
     "Role",
     "SchedulerHeartbeat",
     "ScoreCheckpoint",
     "SignInLink",
     "User",
+    "WeeklyReview",
+    "WeeklyReviewSchedule",
 ]

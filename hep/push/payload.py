@@ -14,11 +14,17 @@ MAX_PAYLOAD_BYTES = 3500
 
 DEFAULT_TITLE = "Time for your exercises"
 DEFAULT_BODY = "Tap to open hep and check in."
+# reminders that ask rather than remind say so, in words as generic as the rest
+ASKING_WORDS = {
+    "review": ("Time for your weekly check-in", "Tap to look back on your week."),
+    "measure": ("A short questionnaire is due", "Tap to answer it."),
+}
 GENERIC_TITLES = frozenset(
     {
         DEFAULT_TITLE,
         "Time for your habit",
         "A reminder from hep",
+        *(title for title, _ in ASKING_WORDS.values()),
     }
 )
 GENERIC_BODIES = frozenset(
@@ -26,12 +32,13 @@ GENERIC_BODIES = frozenset(
         DEFAULT_BODY,
         "Tap to see what is due.",
         "Tap to open hep.",
+        *(body for _, body in ASKING_WORDS.values()),
     }
 )
 """The only wording a reminder can carry: nothing a caller passes in reaches a lock screen, so
 no exercise names, pain scores, diagnoses or names can. Details load after sign-in."""
 
-REMINDER_KINDS = frozenset({"program", "habit", "general"})
+REMINDER_KINDS = frozenset({"program", "habit", "general", *ASKING_WORDS})
 TEST_TITLE = "Notifications work"
 TEST_BODY = "This is a test notification from hep."
 
@@ -95,8 +102,8 @@ def reminder_payload(
     reminder_id: str,
     kind: str,
     navigate_url: str,
-    title: str = DEFAULT_TITLE,
-    body: str = DEFAULT_BODY,
+    title: str | None = None,
+    body: str | None = None,
 ) -> bytes:
     """The JSON a reminder push carries (Declarative Web Push, also read by our service worker).
 
@@ -105,6 +112,8 @@ def reminder_payload(
     duplicate delivery of one occurrence replaces itself on the device instead of stacking."""
     if kind not in REMINDER_KINDS:
         raise ValueError(f"kind must be one of {sorted(REMINDER_KINDS)}")
+    words = ASKING_WORDS.get(kind, (DEFAULT_TITLE, DEFAULT_BODY))
+    title, body = title or words[0], body or words[1]
     if title not in GENERIC_TITLES:
         raise ValueError("title must be one of the generic titles (GENERIC_TITLES)")
     if body not in GENERIC_BODIES:
@@ -148,6 +157,23 @@ def attention_payload(*, alert_id: str, navigate_url: str) -> bytes:
         navigate=_navigate(navigate_url),
         tag=f"hep-attention-{alert_id}",
         data={"alert_id": alert_id, "kind": "attention"},
+    )
+
+
+NOTICES = {"message": ("You have a new message", "Open hep to read it.", "#/messages")}
+"""Notices outside reminders, by kind: title, body and the app's page; generic words only."""
+
+
+def notice_payload(*, kind: str, base_url: str) -> bytes:
+    """A notice ("You have a new message"): fixed words (never who wrote or what), one tag per
+    kind, so a second notice replaces the first on the device."""
+    title, body, page = NOTICES[kind]
+    return _declarative(
+        title=title,
+        body=body,
+        navigate=_navigate(f"{base_url}/{page}"),
+        tag=f"hep-notice-{kind}",
+        data={"kind": kind},
     )
 
 

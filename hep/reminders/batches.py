@@ -31,6 +31,7 @@ from hep.reminders.decisions import (
     time_ordered_id,
 )
 from hep.reminders.passes import DispatchSettings, TickReport
+from hep.reminders.prompts import ASKING, Asks, load_asks
 from hep.reminders.schedule import program_days, targeted_items, within_days
 from hep.timezones import zone
 
@@ -131,7 +132,7 @@ def load_context(
         sent_today[(owner, day)] += 1
         if fire_at in moments:
             pushes[(owner, fire_at)] = occurrence_id
-    targeted = [r for r in reminders if r.skip_if_done and r.target_kind != "none"]
+    targeted = [r for r in reminders if r.skip_if_done and r.target_kind in ("habit", "program")]
     logs = load_logs(session, [r.owner_id for r in targeted], lo, hi) if targeted else {}
     habit_ids = [r.habit_id for r in targeted if r.habit_id]
     habits = (
@@ -162,7 +163,13 @@ def load_context(
             ).where(NotificationSettings.user_id.in_(owner_ids))
         )
     }
-    return Context(owners, settings, reach, sent_today, pushes, logs, habits, program_items)
+    asking = [(r.owner_id, r.target_kind) for r in reminders if r.target_kind in ASKING]
+    asks = (
+        load_asks(session, asking, {o: owners[o].timezone for o, _ in asking}, lo, hi)
+        if asking
+        else Asks()
+    )
+    return Context(owners, settings, reach, sent_today, pushes, logs, habits, program_items, asks)
 
 
 def _decide_batch(

@@ -8,19 +8,28 @@ import datetime as dt
 import os
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from hep.adherence import DayLog, Subject
 from hep.channels import Address, Message
 from hep.models import Habit, Reminder
+from hep.reminders.prompts import ASKING, Asks
 from hep.reminders.schedule import Rule, in_quiet_hours, next_occurrence, quiet_hours, rule_of
 from hep.timezones import zone
 
 MAX_MISSED_RECORDED = 50  # per reminder per pass, so a long outage stays bounded
 DEFAULT_DAILY_CAP = 8
-MESSAGE_KINDS = {"program": "program", "habit": "habit", "none": "general"}
+MESSAGE_KINDS = {
+    "program": "program",
+    "habit": "habit",
+    "none": "general",
+    "review": "review",
+    "measure": "measure",
+}
+# the page a message of a kind leads to, when it is not the one-tap check-in page
+PAGES = {"review": "weekly-review", "measure": "measures"}
 MIN_TTL_SECONDS = 60
 
 
@@ -77,6 +86,8 @@ class Context:
     habits: dict[uuid.UUID, Habit]
     # the items each program reminder is about (Subject.due_on says when one is due)
     program_items: dict[uuid.UUID, list[Subject]]
+    # what the weekly check-in and questionnaire reminders ask about (hep.reminders.prompts)
+    asks: Asks = field(default_factory=Asks)
 
 
 class Decision(NamedTuple):
@@ -171,6 +182,10 @@ def decide(reminder: Due, ctx: Context, fire_at: dt.datetime) -> str:
         return "paused"
     if reminder.program_id is not None and not due_items(reminder, ctx, day):
         return "not_due"  # not started, ended, or nothing of it on this weekday
+    if reminder.target_kind in ASKING:
+        asked = ctx.asks.outcome(reminder.target_kind, owner.id, day)
+        if asked == "not_due" or (asked == "done" and reminder.skip_if_done):
+            return asked
     if reminder.skip_if_done and already_done(reminder, ctx, day):
         return "done"
     settings = ctx.settings.get(owner.id)
@@ -234,12 +249,14 @@ def message_for(
     base_url: str,
 ) -> Message:
     """What an occurrence that is sent says, on every channel: its kind and opaque ids, a
-    link to its check-in page, and the time left in its grace window."""
+    link to its check-in page (or the page it asks to fill in), and the time left in its
+    grace window."""
     key = occurrence_id.hex
+    kind = MESSAGE_KINDS.get(target_kind or "none", "general")
     return Message(
-        kind=MESSAGE_KINDS.get(target_kind or "none", "general"),
+        kind=kind,
         key=key,
-        link=f"{base_url}/#/check-in/{key}",
+        link=f"{base_url}/#/{PAGES.get(kind, f'check-in/{key}')}",
         ttl=max(MIN_TTL_SECONDS, int((expires_at - now).total_seconds())),
         reminder_id=reminder_id.hex,
     )

@@ -47,7 +47,9 @@ def _covers(reminder: Reminder, entry: dict[str, Any]) -> bool:
             and entry["program_id"] == reminder.program_id
             and (not wanted or str(entry["item_key"]) in wanted)
         )
-    return True  # a general reminder is about everything due
+    # a general reminder is about everything due; one that asks (a weekly check-in, a
+    # questionnaire) about no exercise or habit, so "Done" on it logs nothing
+    return reminder.target_kind == "none"
 
 
 def due_entries(

@@ -152,7 +152,9 @@ function parsePush(data) {
 
 self.addEventListener("push", (event) => {
   const n = parsePush(event.data);
-  const isReminder = n.data.occurrence && n.data.kind !== "test";
+  // "Done" and "Snooze" act on a reminder; a weekly check-in or a questionnaire is answered
+  // in the app, which tapping the notification opens
+  const isReminder = n.data.occurrence && ["reminder", "program", "habit", "general"].includes(n.data.kind);
   event.waitUntil(
     self.registration.showNotification(n.title, {
       body: n.body,

@@ -10,14 +10,19 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from hep import programs
+from hep import messages, programs
 from hep.api.auth.schemas import SignUp
 from hep.api.checkins.schemas import CheckInIn, PainIn
 from hep.api.exercises.schemas import Dose, ExerciseFilter, ExerciseIn
 from hep.api.habits.schemas import HabitIn
 from hep.api.me.schemas import ProfileChange
+from hep.api.measures.schemas import ActivityIn, AnswerIn, PlanIn
+from hep.api.messages.schemas import MessageIn
 from hep.api.programs.schemas import ItemIn, RevisionIn
+from hep.api.questionnaires.schemas import QuestionIn, QuestionnaireIn
 from hep.api.reminders.schemas import ReminderIn, RuleIn, SettingsIn, SnoozeIn
+from hep.api.weekly_reviews.schemas import ReviewIn, ScheduleIn
+from hep.models.reviews import BARRIERS
 
 # what each form is called in the answer, and the body it sends
 FORMS: dict[str, type[Schema]] = {
@@ -35,6 +40,14 @@ FORMS: dict[str, type[Schema]] = {
     "exercise_search": ExerciseFilter,
     "profile": ProfileChange,
     "sign_up": SignUp,
+    "weekly_review": ReviewIn,
+    "weekly_review_schedule": ScheduleIn,
+    "questionnaire": QuestionnaireIn,
+    "question": QuestionIn,
+    "measure_plan": PlanIn,
+    "measure_answer": AnswerIn,
+    "psfs_activity": ActivityIn,
+    "message": MessageIn,
 }
 
 
@@ -88,4 +101,11 @@ def client_rules(config: Mapping[str, Any]) -> dict[str, Any]:
         "page_size_max": config["PAGE_SIZE_MAX"],
         "program_estimate": program_estimate(),
         "fields": field_bounds(),
+        "conversation": conversation(),
     }
+
+
+def conversation() -> dict[str, Any]:
+    """The weekly check-in's barriers in their order, and how many messages a writer may add
+    to a thread in an hour."""
+    return {"barriers": list(BARRIERS), "messages_per_hour": messages.PER_HOUR}

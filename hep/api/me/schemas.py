@@ -50,6 +50,17 @@ class EstimateOut(Schema):
     )
 
 
+class ConversationOut(Schema):
+    barriers = fields.List(
+        fields.String(),
+        dump_only=True,
+        metadata={"description": "what may have got in the way of a week, in the order shown"},
+    )
+    messages_per_hour = fields.Integer(
+        dump_only=True, metadata={"description": "new messages one writer may add to a thread"}
+    )
+
+
 class RulesOut(Schema):
     """The server's rules, for a client to follow before it sends (it checks them anyway)."""
 
@@ -73,6 +84,7 @@ class RulesOut(Schema):
             "digests, password resets); without it the app offers none"
         },
     )
+    conversation = fields.Nested(ConversationOut, dump_only=True)
     fields_ = fields.Dict(
         data_key="fields",
         attribute="fields",

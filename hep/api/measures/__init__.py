@@ -1,0 +1,1 @@
+"""Outcome measures: plans, answers and scores."""

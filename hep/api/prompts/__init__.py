@@ -1,0 +1,1 @@
+"""What Today asks of a patient besides exercises and habits."""

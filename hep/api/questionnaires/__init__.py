@@ -1,0 +1,1 @@
+"""Questionnaires therapists build, and the built-in measures."""
