@@ -33,7 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    from hep import media, web
+    from hep import illustrations, media, web
     from hep.api import init_api
     from hep.db import db
     from hep.metrics import exposition
@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     init_api(app)
     media.init_app(app)
+    illustrations.init_app(app)
     from hep.mail.pages import blp as mail_pages
 
     app.register_blueprint(mail_pages)

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from hep.api.changes import Changes
 from hep.api.fields import UUID, Boolean, HttpsUrl, Integer, QueryBoolean, Text
 from hep.api.paging import PageArgs
+from hep.illustrations import illustration_url
 from hep.models.library import CATEGORIES, EQUIPMENT, REGIONS, SIDES, tag_list
 
 
@@ -91,6 +92,11 @@ class ExerciseOut(Schema):
     instructions = fields.List(fields.String())
     cautions = fields.List(fields.String())
     media_url = fields.String(allow_none=True)
+    illustration = fields.Function(
+        illustration_url,
+        allow_none=True,
+        metadata={"description": "hep's own picture of a built-in exercise (SVG); null for others"},
+    )
     owner_id = fields.UUID(
         allow_none=True,
         metadata={"description": "its author; null for built-ins and when the author left"},
