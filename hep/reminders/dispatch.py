@@ -114,9 +114,14 @@ class _Pass:
 
     def recover(self) -> None:
         """Finish the record of dispatchers on this host that died mid-pass."""
-        if self.settings.journal is not None:
+        if self.settings.journal is None:
+            return
+        try:
             for orphan in orphans(Path(self.settings.journal)):
                 self.recorder.recover(orphan)
+        except OSError as exc:  # the folder, not the database: their leases still run out
+            why = exc.strerror or type(exc).__name__
+            log.warning("dispatch journals in %s unreadable: %s", self.settings.journal, why)
 
     def decide_next(self) -> _Batch | None:
         """Claim and decide the next batch of due reminders; None when none is left."""
@@ -170,7 +175,12 @@ async def _run(
 ) -> None:
     journal = None
     if settings.journal is not None:
-        journal = Journal(Path(settings.journal), now, now + settings.lease)
+        try:
+            journal = Journal(Path(settings.journal), now, now + settings.lease)
+        except OSError as exc:
+            # the pass goes on without: a crash would re-send what was in flight
+            why = exc.strerror or type(exc).__name__
+            log.warning("dispatch journal unavailable in %s: %s", settings.journal, why)
     channels = [channel.open() for channel in settings.channels]
     for channel in channels:
         if journal is not None and isinstance(channel, Watched):

@@ -109,3 +109,18 @@ def test_a_live_passs_journal_is_left_alone(app: Flask, cast: Cast, tmp_path: Pa
         assert live.path.exists()
     finally:
         live.close()
+
+
+def test_a_pass_without_a_usable_journal_folder_still_runs(
+    app: Flask, cast: Cast, tmp_path: Path, caplog
+):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    settings = DispatchSettings.from_app(app, journal=str(blocked))
+    patient = cast.user(Role.PATIENT)
+    rule = {"type": "times", "times": [dt.time(7)], "weekdays": [1, 2, 3, 4, 5, 6, 7]}
+    create_reminder(db.session, patient, {"rule": rule}, FIRE - dt.timedelta(hours=1))
+    db.session.commit()
+    report = run_once(Database.sessionmaker(app), NOW, settings)
+    assert report.outcomes == {"no_subscription": 1}
+    assert any("dispatch journal unavailable" in r.getMessage() for r in caplog.records)
