@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import random
 import time
 import uuid
@@ -24,6 +25,8 @@ from hep.metrics import meters
 from hep.models import Delivery
 from hep.reminders.journal import Journal, Orphan
 from hep.reminders.passes import DispatchSettings, TickReport
+
+log = logging.getLogger("hep.dispatch")
 
 MAX_BACKOFF_SECONDS = 3600.0
 
@@ -167,7 +170,10 @@ class Recorder:
         for delivery_id, reason in unsendable:
             writes.rows.append(self._row(delivery_id, "failed", None, reason, None, 0))
         for result in results:
-            sending = self._sending.pop(result.delivery_id)
+            sending = self._sending.pop(result.delivery_id, None)
+            if sending is None:  # a second answer for one delivery: a channel's bug
+                log.error("dispatch: an answer for a delivery not sent (%s)", result.delivery_id)
+                continue
             attempts = sending.attempts + 1
             if result.outcome is Outcome.SENT:
                 writes.sent[result.status].append(result.delivery_id)
