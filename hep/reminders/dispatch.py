@@ -6,7 +6,8 @@ the same for deliveries due for another attempt.
 Claim, commit, then send: claims are leases, so a killed dispatcher's work returns to the pool;
 decisions and the advance of next_fire_at commit together, so an occurrence is decided once;
 deliveries are unique per (occurrence, channel, address); answers are committed in small
-transactions while the rest are in flight, so a crash re-sends only what was unanswered."""
+transactions while the rest are in flight, and a journal notes each message as it leaves, so
+a crash re-sends only what had not left (hep.reminders.journal)."""
 
 from __future__ import annotations
 
