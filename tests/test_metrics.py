@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import subprocess
 import urllib.request
 import uuid
@@ -15,11 +17,13 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from hep import health
 from hep.clock import utcnow
+from hep.config import ConfigError
 from hep.db import db
-from hep.metrics import meters
+from hep.metrics import folder, meters
+from hep.migrate import upgrade
 from hep.models import PushSubscription, Role
 from hep.reminders.rules import create_reminder
-from tests.conftest import NOW, Cast
+from tests.conftest import NOW, Cast, make_test_app
 from tests.push_service import BrowserSubscription, FakePushService
 from tests.test_concurrency import free_port
 from tests.test_logs import GUNICORN, _answers, hep_env, push_service, run_hep, wait_for  # noqa: F401
@@ -109,30 +113,33 @@ def scrape(
 
 @pytest.mark.slow
 def test_gunicorn_workers_and_dispatcher_processes_add_up(
-    app: Flask,
-    cast: Cast,
-    database_url: str,
     tmp_path: Path,
     push_service: FakePushService,  # noqa: F811  (the fixture)
 ):
+    """On SQLite alone: adding up the processes does not depend on the engine."""
+    database_url = f"sqlite:///{tmp_path / 'hep.sqlite3'}"
+    upgrade(database_url)
+    app = make_test_app(database_url, tmp_path / "test-instance")
     browser = BrowserSubscription.create()
     due = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)
-    for n in range(3):
-        patient = cast.user(Role.PATIENT)
-        db.session.add(
-            PushSubscription(
-                user_id=patient.id,
-                endpoint=push_service.url(f"/push/{n}"),
-                p256dh=browser.p256dh,
-                auth=browser.auth,
-                created_at=NOW,
+    with app.app_context():
+        cast = Cast(app)
+        for n in range(3):
+            patient = cast.user(Role.PATIENT)
+            db.session.add(
+                PushSubscription(
+                    user_id=patient.id,
+                    endpoint=push_service.url(f"/push/{n}"),
+                    p256dh=browser.p256dh,
+                    auth=browser.auth,
+                    created_at=NOW,
+                )
             )
-        )
-        reminder = create_reminder(
-            db.session, patient, {"rule": {"type": "times", "times": [dt.time(9)]}}, NOW
-        )
-        reminder.next_fire_at = due
-    db.session.commit()
+            reminder = create_reminder(
+                db.session, patient, {"rule": {"type": "times", "times": [dt.time(9)]}}, NOW
+            )
+            reminder.next_fire_at = due
+        db.session.commit()
 
     port, listen = free_port(), free_port()
     instance = tmp_path / "instance"
@@ -180,3 +187,31 @@ def test_gunicorn_workers_and_dispatcher_processes_add_up(
     # the master's listener serves the same sums, without a token
     assert served[live] >= found[live]
     assert served[("hep_deliveries_total", (("channel", "push"), ("status", "sent")))] == 3
+
+
+def test_each_process_group_counts_in_a_clean_folder_and_dead_ones_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(folder, "_prepared", None)
+    monkeypatch.setenv(folder.ENV, "")  # restored after the test
+    host = socket.gethostname()
+    gone = subprocess.Popen(["true"])  # a process id that has just ended
+    gone.wait()
+    root = tmp_path / "metrics"
+    dead = root / f"web-{host}-{gone.pid}"
+    alive = root / f"scheduler-{host}-{os.getppid()}"
+    elsewhere = root / f"web-otherhost-{gone.pid}"
+    for kept in (dead, alive, elsewhere):
+        kept.mkdir(parents=True)
+        (kept / "counter_1.db").write_bytes(b"")
+    own = folder.prepare({"METRICS_DIR": str(root)}, "web")
+    assert own == root / f"web-{host}-{os.getpid()}" and own.is_dir()
+    assert os.environ[folder.ENV] == str(own) and folder.current() == own
+    assert not dead.exists() and alive.exists() and elsewhere.exists()
+
+
+def test_an_unusable_metrics_folder_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(folder, "_prepared", None)
+    with pytest.raises(ConfigError, match="HEP_METRICS_DIR: cannot use /proc/hep-metrics"):
+        folder.prepare({"METRICS_DIR": "/proc/hep-metrics"}, "web")
+    assert folder.current() is None

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from hep.config import ConfigError
+
 ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
@@ -39,20 +41,28 @@ def prepare(settings: Mapping[str, Any], role: str) -> Path:
     it. Folders this host's earlier processes left behind go: their counters ended with them.
     Child processes inherit the folder through the environment. Call before anything imports
     prometheus_client."""
+    global _prepared
     root = metrics_root(settings)
     host = socket.gethostname()
     own = root / f"{role}-{host}-{os.getpid()}"
-    root.mkdir(parents=True, exist_ok=True)
-    for folder in root.glob(f"*-{host}-*"):
-        pid = folder.name.rpartition("-")[2]
-        if folder == own or (pid.isdigit() and not _alive(int(pid))):
-            shutil.rmtree(folder, ignore_errors=True)
-    own.mkdir()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        for folder in root.glob(f"*-{host}-*"):
+            pid = folder.name.rpartition("-")[2]
+            if folder == own or (pid.isdigit() and not _alive(int(pid))):
+                shutil.rmtree(folder, ignore_errors=True)
+        own.mkdir()
+    except OSError as exc:
+        raise ConfigError(f"HEP_METRICS_DIR: cannot use {root}: {exc.strerror}") from None
     os.environ[ENV] = str(own)
+    _prepared = own
     return own
 
 
+_prepared: Path | None = None
+
+
 def current() -> Path | None:
-    """This process's metrics folder, if it runs in multiprocess mode."""
-    found = os.environ.get(ENV)
-    return Path(found) if found else None
+    """The metrics folder this process (or the parent it was forked from, as gunicorn's
+    workers are) prepared; None when its metrics stay in memory."""
+    return _prepared
