@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
 from hep.db import dialect_insert
+from hep.illustrations import illustration_url
 from hep.models import (
     CheckIn,
     Exercise,
@@ -515,6 +516,7 @@ def _current_items(
                 "instructions": exercise.instructions,
                 "cautions": exercise.cautions,
                 "media_url": exercise.media_url,
+                "illustration": illustration_url(exercise),
             },
         )
     return found

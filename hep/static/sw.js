@@ -2,11 +2,18 @@
 // - the app shell is cached so the app starts offline (cache first, refreshed in the background
 //   so a new release arrives on the next start);
 // - /api/ is never cached or answered from a cache: health data must not outlive a session or
-//   leak from one user to the next;
+//   leak from one user to the next; the one exception is the media of the signed-in patient's
+//   current program (its photos and videos, and their list), which the app asks to keep so
+//   exercises can be watched offline: bounded, let go when the program changes, answered from
+//   the cache only when the network fails, and dropped with every cache on sign-out;
 // - push messages become notifications (generic wording, one tag per occurrence so a duplicate
 //   replaces itself), whose "Done" and "Snooze" actions call the API without opening the app.
 
 const SHELL_CACHE = "hep-shell-v2";
+const MEDIA_CACHE = "hep-media-v1";
+const MEDIA_MAX_FILES = 60;
+const MEDIA_MAX_BYTES = 200 * 1024 * 1024;
+const MEDIA_PATH = /^\/api\/(media\/[\w-]+\/(file|thumbnail)|programs\/[\w-]+\/media)$/;
 const SHELL = [
   "/",
   "/manifest.webmanifest",
@@ -40,6 +47,7 @@ const SHELL = [
   "/static/js/components/habit-form.js",
   "/static/js/components/invite-box.js",
   "/static/js/components/library-search.js",
+  "/static/js/components/media.js",
   "/static/js/components/password-field.js",
   "/static/js/components/program-estimate.js",
   "/static/js/components/reminder-history.js",
@@ -83,7 +91,9 @@ self.addEventListener("activate", (event) => {
     caches
       .keys()
       .then((names) =>
-        Promise.all(names.filter((n) => n !== SHELL_CACHE).map((n) => caches.delete(n))),
+        Promise.all(
+          names.filter((n) => n !== SHELL_CACHE && n !== MEDIA_CACHE).map((n) => caches.delete(n)),
+        ),
       )
       .then(() => self.clients.claim()),
   );
@@ -93,6 +103,10 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (MEDIA_PATH.test(url.pathname) && !url.search) {
+    event.respondWith(mediaOrKept(request, url.pathname));
+    return;
+  }
   // network only: the browser handles it as if there were no worker
   if (url.pathname.startsWith("/api/")) return;
   if (request.mode === "navigate" && url.pathname === "/") {
@@ -123,7 +137,63 @@ self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "clear") {
     event.waitUntil(caches.keys().then((names) => Promise.all(names.map((n) => caches.delete(n)))));
   }
+  if (event.data && event.data.type === "keep-media" && Array.isArray(event.data.urls)) {
+    event.waitUntil(keepMedia(event.data.urls).catch(() => {}));
+  }
 });
+
+// --- the current program's media, for offline use -----------------------------------------
+
+/** The network first; the kept copy when it fails (a range of it for a seeking video). */
+async function mediaOrKept(request, path) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const cache = await caches.open(MEDIA_CACHE);
+    const kept = await cache.match(path);
+    if (!kept) throw error;
+    const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.get("Range") || "");
+    if (!range) return kept;
+    const body = await kept.blob();
+    const size = body.size;
+    const start = range[1] === "" ? Math.max(0, size - Number(range[2])) : Number(range[1]);
+    const end = range[1] === "" || range[2] === "" ? size - 1 : Math.min(Number(range[2]), size - 1);
+    if (start >= size || start > end) {
+      return new Response(null, { status: 416, headers: { "Content-Range": `bytes */${size}` } });
+    }
+    return new Response(body.slice(start, end + 1), {
+      status: 206,
+      headers: {
+        "Content-Type": kept.headers.get("Content-Type") || "application/octet-stream",
+        "Content-Range": `bytes ${start}-${end}/${size}`,
+        "Content-Length": String(end - start + 1),
+      },
+    });
+  }
+}
+
+/** Keep what is listed (in order, within the bounds), let go of the rest. */
+async function keepMedia(listed) {
+  const cache = await caches.open(MEDIA_CACHE);
+  const wanted = [];
+  let bytes = 0;
+  for (const { url, size } of listed) {
+    if (typeof url !== "string" || !MEDIA_PATH.test(url)) continue;
+    if (wanted.length >= MEDIA_MAX_FILES || bytes + (Number(size) || 0) > MEDIA_MAX_BYTES) continue;
+    bytes += Number(size) || 0;
+    wanted.push(url);
+  }
+  const keep = new Set(wanted);
+  for (const request of await cache.keys()) {
+    if (!keep.has(new URL(request.url).pathname)) await cache.delete(request);
+  }
+  for (const url of wanted) {
+    // lists change with the program; files never change under their address
+    if (!url.endsWith("/media") && (await cache.match(url))) continue;
+    const response = await fetch(url, { credentials: "same-origin" }).catch(() => null);
+    if (response && response.status === 200) await cache.put(url, response);
+  }
+}
 
 // --- push --------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-// The one way the app talks to the hep API: JSON in and out, the CSRF header on every write,
+// The one way the app talks to the hep API: JSON in and out (a FormData body goes as an
+// upload), the CSRF header on every write,
 // the error envelope turned into an ApiError, and a 401 announced so the app can ask to sign in.
 
 export class ApiError extends Error {
@@ -26,7 +27,9 @@ export async function request(method, path, body, { quiet401 = false } = {}) {
   const init = { method, headers, credentials: "same-origin", cache: "no-store" };
   if (WRITE.has(method)) {
     headers["X-HEP-CSRF"] = "1";
-    if (body !== undefined) {
+    if (body instanceof FormData) {
+      init.body = body; // an upload: the browser writes the multipart type and boundary
+    } else if (body !== undefined) {
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }

@@ -9,6 +9,7 @@ import { itemProgress } from "../day.js";
 import { detailsForm, skipForm } from "./check-in-forms.js";
 import { panelBox, rerender, skipButton, togglePanel } from "./panel.js";
 import { errorToast, save, undo } from "./saving.js";
+import { thumbnailFor } from "../components/media.js";
 
 function statusOf(p) {
   if (p.complete) return h("span", { class: "status status-done" }, "✓ Done for the day");
@@ -40,6 +41,7 @@ export function exerciseCard(entry, ctx, justLoggedId = null) {
   const heading = h(
     "div",
     { class: "entry-title" },
+    thumbnailFor(entry, ctx.state.media),
     h("h3", { id: headingId, tabindex: "-1" }, name),
     h("p", {}, doseText(entry.dose)),
     h("p", {}, `${Math.min(p.done, p.due)} of ${p.due} session${p.due === 1 ? "" : "s"}`, dots, " ", statusOf(p)),

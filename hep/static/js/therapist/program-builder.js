@@ -11,6 +11,7 @@ import { limits } from "../rules.js";
 import { librarySearch } from "../components/library-search.js";
 import { DOSE_NUMBERS, doseProblems, sessionMinutes, sizeWarnings } from "../components/program-estimate.js";
 import { EVERY_DAY, maskFrom, weekdayPicker } from "../components/weekday-picker.js";
+import { illustration, uploadControl } from "../components/media.js";
 
 const DOSE_FIELDS = ["sets", "reps", "hold_seconds", "duration_seconds", "rest_seconds", "side", "times_per_day"];
 
@@ -36,10 +37,11 @@ export async function newProgram({ params }) {
 export async function editProgram({ params }) {
   const program = await api.get(`/api/programs/${encodeURIComponent(params.id)}`);
   const patient = await api.get(`/api/patients/${encodeURIComponent(program.patient_id)}`);
-  return builder({ patient, program });
+  const media = await api.get(`/api/programs/${encodeURIComponent(params.id)}/media`);
+  return builder({ patient, program, media });
 }
 
-function builder({ patient, program }) {
+function builder({ patient, program, media = [] }) {
   const items = program
     ? program.items.map((i) => ({ ...i, exercise: i.exercise }))
     : [];
@@ -63,7 +65,9 @@ function builder({ patient, program }) {
     replace(
       itemsBox,
       items.length
-        ? items.map((item, index) => itemEditor(item, index, items, { onChange: renderSummary, onMove: renderItems }))
+        ? items.map((item, index) =>
+            itemEditor(item, index, items, { onChange: renderSummary, onMove: renderItems, program, media }),
+          )
         : h("p", { class: "empty" }, "Search the library and add 2–4 exercises."),
     );
     renderSummary();
@@ -236,7 +240,32 @@ function wide(box) {
   return box;
 }
 
-function itemEditor(item, index, items, { onChange, onMove }) {
+// the item's photos and videos ("this is you doing it") and the way to add one; an item the
+// saved program does not have yet takes them once it is saved
+function itemMedia(item, program, media) {
+  const name = item.exercise.name;
+  const own = media.filter((m) => m.item_key && m.item_key === item.item_key);
+  const shown = h(
+    "div",
+    { class: "media-row", "data-role": "item-media" },
+    own.map((m) => h("img", { class: "media-thumb", src: m.thumbnail_url, alt: m.caption || `${m.kind === "video" ? "Video" : "Photo"}: ${name}`, width: "64", height: "54" })),
+  );
+  const saved = program && program.items.some((i) => i.item_key === item.item_key);
+  return h(
+    "div",
+    { class: "field field-wide" },
+    h("p", { class: "label" }, "Photos and videos for the patient"),
+    shown,
+    saved
+      ? uploadControl(`/api/programs/${program.id}/items/${item.item_key}/media`, name, (added) => {
+          media.push(added);
+          shown.append(h("img", { class: "media-thumb", src: added.thumbnail_url, alt: added.caption || `${added.kind === "video" ? "Video" : "Photo"}: ${name}`, width: "64", height: "54" }));
+        })
+      : h("p", { class: "hint" }, "Save the program first, then add a photo or video of the patient doing it."),
+  );
+}
+
+function itemEditor(item, index, items, { onChange, onMove, program, media }) {
   const headingId = nextId("item");
   const days = weekdayPicker(`weekdays-${headingId}`, item.weekdays ?? EVERY_DAY, "Days");
   days.addEventListener("change", () => {
@@ -255,7 +284,12 @@ function itemEditor(item, index, items, { onChange, onMove }) {
     h(
       "div",
       { class: "row spread" },
-      h("h3", { id: headingId, tabindex: "-1" }, `${index + 1}. ${item.exercise.name}`),
+      h(
+        "div",
+        { class: "row" },
+        illustration(item.exercise.illustration, item.exercise.name, { small: true }),
+        h("h3", { id: headingId, tabindex: "-1" }, `${index + 1}. ${item.exercise.name}`),
+      ),
       h(
         "div",
         { class: "row" },
@@ -297,6 +331,7 @@ function itemEditor(item, index, items, { onChange, onMove }) {
       )),
     ),
     days,
+    itemMedia(item, program, media),
     field("Load or band (optional)", {
       type: "text",
       name: "load_note",

@@ -13,6 +13,7 @@ import { navigate } from "../router.js";
 import { editDays, limits } from "../rules.js";
 import { pastWindowNote } from "../components/edit-window.js";
 import { difficultyScale, painScale } from "../components/scales.js";
+import { gallery, illustration, mediaFor, mediaOfDay } from "../components/media.js";
 
 async function findEntry(user, key, day) {
   const state = await loadDay(user, day);
@@ -25,7 +26,9 @@ async function findEntry(user, key, day) {
       return {
         state,
         entry: {
+          kind: "item",
           item_key: key,
+          program_id: program.id,
           exercise: item.exercise,
           dose: item,
           sessions_due: item.times_per_day,
@@ -46,6 +49,7 @@ export async function exercise({ params, query }) {
   // a day past the server's edit window: how to do it, and the timer, but nothing to log
   const readOnly = day < addDays(todayDate, -editDays());
   const { state, entry, notDue } = await findEntry(user, params.key, day);
+  const media = entry.program_id ? await mediaOfDay([entry]) : null;
   const ex = entry.exercise;
   const dose = entry.dose;
   const target = doseTarget(dose);
@@ -162,6 +166,8 @@ export async function exercise({ params, query }) {
           h("ul", {}, ex.cautions.map((c) => h("li", {}, c))),
         )
       : null,
+    illustration(ex.illustration, ex.name),
+    gallery(mediaFor(entry, media), ex.name),
     h("h2", {}, "How to do it"),
     ex.instructions?.length ? h("ol", { class: "steps" }, ex.instructions.map((s) => h("li", {}, s))) : h("p", { class: "muted" }, "Your therapist will show you."),
     ex.media_url

@@ -11,6 +11,7 @@ import { editDays } from "../rules.js";
 import { pastWindowNote } from "../components/edit-window.js";
 import { exerciseCard } from "../cards/exercise-card.js";
 import { habitCard } from "../cards/habit-card.js";
+import { mediaOfDay } from "../components/media.js";
 
 const PROMPT_DISMISSED = "hep.notifications.prompt-dismissed";
 
@@ -23,6 +24,7 @@ export async function today(ctx) {
   const isToday = day === todayDate;
   const readOnly = day < oldest;
   const state = await loadDay(user, day);
+  state.media = await mediaOfDay(state.entries);
 
   const notice = h("div");
   const summary = h("div", { class: "summary" });
