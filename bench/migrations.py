@@ -109,6 +109,13 @@ def run(label: str, url: str, rows: int) -> None:
         took = time.perf_counter() - started
         title = (revision.doc or "").splitlines()[0][:60]
         print(f"  {revision.revision} {title}: {took:.1f} s")
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        lost = conn.execute(
+            text("SELECT count(*) FROM deliveries WHERE address_id IS NULL")
+        ).scalar()
+    engine.dispose()
+    print(f"  deliveries left without their address: {lost} (expected 0)")
 
 
 def main(quick: bool = False) -> None:

@@ -5,7 +5,8 @@ Revises: 0008
 Create Date: 2026-12-02 05:00:00
 
 Data: every delivery so far was a web push; its subscription becomes its address (null stays
-null: the subscription was removed). The answer's code column is no longer HTTP only.
+null: the subscription was removed), in batches on PostgreSQL. The answer's code column is no
+longer HTTP only.
 """
 
 from collections.abc import Sequence
@@ -19,14 +20,55 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+BATCH = 10_000
+
+
+def _postgresql() -> bool:
+    return op.get_bind().dialect.name == 'postgresql'
+
+
+def _fill_addresses_in_batches() -> None:
+    """PostgreSQL: copy each delivery's subscription into its address BATCH rows a
+    transaction, walking the primary key, so a big table is never held (or its every row
+    rewritten) in one transaction while hep goes on reading it."""
+    bind = op.get_bind()
+    deliveries = sa.table('deliveries', sa.column('id', sa.Uuid()))
+    last = None
+    with op.get_context().autocommit_block():
+        while True:
+            query = sa.select(deliveries.c.id).order_by(deliveries.c.id).limit(BATCH)
+            if last is not None:
+                query = query.where(deliveries.c.id > last)
+            ids = bind.execute(query).scalars().all()
+            if not ids:
+                return
+            bind.execute(
+                sa.text(
+                    'UPDATE deliveries SET address_id = subscription_id '
+                    'WHERE id >= :first AND id <= :last'
+                ),
+                {'first': ids[0], 'last': ids[-1]},
+            )
+            last = ids[-1]
+
+
 def upgrade() -> None:
-    with op.batch_alter_table('deliveries', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column('channel', sa.String(length=8), nullable=False, server_default='push')
-        )
-        batch_op.add_column(sa.Column('address_id', sa.Uuid(), nullable=True))
-        batch_op.alter_column('http_status', new_column_name='status_code')
-    op.execute('UPDATE deliveries SET address_id = subscription_id')
+    # on PostgreSQL the batches below commit as they go: a run stopped among them left these
+    # columns behind, and runs again from here
+    added = _postgresql() and 'address_id' in {
+        c['name'] for c in sa.inspect(op.get_bind()).get_columns('deliveries')
+    }
+    if not added:
+        with op.batch_alter_table('deliveries', schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column('channel', sa.String(length=8), nullable=False, server_default='push')
+            )
+            batch_op.add_column(sa.Column('address_id', sa.Uuid(), nullable=True))
+            batch_op.alter_column('http_status', new_column_name='status_code')
+    if _postgresql():
+        _fill_addresses_in_batches()
+    else:  # SQLite copies the whole table below anyway (a batch migration rebuilds it)
+        op.execute('UPDATE deliveries SET address_id = subscription_id')
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
         batch_op.alter_column('channel', server_default=None)
         batch_op.drop_constraint('uq_deliveries_once', type_='unique')
