@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hep.models import Role
 from tests.conftest import Cast
-from tests.reminders.test_dispatch import done_after_the_first_push, patient, settings
+from tests.reminders.test_decisions import done_after_the_first_push, patient, settings
 
 __all__ = ["patient", "settings"]  # fixtures shared with the dispatcher's tests
 
