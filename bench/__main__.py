@@ -11,6 +11,7 @@ BENCHES = {
     "email": "bench.email",
     "migrations": "bench.migrations",
     "retention": "bench.retention",
+    "media": "bench.media",
 }
 
 

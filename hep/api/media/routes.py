@@ -12,6 +12,7 @@ from flask import Response, abort, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.datastructures import ContentRange, FileStorage
+from werkzeug.wsgi import wrap_file
 
 from hep import media as media_app
 from hep.api.access import current_user, requires
@@ -22,6 +23,7 @@ from hep.db import db
 from hep.errors import Invalid
 from hep.media import attachments
 from hep.media.content import clean
+from hep.media.storage import FolderStorage
 from hep.models import Exercise, Media, Program, Role
 from hep.programs import program_for_patient, program_for_therapist
 from hep.web import MEDIA_CSP, upload
@@ -225,7 +227,13 @@ def _send(media: Media, key: str, content_type: str, size: int, variant: str = "
         start, stop = found
         status = 206
         headers["Content-Range"] = str(ContentRange("bytes", start, stop, size))
-    body = media_app.storage().open(key, start, stop - start)
+    storage = media_app.storage()
+    body: Any
+    if isinstance(storage, FolderStorage) and stop == size:
+        # to the end of a local file: the WSGI server's file wrapper (gunicorn: sendfile)
+        body = wrap_file(request.environ, storage.open_file(key, start))
+    else:
+        body = storage.open(key, start, stop - start)
     response = Response(body, status=status, mimetype=content_type, direct_passthrough=True)
     response.headers.update(headers)
     response.content_length = stop - start
