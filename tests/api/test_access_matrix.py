@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
+import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 from sqlalchemy import func, select
 
+from hep import media as media_app
 from hep.checkins import put_check_in
 from hep.clinics import clinics_of, found_clinic, invite_therapist
 from hep.db import Base, db
@@ -23,6 +26,8 @@ from hep.discharges import discharge
 from hep.habits import create_habit
 from hep.library import create_exercise
 from hep.link_requests import request_link
+from hep.media import attachments
+from hep.media.content import clean
 from hep.models import (
     AuditEntry,
     Clinic,
@@ -33,11 +38,12 @@ from hep.models import (
     PushSubscription,
     Role,
 )
-from hep.programs import prescribe
+from hep.programs import prescribe, view
 from hep.push.keys import b64url_encode
 from hep.reminders.rules import create_reminder
 from hep.templates import save_template
 from tests.conftest import Cast
+from tests.media.samples import picture
 
 MATRIX = json.loads((Path(__file__).parent / "access_matrix.json").read_text())
 CASES = [
@@ -206,7 +212,36 @@ def things(people: dict[str, Any]) -> dict[str, Any]:
         "TODAY": now.date().isoformat(),
         "STARTER": "water",
         "VERSION": 1,
+        **_media(t1, own, program),
     }
+
+
+def _media(therapist: Any, exercise: Exercise, program: Any) -> dict[str, Any]:
+    """ITEM1 (the item of PROG1), MEDIAP a photo on it and MEDIAX one on EX1, stored."""
+    now = dt.datetime.now(dt.UTC)
+    item_key = view(db.session, program).items[0][0].item_key
+    found = {"ITEM1": item_key}
+    for name, target in (
+        ("MEDIAP", {"program": program, "item_key": item_key}),
+        ("MEDIAX", {"exercise": exercise}),
+    ):
+        with tempfile.TemporaryDirectory() as folder:
+            cleaned = clean(io.BytesIO(picture(gps=False)), Path(folder), media_app.limits())
+            media = attachments.begin(
+                db.session,
+                therapist,
+                cleaned,
+                size=cleaned.path.stat().st_size,
+                thumbnail_size=cleaned.thumbnail.stat().st_size,
+                caption="",
+                now=now,
+                **target,
+            )
+            attachments.put_files(media_app.storage(), media, cleaned)
+            attachments.stored(db.session, media, now)
+        found[name] = media.id
+    db.session.commit()
+    return found
 
 
 def fill(value: Any, names: dict[str, Any]) -> Any:
@@ -260,7 +295,13 @@ def test_access(
     method, path = op["request"].split(" ", 1)
     client = cast.client(people.get(actor))
     before = snapshot()
-    response = client.open(fill(path, things), method=method, json=fill(op.get("body"), things))
+    if op.get("upload"):
+        form = {"file": (io.BytesIO(picture(gps=False)), "photo.jpg"), **(op.get("body") or {})}
+        response = client.open(
+            fill(path, things), method=method, data=form, content_type="multipart/form-data"
+        )
+    else:
+        response = client.open(fill(path, things), method=method, json=fill(op.get("body"), things))
     assert response.status_code == status, response.get_data(as_text=True)
     if status >= 300:
         assert snapshot() == before, "a refused request changed the database"
