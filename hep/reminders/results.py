@@ -29,6 +29,9 @@ from hep.reminders.passes import DispatchSettings, TickReport
 log = logging.getLogger("hep.dispatch")
 
 MAX_BACKOFF_SECONDS = 3600.0
+RECOVER_CHUNK = 1000
+"""Journal entries recorded per transaction (a whole pass's journal can hold tens of
+thousands; SQLite takes at most 32,766 parameters a statement)."""
 
 
 def backoff(attempts: int) -> float:
@@ -141,22 +144,25 @@ class Recorder:
     def recover(self, orphan: Orphan) -> None:
         """Record what a dead dispatcher's journal says, for its deliveries still leased to
         its pass (whatever it committed itself, or another dispatcher took over, is left)."""
-        results = orphan.results
-        with self._factory() as session:
-            rows = session.execute(
-                select(Delivery.id, Delivery.channel, Delivery.address_id, Delivery.attempts).where(
-                    Delivery.id.in_(list(results)),
-                    Delivery.status == "sending",
-                    Delivery.claimed_until == orphan.leased,
-                )
-            ).all()
-            session.commit()
-        known = [row for row in rows if row.channel in self._channels]
-        for delivery_id, channel, address_id, attempts in known:
-            self._sending[delivery_id] = _Sending(channel, address_id, attempts)
-        if known:
-            writes = self._classify([results[row.id] for row in known], [])
-            self._write(writes, orphan.leased)
+        ids = list(orphan.results)
+        for start in range(0, len(ids), RECOVER_CHUNK):
+            with self._factory() as session:
+                rows = session.execute(
+                    select(
+                        Delivery.id, Delivery.channel, Delivery.address_id, Delivery.attempts
+                    ).where(
+                        Delivery.id.in_(ids[start : start + RECOVER_CHUNK]),
+                        Delivery.status == "sending",
+                        Delivery.claimed_until == orphan.leased,
+                    )
+                ).all()
+                session.commit()
+            known = [row for row in rows if row.channel in self._channels]
+            for delivery_id, channel, address_id, attempts in known:
+                self._sending[delivery_id] = _Sending(channel, address_id, attempts)
+            if known:
+                writes = self._classify([orphan.results[row.id] for row in known], [])
+                self._write(writes, orphan.leased)
 
     def _classify(
         self, results: Sequence[Result], unsendable: Sequence[tuple[uuid.UUID, str]]

@@ -7,12 +7,14 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from hep.channels import Outcome, Result
 from hep.db import Database, db
 from hep.models import Delivery, Occurrence, PushSubscription, Reminder, Role
+from hep.reminders import results
 from hep.reminders.dispatch import run_once
 from hep.reminders.journal import Journal
 from hep.reminders.passes import DispatchSettings
@@ -69,7 +71,10 @@ def leased_deliveries(cast: Cast, settings: DispatchSettings, count: int) -> lis
     return ids
 
 
-def test_a_dead_passs_journal_is_finished_by_the_next_pass(app: Flask, cast: Cast, tmp_path: Path):
+def test_a_dead_passs_journal_is_finished_by_the_next_pass(
+    app: Flask, cast: Cast, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(results, "RECOVER_CHUNK", 2)  # a long journal goes in several parts
     settings = DispatchSettings.from_app(app, journal=str(tmp_path))
     sent, retried, gone, unsent = leased_deliveries(cast, settings, 4)
     dead = Journal(tmp_path, NOW, NOW + settings.lease)
