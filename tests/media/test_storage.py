@@ -122,3 +122,57 @@ def test_the_media_root_is_in_the_instance_unless_named_or_in_object_storage(tmp
     assert media_root(config, tmp_path) == tmp_path / "media"
     assert media_root(config | {"MEDIA_FOLDER": "/srv/media"}, tmp_path) == Path("/srv/media")
     assert media_root(config | {"MEDIA_STORAGE": "s3"}, tmp_path) is None
+
+
+@pytest.mark.slow
+def test_the_api_stores_and_streams_uploads_through_s3(
+    s3_endpoint: str, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """HEP_MEDIA_STORAGE=s3 end to end: an upload lands in the bucket (nothing in the
+    instance folder), reads back whole and by range, and removing it empties the bucket."""
+    from hep.db import db
+    from hep.library import create_exercise
+    from hep.models import Role
+    from tests.conftest import NOW, Cast, make_test_app, wipe
+    from tests.media.samples import picture
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    bucket = f"hep-{uuid.uuid4().hex[:12]}"
+    app = make_test_app(
+        database_url,
+        tmp_path / "instance",
+        MEDIA_STORAGE="s3",
+        MEDIA_S3_BUCKET=bucket,
+        MEDIA_S3_ENDPOINT_URL=s3_endpoint,
+        MEDIA_S3_REGION="us-east-1",
+    )
+    storage = app.extensions["hep_media"]
+    assert isinstance(storage, S3Storage)
+    storage.client.create_bucket(Bucket=bucket)
+    wipe(app)
+    with app.app_context():
+        cast = Cast(app)
+        therapist = cast.user(Role.THERAPIST)
+        exercise = create_exercise(
+            db.session, therapist, {"name": "E", "regions": ["neck"], "category": "stretch"}, NOW
+        )
+        db.session.commit()
+        client = cast.client(therapist)
+        r = client.post(
+            f"/api/exercises/{exercise.id}/media",
+            data={"file": (io.BytesIO(picture()), "photo.jpg")},
+            content_type="multipart/form-data",
+        )
+        assert r.status_code == 201, r.get_json()
+        media = r.get_json()
+        listed = storage.client.list_objects_v2(Bucket=bucket).get("Contents", [])
+        assert len(listed) == 2
+        assert not (tmp_path / "instance" / "media").exists()
+        whole = client.get(media["url"]).data
+        assert len(whole) == media["size"]
+        part = client.get(media["url"], headers={"Range": "bytes=10-19"})
+        assert (part.status_code, part.data) == (206, whole[10:20])
+        assert client.delete(f"/api/media/{media['id']}").status_code == 204
+        assert storage.client.list_objects_v2(Bucket=bucket).get("KeyCount") == 0
+        wipe(app)
