@@ -26,6 +26,7 @@ from hep.discharges import discharge
 from hep.habits import create_habit
 from hep.library import create_exercise
 from hep.link_requests import request_link
+from hep.measures import PlanSpec, assign_plan
 from hep.media import attachments
 from hep.media.content import clean
 from hep.models import (
@@ -40,6 +41,7 @@ from hep.models import (
 )
 from hep.programs import prescribe, view
 from hep.push.keys import b64url_encode
+from hep.questionnaires import QuestionnaireSpec, QuestionSpec, create_questionnaire
 from hep.reminders.rules import create_reminder
 from hep.templates import save_template
 from tests.conftest import Cast
@@ -98,6 +100,28 @@ def people(cast: Cast) -> dict[str, Any]:
         "P2": p2,
         "P3": p3,
         "A": admin,
+    }
+
+
+def _conversation(people: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """Q1: T1's own questionnaire; PLAN1: P1's pain rating scheduled by T1, due today;
+    SUNDAY: the last Sunday (a week to look back on); NEWID: a message id not used yet."""
+    questionnaire = create_questionnaire(
+        db.session,
+        people["T1"],
+        QuestionnaireSpec("Q", "", (QuestionSpec("scale", "How?"),)),
+        now,
+    )
+    plan = assign_plan(
+        db.session, people["T1"], people["P1"].id, PlanSpec("nprs", None, 2, None), now
+    )
+    db.session.commit()
+    today = now.date()
+    return {
+        "Q1": questionnaire.id,
+        "PLAN1": plan.id,
+        "SUNDAY": (today - dt.timedelta(days=today.isoweekday() % 7)).isoformat(),
+        "NEWID": uuid.uuid4(),
     }
 
 
@@ -191,6 +215,7 @@ def things(people: dict[str, Any]) -> dict[str, Any]:
     db.session.commit()
     return {
         **{k: u.id for k, u in people.items()},
+        **_conversation(people, now),
         "REM1": reminder.id,
         "SUB1": subscription.id,
         "OCC1": occurrence.id.hex,

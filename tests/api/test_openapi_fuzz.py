@@ -38,6 +38,14 @@ MEDIA = (
     "an upload is judged by its content (a whole JPEG, PNG, WebP, MP4 or WebM, no markup "
     "inside): bytes a schema's format: binary cannot describe"
 )
+PLANNED = "at most what the week's plan held (computed from the prescription)"
+QUESTIONS = (
+    "a choice question needs two different choices and only a 0-10 scale has end labels: "
+    "fields compared"
+)
+ANSWER = "what a measure asks depends on the plan's instrument and questions (a database lookup)"
+CLINIC = "a clinic the caller works in (a database lookup)"
+JOINING = "signed in, nothing; signed out, a name and a password: required by the caller's state"
 
 # Schema-valid requests the server still refuses with 422, field by field, and why the
 # document cannot say so. Everything else schema-valid must be accepted.
@@ -71,7 +79,44 @@ BUSINESS_RULES: dict[str, dict[str, str]] = {
     "POST /api/patients/{patient_id}/programs": {"end_date": ENDS},
     "POST /api/programs/{program_id}/versions": {"end_date": ENDS},
     "POST /api/push/subscriptions": {"endpoint": PUSH, "keys": PUSH},
+    "PUT /api/weekly-reviews/{week_end}": {
+        "week_end": EDIT_WINDOW,
+        "sessions_done": PLANNED,
+        "habits_met": PLANNED,
+    },
+    "GET /api/weekly-reviews": {"start": RANGE},
+    "GET /api/patients/{patient_id}/weekly-reviews": {"start": RANGE},
+    "GET /api/summary": {"start": RANGE},
+    "GET /api/patients/{patient_id}/summary": {"start": RANGE},
+    "POST /api/questionnaires": {"questions": QUESTIONS},
+    "POST /api/patients/{patient_id}/measures": {
+        "questionnaire_id": "a custom measure names one of the caller's questionnaires and a "
+        "built-in one none: " + OWN,
+        "first_due": "a day from today to a year ahead depends on today",
+    },
+    "PUT /api/measures/{plan_id}/responses/{due_on}": {
+        "due_on": "a due date of the plan's own schedule (a database lookup)",
+        "activities": ANSWER,
+        "score": ANSWER,
+        "answers": ANSWER,
+        # the domain names the question or the activity at fault
+        **{f"answers.q{n}": ANSWER for n in range(1, 21)},
+        **{f"activities.{n}.name": "each activity once, by name" for n in range(5)},
+    },
     "POST /api/exercises/{exercise_id}/media": {"file": MEDIA},
+    "POST /api/patients": {"clinic_id": CLINIC + "; with several, one must be named"},
+    "POST /api/exercises": {"clinic_id": CLINIC},
+    "PATCH /api/exercises/{exercise_id}": {"clinic_id": CLINIC},
+    "POST /api/templates": {"clinic_id": CLINIC},
+    "PATCH /api/templates/{template_id}": {"clinic_id": CLINIC},
+    "POST /api/patients/{patient_id}/team": {
+        "therapist_id": "a therapist of the clinic the caller cares under (a database lookup)"
+    },
+    "PUT /api/patients/{patient_id}/team/lead": {
+        "therapist_id": "a therapist on the patient's team (a database lookup)"
+    },
+    "POST /api/clinic-invites/{code}/accept": {"name": JOINING, "password": PASSWORD},
+    "POST /api/sign-in-links/{code}/accept": {"password": PASSWORD},
     "POST /api/programs/{program_id}/items/{item_key}/media": {"file": MEDIA},
 }
 

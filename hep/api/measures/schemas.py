@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from hep.api.fields import UUID, Date, Integer, Text, Words
 from hep.api.questionnaires.schemas import MeasureOut
 from hep.measures import EVERY_WEEKS, PlanSpec
 from hep.models.questionnaires import INSTRUMENTS
-from hep.questionnaires import MAX_ACTIVITIES, MAX_CHOICES, MAX_QUESTIONS, Activity, MeasureAnswer
+from hep.questionnaires import (
+    MAX_ACTIVITIES,
+    MAX_CHOICES,
+    MAX_QUESTIONS,
+    Activity,
+    MeasureAnswer,
+    question_key,
+)
 
 MAX_TEXT_ANSWER = 1000
 _CHOICE = Integer(0, MAX_CHOICES - 1)
@@ -32,6 +39,25 @@ class AnswerValue(fields.Field):
         if type(value) is int:
             return Integer(0, 10).deserialize(value)
         raise ValidationError("Give a whole number, a list of whole numbers, or text.")
+
+
+_ANSWER_DOC = {
+    "oneOf": [
+        {"type": "integer", "minimum": 0, "maximum": 10, "description": "a rating or a choice"},
+        {
+            "type": "array",
+            "maxItems": MAX_CHOICES,
+            "uniqueItems": True,
+            "items": {"type": "integer", "minimum": 0, "maximum": MAX_CHOICES - 1},
+            "description": "the positions of the choices made",
+        },
+        {"type": "string", "maxLength": MAX_TEXT_ANSWER, "pattern": _TEXT.metadata["pattern"]},
+    ]
+}
+Answers = Schema.from_dict(
+    {question_key(n): AnswerValue(metadata=_ANSWER_DOC) for n in range(MAX_QUESTIONS)},
+    name="AnswersIn",
+)
 
 
 class AnswerPath(Schema):
@@ -73,21 +99,11 @@ class AnswerIn(Schema):
         validate=validate.Length(max=MAX_ACTIVITIES),
     )
     score = Integer(0, 10, load_default=None)
-    answers = fields.Dict(
-        keys=fields.String(validate=validate.Regexp(r"^q[0-9]{1,2}$")),
-        values=AnswerValue(),
+    answers = fields.Nested(
+        Answers,
         load_default=None,
-        metadata={
-            "maxProperties": MAX_QUESTIONS,
-            "description": "by question key (q1, q2, ...): a 0-10 rating or a choice's "
-            "position (an integer), several choices' positions (a list), or text",
-        },
+        metadata={"description": "by question key: the questions the questionnaire has"},
     )
-
-    @validates("answers")
-    def _few(self, value: dict[str, Any] | None, **_: Any) -> None:
-        if value is not None and len(value) > MAX_QUESTIONS:
-            raise ValidationError(f"At most {MAX_QUESTIONS} answers.")
 
     @post_load
     def _answer(self, data: dict[str, Any], **_: Any) -> MeasureAnswer:
