@@ -1,5 +1,7 @@
 """Therapist list, adherence and today over 500 patients x 1 year of check-ins, on SQLite and
-PostgreSQL, beside a trivial endpoint measured in the same run; with SQL query counts.
+PostgreSQL, beside a trivial endpoint measured in the same run; with SQL query counts. Then a
+group practice: 2,000 patients in a clinic of 20 therapists (some patients with two), the
+therapist's list and the clinic admin's caseload, beside the same at 200 patients.
 
 The list and adherence read snapshots (hep.snapshots): each is measured warm (nothing changed
 since the last read), after one patient's write (that patient recomputed) and, for the list,
@@ -16,6 +18,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -31,6 +34,9 @@ from hep.migrate import upgrade
 from hep.models import (
     CareLink,
     CheckIn,
+    Clinic,
+    ClinicMember,
+    ClinicRole,
     Exercise,
     Habit,
     Program,
@@ -46,9 +52,20 @@ PG_ADMIN = os.environ.get(
 LIFETIMES = SessionLifetimes(dt.timedelta(days=1), dt.timedelta(days=1))
 
 
-def populate(app: Flask, patients: int, days: int) -> tuple[str, str, uuid.UUID]:
-    """Bulk-insert a therapist, patients with a 3-item program and 2 habits, and `days` of
-    check-ins (about 70% done). Returns (therapist token, one patient's token, that patient id)."""
+@dataclass(frozen=True)
+class Population:
+    therapist_token: str  # the first therapist, who is also the clinic's admin
+    patient_token: str
+    patient_id: uuid.UUID
+    clinic_id: uuid.UUID
+
+
+def populate(
+    app: Flask, patients: int, days: int, therapists: int = 1, second_every: int = 0
+) -> Population:
+    """Bulk-insert a clinic of `therapists` (the first its admin) sharing the patients round
+    the table (every `second_every`-th one with a second therapist), each patient with a
+    3-item program, 2 habits and `days` of check-ins (about 70% done)."""
     rng = random.Random(1)
     now = utcnow()
     today = now.date()
@@ -56,17 +73,31 @@ def populate(app: Flask, patients: int, days: int) -> tuple[str, str, uuid.UUID]
     with app.app_context():
         session = db.session
         exercises = session.scalars(select(Exercise.id).limit(3)).all()
-        therapist = User(
-            email="t@bench.example",
-            name="T",
-            role=Role.THERAPIST,
-            timezone="UTC",
-            password_hash=None,
-            is_active=True,
-            created_at=now,
-        )
-        session.add(therapist)
+        staff = [
+            User(
+                email=f"t{n}@bench.example",
+                name=f"T{n}",
+                role=Role.THERAPIST,
+                timezone="UTC",
+                password_hash=None,
+                is_active=True,
+                created_at=now,
+            )
+            for n in range(therapists)
+        ]
+        clinic = Clinic(name="Bench Clinic", created_at=now)
+        session.add_all([*staff, clinic])
         session.flush()
+        therapist = staff[0]
+        session.add_all(
+            ClinicMember(
+                clinic_id=clinic.id,
+                user_id=t.id,
+                role=ClinicRole.ADMIN if t is therapist else ClinicRole.THERAPIST,
+                joined_at=now,
+            )
+            for t in staff
+        )
         users, links, programs, versions, items, habits, checkins = [], [], [], [], [], [], []
         for n in range(patients):
             pid, prog, ver = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
@@ -82,14 +113,25 @@ def populate(app: Flask, patients: int, days: int) -> tuple[str, str, uuid.UUID]
                     created_at=now - dt.timedelta(days=days),
                 )
             )
-            links.append(
-                dict(id=uuid.uuid4(), therapist_id=therapist.id, patient_id=pid, created_at=now)
+            carers = [staff[n % therapists]]
+            if second_every and n % second_every == 0 and therapists > 1:
+                carers.append(staff[(n + 1) % therapists])
+            links.extend(
+                dict(
+                    id=uuid.uuid4(),
+                    therapist_id=carer.id,
+                    patient_id=pid,
+                    clinic_id=clinic.id,
+                    is_lead=lead == 0,
+                    created_at=now,
+                )
+                for lead, carer in enumerate(carers)
             )
             programs.append(
                 dict(
                     id=prog,
                     patient_id=pid,
-                    therapist_id=therapist.id,
+                    therapist_id=carers[0].id,
                     current_version=1,
                     created_at=now - dt.timedelta(days=days),
                 )
@@ -105,7 +147,7 @@ def populate(app: Flask, patients: int, days: int) -> tuple[str, str, uuid.UUID]
                     end_date=None,
                     change_note="",
                     created_at=now - dt.timedelta(days=days),
-                    created_by=therapist.id,
+                    created_by=carers[0].id,
                 )
             )
             keys = []
@@ -210,8 +252,11 @@ def populate(app: Flask, patients: int, days: int) -> tuple[str, str, uuid.UUID]
                 conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
                     "VACUUM ANALYZE"
                 )
-        print(f"  data: {patients} patients, {days} days, {len(checkins):,} check-ins")
-        return t_token, p_token, patient.id
+        print(
+            f"  data: {patients} patients of {therapists} therapist(s), {days} days, "
+            f"{len(checkins):,} check-ins"
+        )
+        return Population(t_token, p_token, patient.id, clinic.id)
 
 
 def make_stale(app: Flask, patient_id: uuid.UUID | None = None) -> None:
@@ -289,18 +334,17 @@ def getter(app: Flask, path: str, token: str) -> Callable[[], None]:
     return get
 
 
-def run(label: str, url: str, folder: Path, patients: int, days: int, repeat: int) -> None:
+def bench_app(url: str, folder: Path) -> Flask:
     upgrade(url)
-    app = create_app(
-        {
-            "ENV": "testing",
-            "DATABASE_URL": url,
-            "INSTANCE_PATH": str(folder),
-            "LOG_LEVEL": "WARNING",
-        }
-    )
+    config = {"ENV": "testing", "DATABASE_URL": url, "INSTANCE_PATH": str(folder)}
+    return create_app(config | {"LOG_LEVEL": "WARNING"})
+
+
+def run(label: str, url: str, folder: Path, patients: int, days: int, repeat: int) -> None:
+    app = bench_app(url, folder)
     print(f"\n== {label}")
-    t_token, p_token, patient_id = populate(app, patients, days)
+    data = populate(app, patients, days)
+    t_token, p_token, patient_id = data.therapist_token, data.patient_token, data.patient_id
     base, base_q = timed(app, getter(app, "/api/me", t_token), repeat)
     listing = getter(app, "/api/patients?page_size=100", t_token)
     therapist_view = getter(app, f"/api/patients/{patient_id}/adherence", t_token)
@@ -325,6 +369,52 @@ def run(label: str, url: str, folder: Path, patients: int, days: int, repeat: in
     for name, request, before in cases:
         seconds, queries = timed(app, request, repeat, before)
         print(f"  {name:48} {seconds * 1000:10.2f} {seconds / base:10.1f} {queries:8}")
+
+
+CLINIC_THERAPISTS = 20
+
+
+def run_clinic(
+    label: str, sized: list[tuple[int, str]], folder: Path, days: int, repeat: int
+) -> None:
+    """The lists of a clinic of CLINIC_THERAPISTS at each size (patients, database URL); a
+    tenth of the patients have a second therapist. Query counts must not depend on size."""
+    print(f"\n== {label}: clinic of {CLINIC_THERAPISTS} therapists, {days} days")
+    rows: dict[str, list[str]] = {}
+    for patients, url in sized:
+        app = bench_app(url, folder)
+        data = populate(app, patients, days, CLINIC_THERAPISTS, second_every=10)
+        admin = data.therapist_token  # the clinic's admin, who also treats 1/20 of it
+        base, base_q = timed(app, getter(app, "/api/me", admin), repeat)
+        caseload = getter(app, f"/api/clinics/{data.clinic_id}/caseload?page_size=100", admin)
+        write = check_in(app, data.patient_token, data.patient_id)
+        cases: list[tuple[str, Callable[[], object], Callable[[], None] | None]] = [
+            (
+                "therapist patient list (100 per page)",
+                getter(app, "/api/patients?page_size=100", admin),
+                None,
+            ),
+            ("clinic caseload (100 per page)", caseload, None),
+            ("  the same after a patient's check-in", caseload, write),
+            ("  the same on a new day (all recomputed)", caseload, partial(make_stale, app)),
+            (
+                "  the discharged list",
+                getter(app, f"/api/clinics/{data.clinic_id}/caseload?discharged=true", admin),
+                None,
+            ),
+        ]
+        rows.setdefault("trivial: GET /api/me", []).append(
+            f"{base * 1000:9.2f} {1:6.1f} {base_q:4}"
+        )
+        for name, request, before in cases:
+            seconds, queries = timed(app, request, repeat, before)
+            rows.setdefault(name, []).append(
+                f"{seconds * 1000:9.2f} {seconds / base:6.1f} {queries:4}"
+            )
+    head = "".join(f" {f'{n:,} patients: ms, x, queries':>21}" for n, _ in sized)
+    print(f"  {'endpoint':44}{head}")
+    for name, figures in rows.items():
+        print(f"  {name:44}" + "".join(f" {f:>21}" for f in figures))
 
 
 def with_postgres(fn: Callable[[str], None]) -> None:
@@ -361,3 +451,14 @@ def main(quick: bool = False) -> None:
                     f"PostgreSQL, {d} days", url, Path(f), patients, d, repeat
                 )
             )
+    sizes, days = ((50, 200), 14) if quick else ((200, 2000), 30)
+    with tempfile.TemporaryDirectory() as folder:
+        sqlite = [(n, f"sqlite:///{folder}/clinic{n}.sqlite3") for n in sizes]
+        run_clinic("SQLite", sqlite, Path(folder), days, repeat)
+        with_postgres(
+            lambda small, f=folder: with_postgres(
+                lambda big: run_clinic(
+                    "PostgreSQL", list(zip(sizes, (small, big), strict=True)), Path(f), days, repeat
+                )
+            )
+        )

@@ -59,14 +59,17 @@ def create_user(
     password: str | None,
     hasher: Hasher,
     now: dt.datetime,
+    address_free: bool = False,
 ) -> User:
-    """Create an account; password None leaves it waiting for an invite to be accepted."""
+    """Create an account; password None leaves it waiting for an invite to be accepted.
+    `address_free`: the caller has just seen no account with this address (a racing one is
+    still caught)."""
     email = normalize_email(email)
     require_timezone(timezone)
     if password is not None:
         check_new_password(password, email=email)
     taken = Conflict("An account with this email already exists.", {"email": ["Already used."]})
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
+    if not address_free and session.scalar(select(User.id).where(User.email == email)):
         raise taken
     user = User(
         email=email,

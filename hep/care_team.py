@@ -76,24 +76,31 @@ def join_team(
     *,
     by: User,
     now: dt.datetime,
+    new: bool = False,
 ) -> CareLink:
-    """Put a therapist on the patient's team under a clinic; with no lead yet, they lead."""
+    """Put a therapist on the patient's team under a clinic; with no lead yet, they lead.
+    `new`: the patient was made in this transaction, so nobody else is on the team."""
     if therapist.role is not Role.THERAPIST or patient.role is not Role.PATIENT:
         raise Invalid.field("therapist_id", "Only a therapist can join a patient's care team.")
-    lock_teams(session, [patient.id])
-    taken = Conflict("This therapist is on the patient's care team already.")
-    if active_link(session, therapist.id, patient.id) is not None:
-        raise taken
     link = CareLink(
         therapist_id=therapist.id,
         patient_id=patient.id,
         clinic_id=clinic_id,
-        is_lead=_lead(session, patient.id) is None,
+        is_lead=True,
         created_at=now,
         added_by=by.id,
     )
-    if not insert_first(session, link):  # a racing join of the same pair won
-        raise taken
+    if new:
+        session.add(link)
+        session.flush()
+    else:
+        lock_teams(session, [patient.id])
+        taken = Conflict("This therapist is on the patient's care team already.")
+        if active_link(session, therapist.id, patient.id) is not None:
+            raise taken
+        link.is_lead = _lead(session, patient.id) is None
+        if not insert_first(session, link):  # a racing join of the same pair won
+            raise taken
     _tell_patient(session, patient.id, therapist, "joined your care team", now)
     audit.record(
         session,

@@ -530,8 +530,10 @@ def accept_clinic_invite(
             raise Conflict("You are a member of this clinic already.")
     elif invite.role is ClinicRole.ADMIN:
         member.role = ClinicRole.ADMIN
-    if created:
-        audit.record(session, "account_created", actor=user, subject=user, now=now)
+    if created:  # made through this clinic's invite: the clinic's log shows it
+        audit.record(
+            session, "account_created", actor=user, subject=user, clinic_id=clinic.id, now=now
+        )
     audit.record(session, "clinic_member_joined", actor=user, clinic_id=clinic.id, now=now)
     session.flush()
     return user, clinic, created

@@ -70,11 +70,12 @@ def add_patient(
             password=None,
             hasher=hasher,
             now=now,
+            address_free=True,
         )
-        join_team(session, patient, therapist, clinic.id, by=therapist, now=now)
-        invite, code = _new_invite(session, therapist, patient, invite_lifetime, now)
-        invite.clinic_id = clinic.id
-        invite.name = patient.name
+        join_team(session, patient, therapist, clinic.id, by=therapist, now=now, new=True)
+        invite, code = _new_invite(
+            session, therapist, patient, invite_lifetime, now, clinic_id=clinic.id
+        )
         audit.record(
             session, "patient_added", actor=therapist, subject=patient, clinic_id=clinic.id, now=now
         )
@@ -99,6 +100,8 @@ def _new_invite(
     patient: User,
     lifetime: dt.timedelta,
     now: dt.datetime,
+    *,
+    clinic_id: uuid.UUID | None,
 ) -> tuple[Invite, str]:
     # a re-sent invite replaces the old one: only the newest link works, however many are
     # sent at once (each revokes the one before it)
@@ -113,6 +116,8 @@ def _new_invite(
     invite = Invite(
         patient_id=patient.id,
         therapist_id=therapist.id,
+        clinic_id=clinic_id,
+        name=patient.name,
         code_hash=hash_token(code),
         created_at=now,
         expires_at=now + lifetime,
@@ -148,10 +153,8 @@ def resend_invite(
         .order_by(Invite.created_at.desc())
         .limit(1)
     )
-    invite, code = _new_invite(session, therapist, patient, invite_lifetime, now)
-    invite.name = patient.name
-    invite.clinic_id = previous.clinic_id if previous else None
-    return invite, code
+    clinic_id = previous.clinic_id if previous else None
+    return _new_invite(session, therapist, patient, invite_lifetime, now, clinic_id=clinic_id)
 
 
 def _open_invite(session: Session, code: str, now: dt.datetime) -> Invite:

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from hep import create_app
 from hep.accounts import create_user
 from hep.cli import generate_private_key_pem
-from hep.clinics import care_clinic
+from hep.clinics import care_clinic, found_clinic
 from hep.db import Base, db
 from hep.migrate import upgrade
-from hep.models import CareLink, Role, User
+from hep.models import CareLink, Clinic, ClinicMember, ClinicRole, Role, User
 from tests.tools import require_tool
 
 PG_ADMIN_URL = os.environ.get(
@@ -179,6 +179,21 @@ class Cast:
         db.session.add(link)
         db.session.commit()
         return link
+
+    def clinic(self, admin: User, *therapists: User, name: str = "Clinic") -> Clinic:
+        """A clinic with this admin and these therapists as members."""
+        clinic = found_clinic(db.session, name, NOW, founder=admin, actor=admin)
+        for therapist in therapists:
+            db.session.add(
+                ClinicMember(
+                    clinic_id=clinic.id,
+                    user_id=therapist.id,
+                    role=ClinicRole.THERAPIST,
+                    joined_at=NOW,
+                )
+            )
+        db.session.commit()
+        return clinic
 
     def client(self, user: User | None = None) -> FlaskClient:
         """A cookie-signed-in client (or an anonymous one)."""

@@ -1,4 +1,5 @@
-"""Therapists add and invite patients; patients accept, read the access log, export, delete."""
+"""Therapists add and invite patients (patients accept, read the access log, export, delete), and
+the care team: several therapists, one lead, access that ends at once."""
 
 from __future__ import annotations
 
@@ -177,3 +178,125 @@ def test_patients_needing_attention_are_listed_first(cast: Cast):
     listed = cast.client(t).get("/api/patients").get_json()
     assert [p["name"] for p in listed] == ["Zoe Quiet", "Aaron Active"]  # not by name
     assert listed[0]["attention"] == ["not logging"] and listed[1]["attention"] == []
+
+
+# --- the team: several therapists, one lead, access that ends at once ----------------------
+
+
+def _ok(response, status: int = 200):
+    assert response.status_code == status, (response.status_code, response.get_json())
+    return response.get_json()
+
+
+def _team(client, patient) -> list[tuple[str, bool]]:
+    members = _ok(client.get(f"/api/patients/{patient.id}/team"))["members"]
+    return [(m["name"], m["lead"]) for m in members]
+
+
+def test_a_therapist_the_patient_removes_loses_access_at_once_in_a_live_session(cast: Cast):
+    t = cast.user(Role.THERAPIST, "Dr Gone")
+    p = cast.user(Role.PATIENT)
+    cast.link(t, p)
+    live = cast.client(t)  # signed in before, and stays signed in
+    _ok(live.get(f"/api/patients/{p.id}"))
+    phone = cast.client(p)
+    before = len(_ok(phone.get("/api/me/access-log?page_size=100")))
+    assert phone.delete(f"/api/me/care-team/{t.id}").status_code == 204
+    for path in ("", "/programs", "/check-ins", "/adherence", "/team", "/pain"):
+        assert live.get(f"/api/patients/{p.id}{path}").status_code == 404, path
+    assert _ok(live.get("/api/patients")) == []
+    log = _ok(phone.get("/api/me/access-log?page_size=100"))
+    assert len(log) == before + 1, "reads after the removal were logged"
+    assert log[0]["action"] == "was removed from your care team by you"
+    assert phone.delete(f"/api/me/care-team/{t.id}").status_code == 404
+
+
+def test_the_lead_is_handed_over_and_passes_on_when_the_lead_leaves(cast: Cast):
+    boss = cast.user(Role.THERAPIST, "Dr Boss")
+    lead, colleague = cast.user(Role.THERAPIST, "Dr Lead"), cast.user(Role.THERAPIST, "Dr Col")
+    cast.clinic(boss, lead, colleague)
+    p = cast.user(Role.PATIENT)
+    cast.link(lead, p)
+    a, b = cast.client(lead), cast.client(colleague)
+    assert b.get(f"/api/patients/{p.id}").status_code == 404  # same clinic, not on the team
+    _ok(a.post(f"/api/patients/{p.id}/team", json={"therapist_id": str(colleague.id)}), 201)
+    assert _team(a, p) == [("Dr Lead", True), ("Dr Col", False)]
+    _ok(b.get(f"/api/patients/{p.id}"))
+    body = {"therapist_id": str(colleague.id)}
+    assert b.put(f"/api/patients/{p.id}/team/lead", json=body).status_code == 403
+    _ok(a.put(f"/api/patients/{p.id}/team/lead", json=body))
+    assert _team(a, p) == [("Dr Col", True), ("Dr Lead", False)]
+    # the lead leaves: the lead passes to the one left
+    assert b.delete(f"/api/patients/{p.id}/team/{colleague.id}").status_code == 204
+    assert _team(a, p) == [("Dr Lead", True)]
+    leads = db.session.scalars(
+        select(CareLink).where(CareLink.patient_id == p.id, CareLink.is_lead)
+    ).all()
+    assert [(link.therapist_id, link.ended_at) for link in leads] == [(lead.id, None)]
+    actions = [e["action"] for e in _ok(cast.client(p).get("/api/me/access-log?page_size=100"))]
+    assert actions.count("now leads your care team") == 2
+    assert "joined your care team" in actions and "left your care team" in actions
+
+
+def test_only_a_colleague_of_the_same_clinic_can_be_added(cast: Cast):
+    t, stranger = cast.user(Role.THERAPIST), cast.user(Role.THERAPIST)
+    cast.clinic(stranger, name="Other")
+    p = cast.user(Role.PATIENT)
+    cast.link(t, p)
+    body = {"therapist_id": str(stranger.id)}
+    assert cast.client(t).post(f"/api/patients/{p.id}/team", json=body).status_code == 422
+    assert cast.client(stranger).post(f"/api/patients/{p.id}/team", json=body).status_code == 404
+
+
+def test_a_patient_has_two_therapists_from_two_clinics(cast: Cast):
+    north, south = cast.user(Role.THERAPIST, "Dr North"), cast.user(Role.THERAPIST, "Dr South")
+    north_admin = cast.user(Role.THERAPIST, "Dr North Admin")
+    clinic_n = cast.clinic(north_admin, north, name="North")
+    clinic_s = cast.clinic(south, name="South")
+    n, s = cast.client(north), cast.client(south)
+    added = _ok(n.post("/api/patients", json={"email": "pat@example.org", "name": "Pat"}), 201)
+    code = added["invite"]["url"].rsplit("/", 1)[1]
+    phone = cast.client()
+    _ok(phone.post(f"/api/invites/{code}/accept", json={"password": PASSWORD}))
+    # the second clinic asks; the patient says yes in the app
+    _ok(s.post("/api/patients", json={"email": "pat@example.org", "name": "Pat"}), 201)
+    [request] = _ok(phone.get("/api/me/link-requests"))
+    assert request["therapist_name"] == "Dr South" and request["clinic_name"] == "South"
+    team = _ok(phone.post(f"/api/me/link-requests/{request['id']}/accept"))
+    assert [(m["name"], m["clinic_name"], m["lead"]) for m in team["members"]] == [
+        ("Dr North", "North", True),
+        ("Dr South", "South", False),
+    ]
+    pid = added["patient"]["id"]
+    _ok(n.get(f"/api/patients/{pid}/adherence"))
+    _ok(s.get(f"/api/patients/{pid}/adherence"))
+    for clinic, admin in ((clinic_n, north_admin), (clinic_s, south)):
+        [row] = _ok(cast.client(admin).get(f"/api/clinics/{clinic.id}/caseload"))
+        assert {(t["name"], t["in_clinic"]) for t in row["therapists"]} == {
+            ("Dr North", clinic is clinic_n),
+            ("Dr South", clinic is clinic_s),
+        }
+    # North's admin manages North's people only
+    boss = cast.client(north_admin)
+    assert boss.delete(f"/api/patients/{pid}/team/{south.id}").status_code == 404
+    assert boss.delete(f"/api/patients/{pid}/team/{north.id}").status_code == 204
+    assert n.get(f"/api/patients/{pid}").status_code == 404
+    _ok(s.get(f"/api/patients/{pid}"))
+    assert [m["lead"] for m in _ok(phone.get("/api/me/care-team"))["members"]] == [True]
+
+
+def test_the_database_holds_one_lead_per_patient(cast: Cast):
+    from sqlalchemy.exc import IntegrityError
+
+    a, b = cast.user(Role.THERAPIST), cast.user(Role.THERAPIST)
+    p = cast.user(Role.PATIENT)
+    cast.link(a, p)
+    second = cast.link(b, p)
+    assert second.is_lead is False
+    second.is_lead = True
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+    else:
+        raise AssertionError("two leads were stored")

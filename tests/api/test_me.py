@@ -15,9 +15,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from hep.clinics import clinics_of
 from hep.db import Base, db
 from hep.models import (
     AccessLogPending,
+    ClinicMember,
+    ClinicRole,
     Delivery,
     Exercise,
     Occurrence,
@@ -63,6 +66,13 @@ class World:
     solo_program: dict[str, Any]
     habit_id: str  # suggested to P by the therapist
     proposed_reminder_id: str
+    # the clinic the therapist runs, with the colleague in it, and what they shared with it
+    clinic_id: uuid.UUID
+    shared_template: str  # uses only_in_template, an exercise of the therapist's own
+    only_in_template: str
+    shared_exercise: str
+    requested: User  # has an account; the therapist's link request waits for an answer
+    discharged: User  # the therapist's patient, discharged
 
 
 def build_world(cast: Cast) -> World:
@@ -76,6 +86,14 @@ def build_world(cast: Cast) -> World:
     code = added["invite"]["url"].rsplit("/", 1)[1]
     ok(cast.client().post(f"/api/invites/{code}/accept", json={"password": PASSWORD}))
     patient = db.session.get_one(User, uuid.UUID(added["patient"]["id"]))
+    # the clinic the therapist got with the first patient takes in the colleague
+    clinic = clinics_of(db.session, therapist)[0][0]
+    joined = dt.datetime.now(dt.UTC)
+    role = ClinicRole.THERAPIST
+    db.session.add(
+        ClinicMember(clinic_id=clinic.id, user_id=colleague.id, role=role, joined_at=joined)
+    )
+    db.session.commit()
     solo = cast.user(Role.PATIENT, "Quinn Solo")
     cast.link(colleague, patient)
     cast.link(therapist, solo)
@@ -87,6 +105,26 @@ def build_world(cast: Cast) -> World:
     builtin = t.get("/api/exercises?category=stretch").get_json()[0]["id"]
     items = [{"exercise_id": own, "reps": 8}, {"exercise_id": builtin}]
     ok(t.post("/api/templates", json={"title": "Desk", "items": items}), 201)
+    only = new_exercise | {"name": "Template only"}
+    only_in_template = ok(t.post("/api/exercises", json=only), 201)["id"]
+    shared_template = ok(
+        t.post(
+            "/api/templates",
+            json={
+                "title": "Shared desk",
+                "items": [{"exercise_id": only_in_template}],
+                "clinic_id": str(clinic.id),
+            },
+        ),
+        201,
+    )["id"]
+    ours = new_exercise | {"name": "Shared band row", "clinic_id": str(clinic.id)}
+    shared_exercise = ok(t.post("/api/exercises", json=ours), 201)["id"]
+    requested = cast.user(Role.PATIENT, "Rae Requested", email="rae@example.org")
+    ok(t.post("/api/patients", json={"email": "rae@example.org", "name": "Rae"}), 201)
+    discharged = cast.user(Role.PATIENT, "Dee Discharged")
+    cast.link(therapist, discharged)
+    ok(t.post(f"/api/patients/{discharged.id}/discharge", json={"note": "Done."}), 201)
     spec = {"title": "Back", "start_date": (today - dt.timedelta(days=3)).isoformat()}
     program = ok(t.post(f"/api/patients/{patient.id}/programs", json=spec | {"items": items}), 201)
     kept = [
@@ -178,13 +216,27 @@ def build_world(cast: Cast) -> World:
         patient,
         solo,
         uuid.UUID(invited["patient"]["id"]),
-        {"therapist": t, "colleague": c, "admin": a, "patient": p, "solo": q},
+        {
+            "therapist": t,
+            "colleague": c,
+            "admin": a,
+            "patient": p,
+            "solo": q,
+            "requested": cast.client(requested),
+            "discharged": cast.client(discharged),
+        },
         own,
         unused,
         program,
         solo_program,
         habit["id"],
         proposed["id"],
+        clinic.id,
+        shared_template,
+        only_in_template,
+        shared_exercise,
+        requested,
+        discharged,
     )
 
 
@@ -269,6 +321,25 @@ def test_a_therapist_whose_exercise_is_in_patients_programs_can_delete_the_accou
     assert readers == {"Dr Leaving", "Dr Staying"}
     assert [x["name"] for x in ok(c.get("/api/patients"))] == ["Pat Shared"]
 
+    # the clinic keeps an admin, and keeps what was shared with it
+    [clinic] = ok(c.get("/api/clinics"))
+    assert clinic["my_role"] == "admin" and clinic["members"] == 1
+    template = ok(c.get(f"/api/templates/{world.shared_template}"))
+    assert template["owner_id"] is None and template["editable"] is True
+    ok(c.get(f"/api/exercises/{world.shared_exercise}"))
+    ok(c.get(f"/api/exercises/{world.only_in_template}"))  # the template's exercise came along
+    start = {"patient_id": str(world.patient.id), "start_date": world.program["start_date"]}
+    ok(c.post(f"/api/templates/{world.shared_template}/apply", json=start), 201)
+    # P's team passes the lead on, and P's log says why the therapist left
+    team = ok(p.get("/api/me/care-team"))
+    assert [(m["name"], m["lead"]) for m in team["members"]] == [("Dr Staying", True)]
+    actions = [e["action"] for e in ok(p.get("/api/me/access-log?page_size=100"))]
+    assert "closed their account and left your care team" in actions
+    # the request nobody answered goes; a discharge keeps its record
+    assert ok(world.clients["requested"].get("/api/me/link-requests")) == []
+    [record] = ok(world.clients["discharged"].get("/api/me/discharges"))
+    assert record["discharged_by"] == "Dr Leaving"
+
 
 def test_a_patient_with_every_kind_of_data_can_delete_the_account(world: World):
     clients = world.clients
@@ -298,8 +369,13 @@ def test_a_patient_with_every_kind_of_data_can_delete_the_account(world: World):
     # the therapists keep their library, templates and other patients
     t, q = clients["therapist"], clients["solo"]
     library = {e["id"] for e in ok(t.get("/api/exercises?mine=true"))}
-    assert library == {world.own_exercise, world.unused_exercise}
-    assert len(ok(t.get("/api/templates"))) == 1
+    assert library == {
+        world.own_exercise,
+        world.unused_exercise,
+        world.only_in_template,
+        world.shared_exercise,
+    }
+    assert len(ok(t.get("/api/templates"))) == 2
     assert sorted(x["name"] for x in ok(t.get("/api/patients"))) == ["Quinn Solo", "Una Invited"]
     assert ok(clients["colleague"].get("/api/patients")) == []
     mine = ok(q.get(f"/api/programs/{world.solo_program['id']}"))
@@ -334,3 +410,36 @@ def test_an_exercise_whose_author_left_goes_with_the_last_program_using_it(world
     delete_me(world.clients["solo"])
     db.session.rollback()
     assert db.session.get(Exercise, orphan) is None
+
+
+def test_the_export_covers_teams_clinics_requests_discharges_library_and_events(world: World):
+    """Everything hep holds about a person, the new kinds included, for each role."""
+    clients = world.clients
+    patient = ok(clients["patient"].get("/api/me/export"))
+    assert {(m["therapist"], m["lead"], m["ended_at"]) for m in patient["care_team"]} == {
+        ("Dr Staying", False, None),
+        ("Dr Leaving", True, None),
+    }
+    actions = {e["action"] for e in patient["security_events"]}
+    assert {"sign_in", "patient_added", "care_access_granted", "password_set"} <= actions
+    requested = ok(clients["requested"].get("/api/me/export"))
+    assert [r["therapist"] for r in requested["link_requests"]] == ["Dr Leaving"]
+    discharged = ok(clients["discharged"].get("/api/me/export"))
+    assert [(d["note"], d["discharged_by"]) for d in discharged["discharges"]] == [
+        ("Done.", "Dr Leaving")
+    ]
+    therapist = ok(clients["therapist"].get("/api/me/export"))
+    assert [(c["id"], c["role"]) for c in therapist["clinics"]] == [(str(world.clinic_id), "admin")]
+    library = therapist["library"]
+    assert {e["name"] for e in library["exercises"]} == {
+        "Wall angel, slow",
+        "Unused",
+        "Template only",
+        "Shared band row",
+    }
+    shared = [t for t in library["templates"] if t["title"] == "Shared desk"]
+    assert shared[0]["shared_with_clinic"] == str(world.clinic_id)
+    assert len(shared[0]["versions"]) == 1
+    # exporting is itself an event, and it is in the next export
+    again = ok(clients["therapist"].get("/api/me/export"))
+    assert "export" in {e["action"] for e in again["security_events"]}

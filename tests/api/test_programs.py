@@ -69,3 +69,46 @@ def test_a_start_date_outside_2000_to_2100_or_not_yyyy_mm_dd_answers_422(
     body = {"title": "Neck", "start_date": day, "items": [item]}
     r = client.post(f"/api/programs/{program['id']}/versions", json=body)
     assert r.status_code == 422 and "start_date" in r.get_json()["errors"]
+
+
+def test_a_program_is_ended_with_a_new_version_and_archived_out_of_the_lists(cast: Cast):
+    therapist, patient = cast.user(Role.THERAPIST), cast.user(Role.PATIENT)
+    cast.link(therapist, patient)
+    t, phone = cast.client(therapist), cast.client(patient)
+    exercise = t.get("/api/exercises?page_size=1").get_json()[0]
+    start = dt.date.today() - dt.timedelta(days=10)
+    body = {
+        "title": "Neck",
+        "start_date": start.isoformat(),
+        "items": [{"exercise_id": exercise["id"]}],
+    }
+    program = t.post(f"/api/patients/{patient.id}/programs", json=body).get_json()
+    last = dt.date.today() - dt.timedelta(days=2)
+    ended = t.post(f"/api/programs/{program['id']}/end", json={"last_day": last.isoformat()})
+    assert ended.status_code == 200 and ended.get_json()["version"] == 2
+    assert ended.get_json()["end_date"] == last.isoformat()
+    # ending again by a later day changes nothing; by default it ends yesterday at the latest
+    assert t.post(f"/api/programs/{program['id']}/end", json={}).get_json()["version"] == 2
+    assert phone.get("/api/today").get_json()["entries"] == []
+    archived = t.post(f"/api/programs/{program['id']}/archive")
+    assert archived.status_code == 200 and archived.get_json()["archived_at"] is not None
+    assert t.get(f"/api/patients/{patient.id}/programs").get_json() == []
+    assert phone.get("/api/programs").get_json() == []
+    assert [p["id"] for p in phone.get("/api/programs?archived=true").get_json()] == [program["id"]]
+    assert phone.get(f"/api/programs/{program['id']}/versions").status_code == 200
+
+
+def test_a_program_not_started_yet_ends_before_its_first_day(cast: Cast):
+    therapist, patient = cast.user(Role.THERAPIST), cast.user(Role.PATIENT)
+    cast.link(therapist, patient)
+    t = cast.client(therapist)
+    exercise = t.get("/api/exercises?page_size=1").get_json()[0]
+    start = dt.date.today() + dt.timedelta(days=5)
+    body = {
+        "title": "Later",
+        "start_date": start.isoformat(),
+        "items": [{"exercise_id": exercise["id"]}],
+    }
+    program = t.post(f"/api/patients/{patient.id}/programs", json=body).get_json()
+    ended = t.post(f"/api/programs/{program['id']}/end", json={}).get_json()
+    assert ended["end_date"] == (start - dt.timedelta(days=1)).isoformat()

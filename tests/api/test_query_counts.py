@@ -115,3 +115,46 @@ def test_query_counts_do_not_grow_with_program_size_or_patients(cast: Cast):
     assert max(big_counts) <= 11
     # warm: the therapist (expired by the test) and the page, which also says none is stale
     assert big_counts[3] == 2
+
+
+def test_the_clinic_caseload_and_the_discharged_list_do_not_grow_with_the_clinic(cast: Cast):
+    from hep.caseload import clinic_caseload, patient_list
+    from hep.discharges import discharge
+
+    admin = cast.user(Role.THERAPIST)
+    ann, ben = cast.user(Role.THERAPIST), cast.user(Role.THERAPIST)
+    clinic_id = cast.clinic(admin, ann, ben).id
+
+    def counts() -> tuple[int, ...]:
+        def caseload(discharged: bool = False):
+            return lambda: clinic_caseload(
+                db.session, clinic_id, NOW, offset=0, limit=50, discharged=discharged
+            )
+
+        db.session.execute(delete(AdherenceSnapshot))
+        cold = queries_for(caseload())
+        return (
+            cold,
+            queries_for(caseload()),
+            queries_for(caseload(discharged=True)),
+            queries_for(
+                lambda: patient_list(db.session, ann, NOW, offset=0, limit=50, discharged=True)
+            ),
+        )
+
+    make_patient(cast, ann, items=1, days=3)
+    gone = make_patient(cast, ann, items=1, days=3)
+    discharge(db.session, ann, gone.id, "", NOW)
+    db.session.commit()
+    small = counts()
+    for n in range(6):
+        therapist = ann if n % 2 else ben
+        patient = make_patient(cast, therapist, items=3, days=10)
+        if n % 3 == 0:
+            cast.link(admin, patient)  # a second therapist on some teams
+        if n == 5:
+            discharge(db.session, therapist, patient.id, "", NOW)
+            db.session.commit()
+    assert counts() == small
+    # warm: the page (which also says none is stale) and the teams of its patients
+    assert small[1] == 2

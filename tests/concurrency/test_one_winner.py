@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from hep.models import AuthSession, Invite, ProgramVersion, PushSubscription, User
+from hep.models import AuthSession, CareLink, Invite, ProgramVersion, PushSubscription, User
 from tests.concurrency.harness import Call, Server, no_5xx, subscription
 from tests.conftest import PASSWORD
 from tests.push_service import free_port
@@ -98,3 +98,20 @@ def test_racing_subscriptions_stop_at_the_device_cap(server: Server):
     assert no_5xx(answers) == []
     assert statuses(answers) == [201, 201, 409, 409], [a.body for a in answers]
     assert server.count(PushSubscription) == 10
+
+
+def test_racing_acceptances_of_one_link_request_make_one_link(server: Server):
+    therapist = server.sign_up("therapist")
+    for _ in range(3):
+        email = f"{uuid.uuid4().hex[:12]}@example.org"
+        patient = server.sign_up("patient", email=email)
+        server.ok(Call("POST", "/api/patients", {"email": email, "name": "Pat"}, therapist), 201)
+        [request] = server.ok(Call("GET", "/api/me/link-requests", None, patient))
+        call = Call("POST", f"/api/me/link-requests/{request['id']}/accept", None, patient)
+        answers = server.race([call] * RACERS)
+        assert no_5xx(answers) == []
+        assert statuses(answers) == [200] + [404] * (RACERS - 1), [a.body for a in answers]
+        me = server.ok(Call("GET", "/api/me", None, patient))
+        links = (CareLink.patient_id == uuid.UUID(me["id"]), CareLink.ended_at.is_(None))
+        assert server.count(CareLink, *links) == 1
+        assert server.count(CareLink, *links, CareLink.is_lead) == 1
