@@ -27,11 +27,11 @@ from hep.models import (
 )
 from hep.questionnaires import MeasureAnswer, definition, score_answer
 from hep.timezones import local_date
+from hep.weeks import slot_on
 
 MAX_PLANS = 10  # active per patient
 EVERY_WEEKS = (1, 26)
 FIRST_DUE_WITHIN = dt.timedelta(days=365)
-ASK_AGAIN_AFTER = dt.timedelta(days=3)  # a measure still open on this day is asked once more
 REMINDER_LABEL = "Questionnaires"
 REMINDER_TIME = dt.time(18, 0)
 
@@ -46,14 +46,6 @@ class PlanSpec:
 
 def period(plan: MeasurePlan) -> dt.timedelta:
     return dt.timedelta(weeks=plan.every_weeks)
-
-
-def slot_on(first_due: dt.date, every_weeks: int, day: dt.date) -> dt.date | None:
-    """The due date in force on `day`: the last one on or before it (None before the first)."""
-    if day < first_due:
-        return None
-    step = 7 * every_weeks
-    return first_due + dt.timedelta(days=(day - first_due).days // step * step)
 
 
 def next_slot(first_due: dt.date, every_weeks: int, day: dt.date) -> dt.date:

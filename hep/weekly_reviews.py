@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hep.adherence import DayLog, Subject, day_fraction, load_logs, load_subjects
+from hep.adherence import load_logs, load_subjects
 from hep.care import export_section
 from hep.db import insert_first
 from hep.errors import Conflict, Invalid
@@ -23,27 +23,10 @@ from hep.models import CheckIn, Reminder, User, WeeklyReview, WeeklyReviewSchedu
 from hep.models.checkins import SKIP_REASONS
 from hep.models.reviews import BARRIERS, DEFAULT_TIME, DEFAULT_WEEKDAY
 from hep.timezones import local_date
+from hep.weeks import WeekFigures, figures_of
 
 WEEK = dt.timedelta(days=7)
 REMINDER_LABEL = "Weekly check-in"
-
-
-@dataclass(frozen=True)
-class WeekFigures:
-    """The plan of the 7 local days ending on `week_end` and what the logs hold of it.
-    Sessions: program sessions prescribed (by the version in force each day) and done (a
-    partial one counts half, as adherence counts it). Habits: habit-days due and met (a
-    weekly habit counts its target and the days done, up to it)."""
-
-    week_end: dt.date
-    sessions_planned: int
-    sessions_logged: float
-    habits_planned: int
-    habits_met: int
-
-    @property
-    def planned(self) -> bool:
-        return bool(self.sessions_planned or self.habits_planned)
 
 
 @dataclass(frozen=True)
@@ -55,40 +38,6 @@ class ReviewAnswer:
     barriers: tuple[str, ...]
     barrier_note: str
     confidence: int
-
-
-def week_days(week_end: dt.date) -> list[dt.date]:
-    return [week_end - dt.timedelta(days=back) for back in range(6, -1, -1)]
-
-
-def figures_of(
-    subjects: Sequence[Subject], logs: dict[tuple[uuid.UUID, dt.date], DayLog], week_end: dt.date
-) -> WeekFigures:
-    """The week's figures from what `load_subjects` and `load_logs` read: pure."""
-    days = week_days(week_end)
-    planned = habits_planned = habits_met = 0
-    logged = 0.0
-    for subject in subjects:
-        if subject.per_week:
-            active = [d for d in days if d >= subject.start]
-            if not active:
-                continue
-            habits_planned += subject.per_week
-            met = sum(1 for d in active if (log := logs.get((subject.id, d))) and log.done >= 1)
-            habits_met += min(met, subject.per_week)
-            continue
-        for day in days:
-            dose = subject.dose_on(day)
-            if not dose:
-                continue
-            log = logs.get((subject.id, day))
-            if subject.kind == "item":
-                planned += dose
-                logged += min(float(dose), log.done) if log else 0.0
-            else:
-                habits_planned += 1
-                habits_met += 1 if day_fraction(subject, log, 1) >= 1 else 0
-    return WeekFigures(week_end, planned, logged, habits_planned, habits_met)
 
 
 def week_figures(session: Session, patient: User, week_end: dt.date) -> WeekFigures:

@@ -16,9 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hep.adherence import Subject, load_subjects
-from hep.measures import ASK_AGAIN_AFTER, slot_on
 from hep.models import MeasurePlan, MeasureResponse, WeeklyReview
-from hep.weekly_reviews import figures_of
+from hep.weeks import ASK_AGAIN_AFTER, figures_of, slot_on
 
 ASKING = frozenset({"review", "measure"})
 """Target kinds decided here."""
