@@ -106,3 +106,27 @@ def test_a_built_in_exercise_shows_its_drawing_on_the_card_and_its_page(world: W
     expect(drawing).to_be_visible()
     drawing.evaluate(SHOWN)
     assert_accessible(page, "exercise page with its drawing")
+
+
+def test_a_therapist_adds_a_photo_to_their_own_exercise(world: World, tmp_path: Path) -> None:
+    therapist = world.therapist()
+    exercise = therapist.send(
+        "POST",
+        "/api/exercises",
+        {"name": "Towel chin tuck", "regions": ["neck"], "category": "posture"},
+    )
+    photo = tmp_path / "towel.png"
+    photo.write_bytes(picture("PNG"))
+    context = world.context(therapist)
+    serve_axe(context)
+    page = world.page(context)
+    open_screen(page, f"/library/{exercise['id']}/edit", "Edit Towel chin tuck")
+    page.locator("input[data-role=media-file]").set_input_files(str(photo))
+    # below the form, and loaded lazily: in view first
+    page.locator(".media-gallery img").scroll_into_view_if_needed()
+    wait_shown(page, ".media-gallery img")
+    expect(page.get_by_role("img", name="Photo: Towel chin tuck")).to_be_visible()
+    assert [m["content_type"] for m in therapist.get(f"/api/exercises/{exercise['id']}/media")] == [
+        "image/png"
+    ]
+    assert_accessible(page, "own exercise with a photo")

@@ -1,11 +1,12 @@
 // The exercise library for therapists: search the built-ins and your own; add and edit your own.
 
 import { api } from "../api.js";
-import { busy, field, h, showErrors, toast } from "../dom.js";
+import { busy, field, h, replace, showErrors, toast } from "../dom.js";
 import { CATEGORIES, EQUIPMENT, REGIONS, SIDES } from "../labels.js";
 import { navigate } from "../router.js";
 import { limits } from "../rules.js";
 import { librarySearch } from "../components/library-search.js";
+import { gallery, uploadControl } from "../components/media.js";
 
 export async function library() {
   return h(
@@ -126,5 +127,23 @@ export async function exerciseForm({ params }) {
     h("p", {}, h("a", { href: "#/library" }, "← Library")),
     h("h1", { class: "page-title", tabindex: "-1" }, existing ? `Edit ${existing.name}` : "New exercise"),
     form,
+    existing ? await exerciseMedia(existing) : null,
+  );
+}
+
+// the exercise's own photos and videos: every patient whose program has it sees them
+async function exerciseMedia(exercise) {
+  const media = await api.get(`/api/exercises/${encodeURIComponent(exercise.id)}/media`);
+  const shown = h("div", {}, gallery(media, exercise.name));
+  return h(
+    "div",
+    { class: "card" },
+    h("h2", {}, "Photos and videos"),
+    h("p", { class: "hint" }, "Patients whose program has this exercise see them with its steps."),
+    shown,
+    uploadControl(`/api/exercises/${exercise.id}/media`, exercise.name, (added) => {
+      media.push(added);
+      replace(shown, gallery(media, exercise.name));
+    }),
   );
 }
