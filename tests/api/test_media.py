@@ -378,3 +378,10 @@ def test_a_therapist_outside_the_team_cannot_attach_to_the_program(cast: Cast, s
     url = f"/api/programs/{scene.program.id}/items/{scene.item_key}/media"
     assert send(stranger, url, picture()).status_code == 404
     assert media_count() == 0
+
+
+def test_the_app_shell_may_show_photos_and_play_videos_from_hep_only(client: FlaskClient):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+    assert directives["media-src"] == "'self'"
+    assert directives["img-src"] == "'self' data:"
