@@ -264,6 +264,11 @@ def test_hep_behind_the_deploy_nginx_config(stack: dict[str, Any]):
     access = stack["web_log"].read_text()
     assert '"POST /api/habits HTTP/1.1" 201' in access
     assert '"POST /api/habits HTTP/1.1" 413' not in access
+    # a photo or video upload may be bigger: nginx lets it through and hep answers (a patient
+    # may not upload: 403)
+    upload = f"/api/exercises/{uuid.uuid4()}/media"
+    status, _, raw = call(stack, "POST", upload, big, headers=browser)
+    assert status == 403 and b"nginx" not in raw, raw
 
 
 def test_the_systemd_units_pass_systemd_analyze(tmp_path: Path):
