@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from hep.adherence import QUIET_DAYS, attention_reasons
@@ -22,6 +22,7 @@ from hep.models import (
     AdherenceSnapshot,
     AttentionAlert,
     CareLink,
+    Discharge,
     NotificationSettings,
     PushSubscription,
     User,
@@ -57,7 +58,8 @@ def schedule_digest(settings: NotificationSettings, tz_name: str, now: dt.dateti
 def note_alerts(session: Session, now: dt.datetime) -> list[AttentionAlert]:
     """Compare every active care link's attention reasons (from the snapshots the scheduler
     keeps fresh) with the open alerts: a new reason opens one (once: the open row is
-    unique), a reason gone closes its alert. Returns the alerts opened now. Flushes."""
+    unique), a reason gone closes its alert. A discharged patient is off the attention list,
+    so raises none. Returns the alerts opened now. Flushes."""
     rows = session.execute(
         select(
             CareLink.therapist_id,
@@ -71,6 +73,7 @@ def note_alerts(session: Session, now: dt.datetime) -> list[AttentionAlert]:
         .join(AdherenceSnapshot, AdherenceSnapshot.patient_id == CareLink.patient_id)
         .join(User, User.id == CareLink.patient_id)
         .where(CareLink.ended_at.is_(None), User.is_active, User.password_hash.is_not(None))
+        .where(~exists().where(Discharge.patient_id == User.id, Discharge.readmitted_at.is_(None)))
     ).all()
     wanted: set[tuple[uuid.UUID, uuid.UUID, str]] = set()
     settled = now - dt.timedelta(days=QUIET_DAYS)

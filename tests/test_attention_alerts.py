@@ -71,3 +71,20 @@ def test_a_patient_just_added_is_not_announced_as_not_logging(app: Flask, cast: 
     snapshots.refresh_stale(db.session, [patient.id], NOW + dt.timedelta(days=1))
     db.session.commit()
     assert alerts.note_alerts(db.session, NOW + dt.timedelta(days=1)) == []
+
+
+def test_a_discharged_patient_raises_no_alert(app: Flask, cast: Cast):
+    from hep.discharges import discharge
+
+    therapist = cast.user(Role.THERAPIST)
+    patient, gone = cast.user(Role.PATIENT), cast.user(Role.PATIENT)
+    for someone in (patient, gone):
+        cast.link(therapist, someone)
+    discharge(db.session, therapist, gone.id, "", NOW)
+    db.session.commit()
+    now = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    snapshots.refresh_stale(db.session, [patient.id, gone.id], now)
+    db.session.commit()
+    alerts.run(db.session, app.config, now)
+    noted = db.session.scalars(select(AttentionAlert.patient_id)).all()
+    assert noted == [patient.id]  # both stopped logging; only one is on the attention list

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 
 from hep.api.access import current_user, requires
 from hep.api.audit.schemas import AuditEntryOut, AuditFilter, AuditPage
-from hep.audit import csv_rows, entries
+from hep.audit import CSV_COLUMNS, csv_rows, entries
 from hep.clinics import managed_clinic
 from hep.db import db
 from hep.models import Role
@@ -19,6 +19,13 @@ from hep.models import Role
 blp = Blueprint("audit", __name__, url_prefix="/api", description="The audit log")
 
 _CSV = "text/csv; charset=utf-8"
+
+
+def _csv_answer(description: str) -> dict[str, Any]:
+    """The document's word for a CSV answer (its columns: audit.CSV_COLUMNS)."""
+    columns = ", ".join(CSV_COLUMNS)
+    schema = {"type": "string", "description": f"a header row ({columns}), then one row an entry"}
+    return {"200": {"description": description, "content": {"text/csv": {"schema": schema}}}}
 
 
 def _csv(name: str, clinic_id: uuid.UUID | None, args: dict[str, Any]) -> Response:
@@ -49,7 +56,8 @@ class AuditLog(MethodView):
 @blp.route("/admin/audit-log.csv")
 class AuditLogCsv(MethodView):
     @blp.arguments(AuditFilter, location="query")
-    @blp.response(200, description="The audit log as CSV, oldest first", content_type=_CSV)
+    @blp.response(200, content_type=_CSV)
+    @blp.doc(responses=_csv_answer("The audit log as CSV, oldest first"))
     @requires(Role.ADMIN)
     def get(self, args: dict[str, Any]) -> Response:
         """The whole audit log as CSV (cells that would start a spreadsheet formula are quoted)"""
@@ -77,7 +85,8 @@ class ClinicAuditLog(MethodView):
 @blp.route("/clinics/<uuid:clinic_id>/audit-log.csv")
 class ClinicAuditLogCsv(MethodView):
     @blp.arguments(AuditFilter, location="query")
-    @blp.response(200, description="The clinic's audit log as CSV, oldest first", content_type=_CSV)
+    @blp.response(200, content_type=_CSV)
+    @blp.doc(responses=_csv_answer("The clinic's audit log as CSV, oldest first"))
     @requires(Role.THERAPIST, Role.ADMIN)
     def get(self, args: dict[str, Any], clinic_id: uuid.UUID) -> Response:
         """A clinic's audit log as CSV (its admins, site admins)"""
