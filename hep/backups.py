@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, inspect, make_url, text
 from sqlalchemy.engine import URL
 
 from hep.instance import VAPID_FILE
+from hep.media.storage import media_root
 
 FORMAT = 1
 MEDIA = "media"
@@ -162,8 +163,8 @@ def create(config: Mapping[str, Any], instance: Path, folder: Path, now: dt.date
         key = instance / VAPID_FILE
         if key.is_file():
             members.append((key, VAPID_FILE))
-        media = instance / MEDIA
-        if media.is_dir():
+        media = media_root(config, instance)  # None: in object storage, backed up there
+        if media is not None and media.is_dir():
             members += [
                 (path, f"{MEDIA}/{path.relative_to(media).as_posix()}")
                 for path in sorted(media.rglob("*"))
@@ -281,8 +282,9 @@ def restore(
         if backed_key.is_file():
             shutil.copyfile(backed_key, key)
             key.chmod(0o600)
-        if (work / MEDIA).is_dir():
-            shutil.copytree(work / MEDIA, instance / MEDIA, dirs_exist_ok=True)
+        media = media_root(config, instance)
+        if (work / MEDIA).is_dir() and media is not None:
+            shutil.copytree(work / MEDIA, media, dirs_exist_ok=True)
     return Restored(engine, manifest["revision"], manifest["created_at"], manifest["vapid_key"])
 
 

@@ -84,6 +84,21 @@ def test_a_backup_restores_every_row_the_key_and_media(
     assert rows(empty_database) == rows(database_url)
 
 
+def test_media_in_a_folder_of_its_own_is_backed_up_and_restored_there(
+    app: Flask, empty_database: str, tmp_path: Path
+):
+    folder = tmp_path / "srv-media"
+    (folder / "ab").mkdir(parents=True)
+    (folder / "ab" / "file").write_bytes(b"video")
+    settings = {**app.config, "MEDIA_FOLDER": str(folder)}
+    written = backups.create(settings, Path(app.instance_path), tmp_path / "backups", NOW)
+    target, restored_media = tmp_path / "new-instance", tmp_path / "restored-media"
+    config = {**restore_settings(empty_database), "MEDIA_FOLDER": str(restored_media)}
+    backups.restore(config, target, written.path)
+    assert (restored_media / "ab" / "file").read_bytes() == b"video"
+    assert not (target / "media").exists()
+
+
 def test_a_damaged_or_foreign_archive_is_refused(app: Flask, tmp_path: Path, empty_database: str):
     written = backups.create(app.config, Path(app.instance_path), tmp_path, NOW)
     damaged = tmp_path / "damaged.tar.gz"

@@ -168,9 +168,9 @@ def _stream(body: Any) -> Iterator[bytes]:
 def media_root(config: Mapping[str, Any], instance_path: str | Path) -> Path | None:
     """The folder media lives in (what a backup must copy), or None when it is in object
     storage. `instance_path`: the app's (app.instance_path)."""
-    if config["MEDIA_STORAGE"] != "folder":
+    if config.get("MEDIA_STORAGE", "folder") != "folder":
         return None
-    folder = config["MEDIA_FOLDER"]
+    folder = config.get("MEDIA_FOLDER")
     return Path(folder) if folder else Path(instance_path) / "media"
 
 
