@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 
 from hep import media as media_app
 from hep.checkins import put_check_in
-from hep.clinics import clinics_of, found_clinic, invite_therapist
+from hep.clinic_invites import invite_therapist
+from hep.clinics import clinics_of, found_clinic
 from hep.db import Base, db
 from hep.discharges import discharge
 from hep.habits import create_habit

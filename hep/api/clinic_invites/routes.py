@@ -12,7 +12,7 @@ from hep.api.access import hasher, public
 from hep.api.auth.routes import signed_in_response
 from hep.api.auth.schemas import SignedIn
 from hep.api.clinic_invites.schemas import ClinicInviteAcceptance, ClinicInvitePreview
-from hep.clinics import accept_clinic_invite, preview_clinic_invite
+from hep.clinic_invites import accept_clinic_invite, preview_clinic_invite
 from hep.clock import utcnow
 from hep.db import db
 

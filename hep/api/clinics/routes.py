@@ -26,20 +26,14 @@ from hep.api.clinics.schemas import (
 from hep.api.patients.routes import listing_json
 from hep.care import log_access
 from hep.caseload import clinic_caseload
-from hep.clinics import (
-    change_member,
-    clinic_view,
-    found_clinic,
+from hep.clinic_invites import (
     invite_therapist,
-    led_clinic,
-    list_clinics,
-    members,
     open_clinic_invites,
-    remove_member,
-    rename_clinic,
     resend_clinic_invite,
     revoke_clinic_invite,
 )
+from hep.clinic_members import change_member, members, remove_member
+from hep.clinics import clinic_view, found_clinic, led_clinic, list_clinics, rename_clinic
 from hep.clock import utcnow
 from hep.db import db
 from hep.models import ClinicInvite, Role

@@ -16,7 +16,7 @@ from hep.api.auth.routes import signed_in_response
 from hep.api.auth.schemas import SignedIn
 from hep.api.sign_in_links.schemas import NewPassword, SignInLinkOut, SignInLinkPreview
 from hep.care import patient_of
-from hep.clinics import member_for_sign_in_link
+from hep.clinic_members import member_for_sign_in_link
 from hep.clock import utcnow
 from hep.db import db
 from hep.models import Role, SignInLink, User
