@@ -11,8 +11,12 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from hep import messages, programs
+from hep.api.admin.schemas import AccountFilter
 from hep.api.auth.schemas import SignUp
 from hep.api.checkins.schemas import CheckInIn, PainIn
+from hep.api.clinic_invites.schemas import ClinicInviteAcceptance
+from hep.api.clinics.schemas import ClinicIn, ClinicInviteIn
+from hep.api.discharges.schemas import DischargeIn
 from hep.api.exercises.schemas import Dose, ExerciseFilter, ExerciseIn
 from hep.api.habits.schemas import HabitIn
 from hep.api.me.schemas import ProfileChange
@@ -21,6 +25,8 @@ from hep.api.messages.schemas import MessageIn
 from hep.api.programs.schemas import ItemIn, RevisionIn
 from hep.api.questionnaires.schemas import QuestionIn, QuestionnaireIn
 from hep.api.reminders.schemas import ReminderIn, RuleIn, SettingsIn, SnoozeIn
+from hep.api.sign_in_links.schemas import NewPassword
+from hep.api.templates.schemas import TemplateIn, TemplateRevision
 from hep.api.weekly_reviews.schemas import ReviewIn, ScheduleIn
 from hep.models.reviews import BARRIERS
 
@@ -48,6 +54,14 @@ FORMS: dict[str, type[Schema]] = {
     "measure_answer": AnswerIn,
     "psfs_activity": ActivityIn,
     "message": MessageIn,
+    "template": TemplateIn,
+    "template_revision": TemplateRevision,
+    "clinic": ClinicIn,
+    "clinic_invite": ClinicInviteIn,
+    "clinic_join": ClinicInviteAcceptance,
+    "discharge": DischargeIn,
+    "new_password": NewPassword,
+    "account_search": AccountFilter,
 }
 
 
