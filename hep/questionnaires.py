@@ -46,8 +46,8 @@ BUILT_IN = {
         "cannot do it at all, 10 if you can do it just as well as before the problem started. "
         "Next time you will be asked about the same activities, so you can see what changes.",
         "Activities score (0-10, higher is better)",
-        "Cannot do it",
-        "As well as before",
+        "cannot do it",
+        "as well as before",
     ),
     "nprs": Instrument(
         "nprs",
@@ -55,8 +55,8 @@ BUILT_IN = {
         "Think about your pain over the last day. Choose the number that fits it best: 0 "
         "means no pain at all and 10 means the worst pain you can imagine.",
         "Pain (0-10, lower is better)",
-        "No pain",
-        "Worst imaginable",
+        "no pain",
+        "the worst imaginable",
     ),
 }
 
@@ -130,7 +130,7 @@ def _check_spec(spec: QuestionnaireSpec) -> list[dict[str, Any]]:
             entry["high_label"] = question.high_label.strip()
         questions.append(entry)
     if problems:
-        raise Invalid("Invalid questionnaire.", {"questions": problems})
+        raise Invalid("Some questions need another look.", {"questions": problems})
     return questions
 
 
@@ -220,7 +220,7 @@ def _psfs(answer: MeasureAnswer) -> tuple[dict[str, Any], float | None]:
         elif name.casefold() in (n.casefold() for n in names[:position]):
             errors[f"activities.{position}.name"] = ["Name each activity only once."]
     if errors:
-        raise Invalid("Invalid answer.", errors)
+        raise Invalid("Some answers need another look.", errors)
     stored = [{"name": name, "score": a.score} for name, a in zip(names, activities, strict=True)]
     return {"activities": stored}, _mean([a.score for a in activities])
 
@@ -268,7 +268,7 @@ def _custom(
         else:
             stored[key] = sorted(value) if isinstance(value, list) else value
     if errors:
-        raise Invalid("Invalid answer.", errors)
+        raise Invalid("Some answers need another look.", errors)
     scales = [v for k, v in stored.items() if questions[k]["type"] == "scale"]
     return {"answers": stored}, _mean(scales)
 
@@ -288,7 +288,8 @@ def score_answer(
     extra = [name for name, present in given.items() if present and name != wanted]
     if extra:
         raise Invalid(
-            "Invalid answer.", {name: ["Not asked by this questionnaire."] for name in extra}
+            "Some answers need another look.",
+            {name: ["Not asked by this questionnaire."] for name in extra},
         )
     if instrument == "psfs":
         return _psfs(answer)

@@ -89,7 +89,7 @@ def _check_answer(answer: ReviewAnswer, figures: WeekFigures) -> None:
     if len(set(answer.barriers)) != len(answer.barriers):
         errors["barriers"] = ["Name each only once."]
     if errors:
-        raise Invalid("Invalid answer.", errors)
+        raise Invalid("Some answers need another look.", errors)
 
 
 def _locked(session: Session, patient: User, week_end: dt.date) -> WeeklyReview | None:

@@ -71,6 +71,11 @@ const routes = [
     view: lazy("./views/check-in.js", "checkIn"),
     roles: ["patient"],
   },
+  { path: "/weekly-review", title: "Your week", view: lazy("./views/weekly-review.js", "weeklyReview"), roles: ["patient"] },
+  { path: "/measures", title: "Questionnaires", view: lazy("./views/measures.js", "measures"), roles: ["patient"] },
+  { path: "/measures/:id", title: "Questionnaire", view: lazy("./views/measure.js", "measure"), roles: ["patient"] },
+  { path: "/messages", title: "Messages", view: lazy("./views/messages.js", "messages"), roles: ["patient"] },
+  { path: "/summary", title: "Progress summary", view: lazy("./views/summary.js", "summary"), roles: ["patient"] },
   { path: "/account", title: "Account", view: lazy("./views/account.js", "account") },
   { path: "/patients", title: "Patients", view: lazy("./therapist/patients.js", "patients"), roles: ["therapist"] },
   {
@@ -111,6 +116,18 @@ const routes = [
     roles: ["therapist"],
   },
   { path: "/templates", title: "Templates", view: lazy("./therapist/templates.js", "templates"), roles: ["therapist"] },
+  {
+    path: "/patients/:id/summary",
+    title: "Progress summary",
+    view: lazy("./views/summary.js", "summary"),
+    roles: ["therapist"],
+  },
+  {
+    path: "/questionnaires",
+    title: "Questionnaires",
+    view: lazy("./therapist/questionnaires.js", "questionnaires"),
+    roles: ["therapist"],
+  },
 ];
 
 function home(user) {

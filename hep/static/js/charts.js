@@ -81,13 +81,15 @@ export function timeChart({ title, days, bars, line, barMax = 100, lineMax = 10,
     line.forEach((v, i) => {
       if (v === null || v === undefined) return;
       parts.push(
-        svg("circle", { class: "dot-pain", cx: x(i), cy: yLine(v), r: 3 }, svg("title", {}, `${shortDay(days[i])}: pain ${v}`)),
+        svg("circle", { class: "dot-pain", cx: x(i), cy: yLine(v), r: 3 }, svg("title", {}, `${shortDay(days[i])}: ${lineLabel || "pain"} ${v}`)),
       );
     });
   }
-  // label the first day of each week
+  // label the first day of each week (every few weeks, when the days are weeks themselves)
+  const starts = days.map((day, i) => i).filter((i) => weekday(days[i]) === 1 || i === 0);
+  const every = Math.ceil(starts.length / 8);
   days.forEach((day, i) => {
-    if (weekday(day) === 1 || i === 0) {
+    if (starts.indexOf(i) % every === 0 && starts.includes(i)) {
       parts.push(svg("text", { x: x(i), y: height - 6, "text-anchor": "middle" }, day.slice(8).replace(/^0/, "") + "/" + day.slice(5, 7).replace(/^0/, "")));
     }
   });

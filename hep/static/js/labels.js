@@ -115,3 +115,15 @@ export function formatNumber(n) {
 export function percentText(value) {
   return value === null || value === undefined ? "–" : `${Math.round(value)}%`;
 }
+
+/** What got in the way of a week: words for the server's barrier codes (its order rules). */
+export const BARRIERS = {
+  no_time: "No time",
+  pain: "Pain",
+  forgot: "Forgot",
+  motivation: "Hard to get going",
+  unsure_how: "Not sure how to do them",
+  away: "Away from home",
+  unwell: "Unwell",
+  other: "Something else",
+};

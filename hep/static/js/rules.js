@@ -28,6 +28,9 @@ function boundsOf(form, name) {
 
 const text = (value) => (value === undefined || value === null ? null : String(value));
 
+/** The most items a list field takes. */
+export const maxItems = (form, name) => boundsOf(form, name).max_items;
+
 /** The fewest characters a text field takes. */
 export const minLength = (form, name) => boundsOf(form, name).min_length ?? 0;
 
@@ -51,3 +54,6 @@ export function numberProblem(form, name, label, value) {
   if (max !== undefined) return `${label}: a whole number, ${max} at most.`;
   return `${label}: a whole number.`;
 }
+
+/** The weekly check-in's barriers in their order, and the messages a writer may send an hour. */
+export const conversationRules = () => current().conversation;

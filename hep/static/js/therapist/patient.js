@@ -14,6 +14,7 @@ import { habitForm } from "../components/habit-form.js";
 import { inviteBox } from "../components/invite-box.js";
 import { historyToggle } from "../components/reminder-history.js";
 import { ruleText } from "../components/rule-text.js";
+import { conversationSections } from "../components/patient-conversation.js";
 
 async function inSequence(paths) {
   const results = [];
@@ -40,6 +41,7 @@ export async function patient({ params }) {
     "/api/habits/starters",
   ]);
   const reminders = await api.get(`${base}/reminders`).catch(() => null);
+  const conversation = await conversationSections(person, base);
   const names = subjectNames(programs, habits);
   const nameOf = (c) => names.get(c.item_key || c.habit_id) || "Removed item";
   const byId = new Map(checkIns.map((c) => [c.id, nameOf(c)]));
@@ -76,6 +78,7 @@ export async function patient({ params }) {
         editsSection(edits, byId),
       ),
     ),
+    conversation,
   );
 }
 
@@ -310,6 +313,8 @@ function remindersSection(person, base, reminders, programs, habits) {
   const target = (r) => {
     if (r.target?.kind === "habit") return habits.find((x) => x.id === r.target.habit_id)?.name || "a habit";
     if (r.target?.kind === "program") return programs.find((p) => p.id === r.target.program_id)?.title || "a program";
+    if (r.target?.kind === "review") return "weekly check-in";
+    if (r.target?.kind === "measure") return "questionnaires";
     return "general";
   };
   return h(

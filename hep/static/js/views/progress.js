@@ -22,6 +22,15 @@ export async function progress() {
     adherenceSection(adherence),
     lifestyleSection(adherence, habits, checkIns),
     strengthSection(adherence),
+    h(
+      "p",
+      { class: "small" },
+      h("a", { href: "#/measures" }, "Questionnaires and their scores"),
+      " · ",
+      h("a", { href: "#/weekly-review" }, "Your week"),
+      " · ",
+      h("a", { href: "#/summary" }, "A summary to print"),
+    ),
   );
 }
 

@@ -67,6 +67,9 @@ async function deviceWarning() {
   return null;
 }
 
+// reminders that ask (the weekly check-in, questionnaires) keep what they are about
+const ASKING = new Set(["review", "measure"]);
+
 function targetName(reminder, programs, habits) {
   const t = reminder.target || {};
   if (t.kind === "habit") return habits.find((x) => x.id === t.habit_id)?.name || "A habit";
@@ -77,6 +80,8 @@ function targetName(reminder, programs, habits) {
     if (!keys.length) return program.title;
     return program.items.filter((i) => keys.includes(i.item_key)).map((i) => i.exercise.name).join(", ");
   }
+  if (t.kind === "review") return "Your weekly check-in";
+  if (t.kind === "measure") return "Questionnaires, when one is due";
   return "A general reminder";
 }
 
@@ -114,7 +119,15 @@ function reminderCard(reminder, programs, habits) {
     h(
       "div",
       { class: "row" },
-      h("a", { class: "btn btn-small", href: `#/reminders?edit=${encodeURIComponent(reminder.id)}` }, "Edit"),
+      h(
+        "a",
+        {
+          class: "btn btn-small",
+          // the weekly check-in's day and time are chosen with the check-in itself
+          href: reminder.target?.kind === "review" ? "#/weekly-review" : `#/reminders?edit=${encodeURIComponent(reminder.id)}`,
+        },
+        "Edit",
+      ),
       paused
         ? h("button", { type: "button", class: "btn btn-small", onclick: () => change(reminder, { paused_until: null, pause_reason: "" }, "Reminder resumed.") }, "Resume")
         : h(
@@ -254,7 +267,7 @@ function reminderForm(current, programs, habits) {
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     h(
       "fieldset",
-      { "data-field": "target" },
+      { "data-field": "target", hidden: ASKING.has(target.kind) },
       h("legend", {}, "Remind me about"),
       h(
         "div",
@@ -335,6 +348,7 @@ function reminderForm(current, programs, habits) {
           ? { type: "interval", every_minutes: Number(data.get("every_minutes")), start: data.get("start"), end: data.get("end"), weekdays }
           : { type: "times", times: data.getAll("times").filter(Boolean), weekdays },
     };
+    if (ASKING.has(target.kind)) delete body.target; // it asks for a check-in or a questionnaire
     busy(form, async () => {
       try {
         if (current) await api.patch(`/api/reminders/${encodeURIComponent(current.id)}`, body);

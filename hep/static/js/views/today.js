@@ -11,6 +11,7 @@ import { editDays } from "../rules.js";
 import { pastWindowNote } from "../components/edit-window.js";
 import { exerciseCard } from "../cards/exercise-card.js";
 import { habitCard } from "../cards/habit-card.js";
+import { promptCards } from "../cards/prompts.js";
 import { mediaOfDay } from "../components/media.js";
 
 const PROMPT_DISMISSED = "hep.notifications.prompt-dismissed";
@@ -38,6 +39,7 @@ export async function today(ctx) {
     readOnly ? pastWindowNote() : null,
     notice,
     isToday ? notificationPrompt() : null,
+    isToday && !state.savedAt ? promptCards() : null,
     summary,
     lists,
   );
@@ -168,6 +170,7 @@ function renderLists(state, { user, isToday, readOnly, onChange }) {
       { class: "empty" },
       h("p", {}, isToday ? "Nothing is due today." : "Nothing was due that day."),
       h("p", {}, h("a", { href: "#/habits" }, "Add a daily habit"), " to track on your own."),
+      h("p", { class: "small" }, h("a", { href: "#/messages" }, "Messages with your care team")),
     );
   }
   const ctx = { state, user, onChange, readOnly };
@@ -196,6 +199,8 @@ function renderLists(state, { user, isToday, readOnly, onChange }) {
       h("a", { href: "#/pain" }, "How is your pain today?"),
       " · ",
       h("a", { href: "#/habits" }, "Manage habits"),
+      " · ",
+      h("a", { href: "#/messages" }, "Messages"),
     ),
   );
 }

@@ -1,0 +1,109 @@
+// A message thread between a patient and their care team, as either side sees it: the
+// messages oldest first (always shown as text, never as markup), a box to write in with the
+// server's size cap, and the thread marked read once it is shown.
+
+import { api } from "../api.js";
+import { busy, field, h, replace, showErrors, toast } from "../dom.js";
+import { dateTime } from "../dates.js";
+import { limits } from "../rules.js";
+
+function bubble(message) {
+  return h(
+    "li",
+    { class: message.mine ? "message mine" : "message", dataset: { seq: String(message.seq) } },
+    h(
+      "p",
+      { class: "message-meta small muted" },
+      h("strong", {}, message.mine ? "You" : message.author),
+      ` · ${dateTime(message.created_at)}`,
+    ),
+    // text, never markup: a message is shown exactly as it was written
+    h("p", { class: "message-body" }, message.body),
+  );
+}
+
+/**
+ * The thread at `path` (GET it, PUT a new message under `${path}/<id>`, POST `${path}/read`).
+ * `empty` is what an empty thread says; `onRead` hears how many are left unread.
+ */
+export async function messageThread({ path, title = "Messages", empty, onRead } = {}) {
+  let thread = await api.get(path);
+  const list = h("ol", { class: "messages", "aria-label": title });
+  const status = h("p", { class: "small muted", role: "status", "aria-live": "polite" });
+
+  const render = () => {
+    replace(
+      list,
+      thread.messages.length ? thread.messages.map(bubble) : h("li", { class: "muted" }, empty || "No messages yet."),
+    );
+  };
+
+  const markRead = async () => {
+    const newest = thread.messages.at(-1);
+    if (!newest || thread.unread === 0) return;
+    try {
+      const read = await api.post(`${path}/read`, { up_to: newest.seq });
+      thread.unread = read.unread;
+      onRead?.(read.unread);
+    } catch {
+      /* read state is kept for next time */
+    }
+  };
+
+  const box = h("textarea", { name: "body", rows: "3", maxlength: limits("message", "body").maxlength, required: true });
+  const counter = h("span", { class: "small muted", "aria-live": "off" });
+  const count = () => {
+    counter.textContent = `${box.value.length} of ${thread.max_length} characters`;
+  };
+  box.addEventListener("input", count);
+  count();
+  const form = h(
+    "form",
+    { class: "compose", novalidate: true },
+    h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
+    field("Your message", box, { hint: "Plain text. Your care team reads it in hep." }),
+    h("div", { class: "row spread" }, counter, h("button", { type: "submit", class: "btn btn-primary" }, "Send")),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = box.value;
+    if (!body.trim()) {
+      showErrors(form, { message: "Write something first.", fields: { body: ["Write something first."] } });
+      return;
+    }
+    busy(form, async () => {
+      try {
+        // the id is made once, so a retry after a lost answer is the same message
+        form.dataset.id = form.dataset.id || crypto.randomUUID();
+        await api.put(`${path}/${form.dataset.id}`, { body });
+        delete form.dataset.id;
+        box.value = "";
+        count();
+        thread = await api.get(path);
+        render();
+        status.textContent = "Sent.";
+        await markRead();
+      } catch (error) {
+        if (error.status === 429) {
+          toast(`That is ${thread.per_hour} messages this hour; try again a little later.`, "error");
+        } else if (error.offline) {
+          toast("You are offline: the message was not sent.", "error");
+        } else {
+          showErrors(form, error);
+        }
+      }
+    });
+  });
+
+  render();
+  await markRead();
+  return h(
+    "div",
+    { class: "thread" },
+    list,
+    thread.can_write
+      ? form
+      : h("p", { class: "banner" }, "You have no therapist in hep to write to. Messages already here stay."),
+    status,
+  );
+}
