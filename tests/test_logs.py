@@ -468,6 +468,48 @@ def test_no_free_text_reaches_a_log_line_or_a_push(
     )
     assert patient.ok("POST", "/api/push/test") == {"sent": 1, "failed": 0}
 
+    # between visits: a week looked back on, questionnaires answered, messages both ways
+    sunday = today - dt.timedelta(days=today.isoweekday() % 7)
+    patient.ok(
+        "PUT",
+        f"/api/weekly-reviews/{sunday.isoformat()}",
+        {
+            "sessions_done": 0,
+            "habits_met": 0,
+            "barriers": ["other"],
+            "barrier_note": canary("barrier"),
+            "confidence": 4,
+        },
+    )
+    built = therapist.ok(
+        "POST",
+        "/api/questionnaires",
+        {
+            "title": canary("questionnaire"),
+            "instructions": canary("instructions"),
+            "questions": [
+                {"type": "single", "text": canary("question"), "choices": [canary("a"), "b"]},
+                {"type": "text", "text": "More?"},
+            ],
+        },
+    )
+    for body, answer in (
+        ({"instrument": "psfs"}, {"activities": [{"name": canary("activity"), "score": 3}]}),
+        (
+            {"instrument": "custom", "questionnaire_id": built["id"]},
+            {"answers": {"q1": 0, "q2": canary("answer")}},
+        ),
+    ):
+        plan = therapist.ok(
+            "POST", f"/api/patients/{patient_id}/measures", body | {"every_weeks": 2}
+        )
+        patient.ok("PUT", f"/api/measures/{plan['id']}/responses/{plan['due_on']}", answer)
+    therapist.ok(
+        "PUT", f"/api/patients/{patient_id}/messages/{uuid.uuid4()}", {"body": canary("message")}
+    )
+    patient.ok("PUT", f"/api/messages/{uuid.uuid4()}", {"body": canary("reply")})
+    therapist.ok("GET", f"/api/patients/{patient_id}/summary")
+
     # reads with search text and dates in their query strings
     therapist.ok("GET", f"/api/exercises?q={canary('search')}")
     patient.ok("GET", f"/api/check-ins?start={today.isoformat()}&end={today.isoformat()}")
@@ -500,6 +542,12 @@ def test_no_free_text_reaches_a_log_line_or_a_push(
             },
         ),
         patient.call("POST", "/api/reminders", {"label": canary("bad"), "rule": {"type": "x"}}),
+        patient.call("PUT", f"/api/messages/{uuid.uuid4()}", {"body": canary("long") * 200}),
+        therapist.call(
+            "POST",
+            "/api/questionnaires",
+            {"title": "Q", "questions": [{"type": "text", "text": "?", "choices": [canary("c")]}]},
+        ),
         Client(base).call(
             "POST",
             "/api/auth/signup/therapist",
@@ -558,7 +606,7 @@ def test_no_free_text_reaches_a_log_line_or_a_push(
         text=True,
     )
     try:
-        wait_for(lambda: len(push_service.received) >= 2, 60, "the reminder's push")
+        wait_for(lambda: len(push_service.received) >= 3, 60, "the reminder's and the notice's")
         wait_for(lambda: not _old_reads(app), 30, "retention to prune the old read")
     finally:
         scheduler.send_signal(signal.SIGTERM)
@@ -567,7 +615,8 @@ def test_no_free_text_reaches_a_log_line_or_a_push(
 
     # nothing but generic wording reached the push service
     payloads = [browser.decrypt(r.body).decode() for r in push_service.received]
-    assert [json.loads(p)["notification"]["data"]["kind"] for p in payloads] == ["test", "program"]
+    kinds = [json.loads(p)["notification"]["data"]["kind"] for p in payloads]
+    assert sorted(kinds) == ["message", "program", "test"]
     assert lines_with_secret(*payloads) == []
 
     web_access, web_errors = web_out.read_text(), web_err.read_text()
