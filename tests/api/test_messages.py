@@ -14,6 +14,8 @@ from hep.clock import utcnow
 from hep.db import db
 from hep.messages import MAX_LENGTH, PER_HOUR
 from hep.models import Role
+from hep.models.reviews import BARRIERS
+from hep.questionnaires import MAX_ACTIVITIES, MAX_QUESTIONS
 from tests.conftest import Cast
 
 
@@ -131,3 +133,12 @@ def test_a_patient_without_a_team_reads_but_cannot_write(cast: Cast):
     p = cast.client(cast.user(Role.PATIENT))
     assert p.get("/api/messages").get_json()["can_write"] is False
     assert p.put(f"/api/messages/{uuid.uuid4()}", json={"body": "Anyone?"}).status_code == 409
+
+
+def test_the_app_takes_its_limits_from_the_server(cast: Cast):
+    rules = cast.client(cast.user(Role.PATIENT)).get("/api/me").get_json()["rules"]
+    assert rules["conversation"] == {"barriers": list(BARRIERS), "messages_per_hour": PER_HOUR}
+    assert rules["fields"]["message"]["body"]["max_length"] == MAX_LENGTH
+    assert rules["fields"]["measure_answer"]["activities"]["max_items"] == MAX_ACTIVITIES
+    assert rules["fields"]["questionnaire"]["questions"]["max_items"] == MAX_QUESTIONS
+    assert rules["fields"]["weekly_review"]["confidence"] == {"min": 0, "max": 10}

@@ -15,15 +15,18 @@ from sqlalchemy import select
 from hep.db import Database, db
 from hep.habits import add_starter
 from hep.measures import PlanSpec, assign_plan, put_response
-from hep.models import Occurrence, Reminder, Role, User
+from hep.models import NotificationSettings, Occurrence, Reminder, Role, User
 from hep.push.payload import reminder_payload
 from hep.questionnaires import MeasureAnswer
 from hep.reminders.batches import decide_batch
 from hep.reminders.claims import claim_reminders
+from hep.reminders.dispatch import run_once
 from hep.reminders.occurrences import mark_done
 from hep.reminders.passes import DispatchSettings, TickReport
 from hep.weekly_reviews import ReviewAnswer, put_review, schedule_of
 from tests.conftest import Cast
+from tests.mail.conftest import mail  # noqa: F401  (the fixture)
+from tests.mail_server import MailServer
 from tests.reminders.test_decisions import dispatch_settings, outcomes, patient  # noqa: F401
 
 # Sunday 8 March 2026, 19:00 in Berlin (winter time) is 18:00 UTC
@@ -130,3 +133,21 @@ def test_done_on_a_reminder_that_asks_logs_nothing(app, patient):  # noqa: F811
     # the water habit is due that day; the weekly check-in's "Done" must not tick it
     logged = mark_done(db.session, patient, occurrence.id, now=SUNDAY_EVENING, window_days=7)
     assert logged == [] and occurrence.reminder_id == reminder.id
+
+
+def test_by_mail_a_reminder_that_asks_links_to_its_page_and_offers_no_done(
+    app,
+    cast: Cast,
+    mail: MailServer,  # noqa: F811
+):
+    owner = cast.user(Role.PATIENT, "Hidden Name", timezone="Europe/Berlin")
+    db.session.get_one(User, owner.id).email_verified_at = MONDAY
+    db.session.add(NotificationSettings(user_id=owner.id, email_reminders="always"))
+    db.session.commit()
+    weekly(owner)
+    run_once(Database.sessionmaker(app), SUNDAY_EVENING, DispatchSettings.from_app(app))
+    [letter] = mail.for_address(owner.email)
+    text = letter.get_body(("plain",)).get_content()
+    assert "your weekly check-in" in text
+    assert "Answer it: http://localhost/#/weekly-review" in text
+    assert "/mail/done" not in letter.as_string() and "Hidden" not in letter.as_string()
