@@ -12,6 +12,7 @@ BENCHES = {
     "migrations": "bench.migrations",
     "retention": "bench.retention",
     "media": "bench.media",
+    "handout": "bench.handout",
 }
 
 

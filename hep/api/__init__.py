@@ -57,6 +57,7 @@ def _blueprints() -> list[Any]:
     from hep.api.email.routes import blp as email
     from hep.api.exercises.routes import blp as exercises
     from hep.api.habits.routes import blp as habits
+    from hep.api.handouts.routes import blp as handouts
     from hep.api.invites.routes import blp as invites
     from hep.api.link_requests.routes import blp as link_requests
     from hep.api.me.routes import blp as me
@@ -92,6 +93,7 @@ def _blueprints() -> list[Any]:
         audit,
         exercises,
         programs,
+        handouts,
         media,
         templates,
         habits,
