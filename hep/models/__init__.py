@@ -27,13 +27,16 @@ from hep.models.reminders import (
 )
 from hep.models.retention import RETENTION_INDEXES
 from hep.models.reviews import WeeklyReview, WeeklyReviewSchedule
+from hep.models.safety import Acknowledgement, ClinicCareRules, PatientCareRules, Pause
 from hep.models.scheduler import SchedulerHeartbeat
 from hep.models.snapshots import AdherenceSnapshot, ScoreCheckpoint
+from hep.models.steps import StepProposal
 
 __all__ = [
     "RETENTION_INDEXES",
     "AccessLogEntry",
     "AccessLogPending",
+    "Acknowledgement",
     "AdherenceSnapshot",
     "AttentionAlert",
     "AuditEntry",
@@ -42,6 +45,7 @@ __all__ = [
     "CheckIn",
     "CheckInEdit",
     "Clinic",
+    "ClinicCareRules",
     "ClinicInvite",
     "ClinicMember",
     "ClinicRole",
@@ -61,6 +65,8 @@ __all__ = [
     "Occurrence",
     "OutgoingMail",
     "PainEntry",
+    "PatientCareRules",
+    "Pause",
     "Program",
     "ProgramItem",
     "ProgramTemplate",
@@ -73,6 +79,7 @@ __all__ = [
     "SchedulerHeartbeat",
     "ScoreCheckpoint",
     "SignInLink",
+    "StepProposal",
     "User",
     "WeeklyReview",
     "WeeklyReviewSchedule",

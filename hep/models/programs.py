@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hep.db import Base, UTCDateTime, new_id
@@ -46,6 +58,9 @@ class ProgramVersion(Base):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     change_note: Mapped[str] = mapped_column(String(300), default="")
+    # what a patient who logs high pain is told to do, in the therapist's words (else the
+    # clinic's, else hep's: hep.guidance)
+    pain_advice: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __table_args__ = (UniqueConstraint("program_id", "version", name="uq_program_versions_pv"),)
 
@@ -73,6 +88,14 @@ class ProgramItem(Base):
     times_per_day: Mapped[int] = mapped_column(Integer, default=1)
     weekdays: Mapped[int] = mapped_column(Integer, default=ALL_WEEKDAYS)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # still due in a flare-up (a gentle subset) / in a busy week (the minimum dose)
+    keep_in_flare: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    minimum_dose: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # the step after and before this one: {"exercise_id": <uuid or null: the same>, dose...}
+    next_step: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    previous_step: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # this item's progression and regression criteria where they differ from hep's
+    step_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     __table_args__ = (
         Index("ix_program_items_version_id", "version_id"),

@@ -24,6 +24,9 @@ class AdherenceSnapshot(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     basis: Mapped[int] = mapped_column(Integer)
+    # what this hep computes into a snapshot (hep.snapshots.FORMAT): one an older hep wrote
+    # is stale, so columns added since are never read empty
+    format: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     as_of: Mapped[dt.date] = mapped_column(Date)
     valid_until: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -31,6 +34,22 @@ class AdherenceSnapshot(Base):
     percent_prev_7_days: Mapped[float | None] = mapped_column(Float)
     pain_trend: Mapped[str] = mapped_column(String(8))
     last_activity_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # the pause in force on as_of (hep.pauses), and the latest acknowledgement of alerts
+    pause_mode: Mapped[str | None] = mapped_column(String(10))
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # since when each attention reason holds (null: it does not), hep.attention.REASONS
+    not_logging_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    pain_rising_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    adherence_falling_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    low_adherence_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    high_pain_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    exercise_pain_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    too_hard_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    pain_skips_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    unreachable_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    flare_up_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    step_back_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    progress_ready_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     # the full adherence document (as served), filled the first time someone opens it
     document: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
