@@ -23,6 +23,7 @@ SUBJECTS = {
     "verify_email": "Confirm your email address for hep",
     "password_reset": "Reset your hep password",
     "invite": "Your invitation to hep",
+    "clinic_invite": "Your invitation to join a clinic in hep",
     "sign_in_link": "Your link to sign in to hep",
     "reminders": "A reminder from hep",
     "attention_digest": "Patients to look at in hep",

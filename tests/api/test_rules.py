@@ -110,3 +110,14 @@ def test_the_document_describes_the_rules(client: Any) -> None:
     documented = schemas[ref.rsplit("/", 1)[1]]["properties"]
     assert {"checkin_edit_days", "page_size_max", "program_estimate", "fields"} <= set(documented)
     assert "HEP_CHECKIN_EDIT_DAYS" in documented["checkin_edit_days"]["description"]
+
+
+def test_the_audit_logs_actions_are_named_with_their_meaning_and_each_filters(
+    cast: Cast,
+) -> None:
+    client, rules = rules_of(cast, Role.ADMIN)
+    actions = rules["audit_actions"]
+    assert actions["discharged"] == "a patient discharged"
+    for name in actions:
+        assert client.get(f"/api/admin/audit-log?action={name}").status_code == 200, name
+    assert client.get("/api/admin/audit-log?action=not_an_action").status_code == 422

@@ -133,6 +133,30 @@ def test_a_therapist_can_have_hep_mail_the_invite(app: Flask, cast: Cast, mail: 
     assert accept.status_code == 200
 
 
+def test_a_clinic_admin_can_have_hep_mail_a_therapists_invite(
+    app: Flask, cast: Cast, mail: MailServer
+):
+    admin = cast.user(Role.THERAPIST)
+    clinic = cast.clinic(admin, name="Riverside Physio")
+    client = cast.client(admin)
+    made = client.post(f"/api/clinics/{clinic.id}/invites", json={"email": "new.pt@example.org"})
+    assert made.status_code == 201, made.get_json()
+    first = made.get_json()["url"].split("#/join-clinic/")[1]
+    r = client.post(f"/api/clinics/{clinic.id}/invites/{made.get_json()['id']}/email")
+    assert r.status_code == 202, r.get_json()
+    deliver(app)
+    [message] = mail.for_address("new.pt@example.org")
+    code = link_in(message, "http://localhost/#/join-clinic/")
+    assert r.get_json()["url"].endswith(code) and code != first
+    assert "Riverside Physio" in message.get_body(("plain",)).get_content()
+    # the mailed link is the one that works now: the earlier one stopped
+    assert cast.client().get(f"/api/clinic-invites/{first}").status_code == 404
+    joined = cast.client().post(
+        f"/api/clinic-invites/{code}/accept", json={"name": "Noa Berg", "password": PASSWORD}
+    )
+    assert joined.status_code == 200, joined.get_json()
+
+
 def test_the_app_is_told_whether_email_is_available_and_the_address_confirmed(
     app: Flask, cast: Cast, monkeypatch: pytest.MonkeyPatch
 ):

@@ -1,4 +1,5 @@
-"""Email endpoints: forgotten passwords, verifying an address, links a therapist has mailed."""
+"""Email endpoints: forgotten passwords, verifying an address, links a therapist or a clinic
+admin has mailed."""
 
 from __future__ import annotations
 
@@ -17,13 +18,14 @@ from hep.api.access import client_address, current_user, public, requires
 from hep.api.email.schemas import Accepted, MailedLink, ResetRequest, Verified
 from hep.attempts import count_attempt
 from hep.care import patient_of
+from hep.clinic_invites import resend_clinic_invite
 from hep.clock import utcnow
 from hep.db import db
 from hep.errors import Conflict
 from hep.invites import resend_invite
 from hep.mail.letters import write
 from hep.mail.outbox import enqueue
-from hep.models import Role, User
+from hep.models import Clinic, ClinicRole, Role, User
 
 blp = Blueprint("email", __name__, url_prefix="/api", description="Email and account recovery")
 
@@ -189,3 +191,36 @@ class MailedSignInLink(MethodView):
         )
         db.session.commit()
         return {"url": url, "expires_at": link.expires_at, "email": patient.email}
+
+
+@blp.route("/clinics/<uuid:clinic_id>/invites/<uuid:invite_id>/email")
+class MailedClinicInvite(MethodView):
+    @blp.response(202, MailedLink)
+    @requires(Role.THERAPIST, Role.ADMIN)
+    def post(self, clinic_id: uuid.UUID, invite_id: uuid.UUID) -> Any:
+        """Have hep mail a clinic invite (a new link to the same address and role; the previous
+        one stops working); the clinic's admins, site admins"""
+        _mail_on()
+        invite, code = resend_clinic_invite(
+            db.session,
+            current_user(),
+            clinic_id,
+            invite_id,
+            lifetime=dt.timedelta(days=current_app.config["INVITE_DAYS"]),
+            now=utcnow(),
+        )
+        clinic = db.session.get_one(Clinic, clinic_id)
+        role = "an admin" if invite.role is ClinicRole.ADMIN else "a therapist"
+        url = f"{_base()}/#/join-clinic/{code}"
+        expires = _expires(invite.expires_at)
+        _send(
+            "clinic_invite",
+            None,
+            invite.email,
+            link=url,
+            clinic=clinic.name,
+            role=role,
+            expires=expires,
+        )
+        db.session.commit()
+        return {"url": url, "expires_at": invite.expires_at, "email": invite.email}

@@ -10,7 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from hep import messages, programs
+from hep import audit, messages, programs
 from hep.api.admin.schemas import AccountFilter
 from hep.api.auth.schemas import SignUp
 from hep.api.checkins.schemas import CheckInIn, PainIn
@@ -116,6 +116,8 @@ def client_rules(config: Mapping[str, Any]) -> dict[str, Any]:
         "program_estimate": program_estimate(),
         "fields": field_bounds(),
         "conversation": conversation(),
+        # what the audit log's entries mean, in the log's own words (its filter takes the keys)
+        "audit_actions": dict(audit.ACTIONS),
     }
 
 

@@ -85,6 +85,12 @@ class RulesOut(Schema):
         },
     )
     conversation = fields.Nested(ConversationOut, dump_only=True)
+    audit_actions = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        dump_only=True,
+        metadata={"description": "the audit log's actions and what each means"},
+    )
     fields_ = fields.Dict(
         data_key="fields",
         attribute="fields",

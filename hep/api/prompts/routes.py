@@ -11,6 +11,8 @@ from hep.api.access import current_user, requires
 from hep.api.prompts.schemas import PromptsOut
 from hep.clock import utcnow
 from hep.db import db
+from hep.discharges import open_discharge
+from hep.link_requests import open_requests
 from hep.measures import due_now, questionnaire_of
 from hep.messages import unread_count
 from hep.models import Role
@@ -26,7 +28,8 @@ class Prompts(MethodView):
     @blp.response(200, PromptsOut)
     @requires(Role.PATIENT)
     def get(self) -> Any:
-        """The week to look back on, questionnaires due, and messages you have not read"""
+        """The week to look back on, questionnaires due, messages you have not read, therapists
+        asking to join your care team, and your discharge while it lasts"""
         user, now = current_user(), utcnow()
         schedule = schedule_of(db.session, user, now)
         week_end = review_week(schedule.weekday, local_date(now, user.timezone))
@@ -47,6 +50,8 @@ class Prompts(MethodView):
                 for plan, due_on in due_now(db.session, user, now)
             ],
             "unread_messages": unread_count(db.session, user.id, user),
+            "link_requests": open_requests(db.session, user, now),
+            "discharge": open_discharge(db.session, user.id),
         }
         db.session.commit()  # the review schedule is made on first use
         return found
