@@ -49,6 +49,7 @@ def _blueprints() -> list[Any]:
     from hep.api.admin.routes import blp as admin
     from hep.api.audit.routes import blp as audit
     from hep.api.auth.routes import blp as auth
+    from hep.api.calendar.routes import blp as calendar
     from hep.api.care_team.routes import blp as care_team
     from hep.api.checkins.routes import blp as checkins
     from hep.api.clinic_invites.routes import blp as clinic_invites
@@ -94,6 +95,7 @@ def _blueprints() -> list[Any]:
         exercises,
         programs,
         handouts,
+        calendar,
         media,
         templates,
         habits,

@@ -2,6 +2,7 @@
 
 from hep.models.accounts import AuthSession, LoginFailure, Role, SignInLink, User
 from hep.models.audit import AuditEntry
+from hep.models.calendars import CalendarFeed
 from hep.models.care import AccessLogEntry, AccessLogPending, CareLink, Discharge, Invite
 from hep.models.checkins import CheckIn, CheckInEdit, PainEntry
 from hep.models.clinics import Clinic, ClinicInvite, ClinicMember, ClinicRole
@@ -41,6 +42,7 @@ __all__ = [
     "AttentionAlert",
     "AuditEntry",
     "AuthSession",
+    "CalendarFeed",
     "CareLink",
     "CheckIn",
     "CheckInEdit",

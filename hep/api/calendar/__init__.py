@@ -1,0 +1,1 @@
+"""A patient's calendar feed: its private address, and the feed itself."""
