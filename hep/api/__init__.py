@@ -67,6 +67,7 @@ def _blueprints() -> list[Any]:
     from hep.api.messages.routes import blp as messages
     from hep.api.notifications.routes import blp as notifications
     from hep.api.patients.routes import blp as patients
+    from hep.api.portable.routes import blp as portable
     from hep.api.programs.routes import blp as programs
     from hep.api.progress.routes import blp as progress
     from hep.api.prompts.routes import blp as prompts
@@ -98,6 +99,7 @@ def _blueprints() -> list[Any]:
         calendar,
         media,
         templates,
+        portable,
         habits,
         checkins,
         progress,
