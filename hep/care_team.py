@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from hep import audit
@@ -333,18 +333,22 @@ def team_export(session: Session, patient: User) -> list[dict[str, Any]]:
     ]
 
 
+# built once: the caseload asks it on every visit
+_TEAMS = (
+    select(CareLink.patient_id, User.id, User.name, CareLink.is_lead, CareLink.clinic_id)
+    .join(User, User.id == CareLink.therapist_id)
+    .where(CareLink.patient_id.in_(bindparam("patients", expanding=True)), ACTIVE)
+    .order_by(CareLink.is_lead.desc(), User.name)
+)
+
+
 def team_ids(session: Session, patient_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
-    """The active teams of several patients at once (one query): patient -> rows of
-    (therapist id, name, lead, clinic id)."""
+    """The active teams of several patients at once (one query, plain rows): patient ->
+    rows of (therapist id, name, lead, clinic id)."""
     found: dict[uuid.UUID, list[Any]] = {pid: [] for pid in patient_ids}
     if not patient_ids:
         return found
-    rows = session.execute(
-        select(CareLink.patient_id, User.id, User.name, CareLink.is_lead, CareLink.clinic_id)
-        .join(User, User.id == CareLink.therapist_id)
-        .where(CareLink.patient_id.in_(list(patient_ids)), ACTIVE)
-        .order_by(CareLink.is_lead.desc(), User.name)
-    )
+    rows = session.connection().execute(_TEAMS, {"patients": list(patient_ids)})
     for patient_id, therapist_id, name, lead, clinic_id in rows:
         found[patient_id].append((therapist_id, name, lead, clinic_id))
     return found
