@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, exists, insert, select
@@ -16,19 +16,11 @@ from hep import audit
 from hep.accounts import end_all_sessions
 from hep.clinics import clinics_of, leave_all_clinics
 from hep.errors import Invalid, NotFound
+from hep.exports import SECTIONS
+from hep.exports import export_section as export_section  # modules register through either
 from hep.library import drop_unused_ownerless, release_exercises
 from hep.models import AccessLogEntry, AccessLogPending, AuthSession, CareLink, Role, User
 from hep.passwords import Hasher
-
-# Later capabilities register what they hold about a patient, so export and deletion stay
-# complete without this module knowing every table.
-ExportSection = Callable[[Session, User], tuple[str, Any]]
-_export_sections: list[ExportSection] = []
-
-
-def export_section(fn: ExportSection) -> ExportSection:
-    _export_sections.append(fn)
-    return fn
 
 
 def patients_of(session: Session, therapist: User) -> Sequence[User]:
@@ -180,7 +172,9 @@ def export_user(session: Session, user: User, now: dt.datetime) -> dict[str, Any
             )
         ],
     }
-    for section in _export_sections:
+    # later capabilities register what they hold (hep.exports), so the export stays complete
+    # without this module knowing every table
+    for section in SECTIONS:
         key, value = section(session, user)
         data[key] = value
     audit.record(session, "export", actor=user, subject=user, now=now)
