@@ -67,6 +67,7 @@ def _blueprints() -> list[Any]:
     from hep.api.messages.routes import blp as messages
     from hep.api.notifications.routes import blp as notifications
     from hep.api.patients.routes import blp as patients
+    from hep.api.patient_imports.routes import blp as patient_imports
     from hep.api.portable.routes import blp as portable
     from hep.api.programs.routes import blp as programs
     from hep.api.progress.routes import blp as progress
@@ -91,6 +92,7 @@ def _blueprints() -> list[Any]:
         email,
         clinics,
         clinic_invites,
+        patient_imports,
         admin,
         audit,
         exercises,

@@ -1,0 +1,1 @@
+"""A clinic's caseload imported from CSV."""
