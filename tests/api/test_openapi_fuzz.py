@@ -46,6 +46,13 @@ QUESTIONS = (
 ANSWER = "what a measure asks depends on the plan's instrument and questions (a database lookup)"
 CLINIC = "a clinic the caller works in (a database lookup)"
 JOINING = "signed in, nothing; signed out, a name and a password: required by the caller's state"
+PROGRAM_FILE = (
+    "a hep program file follows its own JSON Schema (draft 2020-12, served at "
+    "/api/program-format/schema.json), which an OpenAPI 3.0 document cannot carry"
+)
+CASELOAD = (
+    "a CSV of the clinic's patients, its rows checked: content format: binary cannot describe"
+)
 
 # Schema-valid requests the server still refuses with 422, field by field, and why the
 # document cannot say so. Everything else schema-valid must be accepted.
@@ -118,6 +125,8 @@ BUSINESS_RULES: dict[str, dict[str, str]] = {
     "POST /api/clinic-invites/{code}/accept": {"name": JOINING, "password": PASSWORD},
     "POST /api/sign-in-links/{code}/accept": {"password": PASSWORD},
     "POST /api/programs/{program_id}/items/{item_key}/media": {"file": MEDIA},
+    "POST /api/templates/import": {"$": PROGRAM_FILE, "$.format": PROGRAM_FILE},
+    "POST /api/clinics/{clinic_id}/patients/import": {"file": CASELOAD},
 }
 
 
