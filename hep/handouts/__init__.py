@@ -90,7 +90,10 @@ def dose_text(item: ProgramItem) -> str:
         work = f"hold {seconds_text(item.hold_seconds)}"
     else:
         work = ""
-    parts = [f"{sets} sets of {work}" if sets > 1 and work else work or f"{sets} sets"]
+    if sets > 1 and work.startswith("hold "):
+        parts = [f"{sets} holds of {work.removeprefix('hold ')}"]
+    else:
+        parts = [f"{sets} sets of {work}" if sets > 1 and work else work or f"{sets} sets"]
     if item.rest_seconds and sets > 1:
         parts.append(f"rest {seconds_text(item.rest_seconds)} between sets")
     if item.side in _SIDES:

@@ -77,6 +77,14 @@ const routes = [
   { path: "/messages", title: "Messages", view: lazy("./views/messages.js", "messages"), roles: ["patient"] },
   { path: "/summary", title: "Progress summary", view: lazy("./views/summary.js", "summary"), roles: ["patient"] },
   { path: "/account", title: "Account", view: lazy("./views/account.js", "account") },
+  { path: "/calendar", title: "Calendar", view: lazy("./views/calendar.js", "calendar"), roles: ["patient"] },
+  { path: "/handout", title: "Print your program", view: lazy("./views/handout.js", "myHandouts"), roles: ["patient"] },
+  {
+    path: "/programs/:id/handout",
+    title: "Handout",
+    view: lazy("./views/handout.js", "handout"),
+    roles: ["patient", "therapist"],
+  },
   { path: "/patients", title: "Patients", view: lazy("./therapist/patients.js", "patients"), roles: ["therapist"] },
   {
     path: "/patients/:id",

@@ -22,6 +22,13 @@ export async function programHistory({ params, query }) {
         h("p", { class: "small muted" }, `From ${version.start_date}${version.end_date ? ` to ${version.end_date}` : ""} · about ${version.minutes_per_session} min per session`),
         version.change_note ? h("p", {}, h("strong", {}, "Change: "), version.change_note) : null,
         h(
+          "p",
+          { class: "actions" },
+          h("a", { class: "btn btn-small", href: `#/programs/${program.id}/handout?v=${version.version}` }, "Print handout"),
+          " ",
+          h("a", { class: "btn btn-small", href: `${base}/export?version=${version.version}`, download: "" }, "Export as a file"),
+        ),
+        h(
           "ul",
           { class: "list" },
           version.items.map((item) =>

@@ -30,6 +30,8 @@ export async function account() {
               ["#/notifications", "Notifications on this phone", "Allow, test or turn off"],
               ["#/reminders", "Reminders", "Times, quiet hours and daily limit"],
               ["#/email", "Email", "Your address, and reminders by email"],
+              ["#/calendar", "Calendar", "Your sessions and habit checks in your calendar app"],
+              ["#/handout", "Print your program", "A handout on paper, or a PDF"],
             ].map(([href, label, hint]) =>
               h("li", {}, h("a", { href }, h("strong", {}, label)), h("br"), h("span", { class: "small muted" }, hint)),
             ),
