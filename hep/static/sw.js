@@ -60,6 +60,7 @@ const SHELL = [
   "/static/js/components/scales.js",
   "/static/js/components/scores.js",
   "/static/js/components/weekday-picker.js",
+  "/static/js/therapist/imports.js",
   "/static/js/therapist/library.js",
   "/static/js/therapist/patient.js",
   "/static/js/therapist/patients.js",

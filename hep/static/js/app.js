@@ -123,6 +123,18 @@ const routes = [
     view: lazy("./therapist/library.js", "exerciseForm"),
     roles: ["therapist"],
   },
+  {
+    path: "/templates/import",
+    title: "Import a program file",
+    view: lazy("./therapist/imports.js", "importProgram"),
+    roles: ["therapist"],
+  },
+  {
+    path: "/clinics/:id/patients/import",
+    title: "Import patients",
+    view: lazy("./therapist/imports.js", "importCaseload"),
+    roles: ["therapist"],
+  },
   { path: "/templates", title: "Templates", view: lazy("./therapist/templates.js", "templates"), roles: ["therapist"] },
   {
     path: "/patients/:id/summary",

@@ -39,6 +39,7 @@ export async function account() {
         )
       : null,
     patient ? null : h("p", { class: "card" }, h("a", { href: "#/email" }, h("strong", {}, "Email")), " — your address, and alerts when a patient needs you"),
+    user.role === "therapist" ? await bringIn() : null,
     profileForm(user),
     passwordForm(),
     patient ? await accessLog() : null,
@@ -208,5 +209,22 @@ function dataSection(user) {
     h("h3", { class: "danger-title" }, "Delete account"),
     h("p", { class: "small muted" }, "Deletes your account and all your data from this server."),
     form,
+  );
+}
+
+/** Links to import a program file, and a patient list into each clinic the therapist runs. */
+async function bringIn() {
+  const clinics = await api.get("/api/clinics");
+  const led = clinics.filter((c) => c.my_role === "admin");
+  return h(
+    "nav",
+    { class: "card", "aria-label": "Bring work into hep" },
+    h("h2", {}, "Bring work into hep"),
+    h(
+      "ul",
+      { class: "list" },
+      h("li", {}, h("a", { href: "#/templates/import" }, "Import a program file")),
+      led.map((c) => h("li", {}, h("a", { href: `#/clinics/${c.id}/patients/import` }, `Import patients into ${c.name}`))),
+    ),
   );
 }
