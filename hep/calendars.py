@@ -14,6 +14,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import icalendar
@@ -24,6 +25,7 @@ from hep.accounts import hash_token
 from hep.adherence import Subject, load_subjects
 from hep.db import dialect_insert
 from hep.errors import NotFound
+from hep.exports import export_section
 from hep.models import CalendarFeed, Habit, Program, ProgramItem, ProgramVersion, Reminder, User
 from hep.programs import session_minutes
 from hep.reminders.schedule import (
@@ -68,6 +70,15 @@ def new_feed(session: Session, user: User, *, details: bool, now: dt.datetime) -
 
 def feed_of(session: Session, user: User) -> CalendarFeed | None:
     return session.get(CalendarFeed, user.id)
+
+
+@export_section
+def _export_feed(session: Session, user: User) -> tuple[str, Any]:
+    """Whether the person's calendar address works (its secret is not kept, so not here)."""
+    feed = feed_of(session, user)
+    if feed is None:
+        return "calendar_feed", None
+    return "calendar_feed", {"details": feed.details, "created_at": feed.created_at.isoformat()}
 
 
 def set_details(session: Session, user: User, details: bool) -> CalendarFeed:

@@ -5,6 +5,7 @@ patient lets them say more; cacheable by ETag; changing with the program."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -215,6 +216,10 @@ def test_the_address_opens_the_feed_without_a_session_and_is_stored_hashed(
     # the state never shows the address again
     state = subscribed.client.get("/api/me/calendar").get_json()
     assert state["active"] is True and "url" not in state
+    # the export says the address works, and holds no secret
+    export = subscribed.client.get("/api/me/export").get_json()
+    assert export["calendar_feed"]["details"] is False
+    assert token not in json.dumps(export) and stored[0] not in json.dumps(export)
     # an unchanged plan answers 304 to its ETag
     again = anonymous.get(subscribed.url, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
