@@ -79,12 +79,7 @@ const routes = [
   { path: "/account", title: "Account", view: lazy("./views/account.js", "account") },
   { path: "/calendar", title: "Calendar", view: lazy("./views/calendar.js", "calendar"), roles: ["patient"] },
   { path: "/handout", title: "Print your program", view: lazy("./views/handout.js", "myHandouts"), roles: ["patient"] },
-  {
-    path: "/programs/:id/handout",
-    title: "Handout",
-    view: lazy("./views/handout.js", "handout"),
-    roles: ["patient", "therapist"],
-  },
+  { path: "/programs/:id/handout", title: "Handout", view: lazy("./views/handout.js", "handout"), roles: ["patient", "therapist"] },
   { path: "/patients", title: "Patients", view: lazy("./therapist/patients.js", "patients"), roles: ["therapist"] },
   {
     path: "/patients/:id",
@@ -123,18 +118,8 @@ const routes = [
     view: lazy("./therapist/library.js", "exerciseForm"),
     roles: ["therapist"],
   },
-  {
-    path: "/templates/import",
-    title: "Import a program file",
-    view: lazy("./therapist/imports.js", "importProgram"),
-    roles: ["therapist"],
-  },
-  {
-    path: "/clinics/:id/patients/import",
-    title: "Import patients",
-    view: lazy("./therapist/imports.js", "importCaseload"),
-    roles: ["therapist"],
-  },
+  { path: "/templates/import", title: "Import a program file", view: lazy("./therapist/imports.js", "importProgram"), roles: ["therapist"] },
+  { path: "/clinics/:id/patients/import", title: "Import patients", view: lazy("./therapist/imports.js", "importCaseload"), roles: ["therapist"] },
   { path: "/templates", title: "Templates", view: lazy("./therapist/templates.js", "templates"), roles: ["therapist"] },
   {
     path: "/patients/:id/summary",
