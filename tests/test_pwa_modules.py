@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 JS = Path(__file__).resolve().parents[1] / "hep" / "static" / "js"
-SCREENS = ("views", "therapist")
+SCREENS = ("views", "therapist", "admin")
 MODULES = sorted(JS.rglob("*.js"))
 IMPORT = re.compile(r'import\s*\{([^}]*)\}\s*from\s*"([^"]+)"')
 LAZY = re.compile(r'lazy\("([^"]+)",\s*"([^"]+)"\)')

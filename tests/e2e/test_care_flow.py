@@ -52,7 +52,9 @@ def test_a_therapist_invites_prescribes_and_sees_the_patient_adhere(world: World
     expect(phone.get_by_text("Nothing is due today.")).to_be_visible()
 
     # the therapist builds a program from the library
-    t.get_by_role("link", name="Open Pat Lee's page to build a program").click()
+    # (the list is open already: load it afresh, with the patient who just joined)
+    t.reload()
+    t.get_by_role("link", name="Pat Lee").click()
     expect(t.locator("main h1")).to_have_text("Pat Lee")
     t.get_by_role("link", name="New program").click()
     expect(t.locator("main h1")).to_have_text("New program for Pat Lee")

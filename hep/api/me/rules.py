@@ -12,10 +12,11 @@ from marshmallow import Schema, fields, validate
 
 from hep import audit, messages, programs
 from hep.api.admin.schemas import AccountFilter
+from hep.api.audit.schemas import AuditFilter
 from hep.api.auth.schemas import SignUp
 from hep.api.checkins.schemas import CheckInIn, PainIn
 from hep.api.clinic_invites.schemas import ClinicInviteAcceptance
-from hep.api.clinics.schemas import ClinicIn, ClinicInviteIn
+from hep.api.clinics.schemas import ClinicIn, ClinicInviteIn, SearchArgs
 from hep.api.discharges.schemas import DischargeIn
 from hep.api.exercises.schemas import Dose, ExerciseFilter, ExerciseIn
 from hep.api.habits.schemas import HabitIn
@@ -62,6 +63,8 @@ FORMS: dict[str, type[Schema]] = {
     "discharge": DischargeIn,
     "new_password": NewPassword,
     "account_search": AccountFilter,
+    "clinic_search": SearchArgs,
+    "audit_search": AuditFilter,
 }
 
 

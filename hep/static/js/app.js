@@ -20,6 +20,13 @@ const THERAPIST_NAV = [
   ["#/patients", "Patients", "/patients"],
   ["#/library", "Library", "/library"],
   ["#/templates", "Templates", "/templates"],
+  ["#/clinics", "Clinics", "/clinics"],
+  ["#/account", "Account", "/account"],
+];
+const ADMIN_NAV = [
+  ["#/admin/accounts", "Accounts", "/admin/accounts"],
+  ["#/clinics", "Clinics", "/clinics"],
+  ["#/admin/audit-log", "Audit log", "/admin/audit-log"],
   ["#/account", "Account", "/account"],
 ];
 
@@ -49,6 +56,7 @@ const routes = [
     view: lazy("./views/recovery.js", "resetPassword"),
     public: "any",
   },
+  { path: "/join-clinic/:code", title: "Join a clinic", view: lazy("./views/join-clinic.js", "joinClinic"), public: "any" },
   { path: "/verify-email/:code", title: "Confirm your address", view: lazy("./views/recovery.js", "verifyEmail"), public: "any" },
   { path: "/email", title: "Email", view: lazy("./views/email.js", "email") },
   { path: "/today", title: "Today", view: lazy("./views/today.js", "today"), roles: ["patient"] },
@@ -76,10 +84,12 @@ const routes = [
   { path: "/measures/:id", title: "Questionnaire", view: lazy("./views/measure.js", "measure"), roles: ["patient"] },
   { path: "/messages", title: "Messages", view: lazy("./views/messages.js", "messages"), roles: ["patient"] },
   { path: "/summary", title: "Progress summary", view: lazy("./views/summary.js", "summary"), roles: ["patient"] },
+  { path: "/care-team", title: "Your care team", view: lazy("./views/care-team.js", "careTeam"), roles: ["patient"] },
   { path: "/account", title: "Account", view: lazy("./views/account.js", "account") },
   { path: "/calendar", title: "Calendar", view: lazy("./views/calendar.js", "calendar"), roles: ["patient"] },
   { path: "/handout", title: "Print your program", view: lazy("./views/handout.js", "myHandouts"), roles: ["patient"] },
   { path: "/programs/:id/handout", title: "Handout", view: lazy("./views/handout.js", "handout"), roles: ["patient", "therapist"] },
+  { path: "/patients/discharged", title: "Discharged patients", view: lazy("./therapist/patients.js", "dischargedPatients"), roles: ["therapist"] },
   { path: "/patients", title: "Patients", view: lazy("./therapist/patients.js", "patients"), roles: ["therapist"] },
   {
     path: "/patients/:id",
@@ -121,12 +131,20 @@ const routes = [
   { path: "/templates/import", title: "Import a program file", view: lazy("./therapist/imports.js", "importProgram"), roles: ["therapist"] },
   { path: "/clinics/:id/patients/import", title: "Import patients", view: lazy("./therapist/imports.js", "importCaseload"), roles: ["therapist"] },
   { path: "/templates", title: "Templates", view: lazy("./therapist/templates.js", "templates"), roles: ["therapist"] },
+  { path: "/templates/:id", title: "Template", view: lazy("./therapist/template.js", "template"), roles: ["therapist"] },
+  { path: "/templates/:id/edit", title: "Edit template", view: lazy("./therapist/program-builder.js", "editTemplate"), roles: ["therapist"] },
   {
     path: "/patients/:id/summary",
     title: "Progress summary",
     view: lazy("./views/summary.js", "summary"),
     roles: ["therapist"],
   },
+  { path: "/clinics", title: "Clinics", view: lazy("./views/clinics.js", "clinics"), roles: ["therapist", "admin"] },
+  { path: "/clinics/:id", title: "Clinic", view: lazy("./views/clinic.js", "clinic"), roles: ["therapist", "admin"] },
+  { path: "/clinics/:id/caseload", title: "Caseload", view: lazy("./therapist/caseload.js", "caseload"), roles: ["therapist"] },
+  { path: "/clinics/:id/audit-log", title: "Audit log", view: lazy("./views/audit-log.js", "auditLog"), roles: ["therapist", "admin"] },
+  { path: "/admin/accounts", title: "Accounts", view: lazy("./admin/accounts.js", "accounts"), roles: ["admin"] },
+  { path: "/admin/audit-log", title: "Audit log", view: lazy("./views/audit-log.js", "auditLog"), roles: ["admin"] },
   {
     path: "/questionnaires",
     title: "Questionnaires",
@@ -137,7 +155,8 @@ const routes = [
 
 function home(user) {
   if (!user) return "/sign-in";
-  return user.role === "therapist" ? "/patients" : user.role === "patient" ? "/today" : "/account";
+  const homes = { therapist: "/patients", patient: "/today", admin: "/admin/accounts" };
+  return homes[user.role] || "/account";
 }
 
 const AFTER_SIGN_IN = "hep.after-sign-in";
@@ -155,6 +174,12 @@ async function resolve(route, path) {
   return null;
 }
 
+/** Sign in first, then come back to `path` (a link that needs an account, like a clinic's). */
+export function signInFirst(path) {
+  sessionStorage.setItem(AFTER_SIGN_IN, path);
+  navigate("/sign-in");
+}
+
 /**
  * Signed in: load who that is (with the server's rules), then go to the page that asked for
  * it, else the role's home.
@@ -170,10 +195,12 @@ export async function afterSignIn() {
 function renderNav() {
   const nav = document.getElementById("nav");
   const user = currentUser();
-  const items = user?.role === "therapist" ? THERAPIST_NAV : user?.role === "patient" ? PATIENT_NAV : [];
+  const navs = { therapist: THERAPIST_NAV, patient: PATIENT_NAV, admin: ADMIN_NAV };
+  const items = navs[user?.role] || [];
   nav.hidden = items.length === 0;
   document.body.classList.toggle("has-tabs", user?.role === "patient");
-  document.body.classList.toggle("therapist", user?.role === "therapist");
+  // staff screens (a therapist's, an admin's) get the wide layout and the top navigation
+  document.body.classList.toggle("therapist", user?.role === "therapist" || user?.role === "admin");
   const { path } = currentPath();
   replace(
     nav,

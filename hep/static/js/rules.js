@@ -57,3 +57,6 @@ export function numberProblem(form, name, label, value) {
 
 /** The weekly check-in's barriers in their order, and the messages a writer may send an hour. */
 export const conversationRules = () => current().conversation;
+
+/** The audit log's actions and what each means, in the server's words. */
+export const auditActions = () => current().audit_actions || {};

@@ -1,10 +1,12 @@
-// Today's cards for what hep asks besides exercises and habits: the week to look back on (on
-// and after the patient's review day), questionnaires due, and messages not read yet. They
-// come in after the day's list, and offline they are simply not there.
+// Today's cards for what hep asks besides exercises and habits: the care team's (link requests,
+// a discharge), the week to look back on (on and after the patient's review day),
+// questionnaires due, and messages not read yet. They come in after the day's list, and
+// offline they are simply not there.
 
 import { api } from "../api.js";
 import { h, replace } from "../dom.js";
 import { shortDay } from "../dates.js";
+import { careCards } from "./care.js";
 
 function card(title, text, href, action) {
   return h(
@@ -17,7 +19,7 @@ function card(title, text, href, action) {
 }
 
 function cards(prompts) {
-  const found = [];
+  const found = careCards(prompts);
   const week = prompts.weekly_review;
   if (week.planned && !week.answered) {
     found.push(

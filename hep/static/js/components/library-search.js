@@ -1,10 +1,13 @@
 // The exercise library's search: filters, paged results, each exercise's instructions; an
-// "Add" button per result in the program builder, an "Edit" link to your own in the library.
+// "Add" button per result in the program builder; in the library an "Edit" link to your own,
+// a copy to adapt of any other, and the archived ones on request.
 
 import { api, query } from "../api.js";
-import { field, h, replace } from "../dom.js";
+import { field, h, replace, toast } from "../dom.js";
 import { CATEGORIES, EQUIPMENT, REGIONS, doseText } from "../labels.js";
+import { navigate } from "../router.js";
 import { limits, pageSizeMax } from "../rules.js";
+import { currentUser } from "../session.js";
 
 /** The search box, its filters and the results; `onAdd(exercise)` adds a result (builder only). */
 export function librarySearch(onAdd, { title = "Library" } = {}) {
@@ -25,6 +28,8 @@ export function librarySearch(onAdd, { title = "Library" } = {}) {
       field("Equipment", h("select", { name: "equipment" }, h("option", { value: "" }, "Any"), Object.entries(EQUIPMENT).map(([v, l]) => h("option", { value: v }, l)))),
     ),
     h("label", { class: "check" }, h("input", { type: "checkbox", name: "mine" }), "Only my own exercises"),
+    // an archived exercise is prescribed no more: the builder never offers one
+    onAdd ? null : h("label", { class: "check" }, h("input", { type: "checkbox", name: "archived" }), "Archived exercises instead"),
   );
   const load = async (append) => {
     const data = new FormData(form);
@@ -34,6 +39,7 @@ export function librarySearch(onAdd, { title = "Library" } = {}) {
       category: data.get("category"),
       equipment: data.get("equipment"),
       mine: data.get("mine") ? "true" : "",
+      archived: data.get("archived") ? "true" : "",
       page,
       page_size: pageSize,
     };
@@ -70,8 +76,24 @@ export function librarySearch(onAdd, { title = "Library" } = {}) {
   return h("div", { class: "card" }, h("h2", {}, title), form, results, more);
 }
 
+async function copy(exercise) {
+  try {
+    const mine = await api.post(`/api/exercises/${encodeURIComponent(exercise.id)}/copy`);
+    toast(`Copied: ${mine.name}. Adapt it and save.`, "success");
+    navigate(`/library/${mine.id}/edit`);
+  } catch (error) {
+    toast(error.message, "error");
+  }
+}
+
+function origin(exercise, own) {
+  if (own) return h("span", { class: "badge" }, exercise.clinic_id ? "yours, shared" : "yours");
+  if (exercise.built_in) return null;
+  return h("span", { class: "badge" }, "a colleague's");
+}
+
 function exerciseRow(exercise, onAdd) {
-  const own = !exercise.built_in;
+  const own = exercise.owner_id === currentUser().id;
   return h(
     "li",
     {},
@@ -82,14 +104,15 @@ function exerciseRow(exercise, onAdd) {
         "div",
         { class: "grow" },
         h("strong", {}, exercise.name),
-        own ? h("span", { class: "badge" }, " yours") : null,
+        origin(exercise, own),
+        exercise.archived ? h("span", { class: "badge badge-warn" }, "archived") : null,
         h("div", { class: "small muted" }, [CATEGORIES[exercise.category], exercise.regions.map((r) => REGIONS[r]).join(", "), doseText(exercise.dose)].filter(Boolean).join(" · ")),
       ),
       onAdd
         ? h("button", { type: "button", class: "btn btn-small", "aria-label": `Add ${exercise.name}`, "data-role": "add-exercise", onclick: () => onAdd(exercise) }, "Add")
         : own
           ? h("a", { class: "btn btn-small", href: `#/library/${exercise.id}/edit` }, "Edit", h("span", { class: "visually-hidden" }, ` ${exercise.name}`))
-          : null,
+          : h("button", { type: "button", class: "btn btn-small", onclick: () => copy(exercise) }, "Copy to adapt", h("span", { class: "visually-hidden" }, ` ${exercise.name}`)),
     ),
     h(
       "details",

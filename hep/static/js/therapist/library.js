@@ -1,19 +1,21 @@
-// The exercise library for therapists: search the built-ins and your own; add and edit your own.
+// The exercise library for therapists: search the built-ins, your own and those shared in your
+// clinics; copy any to adapt it; add, edit, share, archive and bring back your own.
 
 import { api } from "../api.js";
-import { busy, field, h, replace, showErrors, toast } from "../dom.js";
+import { busy, clearErrors, confirmDialog, field, h, replace, showErrors, toast } from "../dom.js";
 import { CATEGORIES, EQUIPMENT, REGIONS, SIDES } from "../labels.js";
 import { navigate } from "../router.js";
 import { limits } from "../rules.js";
 import { librarySearch } from "../components/library-search.js";
 import { gallery, uploadControl } from "../components/media.js";
+import { shareField } from "../components/sharing.js";
 
 export async function library() {
   return h(
     "section",
     { class: "page" },
     h("h1", { class: "page-title", tabindex: "-1" }, "Exercise library"),
-    h("p", { class: "subtitle" }, "Built-in corrective exercises written for hep, and your own."),
+    h("p", { class: "subtitle" }, "Built-in corrective exercises written for hep, your own and those your colleagues share. Copy any of them to adapt it."),
     h("div", { class: "actions" }, h("a", { class: "btn btn-primary", href: "#/library/new" }, "Add your own exercise")),
     librarySearch(null, { title: "Search" }),
   );
@@ -41,6 +43,7 @@ function checkboxes(name, legend, options, selected) {
 
 export async function exerciseForm({ params }) {
   const existing = params.id ? await api.get(`/api/exercises/${encodeURIComponent(params.id)}`) : null;
+  const clinics = new Map((await api.get("/api/clinics")).map((c) => [c.id, c.name]));
   const dose = existing?.dose || { sets: 1, side: "both", times_per_day: 1 };
   const equipment = { ...EQUIPMENT };
   delete equipment.none;
@@ -79,6 +82,7 @@ export async function exerciseForm({ params }) {
     field("Steps", h("textarea", { name: "instructions", rows: "5" }, (existing?.instructions || []).join("\n")), { hint: "One step per line." }),
     field("Cautions", h("textarea", { name: "cautions", rows: "3" }, (existing?.cautions || []).join("\n")), { hint: "One per line: when to stop, what to avoid." }),
     field("Video or picture link (https, optional)", { type: "url", name: "media_url", value: existing?.media_url || "" }),
+    shareField(clinics, existing?.clinic_id),
     h(
       "div",
       { class: "actions" },
@@ -109,11 +113,13 @@ export async function exerciseForm({ params }) {
       instructions: lines("instructions"),
       cautions: lines("cautions"),
       media_url: (data.get("media_url") || "").trim() || null,
+      clinic_id: data.get("clinic_id") || null,
     };
     busy(form, async () => {
       try {
         if (existing) await api.patch(`/api/exercises/${existing.id}`, body);
         else await api.post("/api/exercises", body);
+        clearErrors(form);
         toast(existing ? "Exercise saved." : "Exercise added to your library.", "success");
         navigate("/library");
       } catch (error) {
@@ -128,6 +134,7 @@ export async function exerciseForm({ params }) {
     h("h1", { class: "page-title", tabindex: "-1" }, existing ? `Edit ${existing.name}` : "New exercise"),
     form,
     existing ? await exerciseMedia(existing) : null,
+    existing ? archiveCard(existing) : null,
   );
 }
 
@@ -145,5 +152,49 @@ async function exerciseMedia(exercise) {
       media.push(added);
       replace(shown, gallery(media, exercise.name));
     }),
+  );
+}
+
+// archived: kept in the programs that use it, gone from search and new prescriptions
+function archiveCard(exercise) {
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "btn",
+      onclick: async () => {
+        if (!exercise.archived) {
+          const ok = await confirmDialog({
+            title: `Archive ${exercise.name}?`,
+            body: "Programs that have it keep it, and their patients still see it. It leaves the library's search and cannot be prescribed until you bring it back.",
+            confirm: "Archive",
+          });
+          if (!ok) return;
+        }
+        button.disabled = true;
+        try {
+          await api.patch(`/api/exercises/${exercise.id}`, { archived: !exercise.archived });
+          toast(exercise.archived ? `${exercise.name} is back in the library.` : `${exercise.name} is archived.`, "success");
+          navigate("/library");
+        } catch (error) {
+          toast(error.message, "error");
+          button.disabled = false;
+        }
+      },
+    },
+    exercise.archived ? "Bring back to the library" : "Archive exercise",
+  );
+  return h(
+    "div",
+    { class: "card" },
+    h("h2", {}, exercise.archived ? "Archived" : "Archive"),
+    h(
+      "p",
+      { class: "small muted" },
+      exercise.archived
+        ? "Programs that have it keep it; it is out of search and new prescriptions."
+        : "No longer prescribing it? Archive it: programs that have it keep it.",
+    ),
+    button,
   );
 }

@@ -1,17 +1,22 @@
-// One patient: adherence and pain charts, programs (edit, history, templates), habits,
-// reminders (with what happened to each), recent check-ins and the edit trail. Every read here
+// One patient: adherence and pain charts, the care team, discharge, programs (edit, end,
+// archive, history, templates), habits, reminders (with what happened to each), recent
+// check-ins and the edit trail, and a sign-in link for a locked-out patient. Every read here
 // lands in the patient's access log.
 
 import { api } from "../api.js";
-import { busy, field, h, showErrors, toast } from "../dom.js";
+import { h, toast } from "../dom.js";
 import { addDays, dateTime, isoDay, shortDay, todayIn } from "../dates.js";
-import { REGIONS, doseText, percentText, habitTargetText, HABIT_KINDS } from "../labels.js";
+import { REGIONS, percentText, habitTargetText, HABIT_KINDS } from "../labels.js";
 import { habitStrips } from "../charts.js";
 import { navigate } from "../router.js";
 import { adherenceSection, habitSeries, strengthNote } from "../components/adherence.js";
 import { describeCheckIn, diffText, subjectNames } from "../components/check-in-text.js";
 import { habitForm } from "../components/habit-form.js";
 import { inviteBox } from "../components/invite-box.js";
+import { careTeamSection } from "../components/care-team.js";
+import { dischargePanel } from "../components/discharge.js";
+import { programsSection } from "../components/patient-programs.js";
+import { signInLink } from "../components/sign-in-link.js";
 import { historyToggle } from "../components/reminder-history.js";
 import { ruleText } from "../components/rule-text.js";
 import { conversationSections } from "../components/patient-conversation.js";
@@ -42,6 +47,8 @@ export async function patient({ params }) {
   ]);
   const reminders = await api.get(`${base}/reminders`).catch(() => null);
   const conversation = await conversationSections(person, base);
+  const team = await careTeamSection(person);
+  const discharge = await dischargePanel(person);
   const names = subjectNames(programs, habits);
   const nameOf = (c) => names.get(c.item_key || c.habit_id) || "Removed item";
   const byId = new Map(checkIns.map((c) => [c.id, nameOf(c)]));
@@ -54,6 +61,7 @@ export async function patient({ params }) {
     h("h1", { class: "page-title", tabindex: "-1" }, person.name),
     h("p", { class: "subtitle" }, `${person.email} · ${person.timezone.replace(/_/g, " ")}`),
     inviteSection(person, base),
+    discharge.banner,
     h(
       "div",
       { class: "grid-2" },
@@ -71,11 +79,13 @@ export async function patient({ params }) {
       h(
         "div",
         {},
+        team,
         programsSection(person, programs, templates, today),
         habitsSection(person, base, habits, starters),
         remindersSection(person, base, reminders, programs, habits),
         checkInsSection(checkIns, nameOf),
         editsSection(edits, byId),
+        discharge.card,
       ),
     ),
     conversation,
@@ -93,7 +103,7 @@ function inviteSection(person, base) {
         resend.disabled = true;
         try {
           const invite = await api.post(`${base}/invite`);
-          box.replaceChildren(inviteBox(person.name, person.email, invite));
+          box.replaceChildren(inviteBox(person.name, person.email, invite, person.id));
           box.querySelector("input")?.focus();
         } catch (error) {
           toast(error.message, "error");
@@ -102,7 +112,7 @@ function inviteSection(person, base) {
         }
       },
     },
-    person.invite_accepted ? "Send a new sign-in invite" : "Re-send invite",
+    "Re-send invite",
   );
   return h(
     "div",
@@ -116,6 +126,14 @@ function inviteSection(person, base) {
       person.invite_accepted ? null : resend,
     ),
     box,
+    person.invite_accepted
+      ? signInLink({
+          name: person.name,
+          path: `${base}/sign-in-link`,
+          mailPath: `${base}/sign-in-link/email`,
+          to: person.email,
+        })
+      : null,
   );
 }
 
@@ -171,64 +189,6 @@ function painSection(pain) {
         )
       : h("p", { class: "muted" }, "No pain diary entries in the last four weeks."),
   );
-}
-
-function programsSection(person, programs, templates, today) {
-  const apply = templates.length ? applyTemplateForm(person, templates, today) : null;
-  return h(
-    "div",
-    {},
-    h("h2", {}, "Programs"),
-    programs.length
-      ? programs.map((p) =>
-          h(
-            "div",
-            { class: "card" },
-            h("h3", {}, p.title, h("span", { class: "muted small" }, ` · version ${p.version}`)),
-            h("p", { class: "small muted" }, `From ${p.start_date}${p.end_date ? ` to ${p.end_date}` : ""} · about ${p.minutes_per_session} min per session`),
-            p.warnings.map((w) => h("p", { class: "banner warn small" }, w)),
-            h("ul", { class: "list" }, p.items.map((item) => h("li", {}, h("strong", {}, item.exercise.name), h("br"), h("span", { class: "small muted" }, doseText(item))))),
-            h(
-              "div",
-              { class: "row" },
-              h("a", { class: "btn btn-small", href: `#/programs/${p.id}/edit` }, "Edit", h("span", { class: "visually-hidden" }, ` ${p.title}`)),
-              h("a", { class: "btn btn-small btn-quiet", href: `#/programs/${p.id}/versions` }, "Version history"),
-            ),
-          ),
-        )
-      : h("p", { class: "muted" }, "No program yet."),
-    h("div", { class: "actions" }, h("a", { class: "btn btn-primary", href: `#/patients/${person.id}/programs/new` }, "New program")),
-    apply,
-  );
-}
-
-function applyTemplateForm(person, templates, today) {
-  const form = h(
-    "form",
-    { class: "card", novalidate: true },
-    h("h3", {}, "Start from a template"),
-    h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Template", h("select", { name: "template" }, templates.map((t) => h("option", { value: t.id }, `${t.title} (${t.items.length} exercises, ~${t.minutes_per_session} min)`)))),
-    field("Start date", { type: "date", name: "start_date", value: today, required: true }),
-    h("button", { type: "submit", class: "btn" }, "Prescribe template"),
-  );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const data = new FormData(form);
-    busy(form, async () => {
-      try {
-        const program = await api.post(`/api/templates/${encodeURIComponent(data.get("template"))}/apply`, {
-          patient_id: person.id,
-          start_date: data.get("start_date"),
-        });
-        toast(`Prescribed: ${program.title}`, "success");
-        navigate(`/patients/${person.id}`);
-      } catch (error) {
-        showErrors(form, error);
-      }
-    });
-  });
-  return form;
 }
 
 function habitsSection(person, base, habits, starters) {

@@ -1,69 +1,43 @@
 // The therapist's patients in the server's order, who needs attention first (not logging,
-// pain rising, adherence falling, low adherence), each with the reasons spelled out; and
-// adding a patient with an invite link to send.
+// pain rising, adherence falling, low adherence), each with the reasons spelled out; the
+// discharged ones on a list of their own; and adding a patient with an invite link to send.
 
 import { api } from "../api.js";
-import { busy, field, h, nextId, showErrors } from "../dom.js";
-import { allZones, browserZone, daysSince, relative } from "../dates.js";
+import { busy, clearErrors, field, h, nextId, showErrors } from "../dom.js";
+import { allZones, browserZone, dateTime, relative } from "../dates.js";
 import { percentText } from "../labels.js";
 import { limits, pageSizeMax } from "../rules.js";
+import { attentionBadges } from "../components/attention.js";
 import { inviteBox } from "../components/invite-box.js";
 
-const known = (value) => value !== null && value !== undefined;
-
-/** The server's attention reasons as badges, with their figures where the server gives them. */
-export function attentionBadges(p) {
-  if (!p.invite_accepted) return [{ text: "Invite not accepted", kind: "warn" }];
-  const badges = (p.attention || []).map((reason) => {
-    if (reason === "not logging") {
-      const idle = daysSince(p.last_activity_at);
-      return idle === Infinity
-        ? { text: "No check-ins yet", kind: "warn" }
-        : { text: `No check-ins for ${Math.floor(idle)} days`, kind: "alert" };
-    }
-    if (reason === "pain rising") return { text: "Pain rising", kind: "alert" };
-    if (reason === "adherence falling") {
-      // the week before, then the last one (either may be null: nothing was due)
-      const figures =
-        known(p.percent_prev_7_days) && known(p.percent_7_days)
-          ? ` (${percentText(p.percent_prev_7_days)} → ${percentText(p.percent_7_days)})`
-          : "";
-      return { text: `Adherence falling${figures}`, kind: "warn" };
-    }
-    if (reason === "low adherence") {
-      return { text: `Low adherence (${percentText(p.percent_7_days)})`, kind: "warn" };
-    }
-    return { text: reason.charAt(0).toUpperCase() + reason.slice(1), kind: "warn" };
-  });
-  return badges.length ? badges : [{ text: "On track", kind: "ok" }];
-}
-
-export async function patients() {
+async function everyPage(path) {
   const list = [];
-  // the server orders the whole caseload by attention; pages follow one another in that order
+  // the server orders the whole caseload; pages follow one another in that order
   const size = pageSizeMax();
   for (let page = 1; ; page += 1) {
-    const chunk = await api.get(`/api/patients?page=${page}&page_size=${size}`);
+    const chunk = await api.get(`${path}${path.includes("?") ? "&" : "?"}page=${page}&page_size=${size}`);
     list.push(...chunk);
-    if (chunk.length < size) break;
+    if (chunk.length < size) return list;
   }
+}
+
+function listTabs(current) {
+  const tab = (href, label, key) => h("a", { class: "btn btn-small", href, "aria-current": current === key ? "page" : null }, label);
+  return h("nav", { class: "row tabs", "aria-label": "Which patients" }, tab("#/patients", "Active", "active"), tab("#/patients/discharged", "Discharged", "discharged"));
+}
+
+function filtered(list, row, { label, none, empty }) {
   const listBox = h("div");
   const filterId = nextId("filter");
   const render = (text) => {
     const needle = text.trim().toLowerCase();
     const shown = list.filter((p) => !needle || p.name.toLowerCase().includes(needle) || p.email.toLowerCase().includes(needle));
     listBox.replaceChildren(
-      shown.length
-        ? h("ul", { class: "list card", "aria-label": "Patients, most in need of attention first" }, shown.map(patientRow))
-        : h("p", { class: "empty" }, list.length ? "No patient matches." : "No patients yet. Add your first patient below."),
+      shown.length ? h("ul", { class: "list card", "aria-label": label }, shown.map(row)) : h("p", { class: "empty" }, list.length ? none : empty),
     );
   };
   render("");
-  return h(
-    "section",
-    { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Patients"),
-    h("p", { class: "subtitle" }, "Who needs attention comes first: not logging, pain rising, adherence falling."),
+  return [
     list.length > 5
       ? h(
           "div",
@@ -73,7 +47,53 @@ export async function patients() {
         )
       : null,
     listBox,
-    addPatientForm(),
+  ];
+}
+
+export async function patients() {
+  const list = await everyPage("/api/patients");
+  const clinics = await api.get("/api/clinics");
+  return h(
+    "section",
+    { class: "page" },
+    h("h1", { class: "page-title", tabindex: "-1" }, "Patients"),
+    h("p", { class: "subtitle" }, "Who needs attention comes first: not logging, pain rising, adherence falling."),
+    listTabs("active"),
+    filtered(list, patientRow, {
+      label: "Patients, most in need of attention first",
+      none: "No patient matches.",
+      empty: "No patients yet. Add your first patient below.",
+    }),
+    addPatientForm(clinics),
+  );
+}
+
+export async function dischargedPatients() {
+  const list = await everyPage("/api/patients?discharged=true");
+  return h(
+    "section",
+    { class: "page" },
+    h("h1", { class: "page-title", tabindex: "-1" }, "Discharged patients"),
+    h(
+      "p",
+      { class: "subtitle" },
+      "Patients you discharged: off the attention list, their programs ended. Their history stays readable; re-admit one from their page.",
+    ),
+    listTabs("discharged"),
+    filtered(list, dischargedRow, { label: "Discharged patients, by name", none: "No patient matches.", empty: "Nobody is discharged." }),
+  );
+}
+
+function dischargedRow(p) {
+  return h(
+    "li",
+    { class: "patient-row" },
+    h(
+      "div",
+      { class: "grow" },
+      h("a", { class: "name", href: `#/patients/${p.id}` }, p.name),
+      h("div", { class: "small muted" }, `Discharged ${dateTime(p.discharged_at)}`),
+    ),
   );
 }
 
@@ -104,7 +124,7 @@ function patientRow(p) {
   );
 }
 
-function addPatientForm() {
+function addPatientForm(clinics) {
   const zone = browserZone();
   const zones = allZones();
   const result = h("div");
@@ -114,12 +134,18 @@ function addPatientForm() {
     h("h2", {}, "Add a patient"),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     field("Name", { type: "text", name: "name", required: true, autocomplete: "off", ...limits("sign_up", "name") }),
-    field("Email", { type: "email", name: "email", required: true, autocomplete: "off" }),
+    field("Email", { type: "email", name: "email", required: true, autocomplete: "off", ...limits("sign_up", "email") }),
     field(
       "Patient's time zone",
       h("select", { name: "timezone", value: zone }, zones.map((z) => h("option", { value: z }, z.replace(/_/g, " ")))),
       { hint: "Reminders follow it; the patient's phone sets it when they accept." },
     ),
+    // a therapist of several clinics says which one cares for the patient
+    clinics.length > 1
+      ? field("Clinic", h("select", { name: "clinic_id" }, clinics.map((c) => h("option", { value: c.id }, c.name))), {
+          hint: "Colleagues of this clinic can join the patient's care team.",
+        })
+      : null,
     h("button", { type: "submit", class: "btn btn-primary" }, "Add and get invite link"),
     result,
   );
@@ -127,17 +153,22 @@ function addPatientForm() {
     event.preventDefault();
     const data = new FormData(form);
     const body = { name: data.get("name").trim(), email: data.get("email").trim(), timezone: data.get("timezone") };
+    if (data.get("clinic_id")) body.clinic_id = data.get("clinic_id");
     busy(form, async () => {
       try {
-        const created = await api.post("/api/patients", body);
+        const added = await api.post("/api/patients", body);
+        clearErrors(form);
+        // an address that has an account gets a request to accept instead: the server answers
+        // alike, and so does this screen (it never tells whether an account exists)
         result.replaceChildren(
-          inviteBox(created.patient.name, created.patient.email, created.invite),
-          h("p", {}, h("a", { href: `#/patients/${created.patient.id}` }, `Open ${created.patient.name}'s page to build a program`)),
+          inviteBox(added.patient.name, added.patient.email, added.invite, added.patient.id),
+          h("p", {}, `Send this link to ${added.patient.name}. Once they accept it, you see their check-ins, pain and progress here.`),
         );
         form.querySelector('input[name="name"]').value = "";
         form.querySelector('input[name="email"]').value = "";
         result.querySelector("input")?.focus();
       } catch (error) {
+        result.replaceChildren();
         showErrors(form, error);
       }
     });

@@ -1,17 +1,17 @@
 // The program builder: search the library, add exercises with a dose and weekdays, watch the
 // minutes per session and the size warning (never blocking), save a program (or a new version
-// of one — items keep their item_key so their history continues), or save it as a template.
+// of one — items keep their item_key so their history continues), or save it as a template;
+// and the same for a template's items, edited into its next version.
 
 import { api } from "../api.js";
-import { busy, field, h, nextId, replace, showErrors, toast } from "../dom.js";
+import { busy, field, h, replace, showErrors, toast } from "../dom.js";
 import { todayIn } from "../dates.js";
-import { SIDES } from "../labels.js";
 import { navigate } from "../router.js";
 import { limits } from "../rules.js";
 import { librarySearch } from "../components/library-search.js";
+import { itemEditor } from "../components/item-editor.js";
 import { DOSE_NUMBERS, doseProblems, sessionMinutes, sizeWarnings } from "../components/program-estimate.js";
-import { EVERY_DAY, maskFrom, weekdayPicker } from "../components/weekday-picker.js";
-import { illustration, uploadControl } from "../components/media.js";
+import { EVERY_DAY } from "../components/weekday-picker.js";
 
 const DOSE_FIELDS = ["sets", "reps", "hold_seconds", "duration_seconds", "rest_seconds", "side", "times_per_day"];
 
@@ -41,10 +41,73 @@ export async function editProgram({ params }) {
   return builder({ patient, program, media });
 }
 
-function builder({ patient, program, media = [] }) {
-  const items = program
-    ? program.items.map((i) => ({ ...i, exercise: i.exercise }))
-    : [];
+export async function editTemplate({ params }) {
+  const template = await api.get(`/api/templates/${encodeURIComponent(params.id)}`);
+  const exercises = new Map();
+  for (const id of new Set(template.items.map((i) => i.exercise_id))) {
+    exercises.set(id, await api.get(`/api/exercises/${encodeURIComponent(id)}`).catch(() => ({ id, name: "An exercise no longer in your library" })));
+  }
+  const items = template.items.map((i) => ({ ...fromExercise(exercises.get(i.exercise_id)), ...i, exercise: exercises.get(i.exercise_id) }));
+  const { itemsBox, summary, add } = itemsPanel(items, { media: false });
+  const form = h(
+    "form",
+    { class: "card", novalidate: true },
+    h("h2", {}, `Edit template (now version ${template.version})`),
+    h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
+    field("Title", { type: "text", name: "title", required: true, value: template.title, ...limits("template", "title") }),
+    field("Notes", h("textarea", { name: "notes", rows: "2", ...limits("template_revision", "notes") }, template.notes || "")),
+    h("h3", {}, "Exercises"),
+    itemsBox,
+    field("What changed (shown in the versions)", { type: "text", name: "change_note", ...limits("template_revision", "change_note") }),
+    h(
+      "div",
+      { class: "sticky-summary" },
+      summary,
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "submit", class: "btn btn-primary" }, "Save new version"),
+        h("a", { class: "btn btn-quiet", href: `#/templates/${template.id}` }, "Cancel"),
+      ),
+    ),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (markedFirst(form, items)) return;
+    const data = new FormData(form);
+    const title = data.get("title").trim();
+    const body = {
+      notes: data.get("notes").trim(),
+      change_note: data.get("change_note").trim(),
+      items: items.map((i) => {
+        const item = itemBody(i);
+        delete item.item_key;
+        return item;
+      }),
+    };
+    busy(form, async () => {
+      try {
+        // a new title is a rename (no new version); the items and notes make the version
+        if (title !== template.title) await api.patch(`/api/templates/${template.id}`, { title });
+        const saved = await api.post(`/api/templates/${template.id}/versions`, body);
+        toast(`Saved version ${saved.version} of ${saved.title}.`, "success");
+        navigate(`/templates/${template.id}`);
+      } catch (error) {
+        showErrors(form, mapItemErrors(error));
+      }
+    });
+  });
+  return h(
+    "section",
+    { class: "page" },
+    h("p", {}, h("a", { href: `#/templates/${template.id}` }, `← ${template.title}`)),
+    h("h1", { class: "page-title", tabindex: "-1" }, `Edit ${template.title}`),
+    h("div", { class: "builder grid-2" }, librarySearch(add), form),
+  );
+}
+
+/** The items being built, their editors and the size summary (minutes, warnings). */
+function itemsPanel(items, { program = null, media = [] }) {
   const itemsBox = h("div", { "aria-live": "off" });
   const summary = h("div", { role: "status", "aria-live": "polite" });
 
@@ -79,7 +142,13 @@ function builder({ patient, program, media = [] }) {
     renderItems(items.length - 1);
     toast(`Added ${exercise.name}.`);
   };
+  renderItems();
+  return { itemsBox, summary, add };
+}
 
+function builder({ patient, program, media = [] }) {
+  const items = program ? program.items.map((i) => ({ ...i, exercise: i.exercise })) : [];
+  const { itemsBox, summary, add } = itemsPanel(items, { program, media });
   const today = todayIn(patient.timezone);
   const form = h(
     "form",
@@ -138,7 +207,6 @@ function builder({ patient, program, media = [] }) {
     });
   });
 
-  renderItems();
   return h(
     "section",
     { class: "page" },
@@ -203,158 +271,4 @@ async function saveTemplate(form, items) {
   } catch (error) {
     showErrors(form, mapItemErrors(error));
   }
-}
-
-/** A dose number, marked (with the field's own words) while the server would refuse it. */
-function numberField(label, item, name, onChange) {
-  const box = field(label, { type: "number", name, inputmode: "numeric", value: item[name] ?? "", ...limits("program_item", name) });
-  const input = box.querySelector("input");
-  // not .field-error: the server's errors clear those, and these follow the typing instead
-  const problem = h("p", { class: "field-problem", id: nextId("problem"), hidden: true });
-  box.append(problem);
-  const mark = () => {
-    const text = doseProblems(item)[name];
-    problem.textContent = text || "";
-    problem.hidden = !text;
-    if (text) {
-      input.setAttribute("aria-invalid", "true");
-      input.setAttribute("aria-describedby", problem.id);
-    } else {
-      input.removeAttribute("aria-invalid");
-      input.removeAttribute("aria-describedby");
-    }
-  };
-  input.addEventListener("input", () => {
-    // a number field holds "" for anything that is not a number
-    item[name] = input.value === "" ? null : Number(input.value);
-    mark();
-    onChange();
-  });
-  mark();
-  return box;
-}
-
-// a field as wide as two of the grid's columns, for choices longer than a number
-function wide(box) {
-  box.classList.add("field-wide");
-  return box;
-}
-
-// the item's photos and videos ("this is you doing it") and the way to add one; an item the
-// saved program does not have yet takes them once it is saved
-function itemMedia(item, program, media) {
-  const name = item.exercise.name;
-  const own = media.filter((m) => m.item_key && m.item_key === item.item_key);
-  const shown = h(
-    "div",
-    { class: "media-row", "data-role": "item-media" },
-    own.map((m) => h("img", { class: "media-thumb", src: m.thumbnail_url, alt: m.caption || `${m.kind === "video" ? "Video" : "Photo"}: ${name}`, width: "64", height: "54" })),
-  );
-  const saved = program && program.items.some((i) => i.item_key === item.item_key);
-  return h(
-    "div",
-    { class: "field field-wide" },
-    h("p", { class: "label" }, "Photos and videos for the patient"),
-    shown,
-    saved
-      ? uploadControl(`/api/programs/${program.id}/items/${item.item_key}/media`, name, (added) => {
-          media.push(added);
-          shown.append(h("img", { class: "media-thumb", src: added.thumbnail_url, alt: added.caption || `${added.kind === "video" ? "Video" : "Photo"}: ${name}`, width: "64", height: "54" }));
-        })
-      : h("p", { class: "hint" }, "Save the program first, then add a photo or video of the patient doing it."),
-  );
-}
-
-function itemEditor(item, index, items, { onChange, onMove, program, media }) {
-  const headingId = nextId("item");
-  const days = weekdayPicker(`weekdays-${headingId}`, item.weekdays ?? EVERY_DAY, "Days");
-  days.addEventListener("change", () => {
-    item.weekdays = maskFrom(days, `weekdays-${headingId}`) || 0;
-    onChange();
-  });
-  const move = (delta) => {
-    const to = index + delta;
-    if (to < 0 || to >= items.length) return;
-    [items[index], items[to]] = [items[to], items[index]];
-    onMove(to);
-  };
-  return h(
-    "fieldset",
-    { class: "item-editor", "aria-labelledby": headingId },
-    h(
-      "div",
-      { class: "row spread" },
-      h(
-        "div",
-        { class: "row" },
-        illustration(item.exercise.illustration, item.exercise.name, { small: true }),
-        h("h3", { id: headingId, tabindex: "-1" }, `${index + 1}. ${item.exercise.name}`),
-      ),
-      h(
-        "div",
-        { class: "row" },
-        h("button", { type: "button", class: "btn btn-small", "aria-label": `Move ${item.exercise.name} up`, disabled: index === 0, onclick: () => move(-1) }, "↑"),
-        h("button", { type: "button", class: "btn btn-small", "aria-label": `Move ${item.exercise.name} down`, disabled: index === items.length - 1, onclick: () => move(1) }, "↓"),
-        h(
-          "button",
-          {
-            type: "button",
-            class: "btn btn-small btn-quiet",
-            "aria-label": `Remove ${item.exercise.name}`,
-            onclick: () => {
-              items.splice(index, 1);
-              onMove(Math.max(0, index - 1));
-            },
-          },
-          "Remove",
-        ),
-      ),
-    ),
-    h(
-      "div",
-      { class: "dose-grid" },
-      DOSE_NUMBERS.map(([name, label]) => numberField(label, item, name, onChange)),
-      wide(field(
-        "Side",
-        h(
-          "select",
-          {
-            name: "side",
-            value: item.side || "both",
-            onchange: (e) => {
-              item.side = e.target.value;
-              onChange();
-            },
-          },
-          Object.entries(SIDES).map(([v, l]) => h("option", { value: v }, l)),
-        ),
-      )),
-    ),
-    days,
-    itemMedia(item, program, media),
-    field("Load or band (optional)", {
-      type: "text",
-      name: "load_note",
-      value: item.load_note || "",
-      ...limits("program_item", "load_note"),
-      oninput: (e) => {
-        item.load_note = e.target.value;
-      },
-    }),
-    field(
-      "Note for the patient (optional)",
-      h(
-        "textarea",
-        {
-          name: "notes",
-          rows: "2",
-          ...limits("program_item", "notes"),
-          oninput: (e) => {
-            item.notes = e.target.value;
-          },
-        },
-        item.notes || "",
-      ),
-    ),
-  );
 }

@@ -1,11 +1,14 @@
-// Templates (protocols): reusable sets of exercises with doses, prescribed to a patient in one go.
+// Templates (protocols): reusable sets of exercises with doses, yours and those shared with
+// your clinics, prescribed to a patient in one go; each opens to be renamed, shared, edited
+// into a new version or deleted.
 
 import { api } from "../api.js";
-import { busy, field, h, showErrors, toast } from "../dom.js";
+import { busy, clearErrors, field, h, showErrors, toast } from "../dom.js";
 import { browserZone, todayIn } from "../dates.js";
 import { doseText } from "../labels.js";
 import { navigate } from "../router.js";
 import { pageSizeMax } from "../rules.js";
+import { ownership } from "../components/sharing.js";
 
 /** Every page of `path` (a list the server pages), one after the other. */
 async function everything(path) {
@@ -23,11 +26,10 @@ async function exerciseNames() {
 }
 
 export async function templates() {
-  const [list, patients, names] = await Promise.all([
-    api.get("/api/templates"),
-    everything("/api/patients"),
-    exerciseNames(),
-  ]);
+  const list = await api.get("/api/templates");
+  const patients = await everything("/api/patients");
+  const names = await exerciseNames();
+  const clinics = new Map((await api.get("/api/clinics")).map((c) => [c.id, c.name]));
   return h(
     "section",
     { class: "page" },
@@ -35,15 +37,15 @@ export async function templates() {
     h(
       "p",
       { class: "subtitle" },
-      "Save a program as a template from the program builder; prescribe it to any patient here or on their page.",
+      "Save a program as a template from the program builder; prescribe it to any patient here or on their page. Templates shared with a clinic are there for all its therapists.",
     ),
     list.length
-      ? list.map((t) => templateCard(t, patients, names))
+      ? list.map((t) => templateCard(t, patients, names, clinics))
       : h("p", { class: "empty" }, "No templates yet. Build a program and choose “Save as template”."),
   );
 }
 
-function templateCard(template, patients, names) {
+function templateCard(template, patients, names, clinics) {
   const form = h(
     "form",
     { class: "entry-more", novalidate: true },
@@ -63,6 +65,7 @@ function templateCard(template, patients, names) {
           patient_id: data.get("patient_id"),
           start_date: data.get("start_date"),
         });
+        clearErrors(form);
         toast(`Prescribed “${template.title}”.`, "success");
         navigate(`/patients/${data.get("patient_id")}`);
       } catch (error) {
@@ -72,9 +75,13 @@ function templateCard(template, patients, names) {
   });
   return h(
     "article",
-    { class: "card" },
-    h("h2", {}, template.title),
-    h("p", { class: "small muted" }, `${template.items.length} exercise${template.items.length === 1 ? "" : "s"} · about ${template.minutes_per_session} min per session`),
+    { class: "card", "data-role": "template" },
+    h("h2", {}, h("a", { href: `#/templates/${template.id}` }, template.title)),
+    h(
+      "p",
+      { class: "small muted" },
+      `${ownership(template, clinics)} · version ${template.version} · ${template.items.length} exercise${template.items.length === 1 ? "" : "s"} · about ${template.minutes_per_session} min per session`,
+    ),
     template.warnings.map((w) => h("p", { class: "banner warn small" }, w)),
     template.notes ? h("p", {}, template.notes) : null,
     h("ul", { class: "list" }, template.items.map((i) => h("li", {}, h("strong", {}, names.get(i.exercise_id) || "An exercise"), h("br"), h("span", { class: "small muted" }, doseText(i))))),

@@ -25,6 +25,7 @@ export async function account() {
             "ul",
             { class: "list" },
             [
+              ["#/care-team", "Your care team", "Your therapists, and requests to join"],
               ["#/history", "History and corrections", "Fill in or correct recent days"],
               ["#/habits", "Habits", "Add, change or stop daily habits"],
               ["#/notifications", "Notifications on this phone", "Allow, test or turn off"],

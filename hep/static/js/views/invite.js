@@ -1,10 +1,13 @@
 // The invitation link a therapist sends: see who invited you, set a password, and you're in.
+// The same link reaches someone who has an account already (a request to join their care
+// team): they sign in and answer it under their care team.
 
 import { api } from "../api.js";
 import { busy, field, formValues, h, showErrors } from "../dom.js";
 import { browserZone } from "../dates.js";
 import { currentUser, loadUser } from "../session.js";
 import { navigate } from "../router.js";
+import { signInFirst } from "../app.js";
 import { passwordField } from "../components/password-field.js";
 
 export async function invite({ params }) {
@@ -28,6 +31,15 @@ export async function invite({ params }) {
   }
   const zone = browserZone();
   const someoneElse = currentUser();
+  if (someoneElse && someoneElse.email === preview.email && someoneElse.role === "patient") {
+    return h(
+      "section",
+      { class: "page auth" },
+      h("h1", { class: "page-title", tabindex: "-1" }, "You have an account already"),
+      h("p", {}, `${preview.therapist_name} asks to join your care team. Answer the request under Your care team.`),
+      h("p", {}, h("a", { class: "btn btn-primary", href: "#/care-team" }, "Your care team")),
+    );
+  }
   const form = h(
     "form",
     { class: "card", novalidate: true },
@@ -78,5 +90,12 @@ export async function invite({ params }) {
         )
       : null,
     form,
+    h(
+      "div",
+      { class: "card" },
+      h("h2", {}, "Have a hep account with this address already?"),
+      h("p", {}, `Then sign in instead: ${preview.therapist_name}'s request to join your care team waits for you there, to accept or decline.`),
+      h("button", { type: "button", class: "btn btn-block", onclick: () => signInFirst("/care-team") }, "Sign in"),
+    ),
   );
 }
