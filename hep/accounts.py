@@ -7,6 +7,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from hep import audit
 from hep.db import insert_first, lock_names
 from hep.errors import Conflict, Invalid, NotFound, Throttled, Unauthorized
-from hep.models import AuthSession, LoginFailure, Role, SignInLink, User
+from hep.models import AuthSession, LoginFailure, NotificationSettings, Role, SignInLink, User
 from hep.passwords import Hasher, password_problem
 from hep.timezones import require_timezone
 
@@ -82,6 +83,7 @@ def create_user(
     )
     if not insert_first(session, user):  # a racing sign-up with this email won
         raise taken
+    session.add(NotificationSettings.first_for(user.id))
     return user
 
 
@@ -165,20 +167,23 @@ def start_session(
 
 def resolve_token(
     session: Session, token: str, *, lifetimes: SessionLifetimes, now: dt.datetime
-) -> tuple[AuthSession, User] | None:
-    """The live session and active user for a token, or None (unknown, expired, disabled)."""
+) -> tuple[AuthSession, User] | Literal["expired", "unknown"]:
+    """The live session and active user for a token; else why not: "expired" (it was a
+    session, and its time ran out) or "unknown" (never one, signed out, or disabled)."""
     if not token or len(token) > 200:
-        return None
+        return "unknown"
     found = session.execute(
         select(AuthSession, User)
         .join(User, User.id == AuthSession.user_id)
         .where(AuthSession.token_hash == hash_token(token))
     ).first()
     if found is None:
-        return None
+        return "unknown"
     auth_session, user = found
-    if auth_session.expires_at <= now or not user.is_active:
-        return None
+    if not user.is_active:
+        return "unknown"
+    if auth_session.expires_at <= now:
+        return "expired"
     if auth_session.kind == "cookie" and now - auth_session.last_used_at > _TOUCH_EVERY:
         auth_session.last_used_at = now
         auth_session.expires_at = now + lifetimes.cookie

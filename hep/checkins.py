@@ -28,6 +28,7 @@ from hep.models import (
 from hep.models.library import tag_list, tag_string
 from hep.timezones import local_date
 
+ONE_SUBJECT = "Choose one exercise or one habit."
 # what a PUT body may set; the subject is fixed once created
 CONTENT = ("local_date", "state", "value", "skip_reason", "pain", "difficulty", "note", "source")
 
@@ -51,9 +52,7 @@ def snapshot(check_in: CheckIn) -> dict[str, Any]:
 def _check_subject(session: Session, owner: User, body: dict[str, Any]) -> None:
     item_key, habit_id = body.get("item_key"), body.get("habit_id")
     if (item_key is None) == (habit_id is None):
-        raise Invalid(
-            "Invalid subject.", {"item_key": ["Give exactly one of item_key or habit_id."]}
-        )
+        raise Invalid.field("item_key", ONE_SUBJECT)
     if habit_id is not None:
         habit = session.get(Habit, habit_id)
         if habit is None or habit.owner_id != owner.id:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class HepError(Exception):
-    """Base: a message for people and optional field errors {field: [message, ...]}."""
+    """Base: a message for people and optional field errors {field: [message, ...]} (a
+    nested object's fields nest alike: {"rule": {"end": [message]}})."""
 
     status = 400
 
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, message: str, errors: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.errors = errors
@@ -33,12 +36,16 @@ class Conflict(HepError):
     status = 409
 
 
+# the message of a refusal whose fields each say what is wrong, beside them
+CHECK_FIELDS = "Check the highlighted fields."
+
+
 class Invalid(HepError):
     status = 422
 
     @classmethod
     def field(cls, field: str, message: str) -> Invalid:
-        return cls(f"Invalid {field}.", {field: [message]})
+        return cls(CHECK_FIELDS, {field: [message]})
 
 
 class Throttled(HepError):

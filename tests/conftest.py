@@ -20,7 +20,7 @@ from hep.cli import generate_private_key_pem
 from hep.clinics import care_clinic, found_clinic
 from hep.db import Base, db
 from hep.migrate import upgrade
-from hep.models import CareLink, Clinic, ClinicMember, ClinicRole, Role, User
+from hep.models import CareLink, Clinic, ClinicMember, ClinicRole, NotificationSettings, Role, User
 from tests.tools import require_tool
 
 PG_ADMIN_URL = os.environ.get(
@@ -179,6 +179,13 @@ class Cast:
         db.session.add(link)
         db.session.commit()
         return link
+
+    def no_quiet_hours(self, user: User) -> None:
+        """Turn off the quiet hours every account starts with, for a test that sends at
+        whatever hour the clock says."""
+        settings = db.session.get_one(NotificationSettings, user.id)
+        settings.quiet_start = settings.quiet_end = None
+        db.session.commit()
 
     def clinic(self, admin: User, *therapists: User, name: str = "Clinic") -> Clinic:
         """A clinic with this admin and these therapists as members."""

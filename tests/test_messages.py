@@ -120,7 +120,8 @@ def test_the_patient_is_told_once_outside_quiet_hours_unless_they_have_read_it(t
     post(patient, patient, "mine is no news to me")
     news = post(lead, patient, "How are you?")
     db.session.commit()
-    db.session.add(NotificationSettings(user_id=patient.id, quiet_start="11:00", quiet_end="13:00"))
+    settings = db.session.get_one(NotificationSettings, patient.id)
+    settings.quiet_start, settings.quiet_end = "11:00", "13:00"
     db.session.commit()
     assert claim_notices(db.session, NOW) == []  # 12:00 UTC: quiet
     later = NOW + dt.timedelta(hours=2)

@@ -18,8 +18,10 @@ from hep import snapshots
 from hep.api.access import enforce_access, load_principal
 from hep.api.changes import ChangesPlugin
 from hep.api.fields import HttpsUrl, PathInteger
+from hep.api.sentences import explain, status_sentence
 from hep.assets import SWAGGER_UI_VERSION
 from hep.clock import utcnow
+from hep.errors import CHECK_FIELDS
 from hep.metrics import meters
 from hep.web import check_upload, error_body, log_failure
 
@@ -178,7 +180,13 @@ def init_api(app: Flask) -> None:
         data = getattr(exc, "data", None) or {}
         errors = data.get("messages") or data.get("errors")
         # webargs nests messages by location; clients want the fields
-        if isinstance(errors, dict) and set(errors) <= {"json", "query", "path", "headers"}:
+        if isinstance(errors, dict) and set(errors) <= {
+            "json",
+            "query",
+            "path",
+            "headers",
+            "multipart",
+        }:
             flat: dict[str, Any] = {}
             for location, part in errors.items():
                 if isinstance(part, dict):
@@ -186,8 +194,14 @@ def init_api(app: Flask) -> None:
                 else:
                     flat[location] = part
             errors = flat
-        message = data.get("message") or exc.description or ""
         status = exc.code or 500
+        if errors:
+            errors = explain(errors, data.get("schema"))
+        if errors and status == 422:
+            message = CHECK_FIELDS
+        else:
+            given = data.get("message") or exc.description
+            message = status_sentence(status, given, type(exc).description)
         headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
         headers += list((data.get("headers") or {}).items())
         return jsonify(error_body(status, message, errors)), status, headers

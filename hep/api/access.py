@@ -54,18 +54,26 @@ def load_principal() -> None:
     if not token:
         return
     found = resolve_token(db.session, token, lifetimes=lifetimes(), now=utcnow())
-    if found is None:
-        g.auth_failed = True
+    if isinstance(found, str):
+        g.auth_failed = found
         return
     g.auth_session, g.user = found
     if db.session.dirty:  # the sliding expiry moved
         db.session.commit()
 
 
+# why a request has no signed-in user, as the person is told
+SIGN_IN = {
+    None: "Sign in first.",
+    "unknown": "Sign in again.",
+    "expired": "Your session has expired. Sign in again.",
+}
+
+
 def current_user() -> User:
     user: User | None = g.get("user")
     if user is None:
-        raise Unauthorized("Sign in first." if not g.get("auth_failed") else "Session expired.")
+        raise Unauthorized(SIGN_IN[g.get("auth_failed")])
     return user
 
 

@@ -73,6 +73,13 @@ class Reminder(Base):
     )
 
 
+# what an account has until its owner changes it: stored for new accounts, and what an
+# account without a row is answered and decided by (quiet at night, a few pushes a day)
+DEFAULT_QUIET_START = "22:00"
+DEFAULT_QUIET_END = "07:00"
+DEFAULT_DAILY_CAP = 8
+
+
 class NotificationSettings(Base):
     """Per user: quiet hours (local, may wrap midnight) and a daily cap of pushes."""
 
@@ -83,7 +90,7 @@ class NotificationSettings(Base):
     )
     quiet_start: Mapped[str | None] = mapped_column(String(5))
     quiet_end: Mapped[str | None] = mapped_column(String(5))
-    daily_cap: Mapped[int] = mapped_column(Integer, default=8)
+    daily_cap: Mapped[int] = mapped_column(Integer, default=DEFAULT_DAILY_CAP)
     # email reminders: off, always, or fallback (while no push subscription works)
     email_reminders: Mapped[str] = mapped_column(String(8), default="off", server_default="off")
     # a therapist's attention alerts: a push as a patient enters the list, and/or one email a
@@ -92,6 +99,16 @@ class NotificationSettings(Base):
     alert_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     alert_time: Mapped[str] = mapped_column(String(5), default="08:00", server_default="08:00")
     alert_digest_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    @classmethod
+    def first_for(cls, user_id: uuid.UUID) -> NotificationSettings:
+        """The row an account starts with: the defaults."""
+        return cls(
+            user_id=user_id,
+            quiet_start=DEFAULT_QUIET_START,
+            quiet_end=DEFAULT_QUIET_END,
+            daily_cap=DEFAULT_DAILY_CAP,
+        )
 
 
 class PushSubscription(Base):

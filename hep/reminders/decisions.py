@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 from hep.adherence import DayLog, Subject
 from hep.channels import Address, Message
 from hep.models import Habit, Reminder
+from hep.models.reminders import DEFAULT_DAILY_CAP
 from hep.reminders.prompts import ASKING, Asks
 from hep.reminders.schedule import Rule, in_quiet_hours, next_occurrence, quiet_hours, rule_of
 from hep.timezones import zone
 
 MAX_MISSED_RECORDED = 50  # per reminder per pass, so a long outage stays bounded
-DEFAULT_DAILY_CAP = 8
 MESSAGE_KINDS = {
     "program": "program",
     "habit": "habit",

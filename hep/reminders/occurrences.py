@@ -101,4 +101,4 @@ def snooze_occurrence(
     session: Session, owner: User, occurrence_id: uuid.UUID, minutes: int, now: dt.datetime
 ) -> Reminder:
     occurrence, _ = occurrence_of(session, owner, occurrence_id)
-    return snooze(session, owner, occurrence.reminder_id, minutes, now)
+    return snooze(session, owner, occurrence.reminder_id, minutes, now, due_at=occurrence.fire_at)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from hep.adherence import load_subjects
 from hep.care import export_section, patient_of
 from hep.db import insert_first, lock_names
-from hep.errors import Conflict, Invalid, NotFound
+from hep.errors import CHECK_FIELDS, Conflict, Invalid, NotFound
 from hep.models import (
     Delivery,
     Habit,
@@ -23,7 +23,6 @@ from hep.models import (
     Reminder,
     User,
 )
-from hep.reminders.decisions import DEFAULT_DAILY_CAP
 from hep.reminders.schedule import (
     ScheduleError,
     mask_to_weekdays,
@@ -34,7 +33,7 @@ from hep.reminders.schedule import (
     weekdays_to_mask,
     within_days,
 )
-from hep.timezones import zone
+from hep.timezones import local_date, zone
 
 MAX_REMINDERS = 50
 
@@ -73,7 +72,19 @@ def reschedule_program(session: Session, program: Program, now: dt.datetime) -> 
         schedule_next(session, reminder, owner, now)
 
 
-def _apply(session: Session, owner: User, reminder: Reminder, data: dict[str, Any]) -> None:
+# a rule the schedule refuses, in the words of the form's field (the API's rule fields)
+RULE_PROBLEMS = {
+    "window_end": ("end", "Until: a time later than From, on the same day."),
+    "window_start": ("start", "From: a time of day, written HH:MM."),
+    "rule": ("weekdays", "Days: this reminder would never come on these days."),
+}
+PAST_PAUSE = "Paused until: today or a later day."
+INCOMPLETE_RULE = "When: give the times, or how often and between which times."
+
+
+def _apply(
+    session: Session, owner: User, reminder: Reminder, data: dict[str, Any], now: dt.datetime
+) -> None:
     if "target" in data:
         target = data["target"]
         kind = target["kind"]
@@ -114,6 +125,10 @@ def _apply(session: Session, owner: User, reminder: Reminder, data: dict[str, An
             start, end = rule.get("start"), rule.get("end")
             reminder.window_start = start.strftime("%H:%M") if start else None
             reminder.window_end = end.strftime("%H:%M") if end else None
+    until = data.get("paused_until")
+    if until is not None and until < local_date(now, owner.timezone):
+        # a pause that ended before today would pause nothing
+        raise Invalid.field("paused_until", PAST_PAUSE)
     for field in ("label", "skip_if_done", "paused_until", "pause_reason"):
         if field in data:
             setattr(
@@ -123,10 +138,11 @@ def _apply(session: Session, owner: User, reminder: Reminder, data: dict[str, An
             )
     try:
         rule_of(reminder)
-    except (ScheduleError, AssertionError) as exc:
-        field = exc.field if isinstance(exc, ScheduleError) else "rule"
-        message = exc.message if isinstance(exc, ScheduleError) else "Incomplete rule."
-        raise Invalid("Invalid rule.", {"rule": [f"{field}: {message}"]}) from None
+    except ScheduleError as exc:
+        field, message = RULE_PROBLEMS.get(exc.field, (exc.field, exc.message))
+        raise Invalid(CHECK_FIELDS, {"rule": {field: [message]}}) from None
+    except AssertionError:
+        raise Invalid(CHECK_FIELDS, {"rule": [INCOMPLETE_RULE]}) from None
 
 
 def create_reminder(
@@ -155,7 +171,7 @@ def create_reminder(
         created_at=now,
         updated_at=now,
     )
-    _apply(session, owner, reminder, {"target": {"kind": "none"}} | data)
+    _apply(session, owner, reminder, {"target": {"kind": "none"}} | data, now)
     schedule_next(session, reminder, owner, now)
     session.add(reminder)
     session.flush()
@@ -183,7 +199,7 @@ def update_reminder(
     """Change a reminder; the next occurrence is recomputed from now (so nothing already
     fired repeats)."""
     reminder = reminder_of(session, owner, reminder_id)
-    _apply(session, owner, reminder, data)
+    _apply(session, owner, reminder, data, now)
     reminder.updated_at = now
     schedule_next(session, reminder, owner, now)
     session.flush()
@@ -220,12 +236,26 @@ def delete_reminder(session: Session, owner: User, reminder_id: uuid.UUID) -> No
     session.flush()
 
 
+NOTHING_TO_SNOOZE = "This reminder has nothing coming up to snooze."
+
+
 def snooze(
-    session: Session, owner: User, reminder_id: uuid.UUID, minutes: int, now: dt.datetime
+    session: Session,
+    owner: User,
+    reminder_id: uuid.UUID,
+    minutes: int,
+    now: dt.datetime,
+    *,
+    due_at: dt.datetime | None = None,
 ) -> Reminder:
-    """Fire again in `minutes`; the rule resumes after that."""
+    """Delay an occurrence by `minutes`: the one a push was about (`due_at`), else the next
+    one. It goes off `minutes` after its own time, or after now once that has passed: a
+    snooze never brings a reminder forward. The rule resumes after it."""
     reminder = reminder_of(session, owner, reminder_id)
-    reminder.next_fire_at = now + dt.timedelta(minutes=minutes)
+    due = due_at or reminder.next_fire_at
+    if due is None:
+        raise Conflict(NOTHING_TO_SNOOZE)
+    reminder.next_fire_at = max(due, now) + dt.timedelta(minutes=minutes)
     reminder.updated_at = now
     session.flush()
     return reminder
@@ -282,9 +312,7 @@ def settings_of(session: Session, user: User) -> NotificationSettings:
     """The user's settings; the row is made on first use (by whichever racer gets there)."""
     settings = session.get(NotificationSettings, user.id)
     if settings is None:
-        settings = NotificationSettings(
-            user_id=user.id, quiet_start=None, quiet_end=None, daily_cap=DEFAULT_DAILY_CAP
-        )
+        settings = NotificationSettings.first_for(user.id)
         if not insert_first(session, settings):
             settings = session.get_one(NotificationSettings, user.id)
     return settings

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 from zoneinfo import ZoneInfo
 
+from hep.models.reminders import DEFAULT_QUIET_END, DEFAULT_QUIET_START
+
 if TYPE_CHECKING:
     from hep.adherence import Subject
 
@@ -139,7 +141,10 @@ def rule_of(reminder: RuleColumns) -> Rule:
 
 
 def quiet_hours(settings: QuietColumns | None) -> QuietHours | None:
-    if settings is None or settings.quiet_start is None or settings.quiet_end is None:
+    """A user's quiet hours: the defaults while they have no settings, None if turned off."""
+    if settings is None:
+        return QuietHours(parse_time(DEFAULT_QUIET_START), parse_time(DEFAULT_QUIET_END))
+    if settings.quiet_start is None or settings.quiet_end is None:
         return None
     return QuietHours(parse_time(settings.quiet_start), parse_time(settings.quiet_end))
 

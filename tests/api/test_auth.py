@@ -126,6 +126,29 @@ def test_tampered_expired_and_foreign_tokens_are_401(app: Flask, cast: Cast):
     assert c.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
+def test_a_token_that_never_was_asks_to_sign_in_again_and_an_expired_one_says_so(
+    app: Flask, cast: Cast
+):
+    def message(token: str | None) -> str:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        r = app.test_client().get("/api/me", headers=headers)
+        assert r.status_code == 401
+        said: str = r.get_json()["message"]
+        return said
+
+    user = cast.user(Role.PATIENT)
+    token = cast.token(user)
+    assert message(None) == "Sign in first."
+    assert message("never-issued") == "Sign in again."
+    db.session.execute(
+        AuthSession.__table__.update().values(
+            expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        )
+    )
+    db.session.commit()
+    assert message(token) == "Your session has expired. Sign in again."
+
+
 def test_repeated_wrong_logins_are_throttled_with_retry_after(client, cast: Cast):
     user = cast.user(Role.PATIENT)
     for _ in range(5):

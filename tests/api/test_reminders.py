@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from hep.models import Role
+from hep.db import db
+from hep.models import NotificationSettings, Role
 from tests.conftest import Cast
 
 RULE = {"type": "times", "times": ["08:00"], "weekdays": [1, 2, 3, 4, 5]}
@@ -96,3 +97,38 @@ def test_a_snooze_with_minutes_moves_the_next_push(patient: FlaskClient, reminde
     r = patient.post(f"/api/reminders/{reminder['id']}/snooze", json={"minutes": 15})
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["next_fire_at"] != reminder["next_fire_at"]
+
+
+def test_a_new_account_has_quiet_hours_and_a_daily_cap_stored(cast: Cast):
+    r = cast.client().post(
+        "/api/auth/signup/patient",
+        json={
+            "email": "new@example.org",
+            "name": "New",
+            "password": "a long enough test passphrase",
+            "timezone": "Europe/Berlin",
+        },
+    )
+    assert r.status_code == 201, r.get_json()
+    stored = db.session.get_one(NotificationSettings, uuid.UUID(r.get_json()["user"]["id"]))
+    assert (stored.quiet_start, stored.quiet_end, stored.daily_cap) == ("22:00", "07:00", 8)
+
+
+def test_an_account_without_settings_is_answered_the_defaults(cast: Cast):
+    user = cast.user(Role.PATIENT)
+    db.session.delete(db.session.get_one(NotificationSettings, user.id))
+    db.session.commit()
+    settings = cast.client(user).get("/api/me/notification-settings").get_json()
+    assert (settings["quiet_start"], settings["quiet_end"], settings["daily_cap"]) == (
+        "22:00",
+        "07:00",
+        8,
+    )
+
+
+def test_a_pause_until_yesterday_answers_422_beside_the_field(
+    patient: FlaskClient, reminder: dict[str, Any]
+):
+    r = patient.patch(f"/api/reminders/{reminder['id']}", json={"paused_until": "2001-01-01"})
+    assert r.status_code == 422, r.get_json()
+    assert r.get_json()["errors"] == {"paused_until": ["Paused until: today or a later day."]}

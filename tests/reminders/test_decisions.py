@@ -21,6 +21,7 @@ from hep.habits import add_starter
 from hep.models import (
     Delivery,
     Exercise,
+    NotificationSettings,
     Occurrence,
     Program,
     ProgramItem,
@@ -161,6 +162,15 @@ def test_quiet_hours_and_the_daily_cap_hold_pushes_back(app, patient, settings):
     assert outcomes() == ["quiet", "sent", "sent", "capped"]
 
 
+def test_an_account_without_settings_has_the_default_quiet_hours(app, patient, settings):
+    db.session.delete(db.session.get_one(NotificationSettings, patient.id))
+    create_reminder(db.session, patient, {"rule": times_rule("06:30", "07:00", "22:00")}, MONDAY)
+    db.session.commit()
+    for at in ("2026-03-02T21:00:30", "2026-03-03T05:30:30", "2026-03-03T06:00:30"):
+        tick(app, dt.datetime.fromisoformat(at).replace(tzinfo=dt.UTC), settings)
+    assert outcomes() == ["quiet", "quiet", "sent"]  # 22:00 and 06:30 Berlin are quiet
+
+
 def test_a_paused_reminder_sends_nothing_until_the_pause_ends(app, patient, settings):
     create_reminder(
         db.session,
@@ -216,7 +226,8 @@ def test_snooze_fires_again_after_the_chosen_minutes(app, patient, settings):
     db.session.commit()
     fired = MONDAY + dt.timedelta(hours=1, seconds=1)
     tick(app, fired, settings)
-    snooze(db.session, patient, reminder.id, 10, fired)
+    # from the push: the occurrence it was about comes again 10 minutes later
+    snooze(db.session, patient, reminder.id, 10, fired, due_at=fired)
     db.session.commit()
     tick(app, fired + dt.timedelta(minutes=10, seconds=1), settings)
     assert outcomes() == ["sent", "sent"]

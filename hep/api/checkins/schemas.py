@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hep.api.fields import UUID, Date, Integer, Number, Text
+from hep.checkins import ONE_SUBJECT
 from hep.models.checkins import SKIP_REASONS, SOURCES, STATES
 from hep.models.library import REGIONS
 
@@ -40,7 +41,7 @@ class CheckInIn(Schema):
     @validates_schema
     def _one_subject(self, data: dict[str, Any], **_: Any) -> None:
         if (data.get("item_key") is None) == (data.get("habit_id") is None):
-            raise ValidationError("Give exactly one of item_key or habit_id.", "item_key")
+            raise ValidationError(ONE_SUBJECT, "item_key")
 
 
 class CheckInOut(Schema):

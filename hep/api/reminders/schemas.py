@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from hep.api.changes import Changes
 from hep.api.fields import UUID, Boolean, Date, Integer, Text, Time
+from hep.api.labels import label_of
 from hep.channels.email import EMAIL_MODES
 from hep.reminders.schedule import mask_to_weekdays
 
@@ -28,9 +29,9 @@ class TargetIn(Schema):
     def _consistent(self, data: dict[str, Any], **_: Any) -> None:
         kind = data.get("kind")
         if kind == "habit" and "habit_id" not in data:
-            raise ValidationError("A habit reminder needs habit_id.", "habit_id")
+            raise ValidationError("Choose the habit to be reminded of.", "habit_id")
         if kind == "program" and "program_id" not in data:
-            raise ValidationError("A program reminder needs program_id.", "program_id")
+            raise ValidationError("Choose the program to be reminded of.", "program_id")
 
 
 class RuleIn(Schema):
@@ -49,7 +50,10 @@ class RuleIn(Schema):
         if kind == "interval":
             for name in ("every_minutes", "start", "end"):
                 if name not in data:
-                    raise ValidationError("Required for an interval rule.", name)
+                    label = label_of("RuleIn", name)
+                    raise ValidationError(
+                        f"{label}: needed for a reminder every few minutes.", name
+                    )
 
 
 class ReminderIn(Schema):
