@@ -71,3 +71,27 @@ def open_screen(page: Any, path: str, heading: str | None = None) -> None:
             raise AssertionError(
                 f"{path}: wanted {heading!r}, the screen shows {shown!r}"
             ) from error
+
+
+PHONE = {"width": 360, "height": 780}
+DESK = {"width": 1280, "height": 900}
+
+
+def both_sizes(page: Any, name: str) -> None:
+    """Check the screen with axe and photograph it at phone and desktop width (nothing may
+    push the page sideways on the phone), then give the page its size back."""
+    was = page.viewport_size
+    for label, size in (("phone", PHONE), ("desk", DESK)):
+        page.set_viewport_size(size)
+        assert_accessible(page, f"{name} ({label})")
+        if label == "phone":
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], f"{name}: {width} px wide on a phone"
+        screenshot(page, f"{name}-{label}")
+    if was:
+        page.set_viewport_size(was)
+
+
+def confirm(page: Any, button: str) -> None:
+    """Answer the app's confirmation dialog with one of its buttons."""
+    page.get_by_role("dialog").get_by_role("button", name=button).click()

@@ -123,3 +123,45 @@ def test_a_patient_whose_phone_gets_no_pushes_chooses_email_reminders(
     assert patient.get("/api/me/notification-settings")["email_reminders"] == "fallback"
     assert_accessible(page, "email settings")
     screenshot(page, "email-reminders")
+
+
+def test_hep_mails_a_clinic_invite_and_a_patients_sign_in_link(
+    world: World, mailing_hep: HepServer, smtp: MailServer
+) -> None:
+    therapist = world.therapist("Dana Reyes")
+    patient = world.patient_of(therapist, name="Pat Lee")
+    [clinic] = therapist.get("/api/clinics")
+    context = world.context(therapist, viewport={"width": 1280, "height": 900})
+    serve_axe(context)
+    page = world.page(context)
+
+    # a clinic's invite: the link is shown, then hep mails a new one (the first stops working)
+    open_screen(page, f"/clinics/{clinic['id']}", clinic["name"])
+    invites = page.locator("[data-role=invites]")
+    invites.get_by_label("Their email").fill("sam.okafor@example.org")
+    invites.get_by_role("button", name="Invite and get link").click()
+    link = invites.locator("[data-role=invite-url]")
+    expect(link).to_have_value(re.compile("#/join-clinic/"))
+    first = link.input_value()
+    invites.get_by_role("button", name="Email it from hep").click()
+    expect(invites).to_contain_text("Sent to sam.okafor@example.org")
+    assert_accessible(page, "clinic invite mailed")
+    deliver(mailing_hep, smtp)
+    [message] = smtp.for_address("sam.okafor@example.org")
+    mailed = re.search(r"/#/join-clinic/[A-Za-z0-9_-]+", message.get_body(("plain",)).get_content())
+    assert mailed and link.input_value().endswith(mailed.group(0)) and first != link.input_value()
+
+    # a patient's sign-in link, mailed the same way
+    open_screen(page, f"/patients/{patient.id}", "Pat Lee")
+    box = page.locator("[data-role=sign-in-link]")
+    box.get_by_role("button", name="Make a sign-in link for Pat Lee").click()
+    expect(box.locator("[data-role=invite-url]")).to_have_value(re.compile("#/sign-in-link/"))
+    box.get_by_role("button", name="Email it from hep").click()
+    expect(box).to_contain_text(f"Sent to {patient.email}")
+    screenshot(page, "therapist-sign-in-link-mailed")
+    deliver(mailing_hep, smtp)
+    [message] = smtp.for_address(patient.email)
+    mailed = re.search(
+        r"/#/sign-in-link/[A-Za-z0-9_-]+", message.get_body(("plain",)).get_content()
+    )
+    assert mailed and box.locator("[data-role=invite-url]").input_value().endswith(mailed.group(0))

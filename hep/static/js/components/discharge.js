@@ -82,7 +82,7 @@ function openDischarge(person, base, d) {
       "p",
       { class: "banner warn" },
       h("strong", {}, `Discharged ${dateTime(d.discharged_at)} by ${d.discharged_by}. `),
-      "Their programs ended and their reminders for them stopped; their history stays readable here.",
+      "Their programs ended and the reminders for them stopped; their history stays readable here.",
     ),
     d.note ? h("p", {}, h("strong", {}, "Note: "), d.note) : null,
     button,

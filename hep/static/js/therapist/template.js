@@ -34,7 +34,7 @@ export async function template({ params }) {
       shown,
       h(
         "div",
-        { class: "card" },
+        { class: "card", "data-role": "version" },
         h("h3", {}, `Version ${v.version}`),
         v.change_note ? h("p", {}, h("strong", {}, "Change: "), v.change_note) : null,
         v.notes ? h("p", {}, v.notes) : null,
