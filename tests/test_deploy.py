@@ -25,7 +25,7 @@ import pytest
 
 from hep.cli import generate_private_key_pem
 from hep.migrate import upgrade
-from tests.test_concurrency import free_port
+from tests.push_service import free_port
 from tests.tools import require_tool
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -32,8 +32,7 @@ from hep.migrate import upgrade
 from hep.models import AccessLogEntry, Reminder
 from hep.scheduler import _guarded
 from tests.conftest import PASSWORD, make_test_app
-from tests.push_service import BrowserSubscription, FakePushService
-from tests.test_concurrency import free_port
+from tests.push_service import BrowserSubscription, FakePushService, free_port
 
 SECRET = "zq" + uuid.uuid4().hex[:10]
 """The canary: written into every free-text field, looked for in every log line and push."""

@@ -24,8 +24,7 @@ from hep.migrate import upgrade
 from hep.models import PushSubscription, Role
 from hep.reminders.rules import create_reminder
 from tests.conftest import NOW, Cast, make_test_app
-from tests.push_service import BrowserSubscription, FakePushService
-from tests.test_concurrency import free_port
+from tests.push_service import BrowserSubscription, FakePushService, free_port
 from tests.test_logs import GUNICORN, _answers, hep_env, push_service, run_hep, wait_for  # noqa: F401
 
 TOKEN = "a-metrics-token-of-some-length"

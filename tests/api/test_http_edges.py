@@ -14,7 +14,7 @@ from flask import Flask
 from hep.assets import SWAGGER_UI_VERSION
 from hep.models import Role
 from tests.conftest import PASSWORD, Cast, make_test_app
-from tests.test_concurrency import free_port
+from tests.push_service import free_port
 from tests.test_logs import GUNICORN
 
 
