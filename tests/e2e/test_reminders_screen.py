@@ -95,3 +95,75 @@ def test_with_notifications_allowed_but_no_device_registered_the_screen_says_so(
     expect(banner.get_by_role("link")).to_have_attribute("href", "#/notifications")
     assert_accessible(page, "reminders, phone not registered")
     screenshot(page, "patient-reminders-not-registered")
+
+
+def test_quiet_hours_show_what_is_stored_and_errors_go_once_fixed(world: World) -> None:
+    therapist = world.therapist()
+    patient = world.patient_of(therapist)
+    stored = patient.get("/api/me/notification-settings")
+    context = world.context(patient)
+    serve_axe(context)
+    page = world.page(context)
+    open_screen(page, "/reminders", "Reminders")
+    form = page.locator("form", has=page.get_by_role("heading", name="Quiet hours and daily limit"))
+    expect(form.get_by_label("Quiet from")).to_have_value(stored["quiet_start"])
+    expect(form.get_by_label("Quiet until")).to_have_value(stored["quiet_end"])
+    expect(form.get_by_label("Most reminders a day")).to_have_value(str(stored["daily_cap"]))
+
+    cap = form.get_by_label("Most reminders a day")
+    cap.fill("999")
+    form.get_by_role("button", name="Save").click()
+    error = form.locator(".field-error")
+    expect(error).to_have_text("Most reminders a day: a whole number from 1 to 48.")
+    expect(form.get_by_role("alert")).to_have_text("Check the highlighted fields.")
+    assert_accessible(page, "quiet hours, a refused cap")
+    cap.fill("5")
+    form.get_by_role("button", name="Save").click()
+    expect(page.locator(".toast")).to_contain_text("Saved.")
+    expect(error).to_have_count(0)
+    expect(form.locator(".form-alert")).to_have_text("")
+    assert patient.get("/api/me/notification-settings")["daily_cap"] == 5
+
+    # quiet hours turned off show as off: the form has no times of its own
+    patient.send("PATCH", "/api/me/notification-settings", {"quiet_start": None, "quiet_end": None})
+    open_screen(page, "/account", "More")
+    open_screen(page, "/reminders", "Reminders")
+    expect(form.get_by_label("Quiet from")).to_have_value("")
+    expect(form.get_by_label("Quiet until")).to_have_value("")
+
+
+def test_a_pause_until_a_past_day_is_refused_beside_the_day(world: World) -> None:
+    therapist = world.therapist()
+    patient = world.patient_of(therapist)
+    patient.send(
+        "POST",
+        "/api/reminders",
+        {"label": "Stretch", "rule": {"type": "times", "times": ["10:00"]}},
+    )
+    yesterday = dt.date.fromisoformat(patient.get("/api/today")["date"]) - dt.timedelta(days=1)
+    page = world.page(world.context(patient))
+    open_screen(page, "/reminders", "Reminders")
+    card = page.locator("article", has=page.get_by_role("heading", name="Stretch"))
+    card.get_by_role("button", name="Pause").click()
+    card.get_by_label("Until (and including)").fill(yesterday.isoformat())
+    card.get_by_role("button", name="Pause reminder").click()
+    expect(card.locator(".field-error")).to_have_text("Paused until: today or a later day.")
+    expect(page.locator(".toast", has_text="Reminder paused")).to_have_count(0)
+    [reminder] = patient.get("/api/reminders")
+    assert reminder["paused_until"] is None
+
+
+def test_delaying_the_next_reminder_moves_it_later_and_says_when(world: World) -> None:
+    therapist = world.therapist()
+    patient = world.patient_of(therapist)
+    made = patient.send(
+        "POST", "/api/reminders", {"label": "Walk", "rule": {"type": "times", "times": ["23:50"]}}
+    )
+    page = world.page(world.context(patient))
+    open_screen(page, "/reminders", "Reminders")
+    card = page.locator("article", has=page.get_by_role("heading", name="Walk"))
+    card.get_by_role("button", name="Delay next by 1 h").click()
+    expect(page.locator(".toast")).to_contain_text("Next reminder:")
+    [moved] = patient.get("/api/reminders")
+    before = dt.datetime.fromisoformat(made["next_fire_at"])
+    assert dt.datetime.fromisoformat(moved["next_fire_at"]) == before + dt.timedelta(hours=1)

@@ -1,5 +1,6 @@
 // Building DOM without innerHTML: every server string lands as text, never as markup.
 
+const SOMETHING_WRONG = "Something went wrong. Try again in a moment.";
 const PROPS = new Set(["value", "checked", "disabled", "selected", "indeterminate", "hidden"]);
 
 /** h("button", {class: "btn", onclick}, "Save") → an element. Children may be nested arrays. */
@@ -60,19 +61,29 @@ export function field(label, input, { hint, name } = {}) {
   );
 }
 
-/** Shows an ApiError next to the fields it names; anything else goes in the form's alert. */
+/**
+ * Shows an ApiError's field sentences beside the fields they name (a nested object's parts
+ * beside their own fields when the form has them, else beside the whole); anything else goes
+ * in the form's alert.
+ */
 export function showErrors(form, error) {
   clearErrors(form);
-  const fields = (error && error.fields) || {};
-  let first = null;
+  const boxOf = (name) => form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+  const placed = [];
   const unplaced = [];
-  for (const [name, messages] of Object.entries(fields)) {
-    const text = flattenMessages(messages);
-    const box = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
-    if (!box) {
-      unplaced.push(text);
-      continue;
+  const place = (name, messages, outer) => {
+    const nested = messages && typeof messages === "object" && !Array.isArray(messages);
+    if (nested && Object.keys(messages).some((part) => !/^\d+$/.test(part) && boxOf(part))) {
+      for (const [part, inner] of Object.entries(messages)) place(part, inner, outer || boxOf(name));
+      return;
     }
+    const box = boxOf(name) || outer;
+    if (box) placed.push([box, flattenMessages(messages)]);
+    else unplaced.push(flattenMessages(messages));
+  };
+  for (const [name, messages] of Object.entries((error && error.fields) || {})) place(name, messages, null);
+  let first = null;
+  for (const [box, text] of placed) {
     const control = box.querySelector("input, select, textarea, fieldset, button");
     const err = h("p", { class: "field-error", id: nextId("err") }, text);
     box.append(err);
@@ -88,8 +99,9 @@ export function showErrors(form, error) {
     alert = h("p", { class: "form-alert", role: "alert", tabindex: "-1" });
     form.prepend(alert);
   }
-  const summary = unplaced.length ? unplaced.join(" ") : error?.message || "Something went wrong.";
-  alert.textContent = first && !unplaced.length ? `Please check: ${summary}` : summary;
+  // the server's sentence for the whole ("Check the highlighted fields."), and what has no field
+  const said = [placed.length || !unplaced.length ? error?.message || SOMETHING_WRONG : null, ...unplaced];
+  alert.textContent = said.filter(Boolean).join(" ");
   (first || alert).focus?.();
 }
 
@@ -161,8 +173,12 @@ export function confirmDialog({ title, body, confirm = "OK", cancel = "Cancel", 
   });
 }
 
-/** Disables a form's buttons while `work` runs, so a double tap cannot send twice. */
+/**
+ * Disables a form's buttons while `work` runs, so a double tap cannot send twice. The errors
+ * of the last try go first: a submit that succeeds leaves none behind.
+ */
 export async function busy(form, work) {
+  clearErrors(form);
   const buttons = [...form.querySelectorAll("button")];
   buttons.forEach((b) => (b.disabled = true));
   form.setAttribute("aria-busy", "true");

@@ -3,7 +3,7 @@
 // recent history: when it came due (on the patient's clock) and why it was or was not sent.
 
 import { api, isMissingEndpoint } from "../api.js";
-import { busy, confirmDialog, field, h, nextId, showErrors, toast } from "../dom.js";
+import { busy, confirmDialog, field, h, showErrors, toast } from "../dom.js";
 import { addDays, todayIn, zonedDateTime } from "../dates.js";
 import { currentUser } from "../session.js";
 import { navigate } from "../router.js";
@@ -11,7 +11,13 @@ import { hasSubscription, permission, pushSupported } from "../push.js";
 import { limits } from "../rules.js";
 import { historyToggle } from "../components/reminder-history.js";
 import { ruleText } from "../components/rule-text.js";
-import { maskFrom, maskOf, weekdayPicker, weekdaysOf } from "../components/weekday-picker.js";
+import { reminderForm } from "../components/reminder-form.js";
+
+const WORDS = {
+  delay: "Delay next by 1 h",
+  delayed: "Next reminder:",
+  noQuiet: "Leave both quiet-hour times empty to get reminders at any hour.",
+};
 
 const PAUSE_REASONS = {
   "flare-up": "Flare-up",
@@ -47,7 +53,7 @@ export async function reminders({ query }) {
     h("p", { class: "subtitle" }, "Reminders come only for what is still to do: once it is done, hep stays quiet."),
     warning,
     adding || current
-      ? reminderForm(current, programs, habits)
+      ? reminderForm({ current, programs, habits, after: () => navigate("/reminders") })
       : h("div", { class: "actions" }, h("a", { class: "btn btn-primary", href: "#/reminders?new=1" }, "Add a reminder")),
     list.length
       ? h("div", {}, list.map((r) => reminderCard(r, programs, habits)))
@@ -66,9 +72,6 @@ async function deviceWarning() {
   }
   return null;
 }
-
-// reminders that ask (the weekly check-in, questionnaires) keep what they are about
-const ASKING = new Set(["review", "measure"]);
 
 function targetName(reminder, programs, habits) {
   const t = reminder.target || {};
@@ -152,15 +155,16 @@ function reminderCard(reminder, programs, habits) {
           class: "btn btn-small",
           onclick: async () => {
             try {
-              await api.post(`/api/reminders/${encodeURIComponent(reminder.id)}/snooze`, { minutes: 60 });
-              toast("Snoozed for an hour.", "success");
+              // a snooze delays the next one by an hour; it never brings it forward
+              const moved = await api.post(`/api/reminders/${encodeURIComponent(reminder.id)}/snooze`, { minutes: 60 });
+              toast(`${WORDS.delayed} ${zonedDateTime(moved.next_fire_at, currentUser().timezone)}`, "success");
               navigate("/reminders");
             } catch (error) {
               toast(error.message, "error");
             }
           },
         },
-        "Snooze 1 h",
+        WORDS.delay,
       ),
       h(
         "button",
@@ -226,143 +230,6 @@ function pauseForm(reminder) {
   return form;
 }
 
-function timeRow(value) {
-  const row = h(
-    "div",
-    { class: "row" },
-    h("input", { type: "time", name: "times", value, required: true, "aria-label": "Reminder time", class: "grow" }),
-    h("button", { type: "button", class: "btn btn-small btn-quiet", onclick: () => row.remove() }, "Remove", h("span", { class: "visually-hidden" }, " this time")),
-  );
-  return row;
-}
-
-function reminderForm(current, programs, habits) {
-  const rule = current?.rule || { type: "times", times: ["08:00", "18:00"], weekdays: [1, 2, 3, 4, 5, 6, 7] };
-  const target = current?.target || { kind: programs.length ? "program" : habits.length ? "habit" : "none" };
-  const kindName = nextId("kind");
-  const typeName = nextId("rule");
-  const times = h("div", { class: "stack" }, (rule.times || ["08:00"]).map(timeRow));
-  const timesBox = h(
-    "fieldset",
-    { "data-field": "times" },
-    h("legend", {}, "Times"),
-    times,
-    h("button", { type: "button", class: "btn btn-small", onclick: () => times.append(timeRow("12:00")) }, "Add a time"),
-  );
-  const intervalBox = h(
-    "div",
-    { class: "dose-grid" },
-    field("Every (minutes)", { type: "number", name: "every_minutes", value: String(rule.every_minutes || 50), ...limits("reminder_rule", "every_minutes") }),
-    field("From", { type: "time", name: "start", value: rule.start || "09:00" }),
-    field("Until", { type: "time", name: "end", value: rule.end || "17:00" }),
-  );
-  const programSelect = h("select", { name: "program_id" }, programs.map((p) => h("option", { value: p.id, selected: target.program_id === p.id }, p.title)));
-  const habitSelect = h("select", { name: "habit_id" }, habits.map((x) => h("option", { value: x.id, selected: target.habit_id === x.id }, x.name)));
-  const programField = field("Program", programSelect);
-  const habitField = field("Habit", habitSelect);
-  const form = h(
-    "form",
-    { class: "card", novalidate: true },
-    h("h2", {}, current ? "Change reminder" : "New reminder"),
-    h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    h(
-      "fieldset",
-      { "data-field": "target", hidden: ASKING.has(target.kind) },
-      h("legend", {}, "Remind me about"),
-      h(
-        "div",
-        { class: "chips" },
-        [
-          ["program", "My exercises", programs.length],
-          ["habit", "A habit", habits.length],
-          ["none", "Nothing specific", true],
-        ].map(([value, label, available]) =>
-          available
-            ? h("label", { class: "chip" }, h("input", { type: "radio", name: kindName, value, checked: target.kind === value }), h("span", {}, label))
-            : null,
-        ),
-      ),
-    ),
-    programField,
-    habitField,
-    field("Label (optional)", { type: "text", name: "label", value: current?.label || "", placeholder: "Morning stretches", ...limits("reminder", "label") }, {
-      hint: "Only you see it in the app; notifications show general wording.",
-    }),
-    h(
-      "fieldset",
-      {},
-      h("legend", {}, "When"),
-      h(
-        "div",
-        { class: "chips" },
-        [
-          ["times", "At set times"],
-          ["interval", "Every few minutes in a window"],
-        ].map(([value, label]) =>
-          h("label", { class: "chip" }, h("input", { type: "radio", name: typeName, value, checked: rule.type === value }), h("span", {}, label)),
-        ),
-      ),
-    ),
-    timesBox,
-    intervalBox,
-    weekdayPicker("weekdays", maskOf(rule.weekdays), "On which days?"),
-    h(
-      "label",
-      { class: "check" },
-      h("input", { type: "checkbox", name: "skip_if_done", checked: current ? current.skip_if_done : true }),
-      "Don't remind me when it's already done",
-    ),
-    h(
-      "div",
-      { class: "actions" },
-      h("button", { type: "submit", class: "btn btn-primary" }, current ? "Save reminder" : "Add reminder"),
-      h("a", { class: "btn", href: "#/reminders" }, "Cancel"),
-    ),
-  );
-  const sync = () => {
-    const kind = form.querySelector(`input[name="${kindName}"]:checked`)?.value;
-    programField.hidden = kind !== "program";
-    habitField.hidden = kind !== "habit";
-    const type = form.querySelector(`input[name="${typeName}"]:checked`)?.value;
-    timesBox.hidden = type !== "times";
-    intervalBox.hidden = type !== "interval";
-  };
-  form.addEventListener("change", sync);
-  sync();
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const data = new FormData(form);
-    const kind = data.get(kindName);
-    const weekdays = weekdaysOf(maskFrom(form, "weekdays"));
-    const body = {
-      label: (data.get("label") || "").trim(),
-      skip_if_done: form.querySelector('input[name="skip_if_done"]').checked,
-      target:
-        kind === "program"
-          ? { kind, program_id: data.get("program_id") }
-          : kind === "habit"
-            ? { kind, habit_id: data.get("habit_id") }
-            : { kind: "none" },
-      rule:
-        data.get(typeName) === "interval"
-          ? { type: "interval", every_minutes: Number(data.get("every_minutes")), start: data.get("start"), end: data.get("end"), weekdays }
-          : { type: "times", times: data.getAll("times").filter(Boolean), weekdays },
-    };
-    if (ASKING.has(target.kind)) delete body.target; // it asks for a check-in or a questionnaire
-    busy(form, async () => {
-      try {
-        if (current) await api.patch(`/api/reminders/${encodeURIComponent(current.id)}`, body);
-        else await api.post("/api/reminders", body);
-        toast(current ? "Reminder saved." : "Reminder added.", "success");
-        navigate("/reminders");
-      } catch (error) {
-        showErrors(form, error);
-      }
-    });
-  });
-  return form;
-}
-
 function settingsForm(settings) {
   const form = h(
     "form",
@@ -373,10 +240,12 @@ function settingsForm(settings) {
     h(
       "div",
       { class: "dose-grid" },
-      field("Quiet from", { type: "time", name: "quiet_start", value: settings?.quiet_start || "21:30" }),
-      field("Quiet until", { type: "time", name: "quiet_end", value: settings?.quiet_end || "07:30" }),
-      field("Most reminders a day", { type: "number", name: "daily_cap", value: String(settings?.daily_cap ?? 6), ...limits("notification_settings", "daily_cap") }),
+      // exactly what is stored: an empty pair means no quiet hours
+      field("Quiet from", { type: "time", name: "quiet_start", value: settings.quiet_start ?? "" }),
+      field("Quiet until", { type: "time", name: "quiet_end", value: settings.quiet_end ?? "" }),
+      field("Most reminders a day", { type: "number", name: "daily_cap", value: String(settings.daily_cap), ...limits("notification_settings", "daily_cap") }),
     ),
+    h("p", { class: "small muted" }, WORDS.noQuiet),
     h("button", { type: "submit", class: "btn" }, "Save"),
   );
   form.addEventListener("submit", (event) => {
