@@ -188,3 +188,45 @@ def test_a_built_wheel_inits_migrates_and_serves_from_another_directory(tmp_path
         server.terminate()
         server.wait(timeout=20)
     assert "Traceback" not in log.read_text()
+
+
+def _imported_top_level_modules() -> set[str]:
+    import ast
+
+    found: set[str] = set()
+    for path in (ROOT / "hep").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - {"hep", "__future__"}
+
+
+def _declared_distributions() -> set[str]:
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = list(project["dependencies"])
+    for extra, requirements in project["optional-dependencies"].items():
+        if extra != "test":
+            wanted += requirements
+    names = (re.split(r"[^A-Za-z0-9._-]", r, maxsplit=1)[0] for r in wanted)
+    return {re.sub(r"[-_.]+", "-", n).lower() for n in names}
+
+
+def test_every_package_hep_imports_is_a_declared_dependency():
+    """The wheel's metadata is what installs hep elsewhere: a module hep imports that only
+    arrives as some other package's dependency (or from the test extras) is a missing line."""
+    import importlib.metadata
+    import re
+
+    providers = importlib.metadata.packages_distributions()
+    declared = _declared_distributions()
+    undeclared = {
+        module: sorted(providers.get(module, ["(not installed)"]))
+        for module in _imported_top_level_modules()
+        if not declared & {re.sub(r"[-_.]+", "-", d).lower() for d in providers.get(module, [])}
+    }
+    assert undeclared == {}
