@@ -81,6 +81,46 @@ def test_a_clinic_admin_invites_a_therapist_who_joins_and_they_share_a_patient(
     phone.goto(url)
     expect(phone.locator("main h1")).to_have_text("This link no longer works")
 
+    # a therapist with an account signs in from the link and comes back to join; the link sent
+    # again is a new one
+    theo = world.therapist("Theo Brandt")
+    invites.get_by_label("Their email").fill(theo.email)
+    invites.get_by_role("button", name="Invite and get link").click()
+    expect(link).not_to_have_value(url)
+    first = link.input_value()
+    invites.get_by_role("button", name=f"New link for {theo.email}").click()
+    expect(link).not_to_have_value(first)
+    theo_page = world.page(world.context(viewport=PHONE))
+    theo_page.goto(first)
+    expect(theo_page.locator("main h1")).to_have_text("This link no longer works")
+    theo_page.goto(link.input_value())
+    theo_page.get_by_role("button", name="Sign in to join").click()
+    theo_page.get_by_label("Email").fill(theo.email)
+    theo_page.get_by_label("Password", exact=True).fill(PASSWORD)
+    theo_page.get_by_role("button", name="Sign in").click()
+    expect(theo_page.locator("main h1")).to_have_text("Join Riverside Physio")
+    expect(theo_page.locator("main")).to_contain_text("You join as Theo Brandt")
+    theo_page.get_by_role("button", name="Join the clinic").click()
+    expect(theo_page.get_by_role("link", name="Riverside Physio")).to_be_visible()
+
+    # the last admin stays one (the server says so beside the role); Sam becomes an admin;
+    # Theo is removed
+    desk.reload()
+    members = desk.locator("[data-role=members]")
+    me = members.locator("li[data-member]", has_text="Dana Reyes (you)")
+    me.get_by_label("Role of Dana Reyes").select_option("therapist")
+    me.get_by_role("button", name="Change role of Dana Reyes").click()
+    expect(me.locator(".field-error")).to_contain_text("keeps at least one admin")
+    sam_row = members.locator(f"li[data-member='{sam_email}']")
+    sam_row.get_by_label("Role of Sam Okafor").select_option("admin")
+    sam_row.get_by_role("button", name="Change role of Sam Okafor").click()
+    expect(sam_row.locator(".badge").first).to_have_text("Clinic admin")
+    theo_row = members.locator(f"li[data-member='{theo.email}']")
+    theo_row.get_by_role("button", name=re.compile(r"^Remove from clinic\W+Theo Brandt$")).click()
+    confirm(desk, "Remove")
+    expect(theo_row).to_have_count(0)
+    assert [c["name"] for c in theo.get("/api/clinics")] == ["Theo Brandt"]
+
     # the two share a patient: Dana adds Sam to Pat's care team
     pat = world.patient_of(dana, name="Pat Lee")
     open_screen(desk, f"/patients/{pat.id}", "Pat Lee")
@@ -99,8 +139,10 @@ def test_a_clinic_admin_invites_a_therapist_who_joins_and_they_share_a_patient(
     open_screen(desk, f"/clinics/{clinic['id']}/audit-log", "Audit log of Riverside Physio")
     desk.get_by_label("What").select_option(label="A therapist joined a clinic")
     desk.get_by_role("button", name="Show").click()
-    expect(desk.locator("li[data-action]")).to_have_count(1)
-    expect(desk.locator("li[data-action]")).to_contain_text("By Sam Okafor")
+    # newest first: Theo, then Sam
+    expect(desk.locator("li[data-action]")).to_have_count(2)
+    expect(desk.locator("li[data-action]").first).to_contain_text("By Theo Brandt")
+    expect(desk.locator("li[data-action]").last).to_contain_text("By Sam Okafor")
     both_sizes(desk, "clinic-audit-log")
 
     # the patient sees both, then Sam leaves the team from the patient's page

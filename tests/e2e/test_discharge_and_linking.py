@@ -55,7 +55,7 @@ def test_a_discharge_and_a_readmission(world: World) -> None:
     serve_axe(phone_context)
     phone = world.page(phone_context)
     open_screen(phone, "/today", "Today")
-    expect(phone.locator("[data-role=discharged]")).to_contain_text("You were discharged")
+    expect(phone.locator("[data-role=discharged]")).to_contain_text("Dana Reyes discharged you")
     both_sizes(phone, "patient-today-discharged")
     open_screen(phone, "/care-team", "Your care team")
     expect(phone.locator("[data-role=discharged]")).to_contain_text("Goals met")
@@ -68,7 +68,7 @@ def test_a_discharge_and_a_readmission(world: World) -> None:
     expect(desk.get_by_role("heading", name="Discharged")).to_have_count(0)
     assert dana.get(f"/api/programs/{program['id']}")["end_date"] is None
     phone.reload()
-    expect(phone.locator("main")).not_to_contain_text("You were discharged")
+    expect(phone.locator("main")).not_to_contain_text("discharged you")
 
     # a program ends by a last day; another is archived and read under Archived programs
     chin = desk.locator("[data-role=program]", has=desk.get_by_text("Chin tucks", exact=True))

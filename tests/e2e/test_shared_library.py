@@ -52,7 +52,7 @@ def test_exercises_and_templates_are_shared_copied_versioned_and_archived(world:
     page.get_by_role("button", name="Copy to adapt Chin tucks").click()
     expect(page.locator("main h1")).to_have_text("Edit Chin tucks")
     page.get_by_label("Name").fill("Chin tucks against the wall")
-    page.get_by_label("Who sees it").select_option(label="The therapists of Riverside Physio")
+    page.get_by_label("Who sees it").select_option(label="Shared with Riverside Physio")
     both_sizes(page, "therapist-exercise-form")
     page.get_by_role("button", name="Save exercise").click()
     expect(page.locator("main h1")).to_have_text("Exercise library")
@@ -88,7 +88,7 @@ def test_exercises_and_templates_are_shared_copied_versioned_and_archived(world:
     open_screen(page, f"/templates/{template['id']}", "Desk neck")
     settings = page.locator("form", has=page.get_by_role("heading", name="Name and sharing"))
     settings.get_by_label("Title").fill("Desk neck starter")
-    settings.get_by_label("Who sees it").select_option(label="The therapists of Riverside Physio")
+    settings.get_by_label("Who sees it").select_option(label="Shared with Riverside Physio")
     settings.get_by_role("button", name="Save").click()
     expect(page.locator("main h1")).to_have_text("Desk neck starter")
     expect(page.locator(".subtitle")).to_contain_text(

@@ -24,8 +24,12 @@ export function careCards(prompts) {
       h(
         "article",
         { class: "card prompt", "data-role": "discharged" },
-        h("h3", {}, `You were discharged ${dateTime(d.discharged_at)}`),
-        h("p", {}, "Your programs have ended and their reminders stopped. Your history stays; your own habits and reminders carry on."),
+        h("h3", {}, "You are discharged"),
+        h(
+          "p",
+          {},
+          `${d.discharged_by} discharged you on ${dateTime(d.discharged_at)}. Your programs have ended and their reminders stopped. Your history stays; your own habits and reminders carry on.`,
+        ),
         h("a", { class: "btn btn-small", href: "#/care-team" }, "Your care team"),
       ),
     );

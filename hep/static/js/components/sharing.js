@@ -20,9 +20,9 @@ export function shareField(clinics, current, { hint } = {}) {
     h(
       "select",
       { name: "clinic_id", value: current || "" },
-      h("option", { value: "" }, "Only you (private)"),
-      [...clinics].map(([id, name]) => h("option", { value: id }, `The therapists of ${name}`)),
+      h("option", { value: "" }, "Only you"),
+      [...clinics].map(([id, name]) => h("option", { value: id }, `Shared with ${name}`)),
     ),
-    { hint: hint || "Shared, your colleagues see and prescribe it; only you change it." },
+    { hint: hint || "Shared with a clinic, its therapists see and prescribe it; only you change it." },
   );
 }

@@ -70,7 +70,7 @@ function dischargedNote(d) {
   return h(
     "div",
     { class: "banner", "data-role": "discharged" },
-    h("p", {}, h("strong", {}, `You were discharged ${dateTime(d.discharged_at)} by ${d.discharged_by}.`)),
+    h("p", {}, h("strong", {}, `You are discharged: ${d.discharged_by} discharged you on ${dateTime(d.discharged_at)}.`)),
     d.note ? h("p", {}, `“${d.note}”`) : null,
     h("p", {}, "Your programs have ended and their reminders stopped. Your history stays under Progress; your own habits and reminders carry on. Your care team can re-admit you."),
   );

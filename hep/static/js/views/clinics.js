@@ -1,5 +1,5 @@
 // Clinics: a therapist's own (and their role in each), a site admin's every clinic with a
-// search; founding a new one (a therapist becomes its first admin; a site admin makes an empty
+// search; starting a new one (a therapist becomes its first admin; a site admin makes an empty
 // one and invites its first admin on its page).
 
 import { api, query } from "../api.js";
@@ -47,14 +47,14 @@ export async function clinics({ query: params }) {
         )
       : h("p", { class: "empty" }, q ? "No clinic matches." : "No clinics yet."),
     siteAdmin ? pager(q, page, list.length === size) : null,
-    foundForm(siteAdmin),
+    newClinicForm(siteAdmin, list.length),
   );
 }
 
 function searchForm(q) {
   const form = h(
     "form",
-    { role: "search", class: "row" },
+    { role: "search", class: "card stack" },
     field("Find a clinic by name", { type: "search", name: "q", value: q, ...limits("clinic_search", "q") }),
     h("button", { type: "submit", class: "btn" }, "Search"),
   );
@@ -76,21 +76,21 @@ function pager(q, page, more) {
   );
 }
 
-function foundForm(siteAdmin) {
+function newClinicForm(siteAdmin, have) {
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h2", {}, "Found a clinic"),
+    h("h2", {}, "Start a new clinic"),
     h(
       "p",
       { class: "small muted" },
       siteAdmin
         ? "The clinic starts empty: invite its first admin on its page."
-        : "You become its first admin and invite your colleagues. Patients you add can then be cared for under it.",
+        : `You become its first admin and invite your colleagues; patients you add can be cared for under it.${have ? " Working in one practice only? Rename the clinic you have instead." : ""}`,
     ),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     field("Clinic name", { type: "text", name: "name", required: true, autocomplete: "organization", ...limits("clinic", "name") }),
-    h("button", { type: "submit", class: "btn btn-primary" }, "Found clinic"),
+    h("button", { type: "submit", class: "btn btn-primary" }, "Create clinic"),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -99,7 +99,7 @@ function foundForm(siteAdmin) {
       try {
         const made = await api.post("/api/clinics", { name });
         clearErrors(form);
-        toast(`${made.name} is founded.`, "success");
+        toast(`${made.name} is created.`, "success");
         navigate(`/clinics/${made.id}`);
       } catch (error) {
         showErrors(form, error);
