@@ -27,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import psycopg
 from cryptography import x509
@@ -242,14 +243,23 @@ def sample_payload() -> bytes:
 # --- data ------------------------------------------------------------------------------------
 
 
-def _users(prefix: str, start: int, count: int, now: dt.datetime) -> list[dict[str, Any]]:
+def daytime_zone(at: dt.datetime) -> str:
+    """A fixed-offset zone where `at` is about noon: the reminders are due in the day, outside
+    the quiet hours an account has by default (22:00-07:00), whenever the bench runs."""
+    hours = 12 - at.astimezone(dt.UTC).hour  # -11 .. 12; Etc/GMT's sign is reversed
+    return "UTC" if hours == 0 else f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}"
+
+
+def _users(
+    prefix: str, start: int, count: int, now: dt.datetime, timezone: str = "UTC"
+) -> list[dict[str, Any]]:
     return [
         {
             "id": uuid.uuid4(),
             "email": f"{prefix}{start + i}@bench.example",
             "name": f"Patient {start + i}",
             "role": Role.PATIENT,
-            "timezone": "UTC",
+            "timezone": timezone,
             "password_hash": None,
             "is_active": True,
             "created_at": now,
@@ -295,12 +305,13 @@ def add_due_patients(
     """Patients with one reminder due at `due` each. With `endpoints`, each also gets a push
     subscription and yesterday's occurrence and delivery of the reminder (history, as a
     running site has: without it PostgreSQL plans the dispatcher's queries for empty
-    tables). Returns the reminders' ids."""
+    tables). The patients live where `due` is daytime. Returns the reminders' ids."""
     now = due - dt.timedelta(days=2)
     yesterday = due - dt.timedelta(days=1)
+    zone = daytime_zone(due)
     ids = []
     for start in range(0, count, CHUNK):
-        users = _users(prefix, start, min(CHUNK, count - start), now)
+        users = _users(prefix, start, min(CHUNK, count - start), now, zone)
         reminders = [_reminder(u["id"], due, now) for u in users]
         session.execute(insert(User), users)
         session.execute(insert(Reminder), reminders)
@@ -326,7 +337,7 @@ def add_due_patients(
                 "reminder_id": r["id"],
                 "owner_id": r["owner_id"],
                 "fire_at": yesterday,
-                "local_date": yesterday.date(),
+                "local_date": yesterday.astimezone(ZoneInfo(zone)).date(),
                 "outcome": "sent",
                 "push_id": None,
                 "decided_at": yesterday,
