@@ -130,11 +130,16 @@ def test_a_clinic_admin_invites_a_therapist_who_joins_and_they_share_a_patient(
     expect(team.locator("li[data-member='Sam Okafor']")).to_be_visible()
     expect(team.locator("li[data-member='Dana Reyes']")).to_contain_text("Lead")
     both_sizes(desk, "therapist-patient-care-team")
+    # the lead is handed over
+    team.get_by_role("button", name=re.compile(r"^Make lead\W+Sam Okafor$")).click()
+    confirm(desk, "Hand over the lead")
+    expect(team.locator("li[data-member='Sam Okafor']")).to_contain_text("Lead")
+    expect(team.locator("li[data-member='Dana Reyes']")).not_to_contain_text("Lead")
 
     # the clinic's caseload and audit log, for its admin
     open_screen(desk, f"/clinics/{clinic['id']}/caseload", "Caseload of Riverside Physio")
     row = desk.locator("li", has=desk.get_by_role("link", name="Pat Lee"))
-    expect(row).to_contain_text("Dana Reyes (lead), Sam Okafor")
+    expect(row).to_contain_text("Sam Okafor (lead), Dana Reyes")
     both_sizes(desk, "clinic-caseload")
     open_screen(desk, f"/clinics/{clinic['id']}/audit-log", "Audit log of Riverside Physio")
     desk.get_by_label("What").select_option(label="A therapist joined a clinic")
@@ -164,6 +169,7 @@ def test_a_clinic_admin_invites_a_therapist_who_joins_and_they_share_a_patient(
     expect(sam.locator("main h1")).to_have_text("Pat Lee")
     sam.get_by_role("button", name="Leave the team").click()
     expect(sam.get_by_role("dialog")).to_contain_text("You stop seeing Pat Lee's records at once")
+    expect(sam.get_by_role("dialog")).to_contain_text("The lead passes to Dana Reyes")
     confirm(sam, "Leave the team")
     expect(sam.locator("main h1")).to_have_text("Patients")
     expect(sam.get_by_role("link", name="Pat Lee")).to_have_count(0)
