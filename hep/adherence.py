@@ -44,6 +44,17 @@ from hep.models import (
     ScoreCheckpoint,
     User,
 )
+from hep.pause_periods import (
+    NOTHING_DUE,
+    Period,
+    current_of,
+    keeps,
+    load_periods,
+    mode_on,
+    pause_view,
+    pauses_of,
+    periods_of,
+)
 from hep.timezones import local_date
 
 # Strength and streaks look at the whole history. A recompute walks from a checkpoint: the
@@ -58,10 +69,13 @@ def weekday_bit(day: dt.date) -> int:
 
 @dataclass(frozen=True)
 class Dose:
-    """What scoring needs of a program item in one version."""
+    """What scoring needs of a program item in one version: the sessions, the weekdays, and
+    whether it stays due in a flare-up (`flare`) or a busy week (`minimum`)."""
 
     times_per_day: int
     weekdays: int
+    flare: bool = False
+    minimum: bool = False
 
 
 @dataclass
@@ -79,36 +93,71 @@ class Subject:
     program_id: uuid.UUID | None = None
     # item: the start and end dates of its program's current version, if the item is in it
     current: tuple[dt.date, dt.date | None] | None = None
+    # the patient's pauses of the whole account (hep.pauses), shared by all their subjects
+    pauses: Sequence[Period] = ()
 
-    def dose_on(self, day: dt.date) -> int:
-        """Sessions prescribed that day by the version then in force (0: not due): what
-        scoring counts. Per-week habits are weekly, see below."""
+    def _version_on(self, day: dt.date) -> Dose | None:
+        item = None
+        for first_day, candidate in self.versions:
+            if first_day <= day:
+                item = candidate
+        return item
+
+    def prescribed_on(self, day: dt.date) -> int:
+        """Sessions the prescription asks for that day, pauses aside."""
         if day < self.start or (self.end is not None and day > self.end):
             return 0
         if self.habit is not None:
             if self.habit.per_week:
                 return 0
             return 1 if self.habit.weekdays & weekday_bit(day) else 0
-        item = None
-        for first_day, candidate in self.versions:
-            if first_day <= day:
-                item = candidate
+        item = self._version_on(day)
         if item is None:
             return 0
         return item.times_per_day if item.weekdays & weekday_bit(day) else 0
 
+    def paused_on(self, day: dt.date) -> str | None:
+        """The pause mode that takes this subject off that day (None: no pause does; the
+        subject may still not be due for other reasons)."""
+        mode = mode_on(self.pauses, day) if self.pauses else None
+        if mode is None:
+            return None
+        if mode in NOTHING_DUE:
+            return mode
+        item = self._version_on(day) if self.habit is None else None
+        flare, minimum = (item.flare, item.minimum) if item is not None else (False, False)
+        kept = keeps(mode, habit=self.habit is not None, flare=flare, minimum=minimum)
+        return None if kept else mode
+
+    def held_on(self, day: dt.date) -> str | None:
+        """The pause mode that keeps this subject from being due that day although the
+        prescription as it stands asks for it (what a reminder then records as paused)."""
+        if not self.runs_on(day):
+            return None
+        return self.paused_on(day) if self.prescribed_on(day) else None
+
+    def dose_on(self, day: dt.date) -> int:
+        """Sessions prescribed that day by the version then in force, less what a pause of
+        the account takes off (0: not due): what scoring counts. Per-week habits are weekly,
+        see below."""
+        dose = self.prescribed_on(day)
+        return 0 if dose and self.paused_on(day) else dose
+
+    def runs_on(self, day: dt.date) -> bool:
+        """A habit runs by its own dates; a program item on the days its program's current
+        version runs (start to end date, both included), if that version still has it."""
+        return self.kind != "item" or (
+            self.current is not None
+            and self.current[0] <= day
+            and (self.current[1] is None or day <= self.current[1])
+        )
+
     def due_on(self, day: dt.date) -> int:
         """Sessions due on a local day as the prescription stands now (0: nothing due): the one
         definition Today and the reminder dispatcher share. A program item is due only on the
-        days its program's current version runs (start to end date, both included) and only
-        if that version still has it; on those days, as `dose_on` says."""
-        if self.kind == "item" and (
-            self.current is None
-            or day < self.current[0]
-            or (self.current[1] is not None and day > self.current[1])
-        ):
-            return 0
-        return self.dose_on(day)
+        days its program's current version runs; on those days, and for habits, as `dose_on`
+        says (pauses of the account included)."""
+        return self.dose_on(day) if self.runs_on(day) else 0
 
     @property
     def per_week(self) -> int | None:
@@ -153,6 +202,8 @@ _ITEMS = (
         ProgramItem.item_key,
         ProgramItem.times_per_day,
         ProgramItem.weekdays,
+        ProgramItem.keep_in_flare,
+        ProgramItem.minimum_dose,
         Exercise.name,
     )
     .join(ProgramVersion, ProgramVersion.program_id == Program.id)
@@ -191,11 +242,17 @@ _LOGS = (
 
 
 def load_subjects(
-    session: Session, patient_ids: Sequence[uuid.UUID], tz_by_patient: dict[uuid.UUID, str]
+    session: Session,
+    patient_ids: Sequence[uuid.UUID],
+    tz_by_patient: dict[uuid.UUID, str],
+    pauses: dict[uuid.UUID, list[Period]] | None = None,
 ) -> dict[uuid.UUID, list[Subject]]:
-    """Every program item (across versions) and active habit of the patients: two queries.
-    Plain columns, not ORM entities: this runs for a whole patient list (and for each batch
-    of the reminder dispatcher)."""
+    """Every program item (across versions) and active habit of the patients, with the
+    patients' pauses: three queries (two when the caller has the pauses). Plain columns, not
+    ORM entities: this runs for a whole patient list (and for each batch of the reminder
+    dispatcher)."""
+    if pauses is None:
+        pauses = load_periods(session, patient_ids)
     rows = session.execute(_ITEMS, {"patients": list(patient_ids)}).all()
     result: dict[uuid.UUID, list[Subject]] = defaultdict(list)
     by_key: dict[tuple[uuid.UUID, uuid.UUID], Subject] = {}
@@ -215,6 +272,8 @@ def load_subjects(
         key,
         times,
         weekdays,
+        flare,
+        minimum,
         name,
     ) in rows:
         # an edit takes effect from the local day it was made (or the version's start)
@@ -226,14 +285,21 @@ def load_subjects(
         version_items[version_id].add(key)
         subject = by_key.get((program_id, key))
         if subject is None:
-            subject = Subject("item", key, name, start=start, program_id=program_id)
+            subject = Subject(
+                "item",
+                key,
+                name,
+                start=start,
+                program_id=program_id,
+                pauses=pauses.get(patient_id, ()),
+            )
             by_key[(program_id, key)] = subject
             result[patient_id].append(subject)
         subject.name = name
         subject.end = end
         if number == current:
             subject.current = (start, end)
-        subject.versions.append((first_day, Dose(times, weekdays)))
+        subject.versions.append((first_day, Dose(times, weekdays, bool(flare), bool(minimum))))
     # an item dropped in a later version is not due from that version on
     for program_id, program_versions in versions_by_program.items():
         for version_id, first in list(program_versions.items())[1:]:
@@ -246,7 +312,14 @@ def load_subjects(
     for habit in session.scalars(_HABITS, {"patients": list(patient_ids)}):
         start = habit.start_date or local_date(habit.created_at, tz_by_patient[habit.owner_id])
         result[habit.owner_id].append(
-            Subject("habit", habit.id, habit.name, habit=habit, start=start)
+            Subject(
+                "habit",
+                habit.id,
+                habit.name,
+                habit=habit,
+                start=start,
+                pauses=pauses.get(habit.owner_id, ()),
+            )
         )
     return result
 
@@ -329,7 +402,8 @@ def score_subject(
     Strength is an exponential average of each due period's fraction done, with a half-life of
     13 / sqrt(frequency) days (Loop Habit Tracker's pace); skipped days freeze it. Streaks count
     consecutive due periods done in full; days not due, skipped days and today (still open)
-    never break them.
+    never break them. A day a pause takes the subject off is not due; a week with such days
+    is judged only if its target was met anyway (else it freezes, like a skip).
 
     `carried` is the walk as it stood at the start of `start` (a Monday, for weekly subjects);
     the result's `at_mark` is the walk at the start of `mark`, to carry into a later call."""
@@ -352,7 +426,8 @@ def score_subject(
             count = sum(1 for d in days if (log := logs.get((subject.id, d))) and log.done >= 1)
             week_closed = days[-1] < today
             fraction = min(1.0, count / subject.per_week)
-            if week_closed:
+            paused = fraction < 1 and any(subject.paused_on(d) for d in days)
+            if week_closed and not paused:
                 strength = strength * multiplier + fraction * (1 - multiplier)
                 # the week is credited on its last day, so percentages weigh it as a whole
                 expected[days[-1]] = subject.per_week
@@ -411,17 +486,25 @@ def percent(scores: Iterable[SubjectScore], start: dt.date, end: dt.date) -> flo
 
 
 def today_view(session: Session, patient: User, day: dt.date) -> dict[str, Any]:
-    """Everything due that local day with its progress, in a fixed number of queries."""
-    subjects = load_subjects(session, [patient.id], {patient.id: patient.timezone})[patient.id]
+    """Everything due that local day with its progress, and the pause of the account that
+    day with how many exercises it takes off, in a fixed number of queries."""
+    pause_rows = pauses_of(session, patient.id)
+    periods = {patient.id: periods_of(pause_rows)}
+    subjects = load_subjects(session, [patient.id], {patient.id: patient.timezone}, periods)[
+        patient.id
+    ]
     week_start = day - dt.timedelta(days=day.weekday())
     logs = load_logs(session, [patient.id], week_start, day)[patient.id]
     current_items = _current_items(session, patient.id)
     entries = []
+    held = 0
     for subject in subjects:
         log = logs.get((subject.id, day))
         if subject.kind == "item":
             item = current_items.get(subject.id)
             dose = subject.due_on(day)
+            if item is not None and dose == 0 and subject.held_on(day):
+                held += 1
             if item is None or dose == 0:
                 continue
             entries.append(
@@ -439,6 +522,8 @@ def today_view(session: Session, patient: User, day: dt.date) -> dict[str, Any]:
             continue
         habit = subject.habit
         assert habit is not None
+        if subject.paused_on(day):
+            continue
         if habit.per_week:
             week_done = sum(
                 1
@@ -469,7 +554,13 @@ def today_view(session: Session, patient: User, day: dt.date) -> dict[str, Any]:
                 **progress,
             }
         )
-    return {"date": day, "entries": entries}
+    pause = current_of(pause_rows, day)
+    return {
+        "date": day,
+        "entries": entries,
+        "pause": pause_view(pause, day) if pause is not None else None,
+        "paused_items": held,
+    }
 
 
 def _current_items(
@@ -621,8 +712,14 @@ def _number(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def prescription_digest(subjects: Sequence[Subject]) -> str:
-    """All a walk depends on besides the logs; a checkpoint is valid only for the same one."""
+def prescription_digest(
+    subjects: Sequence[Subject], pauses: Sequence[Period], before: dt.date
+) -> str:
+    """All a walk up to `before` depends on besides the logs: the prescription, and the
+    pauses as far as they cover days before it (a pause begun since, or ended since after
+    that day, leaves the walk up to it as it was). A checkpoint at `before` is valid only
+    for the same digest."""
+    seen = [cut for period in pauses if (cut := period.before(before)) is not None]
     parts = sorted(
         (
             subject.kind,
@@ -637,20 +734,29 @@ def prescription_digest(subjects: Sequence[Subject]) -> str:
         )
         for subject in subjects
     )
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
+    return hashlib.sha256(repr((parts, seen)).encode()).hexdigest()
 
 
 def score_all(
-    session: Session, patient_id: uuid.UUID, subjects: Sequence[Subject], today: dt.date
+    session: Session,
+    patient_id: uuid.UUID,
+    subjects: Sequence[Subject],
+    pauses: Sequence[Period],
+    today: dt.date,
 ) -> tuple[list[SubjectScore], dict[tuple[uuid.UUID, dt.date], DayLog]]:
     """Every subject's score, walking from the patient's checkpoint when it is valid (else
     from each subject's first log), and the checkpoint moved up when due: two or three
     queries. Returns the scores and the logs read (from the checkpoint on)."""
     mark = checkpoint_day(today)
-    digest = prescription_digest(subjects)
+    digest = prescription_digest(subjects, pauses, mark)
     saved = session.connection().execute(_CHECKPOINT, {"patient": patient_id}).one()
     walks: dict[str, list[Any]] | None = None
-    if saved.fingerprint == digest and saved.day <= mark:
+    if (
+        saved.day is not None
+        and saved.day <= mark
+        and saved.fingerprint
+        == (digest if saved.day == mark else prescription_digest(subjects, pauses, saved.day))
+    ):
         since, walks = saved.day, saved.walks
     else:
         since = min([mark, *(subject.start for subject in subjects)])
@@ -691,8 +797,12 @@ def score_all(
 
 
 def adherence(session: Session, patient: User, today: dt.date) -> dict[str, Any]:
-    subjects = load_subjects(session, [patient.id], {patient.id: patient.timezone})[patient.id]
-    subject_scores, logs = score_all(session, patient.id, subjects, today)
+    periods = load_periods(session, [patient.id])
+    subjects = load_subjects(session, [patient.id], {patient.id: patient.timezone}, periods)[
+        patient.id
+    ]
+    pauses = periods.get(patient.id, [])
+    subject_scores, logs = score_all(session, patient.id, subjects, pauses, today)
     scores = list(zip(subjects, subject_scores, strict=True))
     week, month = today - dt.timedelta(days=6), today - dt.timedelta(days=27)
     active = {
@@ -711,6 +821,7 @@ def adherence(session: Session, patient: User, today: dt.date) -> dict[str, Any]
                 "done": round(done, 2),
                 "percent": round(100 * done / expected, 1) if expected else None,
                 "pain": pain.get(day),
+                "paused": mode_on(pauses, day),
             }
         )
     return {
@@ -763,7 +874,10 @@ class PatientRef(Protocol):
 
 
 def patient_summaries(
-    session: Session, patients: Sequence[PatientRef], now: dt.datetime
+    session: Session,
+    patients: Sequence[PatientRef],
+    now: dt.datetime,
+    pauses: dict[uuid.UUID, list[Period]] | None = None,
 ) -> dict[uuid.UUID, dict[str, Any]]:
     """7-day adherence (and the 7 days before), last activity and pain trend for many patients
     at once: a fixed number of queries, whatever the list or history size."""
@@ -773,7 +887,7 @@ def patient_summaries(
     tz = {p.id: p.timezone for p in patients}
     today_of = {p.id: local_date(now, p.timezone) for p in patients}
     latest, earliest = max(today_of.values()), min(today_of.values())
-    subjects = load_subjects(session, ids, tz)
+    subjects = load_subjects(session, ids, tz, pauses)
     logs = load_logs(session, ids, earliest - dt.timedelta(days=20), latest)
     pain = pain_series(session, ids, earliest - dt.timedelta(days=14), latest)
     last_activity = last_activity_of(session, ids)
@@ -795,25 +909,3 @@ def patient_summaries(
             "pain_trend": pain_trend(pain.get(patient.id, {}), today)["direction"],
         }
     return result
-
-
-QUIET_DAYS = 3  # no check-in for this long: "not logging"
-LOW_ADHERENCE = 50.0  # % of the prescribed dose over the last 7 days
-FALLING_BY = 20.0  # percentage points down on the 7 days before
-
-
-def attention_reasons(summary: dict[str, Any], now: dt.datetime) -> list[str]:
-    """Why a therapist should look at this patient first (an exceptions-first inbox).
-    hep.snapshots orders the list by the same rules in SQL."""
-    reasons = []
-    last = summary["last_activity_at"]
-    if last is None or last < now - dt.timedelta(days=QUIET_DAYS):
-        reasons.append("not logging")
-    if summary["pain_trend"] == "rising":
-        reasons.append("pain rising")
-    week, previous = summary["percent_7_days"], summary["percent_prev_7_days"]
-    if week is not None and previous is not None and previous - week >= FALLING_BY:
-        reasons.append("adherence falling")
-    if week is not None and week < LOW_ADHERENCE:
-        reasons.append("low adherence")
-    return reasons

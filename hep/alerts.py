@@ -1,5 +1,6 @@
-"""Therapist attention alerts: a patient entering the attention list (not logging, pain
-rising, adherence falling) is noted once per reason while the reason holds, and the therapist
+"""Therapist attention alerts: a patient entering the attention list for a reason that is
+told (hep.attention.REASONS: not logging, pain, a flare-up, ...) is noted once while the
+reason stays open (an acknowledgement closes it, so only news opens another), and the therapist
 is told by a push to their own devices (outside their quiet hours) and/or in one email a day
 at their chosen time. Neither says who or why in health terms: the push says someone needs
 a look; the email names patients by initials with a generic reason (hep.mail.letters)."""
@@ -16,7 +17,8 @@ from typing import Any
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
-from hep.adherence import QUIET_DAYS, attention_reasons
+from hep import attention
+from hep.attention import QUIET_DAYS
 from hep.db import insert_first
 from hep.models import (
     AdherenceSnapshot,
@@ -27,15 +29,11 @@ from hep.models import (
     PushSubscription,
     User,
 )
-from hep.models.mail import ATTENTION_ALERT_REASONS
 from hep.reminders.schedule import in_quiet_hours, parse_time, quiet_hours
 from hep.timezones import zone
 
 PUSH_WITHIN = dt.timedelta(hours=24)
 """An alert not pushed by then (quiet hours, no device) is left to the list and the email."""
-
-GENERIC_WHY = {"not logging": "no check-ins for a few days"}
-"""What the email says of a reason; the others (pain, adherence) say only "figures changed"."""
 
 
 def schedule_digest(settings: NotificationSettings, tz_name: str, now: dt.datetime) -> None:
@@ -56,19 +54,17 @@ def schedule_digest(settings: NotificationSettings, tz_name: str, now: dt.dateti
 
 
 def note_alerts(session: Session, now: dt.datetime) -> list[AttentionAlert]:
-    """Compare every active care link's attention reasons (from the snapshots the scheduler
-    keeps fresh) with the open alerts: a new reason opens one (once: the open row is
-    unique), a reason gone closes its alert. A discharged patient is off the attention list,
-    so raises none. Returns the alerts opened now. Flushes."""
+    """Compare every active care link's open attention reasons (from the snapshots the
+    scheduler keeps fresh, read as the list reads them) with the open alerts: a newly open
+    reason opens one (once: the open row is unique), a reason gone or acknowledged closes
+    its alert. A discharged patient is off the attention list, so raises none. Returns the
+    alerts opened now. Flushes."""
     rows = session.execute(
         select(
             CareLink.therapist_id,
             CareLink.patient_id,
             CareLink.created_at,
-            AdherenceSnapshot.percent_7_days,
-            AdherenceSnapshot.percent_prev_7_days,
-            AdherenceSnapshot.pain_trend,
-            AdherenceSnapshot.last_activity_at,
+            *attention.states(AdherenceSnapshot),
         )
         .join(AdherenceSnapshot, AdherenceSnapshot.patient_id == CareLink.patient_id)
         .join(User, User.id == CareLink.patient_id)
@@ -78,7 +74,8 @@ def note_alerts(session: Session, now: dt.datetime) -> list[AttentionAlert]:
     wanted: set[tuple[uuid.UUID, uuid.UUID, str]] = set()
     settled = now - dt.timedelta(days=QUIET_DAYS)
     for row in rows:
-        reasons = set(attention_reasons(row._asdict(), now)) & set(ATTENTION_ALERT_REASONS)
+        open_now, _ = attention.explain(row._asdict())
+        reasons = {name for name in open_now if attention.BY_NAME[name].alert}
         if row.created_at > settled:
             reasons.discard("not logging")  # a patient just added has not had the chance
         wanted.update((row.therapist_id, row.patient_id, reason) for reason in reasons)
@@ -153,6 +150,12 @@ def alerts_to_push(session: Session, now: dt.datetime) -> dict[uuid.UUID, list[A
     return found
 
 
+def _told(reason: str) -> str:
+    """What the email says of a reason: generic words, never health details."""
+    found = attention.BY_NAME.get(reason)
+    return found.told if found is not None else "figures changed"
+
+
 def initials(name: str) -> str:
     """ "Ana K. Smith" -> "A. S.": who, for the reader who knows their patients, and no more."""
     parts = [p for p in name.replace(".", " ").split() if p[:1].isalpha()]
@@ -204,9 +207,7 @@ def digests_due(session: Session, now: dt.datetime) -> list[tuple[User, list[dic
             {
                 "patient_id": patient_id,
                 "reference": initials(names.get(patient_id, "")),
-                "why": "; ".join(
-                    sorted({GENERIC_WHY.get(reason, "figures changed") for reason in reasons})
-                ),
+                "why": "; ".join(sorted({_told(reason) for reason in reasons})),
             }
             for patient_id, reasons in by_patient.items()
         ]

@@ -1,6 +1,7 @@
 """The lists of patients: a therapist's own, and a clinic's whole caseload for its admins.
 Who needs attention comes first (then by name), one page ordered and cut in SQL over the
-adherence snapshots (hep.snapshots); discharged patients have a list of their own."""
+adherence snapshots (hep.snapshots), each row's reasons read from the same SQL
+(hep.attention); discharged patients have a list of their own."""
 
 from __future__ import annotations
 
@@ -9,26 +10,15 @@ import functools
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, bindparam, case, exists, func, null, or_, select
+from sqlalchemy import Select, bindparam, exists, func, null, select
 from sqlalchemy.orm import Session, aliased
 
-from hep.adherence import FALLING_BY, LOW_ADHERENCE, QUIET_DAYS, attention_reasons
+from hep import attention
 from hep.care_team import team_ids
 from hep.models import AdherenceSnapshot, CareLink, Discharge, User
 from hep.snapshots import missing_or_stale, recompute, stale_among
 
 Snap = AdherenceSnapshot
-
-
-def attention_score(quiet_before: Any) -> Any:
-    """The number of attention reasons, in SQL (same rules as adherence.attention_reasons)."""
-    quiet = or_(Snap.last_activity_at.is_(None), Snap.last_activity_at < quiet_before)
-    return (
-        case((quiet, 1), else_=0)
-        + case((Snap.pain_trend == "rising", 1), else_=0)
-        + case((Snap.percent_prev_7_days - Snap.percent_7_days >= FALLING_BY, 1), else_=0)
-        + case((Snap.percent_7_days < LOW_ADHERENCE, 1), else_=0)
-    )
 
 
 def _scope(kind: str) -> Select[uuid.UUID]:
@@ -67,11 +57,7 @@ def _page(kind: str, discharged: bool) -> Select[*tuple[Any, ...]]:
     is_discharged = exists().where(
         Discharge.patient_id == User.id, Discharge.readmitted_at.is_(None)
     )
-    order = (
-        (User.name, User.id)
-        if discharged
-        else (attention_score(bindparam("quiet_before")).desc(), User.name, User.id)
-    )
+    order = (User.name, User.id) if discharged else (*attention.order(Snap), User.name, User.id)
     return (
         select(
             User.id,
@@ -84,6 +70,9 @@ def _page(kind: str, discharged: bool) -> Select[*tuple[Any, ...]]:
             Snap.percent_prev_7_days,
             Snap.last_activity_at,
             Snap.pain_trend,
+            Snap.pause_mode,
+            Snap.acknowledged_at,
+            *attention.states(Snap),
             (_open_discharge(User) if discharged else null()).label("discharged_at"),
             # whether the order can be trusted, in the same statement: the warm path is one query
             _stale_count(kind).label("stale"),
@@ -116,7 +105,6 @@ def _read(
     params = {
         "scope_id": scope_id,
         "now": now,
-        "quiet_before": now - dt.timedelta(days=QUIET_DAYS),
         "offset": offset,
         "limit": limit,
     }
@@ -131,7 +119,9 @@ def _read(
     found = []
     for row in rows:
         summary = dict(zip(fields, row, strict=False))
-        summary["attention"] = [] if discharged else attention_reasons(summary, now)
+        opened, acknowledged = attention.explain(summary)
+        summary["attention"] = [] if discharged else opened
+        summary["acknowledged"] = [] if discharged else acknowledged
         found.append(summary)
     return found
 

@@ -30,6 +30,11 @@ ITEM_FIELDS = (
     "weekdays",
     "notes",
 )
+CARE_FIELDS = ("keep_in_flare", "minimum_dose", "next_step", "previous_step", "step_rules")
+"""Per item: still due in a flare-up, or as the minimum dose of a busy week (hep.pauses);
+its next and previous steps and their criteria (hep.steps)."""
+STEP_FIELDS = ("sets", "reps", "hold_seconds", "duration_seconds", "times_per_day", "load_note")
+"""What a step may change of an item's dose (besides the exercise)."""
 # adherence is best with short programs; past these the builder warns, never blocks
 WARN_ITEMS = 6
 WARN_MINUTES = 15
@@ -116,14 +121,45 @@ def _add_items(
         if key in seen:
             raise Invalid("Invalid items.", {"items": [f"item {position}: item_key used twice"]})
         seen.add(key)
+        care = {
+            "keep_in_flare": bool(spec.get("keep_in_flare", False)),
+            "minimum_dose": bool(spec.get("minimum_dose", False)),
+            "step_rules": spec.get("step_rules") or None,
+        }
+        for side in ("next_step", "previous_step"):
+            care[side] = _stored_step(session, therapist, spec.get(side), position, kept)
         item = ProgramItem(
             version_id=version.id,
             item_key=key,
             exercise_id=exercise.id,
             position=position,
             **{f: spec.get(f, _default_from(exercise, f)) for f in ITEM_FIELDS},
+            **care,
         )
         session.add(item)
+
+
+def _stored_step(
+    session: Session,
+    therapist: User,
+    step: dict[str, Any] | None,
+    position: int,
+    kept: dict[uuid.UUID, Exercise] | None,
+) -> dict[str, Any] | None:
+    """A step as stored (JSON): another exercise the therapist may prescribe (or null: the
+    same one) and the dose fields it changes."""
+    if not step:
+        return None
+    exercise_id = step.get("exercise_id")
+    if exercise_id is not None and exercise_id not in (kept or {}):
+        exercise = get_visible(session, therapist, exercise_id)
+        if exercise.archived_at is not None:
+            raise Invalid(
+                "Invalid items.", {"items": [f"item {position}: a step's exercise is archived"]}
+            )
+    stored: dict[str, Any] = {"exercise_id": str(exercise_id) if exercise_id else None}
+    stored.update({f: step[f] for f in STEP_FIELDS if f in step})
+    return stored
 
 
 def _default_from(exercise: Exercise, field: str) -> Any:
@@ -163,6 +199,7 @@ def prescribe(
         created_at=now,
         created_by=therapist.id,
         change_note="",
+        pain_advice=spec.get("pain_advice", ""),
     )
     session.add(version)
     session.flush()
@@ -194,6 +231,7 @@ def revise(
         created_at=now,
         created_by=therapist.id,
         change_note=spec.get("change_note", ""),
+        pain_advice=spec.get("pain_advice", was.pain_advice),
     )
     session.add(version)
     session.flush()
@@ -201,6 +239,9 @@ def revise(
     program.current_version = version.version
     session.flush()
     reschedule_program(session, program, now)
+    from hep.steps import supersede_changed  # steps build on programs
+
+    supersede_changed(session, program, now)
     session.flush()
     return program
 
@@ -305,6 +346,23 @@ def set_end_date(
 ) -> None:
     """A new version that differs from `current` only in its end date (the caller has locked
     the program)."""
+    copy_version(session, by, program, current, end_date, now, note=note)
+
+
+def copy_version(
+    session: Session,
+    by: User | None,
+    program: Program,
+    current: ProgramView,
+    end_date: dt.date | None,
+    now: dt.datetime,
+    *,
+    note: str,
+    changed: dict[uuid.UUID, dict[str, Any]] | None = None,
+) -> ProgramVersion:
+    """A new version like `current` (the caller has locked the program) but for its end
+    date and the fields of the items in `changed` (by item_key). `by` None: hep made it (an
+    automatic step)."""
     was = current.version
     version = ProgramVersion(
         program_id=program.id,
@@ -314,25 +372,27 @@ def set_end_date(
         start_date=was.start_date,
         end_date=end_date,
         created_at=now,
-        created_by=by.id,
+        created_by=by.id if by is not None else None,
         change_note=note,
+        pain_advice=was.pain_advice,
     )
     session.add(version)
     session.flush()
     for item, _ in current.items:
+        fields = {
+            "exercise_id": item.exercise_id,
+            **{f: getattr(item, f) for f in (*ITEM_FIELDS, *CARE_FIELDS)},
+        } | (changed or {}).get(item.item_key, {})
         session.add(
             ProgramItem(
-                version_id=version.id,
-                item_key=item.item_key,
-                exercise_id=item.exercise_id,
-                position=item.position,
-                **{f: getattr(item, f) for f in ITEM_FIELDS},
+                version_id=version.id, item_key=item.item_key, position=item.position, **fields
             )
         )
     program.current_version = version.version
     session.flush()
     reschedule_program(session, program, now)
     session.flush()
+    return version
 
 
 def archive_program(
@@ -362,11 +422,13 @@ def _export_programs(session: Session, user: User) -> tuple[str, Any]:
                     "title": version.title,
                     "start_date": version.start_date.isoformat(),
                     "end_date": version.end_date.isoformat() if version.end_date else None,
+                    "change_note": version.change_note,
+                    "pain_advice": version.pain_advice,
                     "items": [
                         {
                             "item_key": str(i.item_key),
                             "exercise": e.name,
-                            **{f: getattr(i, f) for f in ITEM_FIELDS},
+                            **{f: getattr(i, f) for f in (*ITEM_FIELDS, *CARE_FIELDS)},
                         }
                         for i, e in found.items
                     ],

@@ -12,7 +12,7 @@ from types import FrameType
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from hep import alerts, care, health, media, messages, retention, snapshots
+from hep import alerts, care, health, media, messages, progressions, retention, snapshots
 from hep.clock import utcnow
 from hep.db import db, immediate_transactions
 from hep.logs import describe
@@ -115,6 +115,15 @@ def message_notices(app: Flask, now: dt.datetime) -> None:
         log.info("message notices: %d patients told", told)
 
 
+def step_proposals(app: Flask, now: dt.datetime) -> None:
+    """Work out progression and regression proposals, every patient with steps in batches
+    (a check-in rating an exercise works its patient out at once besides)."""
+    with app.app_context():
+        report = progressions.run(db.session, now)
+    if report:
+        log.info("step proposals: %s", dict(report))
+
+
 DISPATCH_SECONDS = 5
 
 
@@ -126,6 +135,7 @@ def ticks(dispatchers: Dispatchers) -> list[Tick]:
         ("access log", 60, access_log),
         ("mail", 10, mail),
         ("attention alerts", 300, attention_alerts),
+        ("step proposals", 3600, step_proposals),
         ("message notices", 30, message_notices),
         ("dispatch", DISPATCH_SECONDS, dispatchers.tick),
     ]

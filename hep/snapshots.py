@@ -19,8 +19,10 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    case,
     delete,
     event,
+    func,
     inspect,
     not_,
     or_,
@@ -29,25 +31,36 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, sessionmaker
 
+from hep import attention
 from hep.adherence import (
     adherence,
     last_activity_of,
     patient_summaries,
 )
-from hep.db import upsert
+from hep.db import dialect_insert
 from hep.models import (
+    Acknowledgement,
     AdherenceSnapshot,
     CareLink,
     CheckIn,
+    ClinicCareRules,
     Exercise,
     Habit,
+    NotificationSettings,
     PainEntry,
+    PatientCareRules,
+    Pause,
     Program,
     ProgramItem,
     ProgramVersion,
+    PushSubscription,
+    Reminder,
+    Role,
     ScoreCheckpoint,
+    StepProposal,
     User,
 )
+from hep.pause_periods import load_periods
 from hep.timezones import local_date, zone
 
 Snap = AdherenceSnapshot
@@ -64,6 +77,7 @@ def note_changes(session: Session, _context: UOWTransaction, _instances: object)
     programs: set[uuid.UUID] = set()
     versions: set[uuid.UUID] = set()
     exercises: set[uuid.UUID] = set()
+    clinics: set[uuid.UUID] = set()
     logged: dict[uuid.UUID, dt.date] = {}
     changed = [o for o in session.dirty if session.is_modified(o)]
     for obj in [*session.new, *changed, *session.deleted]:
@@ -78,15 +92,29 @@ def note_changes(session: Session, _context: UOWTransaction, _instances: object)
             programs.add(obj.program_id)
         elif isinstance(obj, ProgramItem):
             versions.add(obj.version_id)
+        elif isinstance(obj, Pause | Acknowledgement | PatientCareRules | StepProposal):
+            patients.add(obj.patient_id)
+        elif isinstance(obj, PushSubscription):
+            patients.add(obj.user_id)  # whether reminders can reach them
+        elif isinstance(obj, Reminder) and obj not in changed:
+            patients.add(obj.owner_id)
+        elif isinstance(obj, NotificationSettings) and obj in changed:
+            if inspect(obj).attrs.email_reminders.history.has_changes():
+                patients.add(obj.user_id)
+        elif isinstance(obj, ClinicCareRules):
+            clinics.add(obj.clinic_id)
         elif isinstance(obj, User) and obj in changed:
-            if inspect(obj).attrs.timezone.history.has_changes():
+            attrs = inspect(obj).attrs
+            if any(attrs[name].history.has_changes() for name in ("timezone", "email_verified_at")):
                 patients.add(obj.id)
         elif isinstance(obj, Exercise) and obj in changed:
             exercises.add(obj.id)
-    touched = session.info.setdefault(_PENDING, ([], [], [], [], {}))
-    for bucket, found in zip(touched[:4], (patients, programs, versions, exercises), strict=True):
+    touched = session.info.setdefault(_PENDING, ([], [], [], [], [], {}))
+    for bucket, found in zip(
+        touched[:5], (patients, programs, versions, exercises, clinics), strict=True
+    ):
         bucket.extend(i for i in found if i is not None)
-    earliest = touched[4]
+    earliest = touched[5]
     for owner, day in logged.items():
         earliest[owner] = min(earliest.get(owner, day), day)
 
@@ -94,8 +122,8 @@ def note_changes(session: Session, _context: UOWTransaction, _instances: object)
 def bump_versions(session: Session, _context: UOWTransaction) -> None:
     """after_flush: one UPDATE for everything the flush touched, and one DELETE of the walk
     checkpoints its check-ins void."""
-    patients, programs, versions, exercises, logged = session.info.pop(
-        _PENDING, ([], [], [], [], {})
+    patients, programs, versions, exercises, clinics, logged = session.info.pop(
+        _PENDING, ([], [], [], [], [], {})
     )
     if logged:
         session.connection().execute(
@@ -128,6 +156,17 @@ def bump_versions(session: Session, _context: UOWTransaction) -> None:
                 .join(ProgramVersion, ProgramVersion.program_id == Program.id)
                 .join(ProgramItem, ProgramItem.version_id == ProgramVersion.id)
                 .where(ProgramItem.exercise_id.in_(set(exercises)))
+            )
+        )
+    if clinics:
+        # a clinic's defaults: the patients its therapists lead for it
+        clauses.append(
+            User.id.in_(
+                select(CareLink.patient_id).where(
+                    CareLink.clinic_id.in_(set(clinics)),
+                    CareLink.is_lead,
+                    CareLink.ended_at.is_(None),
+                )
             )
         )
     if clauses:
@@ -192,9 +231,18 @@ def next_midnight(day: dt.date, tz_name: str) -> dt.datetime:
     return following.astimezone(dt.UTC)
 
 
+FORMAT = 1
+"""What a snapshot holds: 1, the attention reasons of hep.attention. Bumped when a release
+computes something new into snapshots, so those an older release wrote are stale."""
+
+
 def _fresh(snap: Any, user: Any) -> Any:
     """Fresh at the instant bound as "now" (the entities, or aliases of them)."""
-    return and_(snap.basis == user.stats_version, snap.valid_until > bindparam("now"))
+    return and_(
+        snap.basis == user.stats_version,
+        snap.valid_until > bindparam("now"),
+        snap.format == FORMAT,
+    )
 
 
 def missing_or_stale(snap: Any, user: Any) -> Any:
@@ -205,36 +253,75 @@ _FRESH = _fresh(Snap, User)
 
 
 def stale_among(patient_ids: Any) -> Select[uuid.UUID, str, int]:
-    """Which of these patients (a list or a subquery of ids) have no fresh snapshot."""
+    """Which of these patients (a list or a subquery of ids) have no fresh snapshot (only
+    patients have one: a therapist's push subscription bumps their version too)."""
     return (
         select(User.id, User.timezone, User.stats_version)
         .outerjoin(Snap, Snap.patient_id == User.id)
-        .where(User.id.in_(patient_ids), missing_or_stale(Snap, User))
+        .where(
+            User.id.in_(patient_ids),
+            User.role == Role.PATIENT,
+            missing_or_stale(Snap, User),
+        )
     )
 
 
+def _carried(table: Any, new: Any, column: str) -> Any:
+    """A lasting reason keeps the moment it began while it goes on holding."""
+    return case((new[column].is_(None), None), else_=func.coalesce(table.c[column], new[column]))
+
+
 def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
-    # an older computation finishing late never replaces a newer one
-    upsert(session, Snap, rows, only_if=lambda table, new: new.basis >= table.c.basis)
+    table: Any = Snap.__table__
+    statement = dialect_insert(session)(table)
+    new = statement.excluded
+    values = {c.name: new[c.name] for c in table.columns if c.name != "patient_id"}
+    values.update({column: _carried(table, new, column) for column in attention.LASTING})
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["patient_id"],
+            set_=values,
+            # an older computation finishing late never replaces a newer one
+            where=new.basis >= table.c.basis,
+        ),
+        rows,
+    )
 
 
-def _row(patient: Any, summary: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
-    """A snapshot row: `patient` has id, timezone and the stats_version read before the data."""
-    return {
-        "patient_id": patient.id,
-        "basis": patient.stats_version,
-        "valid_until": next_midnight(summary["as_of"], patient.timezone),
-        "computed_at": now,
-        "document": None,
-    } | summary
+def _row(
+    patient: Any, summary: dict[str, Any], found: dict[str, Any], now: dt.datetime
+) -> dict[str, Any]:
+    """A snapshot row: `patient` has id, timezone and the stats_version read before the
+    data; `summary` the figures, `found` the attention columns (hep.attention.measures)."""
+    valid_until = next_midnight(summary["as_of"], patient.timezone)
+    turns_at = found.pop("turns_at", None)
+    if turns_at is not None and turns_at < valid_until:
+        valid_until = turns_at  # a reason begins to hold then: stale from that moment
+    return (
+        {
+            "patient_id": patient.id,
+            "basis": patient.stats_version,
+            "format": FORMAT,
+            "valid_until": valid_until,
+            "computed_at": now,
+            "document": None,
+        }
+        | summary
+        | found
+    )
 
 
 def recompute(session: Session, stale: Sequence[Any], now: dt.datetime) -> None:
     """Compute and store the snapshots of these patients (rows of id, timezone and the
     stats_version read before the data, as `stale_among` gives them)."""
     if stale:
-        summaries = patient_summaries(session, stale, now)
-        _upsert(session, [_row(patient, summaries[patient.id], now) for patient in stale])
+        periods = load_periods(session, [patient.id for patient in stale])
+        summaries = patient_summaries(session, stale, now, periods)
+        found = attention.measures(session, stale, summaries, now, periods)
+        _upsert(
+            session,
+            [_row(patient, summaries[patient.id], found[patient.id], now) for patient in stale],
+        )
 
 
 def refresh_stale(
@@ -303,7 +390,8 @@ def adherence_document(
             "pain_trend": computed["pain_trend"]["direction"],
             "last_activity_at": last_activity_of(session, [patient.id])[patient.id],
         }
-        _upsert(session, [_row(found, summary, now) | {"document": document}])
+        reasons = attention.measures(session, [found], {found.id: summary}, now)[found.id]
+        _upsert(session, [_row(found, summary, reasons, now) | {"document": document}])
     return document
 
 

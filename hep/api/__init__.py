@@ -49,9 +49,11 @@ api.register_field(HttpsUrl, "string", "uri")
 
 def _blueprints() -> list[Any]:
     from hep.api.admin.routes import blp as admin
+    from hep.api.attention.routes import blp as attention
     from hep.api.audit.routes import blp as audit
     from hep.api.auth.routes import blp as auth
     from hep.api.calendar.routes import blp as calendar
+    from hep.api.care_rules.routes import blp as care_rules
     from hep.api.care_team.routes import blp as care_team
     from hep.api.checkins.routes import blp as checkins
     from hep.api.clinic_invites.routes import blp as clinic_invites
@@ -69,11 +71,13 @@ def _blueprints() -> list[Any]:
     from hep.api.messages.routes import blp as messages
     from hep.api.notifications.routes import blp as notifications
     from hep.api.patients.routes import blp as patients
+    from hep.api.pauses.routes import blp as pauses
     from hep.api.patient_imports.routes import blp as patient_imports
     from hep.api.portable.routes import blp as portable
     from hep.api.programs.routes import blp as programs
     from hep.api.progress.routes import blp as progress
     from hep.api.prompts.routes import blp as prompts
+    from hep.api.proposals.routes import blp as proposals
     from hep.api.push.routes import blp as push
     from hep.api.questionnaires.routes import blp as questionnaires
     from hep.api.reminders.routes import blp as reminders
@@ -107,6 +111,10 @@ def _blueprints() -> list[Any]:
         habits,
         checkins,
         progress,
+        pauses,
+        attention,
+        care_rules,
+        proposals,
         reminders,
         push,
         notifications,

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from hep.channels import Message, Outcome, Outgoing, Result
-from hep.models import PushSubscription
+from hep.models import PushSubscription, User
 from hep.push.endpoints import EndpointPolicy
 from hep.push.keys import VapidKeys, load_vapid_keys
 from hep.push.payload import reminder_payload, topic_for
@@ -141,6 +141,17 @@ class PushChannel:
                 .execution_options(**_UNSYNCHRONIZED)
             )
         if gone:
+            # whether reminders still reach the owners moves their attention figures
+            session.execute(
+                update(User)
+                .where(
+                    User.id.in_(
+                        select(PushSubscription.user_id).where(PushSubscription.id.in_(gone))
+                    )
+                )
+                .values(stats_version=User.stats_version + 1)
+                .execution_options(**_UNSYNCHRONIZED)
+            )
             session.execute(
                 delete(PushSubscription)
                 .where(PushSubscription.id.in_(gone))

@@ -56,14 +56,10 @@ class OutgoingMail(Base):
     )
 
 
-ATTENTION_ALERT_REASONS = ("not logging", "pain rising", "adherence falling")
-"""The attention reasons a therapist is told about (hep.adherence.attention_reasons names
-them); low adherence alone is a standing state, shown in the list but not announced."""
-
-
 class AttentionAlert(Base):
-    """A patient entered a therapist's attention list for a reason: noted once while the
-    reason holds (the open row is unique), told by push and/or in the next daily email."""
+    """A patient entered a therapist's attention list for a reason (hep.attention.REASONS
+    says which are told): noted once while the reason holds (the open row is unique), told
+    by push and/or in the next daily email."""
 
     __tablename__ = "attention_alerts"
 

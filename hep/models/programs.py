@@ -92,10 +92,10 @@ class ProgramItem(Base):
     keep_in_flare: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     minimum_dose: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # the step after and before this one: {"exercise_id": <uuid or null: the same>, dose...}
-    next_step: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    previous_step: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    next_step: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    previous_step: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     # this item's progression and regression criteria where they differ from hep's
-    step_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    step_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     __table_args__ = (
         Index("ix_program_items_version_id", "version_id"),

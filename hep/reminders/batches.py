@@ -19,6 +19,7 @@ from hep.adherence import load_logs, load_subjects
 from hep.channels import Address, Channel, Outgoing
 from hep.db import immediate_transactions
 from hep.models import Delivery, Habit, NotificationSettings, Occurrence, Reminder, User
+from hep.pause_periods import load_periods
 from hep.reminders.decisions import (
     DUE_COLUMNS,
     Context,
@@ -140,10 +141,14 @@ def load_context(
         if habit_ids
         else {}
     )
+    # pauses of the whole account: unwell or away sends nothing, others keep some items
+    pauses = load_periods(session, owner_ids)
     # every program reminder, skip-if-done or not: none fires on a day nothing of it is due
     prescribed = {r.owner_id for r in reminders if r.program_id}
     subjects = (
-        load_subjects(session, list(prescribed), {o: owners[o].timezone for o in prescribed})
+        load_subjects(
+            session, list(prescribed), {o: owners[o].timezone for o in prescribed}, pauses
+        )
         if prescribed
         else {}
     )
@@ -169,7 +174,9 @@ def load_context(
         if asking
         else Asks()
     )
-    return Context(owners, settings, reach, sent_today, pushes, logs, habits, program_items, asks)
+    return Context(
+        owners, settings, reach, sent_today, pushes, logs, habits, program_items, asks, pauses
+    )
 
 
 def _decide_batch(

@@ -16,6 +16,7 @@ from hep.adherence import DayLog, Subject
 from hep.channels import Address, Message
 from hep.models import Habit, Reminder
 from hep.models.reminders import DEFAULT_DAILY_CAP
+from hep.pause_periods import NOTHING_DUE, Period, mode_on
 from hep.reminders.prompts import ASKING, Asks
 from hep.reminders.schedule import Rule, in_quiet_hours, next_occurrence, quiet_hours, rule_of
 from hep.timezones import zone
@@ -88,6 +89,8 @@ class Context:
     program_items: dict[uuid.UUID, list[Subject]]
     # what the weekly check-in and questionnaire reminders ask about (hep.reminders.prompts)
     asks: Asks = field(default_factory=Asks)
+    # the owners' pauses of the whole account (hep.pauses)
+    pauses: dict[uuid.UUID, list[Period]] = field(default_factory=dict)
 
 
 class Decision(NamedTuple):
@@ -180,7 +183,12 @@ def decide(reminder: Due, ctx: Context, fire_at: dt.datetime) -> str:
         return "paused"
     if reminder.paused_until is not None and day <= reminder.paused_until:
         return "paused"
+    if mode_on(ctx.pauses.get(owner.id, ()), day) in NOTHING_DUE:
+        return "paused"  # unwell or away: no reminders at all
     if reminder.program_id is not None and not due_items(reminder, ctx, day):
+        items = ctx.program_items.get(reminder.id, [])
+        if any(item.held_on(day) for item in items):
+            return "paused"  # a flare-up or a busy week keeps none of its items
         return "not_due"  # not started, ended, or nothing of it on this weekday
     if reminder.target_kind in ASKING:
         asked = ctx.asks.outcome(reminder.target_kind, owner.id, day)

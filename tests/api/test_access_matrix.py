@@ -47,6 +47,7 @@ from hep.push.keys import b64url_encode
 from hep.questionnaires import QuestionnaireSpec, QuestionSpec, create_questionnaire
 from hep.reminders.rules import create_reminder
 from hep.templates import save_template
+from tests.api.care_things import CARE_NAMES, care_things
 from tests.conftest import Cast
 from tests.media.samples import picture
 
@@ -330,6 +331,8 @@ def test_access(
     client = cast.client(people.get(actor))
     if MEDIA_NAMES.search(op["request"]):
         things = {**things, **_media(things)}
+    if CARE_NAMES.search(op["request"]):
+        things = {**things, **care_things(things)}
     before = snapshot()
     if op.get("upload"):
         form = {"file": (io.BytesIO(picture(gps=False)), "photo.jpg"), **(op.get("body") or {})}

@@ -73,6 +73,10 @@ BUSINESS_RULES: dict[str, dict[str, str]] = {
         "skip_reason": "a skipped check-in needs its reason: required by another field's value",
     },
     "PUT /api/pain/{day}": {"day": EDIT_WINDOW},
+    "POST /api/pauses": {
+        "first_day": "from the edit window back to a year ahead depends on today",
+        "last_day": ENDS + ", and at most a year after it",
+    },
     "GET /api/check-ins": {"start": RANGE},
     "GET /api/check-ins/edits": {"start": RANGE},
     "GET /api/pain": {"start": RANGE},

@@ -21,6 +21,7 @@ from hep.api.checkins.schemas import (
     RangeArgs,
 )
 from hep.checkins import (
+    CONTENT,
     delete_check_in,
     edit_trail,
     history,
@@ -32,7 +33,9 @@ from hep.checkins import (
 from hep.clock import utcnow
 from hep.db import db
 from hep.errors import Invalid
-from hep.models import Role, User
+from hep.guidance import guidance
+from hep.models import CheckIn, Role, User
+from hep.progressions import after_check_in
 from hep.timezones import local_date
 
 blp = Blueprint("checkins", __name__, url_prefix="/api", description="Check-ins and pain diary")
@@ -66,6 +69,14 @@ def _edits(user: User, args: dict[str, dt.date]) -> list[dict[str, Any]]:
     ]
 
 
+ANSWERED = ("client_id", "item_key", "habit_id", *CONTENT, "created_at", "updated_at")
+
+
+def _answer(check_in: CheckIn, advice: dict[str, Any] | None) -> dict[str, Any]:
+    """A check-in as answered, with the guidance its pain calls for (if any)."""
+    return {name: getattr(check_in, name) for name in ANSWERED} | {"guidance": advice}
+
+
 @blp.route("/check-ins/<uuid:client_id>")
 class CheckInResource(MethodView):
     @blp.arguments(CheckInIn)
@@ -73,12 +84,18 @@ class CheckInResource(MethodView):
     @blp.alt_response(201, schema=CheckInOut, description="created")
     @requires(Role.PATIENT)
     def put(self, body: dict[str, Any], client_id: uuid.UUID) -> Any:
-        """Log or correct a check-in; safe to retry with the same id"""
-        result = put_check_in(
-            db.session, current_user(), client_id, body, now=utcnow(), window_days=_window()
-        )
+        """Log or correct a check-in; safe to retry with the same id. Pain at or above your
+        threshold answers with guidance (stop, and what to do) and tells your care team."""
+        patient, now = current_user(), utcnow()
+        result = put_check_in(db.session, patient, client_id, body, now=now, window_days=_window())
         db.session.commit()
-        return result.check_in, 201 if result.created else 200
+        check_in = result.check_in
+        if check_in.item_key is not None and (check_in.pain or check_in.difficulty):
+            # a rated session may earn (or call for) a step of its exercise: worked out now
+            after_check_in(db.session, patient, check_in.item_key, now)
+            db.session.commit()
+        answer = _answer(check_in, guidance(db.session, patient, check_in.pain, check_in.item_key))
+        return answer, 201 if result.created else 200
 
     @blp.response(204)
     @requires(Role.PATIENT)
@@ -139,12 +156,15 @@ class PainDay(MethodView):
     @blp.alt_response(201, schema=PainOut)
     @requires(Role.PATIENT)
     def put(self, path: dict[str, dt.date], body: dict[str, Any], day: str) -> Any:
-        """Record the day's pain (0-10, body regions, note); replaces that day's entry"""
+        """Record the day's pain (0-10, body regions, note); replaces that day's entry. A score
+        at or above your threshold answers with guidance and tells your care team."""
+        patient = current_user()
         entry, created = put_pain(
-            db.session, current_user(), path["day"], body, now=utcnow(), window_days=_window()
+            db.session, patient, path["day"], body, now=utcnow(), window_days=_window()
         )
         db.session.commit()
-        return pain_view(entry), 201 if created else 200
+        answer = pain_view(entry) | {"guidance": guidance(db.session, patient, entry.score)}
+        return answer, 201 if created else 200
 
 
 @blp.route("/pain")

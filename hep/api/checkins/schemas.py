@@ -44,6 +44,15 @@ class CheckInIn(Schema):
             raise ValidationError(ONE_SUBJECT, "item_key")
 
 
+class GuidanceOut(Schema):
+    """Shown the moment high pain is logged."""
+
+    title = fields.String()
+    advice = fields.String(metadata={"description": "the program's, clinic's or hep's words"})
+    team_told = fields.String(allow_none=True, metadata={"description": "null: no care team"})
+    threshold = fields.Integer(metadata={"description": "the patient's high-pain threshold"})
+
+
 class CheckInOut(Schema):
     id = fields.UUID(attribute="client_id")
     item_key = fields.UUID(allow_none=True)
@@ -58,6 +67,11 @@ class CheckInOut(Schema):
     source = fields.String()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+    guidance = fields.Nested(
+        GuidanceOut,
+        allow_none=True,
+        metadata={"description": "when the pain is at or above the threshold (writes only)"},
+    )
 
 
 class RangeArgs(Schema):
@@ -94,3 +108,8 @@ class PainOut(Schema):
     regions = fields.List(fields.String())
     note = fields.String()
     updated_at = fields.DateTime()
+    guidance = fields.Nested(
+        GuidanceOut,
+        allow_none=True,
+        metadata={"description": "when the score is at or above the threshold (writes only)"},
+    )

@@ -4,16 +4,19 @@ hep.programs and the request schemas."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from hep import audit, messages, programs
+from hep import attention, audit, care_rules, messages, pause_periods, programs, steps
 from hep.api.admin.schemas import AccountFilter
+from hep.api.attention.schemas import AcknowledgementIn
 from hep.api.audit.schemas import AuditFilter
 from hep.api.auth.schemas import SignUp
+from hep.api.care_rules.schemas import ThresholdsIn
 from hep.api.checkins.schemas import CheckInIn, PainIn
 from hep.api.clinic_invites.schemas import ClinicInviteAcceptance
 from hep.api.clinics.schemas import ClinicIn, ClinicInviteIn, SearchArgs
@@ -23,7 +26,9 @@ from hep.api.habits.schemas import HabitIn
 from hep.api.me.schemas import ProfileChange
 from hep.api.measures.schemas import ActivityIn, AnswerIn, PlanIn
 from hep.api.messages.schemas import MessageIn
-from hep.api.programs.schemas import ItemIn, RevisionIn
+from hep.api.pauses.schemas import PauseIn
+from hep.api.programs.schemas import ProgramItemIn, RevisionIn, StepIn, StepRulesIn
+from hep.api.proposals.schemas import DismissIn
 from hep.api.questionnaires.schemas import QuestionIn, QuestionnaireIn
 from hep.api.reminders.schemas import ReminderIn, RuleIn, SettingsIn, SnoozeIn
 from hep.api.sign_in_links.schemas import NewPassword
@@ -40,7 +45,13 @@ FORMS: dict[str, type[Schema]] = {
     "notification_settings": SettingsIn,
     "snooze": SnoozeIn,
     "program": RevisionIn,
-    "program_item": ItemIn,
+    "program_item": ProgramItemIn,
+    "program_step": StepIn,
+    "step_rules": StepRulesIn,
+    "pause": PauseIn,
+    "acknowledgement": AcknowledgementIn,
+    "thresholds": ThresholdsIn,
+    "proposal_dismissal": DismissIn,
     "habit": HabitIn,
     "exercise": ExerciseIn,
     "exercise_dose": Dose,
@@ -119,8 +130,23 @@ def client_rules(config: Mapping[str, Any]) -> dict[str, Any]:
         "program_estimate": program_estimate(),
         "fields": field_bounds(),
         "conversation": conversation(),
+        "care": care(),
         # what the audit log's entries mean, in the log's own words (its filter takes the keys)
         "audit_actions": dict(audit.ACTIONS),
+    }
+
+
+def care() -> dict[str, Any]:
+    """Pain-aware care: the pause modes (what each leaves due), the attention reasons in
+    the list's order of definition, and hep's defaults for thresholds and step criteria."""
+    return {
+        "pause_modes": [
+            {"mode": mode, "words": words, "nothing_due": mode in pause_periods.NOTHING_DUE}
+            for mode, words in pause_periods.WORDS.items()
+        ],
+        "reasons": [{"name": r.name, "alert": r.alert} for r in attention.REASONS],
+        "thresholds": dataclasses.asdict(care_rules.DEFAULTS),
+        "step_rules": dataclasses.asdict(steps.StepRules()),
     }
 
 

@@ -49,12 +49,12 @@ def listing_json(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The list as PatientOut dumps it, without marshmallow's per-field cost on every visit
     (tests hold the two equal). Converts the rows in place."""
     for row in rows:
-        last, discharged = row["last_activity_at"], row["discharged_at"]
         row["id"] = str(row["id"])
         row["invite_accepted"] = bool(row["invite_accepted"])
         row["created_at"] = row["created_at"].isoformat()
-        row["last_activity_at"] = last.isoformat() if last else None
-        row["discharged_at"] = discharged.isoformat() if discharged else None
+        for name in ("last_activity_at", "discharged_at", "acknowledged_at"):
+            moment = row[name]
+            row[name] = moment.isoformat() if moment else None
     return rows
 
 
@@ -72,8 +72,9 @@ class Patients(MethodView):
     @blp.response(200, PatientOut(many=True))
     @requires(Role.THERAPIST)
     def get(self, page: dict[str, Any]) -> Any:
-        """Your patients, who needs attention first (not logging, pain rising, adherence falling
-        or low), then by name; discharged=true: your discharged patients, by name"""
+        """Your patients, who needs attention first (most open reasons: high pain, a flare-up,
+        not logging, ...; acknowledged ones count after), then by name; discharged=true: your
+        discharged patients, by name"""
         therapist = current_user()
         now = utcnow()
         rows = patient_list(

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from hep.api.fields import UUID, QueryBoolean, Text, Timezone
 from hep.api.paging import PageArgs
+from hep.attention import REASONS
 
 
 class NewPatient(Schema):
@@ -51,14 +52,27 @@ class PatientOut(Schema):
         allow_none=True,
         metadata={"description": "when the patient was discharged (the discharged list)"},
     )
+    pause_mode = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "the pause of the account in force today, if any"},
+    )
     attention = fields.List(
-        fields.String(),
+        fields.String(validate=validate.OneOf([r.name for r in REASONS])),
         dump_only=True,
         metadata={
-            "description": "not logging, pain rising, adherence falling, low adherence; "
-            "the list puts patients with more reasons first"
+            "description": "why to look at this patient, open (not acknowledged, or something "
+            "new since): "
+            + ", ".join(r.name for r in REASONS)
+            + "; the list puts patients with more open reasons first"
         },
     )
+    acknowledged = fields.List(
+        fields.String(validate=validate.OneOf([r.name for r in REASONS])),
+        dump_only=True,
+        metadata={"description": "reasons that hold but were acknowledged, nothing new since"},
+    )
+    acknowledged_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 class PatientInvited(Schema):

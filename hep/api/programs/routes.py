@@ -37,6 +37,7 @@ from hep.programs import (
     versions,
     view,
 )
+from hep.steps import named_step, step_names
 
 blp = Blueprint("programs", __name__, url_prefix="/api", description="Programs and templates")
 
@@ -44,6 +45,7 @@ blp = Blueprint("programs", __name__, url_prefix="/api", description="Programs a
 def program_out(program: Program, number: int | None = None) -> dict[str, Any]:
     found = view(db.session, program, number)
     items = [item for item, _ in found.items]
+    names = step_names(db.session, items)
     return {
         "id": program.id,
         "patient_id": program.patient_id,
@@ -53,6 +55,7 @@ def program_out(program: Program, number: int | None = None) -> dict[str, Any]:
         "start_date": found.version.start_date,
         "end_date": found.version.end_date,
         "change_note": found.version.change_note,
+        "pain_advice": found.version.pain_advice,
         "updated_at": found.version.created_at,
         "archived_at": program.archived_at,
         "minutes_per_session": session_minutes(items),
@@ -63,6 +66,11 @@ def program_out(program: Program, number: int | None = None) -> dict[str, Any]:
                 "exercise": ExerciseOut().dump(exercise),
                 **{f: getattr(item, f) for f in ITEM_FIELDS},
                 "minutes": round(item_seconds(item) / 60, 1),
+                "keep_in_flare": item.keep_in_flare,
+                "minimum_dose": item.minimum_dose,
+                "next_step": named_step(item.next_step, exercise, names),
+                "previous_step": named_step(item.previous_step, exercise, names),
+                "step_rules": item.step_rules,
             }
             for item, exercise in found.items
         ],

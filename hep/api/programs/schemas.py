@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from hep.api.fields import UUID, Date, Integer, QueryBoolean, Text
+from hep.api.changes import Changes
+from hep.api.fields import UUID, Boolean, Date, Integer, QueryBoolean, Text
 from hep.models.library import SIDES
+from hep.steps import STEP_BOUNDS
 
 
 class ItemIn(Schema):
@@ -27,13 +29,53 @@ class ItemIn(Schema):
     notes = Text(multiline=True, validate=validate.Length(max=1000))
 
 
+class StepIn(Changes):
+    """The next or previous step of an item: another exercise, or the same with a different
+    dose (only the fields given change; at least one)."""
+
+    exercise_id = UUID(metadata={"description": "left out: the same exercise"})
+    sets = Integer(1, 20)
+    reps = Integer(1, 500, allow_none=True)
+    hold_seconds = Integer(1, 3600, allow_none=True)
+    duration_seconds = Integer(1, 7200, allow_none=True)
+    times_per_day = Integer(1, 10)
+    load_note = Text(validate=validate.Length(max=120))
+
+
+StepRulesIn = Schema.from_dict(
+    {
+        name: Integer(low, high, metadata={"description": about})
+        for name, (low, high, about) in STEP_BOUNDS.items()
+    },
+    name="StepRulesIn",
+)
+
+
+class ProgramItemIn(ItemIn):
+    """An item of a program: a template's, and what hep does with it in a pause and when it
+    proposes a step."""
+
+    keep_in_flare = Boolean(metadata={"description": "still due in a flare-up"})
+    minimum_dose = Boolean(metadata={"description": "still due in a busy week"})
+    next_step = fields.Nested(StepIn, metadata={"description": "left out: none"})
+    previous_step = fields.Nested(StepIn, metadata={"description": "left out: none"})
+    step_rules = fields.Nested(
+        StepRulesIn, metadata={"description": "this item's criteria where they differ from hep's"}
+    )
+
+
 class ProgramIn(Schema):
     title = Text(required=True, validate=validate.Length(min=1, max=120))
     notes = Text(multiline=True, load_default="", validate=validate.Length(max=4000))
     start_date = Date(required=True)
     end_date = Date(allow_none=True, load_default=None)
+    pain_advice = Text(
+        multiline=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "what a patient logging high pain is told to do (else hep's)"},
+    )
     items = fields.List(
-        fields.Nested(ItemIn), required=True, validate=validate.Length(min=1, max=40)
+        fields.Nested(ProgramItemIn), required=True, validate=validate.Length(min=1, max=40)
     )
 
 
@@ -55,6 +97,11 @@ class ItemOut(Schema):
     weekdays = fields.Integer()
     notes = fields.String()
     minutes = fields.Float()
+    keep_in_flare = fields.Boolean()
+    minimum_dose = fields.Boolean()
+    next_step = fields.Dict(allow_none=True, metadata={"description": "with exercise_name"})
+    previous_step = fields.Dict(allow_none=True, metadata={"description": "with exercise_name"})
+    step_rules = fields.Dict(allow_none=True)
 
 
 class ProgramOut(Schema):
@@ -66,6 +113,7 @@ class ProgramOut(Schema):
     start_date = fields.Date()
     end_date = fields.Date(allow_none=True)
     change_note = fields.String()
+    pain_advice = fields.String()
     updated_at = fields.DateTime()
     archived_at = fields.DateTime(allow_none=True)
     minutes_per_session = fields.Float()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -12,10 +13,13 @@ from flask_smorest import Blueprint
 from hep.adherence import today_view
 from hep.api.access import current_user, patient_read_by_therapist, requires
 from hep.api.progress.schemas import AdherenceOut, DayArgs, TodayOut
+from hep.attention import thresholds_for
 from hep.clock import utcnow
 from hep.db import db
+from hep.guidance import DEFAULT_ADVICE, clinic_advice
 from hep.models import Role
 from hep.snapshots import adherence_document
+from hep.steps import changes_of, proposal_view
 from hep.timezones import local_date
 
 blp = Blueprint("progress", __name__, url_prefix="/api", description="Today and adherence")
@@ -27,10 +31,20 @@ class Today(MethodView):
     @blp.response(200, TodayOut)
     @requires(Role.PATIENT)
     def get(self, args: dict[str, Any]) -> Any:
-        """What is due on a day (default: today where you are) and how far along it is"""
-        user = current_user()
-        day = args.get("date") or local_date(utcnow(), user.timezone)
-        return today_view(db.session, user, day)
+        """What is due on a day (default: today where you are) and how far along it is, the
+        pause of your account that day, the steps your programs took this week, and what to do
+        if you log high pain"""
+        user, now = current_user(), utcnow()
+        day = args.get("date") or local_date(now, user.timezone)
+        week_ago = now - dt.timedelta(days=7)
+        changes = [proposal_view(p) for p in changes_of(db.session, user.id, limit=5)]
+        return today_view(db.session, user, day) | {
+            "changes": [c for c in changes if c["decided_at"] >= week_ago],
+            "care": {
+                "high_pain": thresholds_for(db.session, user.id).high_pain,
+                "advice": clinic_advice(db.session, user.id) or DEFAULT_ADVICE,
+            },
+        }
 
 
 def _as_json(document: dict[str, Any]) -> dict[str, Any]:

@@ -94,7 +94,7 @@ function signUpForm(path, intro, title) {
 export function signUp() {
   return signUpForm(
     "/api/auth/signup/patient",
-    "Track daily habits that ease muscle tension, on your own. Working with a therapist? Open the invitation link they sent you instead.",
+    "Track daily habits that ease muscle tension, on your own. Working with a therapist? Open the invitation link they sent you instead. A therapist can also add your address later: you accept their request in the app.",
     "Create an account",
   );
 }

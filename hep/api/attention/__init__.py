@@ -1,0 +1,1 @@
+"""Why a patient needs attention, acknowledging it, and the alert history."""

@@ -1,0 +1,1 @@
+"""Pauses of the whole account (flare-up, unwell, away, a busy week)."""

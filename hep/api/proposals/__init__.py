@@ -1,0 +1,1 @@
+"""Progression and regression proposals, and the steps a patient's programs took."""
