@@ -77,7 +77,7 @@ export async function dischargedPatients() {
     h(
       "p",
       { class: "subtitle" },
-      "Patients you discharged: off the attention list, their programs ended. Their history stays readable; re-admit one from their page.",
+      "Your patients who are discharged: off the attention list, their programs ended. Their history stays readable; re-admit one from their page.",
     ),
     listTabs("discharged"),
     filtered(list, dischargedRow, { label: "Discharged patients, by name", none: "No patient matches.", empty: "Nobody is discharged." }),
