@@ -70,8 +70,8 @@ def _blueprints() -> list[Any]:
     from hep.api.media.routes import blp as media
     from hep.api.messages.routes import blp as messages
     from hep.api.notifications.routes import blp as notifications
-    from hep.api.patients.routes import blp as patients
     from hep.api.patient_imports.routes import blp as patient_imports
+    from hep.api.patients.routes import blp as patients
     from hep.api.pauses.routes import blp as pauses
     from hep.api.portable.routes import blp as portable
     from hep.api.programs.routes import blp as programs
