@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, exists, insert, select
+from sqlalchemy import Table, delete, exists, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from hep import audit
@@ -123,17 +123,33 @@ def settle_all_access_log(session: Session) -> None:
         pass
 
 
-def access_log(
-    session: Session, patient: User, *, limit: int, offset: int
-) -> Sequence[AccessLogEntry]:
+def _hour(column: Any, dialect: str) -> Any:
+    """The UTC hour an instant falls in, as each engine writes it."""
+    if dialect == "sqlite":
+        return func.strftime("%Y-%m-%d %H", column)  # stored as UTC text
+    return func.date_trunc("hour", func.timezone("UTC", column))
+
+
+def access_log(session: Session, patient: User, *, limit: int, offset: int) -> list[dict[str, Any]]:
+    """Who read the patient's data, newest first. The same person reading the same thing
+    again within an hour (of the clock, UTC) is one entry with how many times and the first
+    and last time; every read stays stored as its own row (the export lists them all)."""
     settle_all_access_log(session)
-    return session.scalars(
-        select(AccessLogEntry)
-        .where(AccessLogEntry.patient_id == patient.id)
-        .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
+    log = AccessLogEntry
+    hour = _hour(log.at, session.get_bind().dialect.name)
+    last = func.max(log.at)
+    rows = session.execute(
+        select(log.actor_name, log.action, last, func.min(log.at), func.count(), func.max(log.id))
+        .where(log.patient_id == patient.id)
+        .group_by(log.actor_id, log.actor_name, log.action, hour)
+        .order_by(last.desc(), func.max(log.id).desc())
         .limit(limit)
         .offset(offset)
     ).all()
+    return [
+        {"actor_name": name, "action": action, "at": at, "first_at": first, "count": times}
+        for name, action, at, first, times, _ in rows
+    ]
 
 
 def export_user(session: Session, user: User, now: dt.datetime) -> dict[str, Any]:

@@ -9,15 +9,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hep.care import export_section
 from hep.db import insert_first
 from hep.errors import Conflict, HepError, Invalid, NotFound
+from hep.habits import check_amount
 from hep.models import (
     CheckIn,
     CheckInEdit,
+    Exercise,
     Habit,
     PainEntry,
     Program,
@@ -29,6 +31,8 @@ from hep.models.library import tag_list, tag_string
 from hep.timezones import local_date
 
 ONE_SUBJECT = "Choose one exercise or one habit."
+# what a +1 tap changes: the count, and the state it reaches
+COUNTED = ("value", "state", "source")
 # what a PUT body may set; the subject is fixed once created
 CONTENT = ("local_date", "state", "value", "skip_reason", "pain", "difficulty", "note", "source")
 
@@ -67,6 +71,29 @@ def _check_subject(session: Session, owner: User, body: dict[str, Any]) -> None:
     )
     if found is None:
         raise Invalid.field("item_key", "No such program item.")
+
+
+def _check_amount(
+    session: Session, owner: User, client_id: uuid.UUID, habit_id: Any, body: dict[str, Any]
+) -> None:
+    """A habit's amount is bounded by its kind and unit, over the day's whole total (the other
+    check-ins of that habit and day, from another phone, count too)."""
+    value = body.get("value")
+    if habit_id is None or value is None:
+        return
+    habit = session.get(Habit, habit_id)
+    if habit is None:
+        return  # refused as no such habit elsewhere
+    others = session.scalar(
+        select(func.coalesce(func.sum(CheckIn.value), 0)).where(
+            CheckIn.owner_id == owner.id,
+            CheckIn.habit_id == habit_id,
+            CheckIn.local_date == body["local_date"],
+            CheckIn.deleted_at.is_(None),
+            CheckIn.client_id != client_id,
+        )
+    )
+    check_amount(habit, value + float(others or 0), "value")
 
 
 def _check_state(body: dict[str, Any]) -> None:
@@ -134,6 +161,7 @@ def put_check_in(
     if existing is None:
         _check_subject(session, owner, body)
         _check_date(owner, body["local_date"], now, window_days)
+        _check_amount(session, owner, client_id, body.get("habit_id"), body)
         check_in = CheckIn(
             owner_id=owner.id,
             client_id=client_id,
@@ -162,6 +190,7 @@ def put_check_in(
         return PutResult(existing, False)
     _check_date(owner, existing.local_date, now, window_days)
     _check_date(owner, body["local_date"], now, window_days)
+    _check_amount(session, owner, client_id, existing.habit_id, body)
     for field, value in changed.items():
         setattr(existing, field, value)
     existing.updated_at = now
@@ -212,6 +241,47 @@ def edit_trail(
         .order_by(CheckInEdit.at.desc(), CheckInEdit.id.desc())
     ).all()
     return [(e, c) for e, c in rows]
+
+
+def change_kind(edit: CheckInEdit, check_in: CheckIn, timezone: str) -> str:
+    """What a change in the trail was: logged (its first write), removed, added (a habit's
+    count raised on its own day, like a +1 tap: not a change of the past) or corrected
+    (anything else: a past day, a lower count, another state, pain or note)."""
+    if edit.action == "create":
+        return "logged"
+    if edit.action == "delete":
+        return "removed"
+    before, after = edit.before or {}, edit.after or {}
+    old, new = before.get("value"), after.get("value")
+    raised = check_in.habit_id is not None and old is not None and new is not None and new > old
+    alike = all(before.get(f) == after.get(f) for f in CONTENT if f not in COUNTED)
+    on_its_day = local_date(edit.at, timezone).isoformat() == after.get("local_date")
+    return "added" if raised and alike and on_its_day else "corrected"
+
+
+def subject_names(session: Session, check_ins: Sequence[CheckIn]) -> dict[uuid.UUID, str]:
+    """Check-in id -> the name of its habit or exercise (an exercise as its program's newest
+    version names it), in two queries."""
+    habit_ids = {c.habit_id for c in check_ins if c.habit_id is not None}
+    item_keys = {c.item_key for c in check_ins if c.item_key is not None}
+    names: dict[uuid.UUID, str] = {}
+    if habit_ids:
+        habits = select(Habit.id, Habit.name).where(Habit.id.in_(habit_ids))
+        names.update((id_, name) for id_, name in session.execute(habits))
+    if item_keys:
+        items = (
+            select(ProgramItem.item_key, Exercise.name)
+            .join(Exercise, Exercise.id == ProgramItem.exercise_id)
+            .join(ProgramVersion, ProgramVersion.id == ProgramItem.version_id)
+            .where(ProgramItem.item_key.in_(item_keys))
+            .order_by(ProgramVersion.version)
+        )
+        names.update((key, name) for key, name in session.execute(items))  # newest wins
+    return {
+        c.id: names[subject]
+        for c in check_ins
+        if (subject := c.habit_id or c.item_key) is not None and subject in names
+    }
 
 
 def put_pain(

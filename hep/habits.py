@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from hep.care import export_section, patient_of
 from hep.db import lock_names
-from hep.errors import Conflict, Invalid, NotFound
+from hep.errors import Conflict, Forbidden, Invalid, NotFound
 from hep.models import Habit, User
 
 MAX_HABITS = 50
+PATIENTS_OWN = "The patient chose this habit: only they change it."
 
 # the lifestyle habits that feed muscle tension, as a therapist would suggest them
 STARTERS: dict[str, dict[str, Any]] = {
@@ -61,15 +62,81 @@ STARTERS: dict[str, dict[str, Any]] = {
 
 FIELDS = ("kind", "name", "target", "direction", "unit", "weekdays", "per_week", "start_date")
 
+ANY = "*"
+# The most one day can hold of a habit, by its kind and unit (units as written, any case): a
+# target or a day's total past it is a slip of the finger, not a day. The first match of
+# (kind, unit), (any kind, unit), (kind, any unit), (any, any) holds.
+AMOUNT_MAX: dict[tuple[str, str], float] = {
+    (ANY, "hours"): 24,
+    (ANY, "hour"): 24,
+    (ANY, "h"): 24,
+    (ANY, "hrs"): 24,
+    (ANY, "minutes"): 1440,
+    (ANY, "minute"): 1440,
+    (ANY, "min"): 1440,
+    (ANY, "mins"): 1440,
+    (ANY, "glasses"): 40,
+    (ANY, "cups"): 40,
+    (ANY, "bottles"): 20,
+    (ANY, "ml"): 10_000,
+    (ANY, "litres"): 10,
+    (ANY, "liters"): 10,
+    (ANY, "l"): 10,
+    (ANY, "steps"): 100_000,
+    (ANY, "km"): 100,
+    (ANY, "miles"): 60,
+    (ANY, "breaks"): 100,
+    (ANY, "checks"): 100,
+    (ANY, "bouts"): 48,
+    (ANY, "times"): 100,
+    ("sleep", ANY): 24,
+    ("hydration", ANY): 40,
+    ("movement", ANY): 1000,
+    ("posture", ANY): 100,
+    ("stress", ANY): 100,
+    (ANY, ANY): 1000,
+}
+AMOUNT_WORDS = {
+    "target": "Target: at most {max} {unit} a day.",
+    "value": "Amount: at most {max} {unit} in a day.",
+}
+
+
+def amount_max(kind: str, unit: str) -> float:
+    """The most a day can hold of a habit of this kind and unit."""
+    unit = unit.strip().lower()
+    for key in ((kind, unit), (ANY, unit), (kind, ANY), (ANY, ANY)):
+        if key in AMOUNT_MAX:
+            return AMOUNT_MAX[key]
+    raise AssertionError("the table ends with (any, any)")
+
+
+def amount_bounds() -> list[dict[str, Any]]:
+    """The table, for clients: each row's kind and unit ("*": any) and its most."""
+    return [{"kind": k, "unit": u, "max": most} for (k, u), most in AMOUNT_MAX.items()]
+
+
+def check_amount(habit: Habit | dict[str, Any], amount: float | None, field: str) -> None:
+    """Refuse an amount (a target, or a day's total) past what a day of the habit holds."""
+    kind, unit = (
+        (habit["kind"], habit.get("unit")) if isinstance(habit, dict) else (habit.kind, habit.unit)
+    )
+    unit = (unit or "").strip()
+    most = amount_max(kind, unit)
+    if amount is not None and amount > most:
+        shown = f"{most:g}" if most < 10_000 else f"{most:,.0f}"
+        words = AMOUNT_WORDS[field].format(max=shown, unit=unit)
+        raise Invalid.field(field, " ".join(words.split()))  # no double space without a unit
+
 
 def _validate(data: dict[str, Any]) -> None:
     if (data.get("target") is None) != (data.get("direction") is None):
-        raise Invalid(
-            "Invalid habit.",
-            {"target": ["A numeric habit needs both a target and a direction."]},
+        raise Invalid.field(
+            "target", "Target: give both the amount and whether it is at least or at most."
         )
     if data.get("weekdays") == 0:
-        raise Invalid.field("weekdays", "Pick at least one weekday.")
+        raise Invalid.field("weekdays", "Days: pick at least one.")
+    check_amount(data, data.get("target"), "target")
 
 
 def create_habit(
@@ -133,6 +200,18 @@ def update_habit(
         setattr(habit, key, value)
     session.flush()
     return habit
+
+
+def suggested_habit(
+    session: Session, therapist: User, patient_id: uuid.UUID, habit_id: uuid.UUID
+) -> tuple[User, Habit]:
+    """A habit suggested to the therapist's patient (by them or a colleague), which the care
+    team may change or stop; one the patient chose is theirs alone (403)."""
+    patient = patient_of(session, therapist, patient_id)
+    habit = habit_of(session, patient, habit_id)
+    if habit.suggested_by is None:
+        raise Forbidden(PATIENTS_OWN)
+    return patient, habit
 
 
 def archive_habit(session: Session, owner: User, habit_id: uuid.UUID, now: dt.datetime) -> None:

@@ -148,3 +148,23 @@ def test_two_settlers_at_once_spread_each_read_once(app: Flask, cast: Cast):
         second.close()
     assert results == [0]
     assert count(AccessLogEntry) == 2
+
+
+def test_repeated_reads_within_an_hour_are_one_entry_with_a_count(cast: Cast):
+    t = cast.user(Role.THERAPIST, "Dr Often")
+    p = cast.user(Role.PATIENT)
+    cast.link(t, p)
+    start = dt.datetime(2026, 3, 2, 9, 5, tzinfo=dt.UTC)
+    for minutes in (0, 20, 40, 60):  # 09:05, 09:25, 09:45, then 10:05
+        care.log_access(db.session, t, [p.id], "check-ins", start + dt.timedelta(minutes=minutes))
+    care.log_access(db.session, t, [p.id], "pain diary", start + dt.timedelta(minutes=41))
+    db.session.commit()
+    entries = cast.client(p).get("/api/me/access-log").get_json()
+    assert [(e["action"], e["count"], e["first_at"][11:16], e["at"][11:16]) for e in entries] == [
+        ("check-ins", 1, "10:05", "10:05"),
+        ("pain diary", 1, "09:46", "09:46"),
+        ("check-ins", 3, "09:05", "09:45"),
+    ]
+    assert count(AccessLogEntry) == 5  # every read is still stored
+    page = cast.client(p).get("/api/me/access-log?page=2&page_size=2").get_json()
+    assert [(e["action"], e["count"]) for e in page] == [("check-ins", 3)]

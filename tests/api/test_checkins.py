@@ -75,3 +75,37 @@ def test_a_value_that_is_not_a_finite_number_answers_422(patient, habit, literal
 @pytest.mark.parametrize("start", ["0001-01-01", "2026-3-1", "2.7"])
 def test_a_history_range_with_a_bad_date_answers_422(patient, start: str):
     assert patient.get(f"/api/check-ins?start={start}").status_code == 422
+
+
+def test_the_trail_names_each_change_its_day_and_tells_a_count_raised_from_a_correction(
+    cast: Cast,
+):
+    therapist, user = cast.user(Role.THERAPIST), cast.user(Role.PATIENT)
+    cast.link(therapist, user)
+    phone = cast.client(user)
+    water = phone.post(
+        "/api/habits",
+        json={"kind": "hydration", "name": "Water", "target": 8, "direction": "at_least"},
+    ).get_json()
+    yesterday = (dt.date.fromisoformat(TODAY) - dt.timedelta(days=1)).isoformat()
+
+    def put(client_id: uuid.UUID, day: str, value: float) -> None:
+        body = {"habit_id": water["id"], "local_date": day, "state": "partial", "value": value}
+        assert phone.put(f"/api/check-ins/{client_id}", json=body).status_code in (200, 201)
+
+    today_id, past_id = uuid.uuid4(), uuid.uuid4()
+    put(today_id, TODAY, 1)
+    put(today_id, TODAY, 2)  # a +1 tap on Today
+    put(past_id, yesterday, 5)
+    put(past_id, yesterday, 6)  # raised later: the past changed
+    put(today_id, TODAY, 1)  # lowered: a correction
+
+    trail = cast.client(therapist).get(f"/api/patients/{user.id}/check-ins/edits").get_json()
+    seen = [(e["subject"], e["local_date"], e["change"]) for e in reversed(trail)]
+    assert seen == [
+        ("Water", TODAY, "logged"),
+        ("Water", TODAY, "added"),
+        ("Water", yesterday, "logged"),
+        ("Water", yesterday, "corrected"),
+        ("Water", TODAY, "corrected"),
+    ]

@@ -22,6 +22,7 @@ from hep.api.checkins.schemas import (
 )
 from hep.checkins import (
     CONTENT,
+    change_kind,
     delete_check_in,
     edit_trail,
     history,
@@ -29,6 +30,7 @@ from hep.checkins import (
     pain_view,
     put_check_in,
     put_pain,
+    subject_names,
 )
 from hep.clock import utcnow
 from hep.db import db
@@ -56,16 +58,21 @@ def _range(user: User, args: dict[str, dt.date]) -> tuple[dt.date, dt.date]:
 
 def _edits(user: User, args: dict[str, dt.date]) -> list[dict[str, Any]]:
     start, end = _range(user, args)
+    trail = edit_trail(db.session, user.id, start, end)
+    names = subject_names(db.session, [check_in for _, check_in in trail])
     return [
         {
             "check_in_id": check_in.client_id,
             "action": edit.action,
+            "change": change_kind(edit, check_in, user.timezone),
+            "local_date": check_in.local_date,
+            "subject": names.get(check_in.id),
             "before": edit.before,
             "after": edit.after,
             "at": edit.at,
             "by_patient": edit.editor_id == user.id,
         }
-        for edit, check_in in edit_trail(db.session, user.id, start, end)
+        for edit, check_in in trail
     ]
 
 

@@ -82,6 +82,17 @@ class RangeArgs(Schema):
 class EditOut(Schema):
     check_in_id = fields.UUID()
     action = fields.String()
+    change = fields.String(
+        metadata={
+            "description": "logged (first written), added (a habit's count raised on its own "
+            "day, as a +1 tap does), corrected (anything else changed), removed"
+        }
+    )
+    local_date = fields.Date(metadata={"description": "the day of the check-in"})
+    subject = fields.String(
+        allow_none=True,
+        metadata={"description": "the exercise or habit, by name (null: no longer found)"},
+    )
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
     at = fields.DateTime()

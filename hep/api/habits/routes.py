@@ -20,6 +20,7 @@ from hep.habits import (
     create_habit,
     habits_of,
     suggest_habit,
+    suggested_habit,
     update_habit,
 )
 from hep.models import Role
@@ -83,6 +84,28 @@ class StarterAdoption(MethodView):
         habit = add_starter(db.session, current_user(), slug, utcnow())
         db.session.commit()
         return habit
+
+
+@blp.route("/patients/<uuid:patient_id>/habits/<uuid:habit_id>")
+class PatientHabit(MethodView):
+    @blp.arguments(HabitPatch)
+    @blp.response(200, HabitOut)
+    @requires(Role.THERAPIST)
+    def patch(self, body: dict[str, Any], patient_id: uuid.UUID, habit_id: uuid.UUID) -> Any:
+        """Change a habit suggested to your patient (one they chose is theirs: 403)"""
+        patient, habit = suggested_habit(db.session, current_user(), patient_id, habit_id)
+        changed = update_habit(db.session, patient, habit.id, body)
+        db.session.commit()
+        return changed
+
+    @blp.response(204)
+    @requires(Role.THERAPIST)
+    def delete(self, patient_id: uuid.UUID, habit_id: uuid.UUID) -> Response:
+        """Stop a habit suggested to your patient (its history stays)"""
+        patient, habit = suggested_habit(db.session, current_user(), patient_id, habit_id)
+        archive_habit(db.session, patient, habit.id, utcnow())
+        db.session.commit()
+        return Response(status=204)
 
 
 @blp.route("/patients/<uuid:patient_id>/habits")

@@ -66,7 +66,8 @@ class AccessLog(MethodView):
     @blp.response(200, AccessLogEntryOut(many=True))
     @requires(Role.PATIENT)
     def get(self, page: dict[str, int]) -> Any:
-        """Who on your care team read your data, newest first"""
+        """Who on your care team read your data, newest first; one person reading the same
+        thing again within an hour is one entry with a count"""
         entries = access_log(
             db.session, current_user(), limit=page["page_size"], offset=page["offset"]
         )

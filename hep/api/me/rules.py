@@ -34,6 +34,7 @@ from hep.api.reminders.schemas import ReminderIn, RuleIn, SettingsIn, SnoozeIn
 from hep.api.sign_in_links.schemas import NewPassword
 from hep.api.templates.schemas import TemplateIn, TemplateRevision
 from hep.api.weekly_reviews.schemas import ReviewIn, ScheduleIn
+from hep.habits import amount_bounds
 from hep.models.reviews import BARRIERS
 
 # what each form is called in the answer, and the body it sends
@@ -127,6 +128,8 @@ def client_rules(config: Mapping[str, Any]) -> dict[str, Any]:
         # without a mail server hep sends no email: the app offers none (and says why)
         "email": {"available": bool(config.get("SMTP_HOST"))},
         "page_size_max": config["PAGE_SIZE_MAX"],
+        # the most a day holds of a habit, by kind and unit: its target and a day's total
+        "habit_amounts": amount_bounds(),
         "program_estimate": program_estimate(),
         "fields": field_bounds(),
         "conversation": conversation(),

@@ -31,9 +31,13 @@ class AccountDeletion(Schema):
 
 
 class AccessLogEntryOut(Schema):
+    """One read, or the same reader reading the same thing again within an hour (UTC)."""
+
     actor = Text(attribute="actor_name", dump_only=True)
     action = Text(dump_only=True)
-    at = fields.DateTime(dump_only=True)
+    at = fields.DateTime(dump_only=True, metadata={"description": "the last time"})
+    first_at = fields.DateTime(dump_only=True, metadata={"description": "the first time"})
+    count = fields.Integer(dump_only=True, metadata={"description": "how many reads"})
 
 
 class EstimateOut(Schema):
@@ -61,6 +65,12 @@ class ConversationOut(Schema):
     )
 
 
+class HabitAmountOut(Schema):
+    kind = fields.String(dump_only=True, metadata={"description": "a habit kind, or * for any"})
+    unit = fields.String(dump_only=True, metadata={"description": "a unit, lower case, or *"})
+    max = fields.Float(dump_only=True)
+
+
 class RulesOut(Schema):
     """The server's rules, for a client to follow before it sends (it checks them anyway)."""
 
@@ -85,6 +95,14 @@ class RulesOut(Schema):
         },
     )
     conversation = fields.Nested(ConversationOut, dump_only=True)
+    habit_amounts = fields.List(
+        fields.Nested(HabitAmountOut),
+        dump_only=True,
+        metadata={
+            "description": "the most a day holds of a habit (its target, a day's total): the "
+            "first row matching (kind, unit), (*, unit), (kind, *), (*, *); units in any case"
+        },
+    )
     audit_actions = fields.Dict(
         keys=fields.String(),
         values=fields.String(),
