@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from hep import audit
 from hep.db import insert_first, lock_names
 from hep.errors import Conflict, Invalid, NotFound, Throttled, Unauthorized
+from hep.languages import DEFAULT as DEFAULT_LANGUAGE
+from hep.languages import supported
 from hep.models import AuthSession, LoginFailure, NotificationSettings, Role, SignInLink, User
 from hep.passwords import Hasher, password_problem
 from hep.timezones import require_timezone
@@ -61,6 +63,7 @@ def create_user(
     hasher: Hasher,
     now: dt.datetime,
     address_free: bool = False,
+    language: str = DEFAULT_LANGUAGE,
 ) -> User:
     """Create an account; password None leaves it waiting for an invite to be accepted.
     `address_free`: the caller has just seen no account with this address (a racing one is
@@ -77,6 +80,7 @@ def create_user(
         name=name.strip(),
         role=role,
         timezone=timezone,
+        language=supported(language),
         password_hash=hasher.hash(password) if password is not None else None,
         is_active=True,
         created_at=now,
@@ -212,10 +216,12 @@ def update_profile(
     hasher: Hasher,
     now: dt.datetime,
 ) -> User:
-    """Change name, timezone or password; a new password needs the current one and ends every
-    other session of the user; a new timezone moves the user's future reminders."""
+    """Change name, timezone, language or password; a new password needs the current one and
+    ends every other session of the user; a new timezone moves the user's future reminders."""
     if "name" in changes:
         user.name = changes["name"].strip()
+    if "language" in changes:
+        user.language = supported(changes["language"])
     if "timezone" in changes and changes["timezone"] != user.timezone:
         from hep.reminders.rules import reschedule_all
 

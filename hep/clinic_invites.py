@@ -16,6 +16,7 @@ from hep.accounts import create_user, hash_token, normalize_email
 from hep.clinics import managed_clinic, membership
 from hep.db import insert_first, lock_names
 from hep.errors import Conflict, Forbidden, Invalid, NotFound
+from hep.languages import DEFAULT as DEFAULT_LANGUAGE
 from hep.models import Clinic, ClinicInvite, ClinicMember, ClinicRole, Role, User
 from hep.passwords import Hasher
 
@@ -157,6 +158,7 @@ def accept_clinic_invite(
     timezone: str,
     hasher: Hasher,
     now: dt.datetime,
+    language: str = DEFAULT_LANGUAGE,
 ) -> tuple[User, Clinic, bool]:
     """Join the clinic: signed in as a therapist (an existing account), or with a name and a
     password for a new therapist account with the invited address. The code is spent once,
@@ -184,6 +186,7 @@ def accept_clinic_invite(
             password=password,
             hasher=hasher,
             now=now,
+            language=language,
         )
         created = True
     spent = session.execute(

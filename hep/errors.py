@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from hep.translations import Text, _
+
+NOT_FOUND = _("Not found.")
+
 
 class HepError(Exception):
     """Base: a message for people and optional field errors {field: [message, ...]} (a
-    nested object's fields nest alike: {"rule": {"end": [message]}})."""
+    nested object's fields nest alike: {"rule": {"end": [message]}}). Messages are Texts
+    (hep.translations), said in the reader's language when the error is answered."""
 
     status = 400
 
-    def __init__(self, message: str, errors: dict[str, Any] | None = None) -> None:
+    def __init__(self, message: str | Text, errors: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.errors = errors
@@ -28,7 +33,7 @@ class Forbidden(HepError):
 class NotFound(HepError):
     status = 404
 
-    def __init__(self, message: str = "Not found.") -> None:
+    def __init__(self, message: str | Text = NOT_FOUND) -> None:
         super().__init__(message)
 
 
@@ -37,20 +42,20 @@ class Conflict(HepError):
 
 
 # the message of a refusal whose fields each say what is wrong, beside them
-CHECK_FIELDS = "Check the highlighted fields."
+CHECK_FIELDS = _("Check the highlighted fields.")
 
 
 class Invalid(HepError):
     status = 422
 
     @classmethod
-    def field(cls, field: str, message: str) -> Invalid:
+    def field(cls, field: str, message: str | Text) -> Invalid:
         return cls(CHECK_FIELDS, {field: [message]})
 
 
 class Throttled(HepError):
     status = 429
 
-    def __init__(self, message: str, retry_after: int) -> None:
+    def __init__(self, message: str | Text, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after

@@ -18,6 +18,7 @@ from hep.care import patient_of
 from hep.clinics import care_clinic
 from hep.db import lock_names
 from hep.errors import Conflict, NotFound
+from hep.languages import supported
 from hep.models import Invite, Role, User
 from hep.passwords import Hasher
 from hep.timezones import require_timezone
@@ -71,6 +72,8 @@ def add_patient(
             hasher=hasher,
             now=now,
             address_free=True,
+            # what the invite mail is written in, until the patient's phone says otherwise
+            language=therapist.language,
         )
         join_team(session, patient, therapist, clinic.id, by=therapist, now=now, new=True)
         invite, code = _new_invite(
@@ -184,9 +187,11 @@ def accept_invite(
     timezone: str | None,
     hasher: Hasher,
     now: dt.datetime,
+    language: str | None = None,
 ) -> User:
-    """Set the invited patient's password (and timezone); the code is spent. A link request's
-    code sets nothing: its account exists, and answers in the app once signed in."""
+    """Set the invited patient's password (and timezone and language: their phone's, not the
+    therapist's they had until now); the code is spent. A link request's code sets nothing:
+    its account exists, and answers in the app once signed in."""
     invite = _open_invite(session, code, now)
     if invite.kind != "account":
         raise Conflict("This email has an account: sign in and answer the request in the app.")
@@ -194,6 +199,8 @@ def accept_invite(
     check_new_password(password, email=patient.email)
     if timezone is not None:
         patient.timezone = require_timezone(timezone)
+    if language is not None:
+        patient.language = supported(language)
     # conditional update: two racing accepts of one code cannot both win
     spent = session.execute(
         update(Invite)

@@ -25,6 +25,7 @@ from hep.invites import Added, add_patient
 from hep.models import ClinicMember, User
 from hep.passwords import Hasher
 from hep.timezones import is_valid_timezone
+from hep.translations import Text, _, _n
 
 MAX_ROWS = 1000
 """Patients a file may hold; a bigger caseload comes in several files."""
@@ -58,11 +59,13 @@ def _header(fields: Sequence[str] | None) -> dict[str, str]:
         if key in COLUMNS:
             found[raw] = COLUMNS[key]
         elif key:
-            raise Invalid.field("file", f"Line 1: unknown column {raw.strip()[:40]!r}.")
+            raise Invalid.field(
+                "file", _("Line 1: unknown column “{column}”.", column=raw.strip()[:40])
+            )
     missing = {"name", "email"} - set(found.values())
     if missing:
         raise Invalid.field(
-            "file", "Line 1 names the columns: name, email, timezone, therapist (email)."
+            "file", _("Line 1 names the columns: name, email, timezone, therapist (email).")
         )
     return found
 
@@ -72,14 +75,16 @@ def read_rows(session: Session, admin: User, clinic_id: uuid.UUID, data: bytes) 
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid.field("file", "The file is not UTF-8 text (save it as CSV UTF-8).") from None
+        raise Invalid.field(
+            "file", _("The file is not UTF-8 text (save it as CSV UTF-8).")
+        ) from None
     if "\x00" in text:
-        raise Invalid.field("file", "The file is not text.")
+        raise Invalid.field("file", _("The file is not text."))
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         columns = _header(reader.fieldnames)
     except csv.Error:
-        raise Invalid.field("file", "Line 1 is not CSV.") from None
+        raise Invalid.field("file", _("Line 1 is not CSV.")) from None
     members = {
         email: user
         for user, email in session.execute(
@@ -89,51 +94,61 @@ def read_rows(session: Session, admin: User, clinic_id: uuid.UUID, data: bytes) 
         )
     }
     rows: list[Row] = []
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str | Text]] = {}
     seen: dict[str, int] = {}
     try:
         for record in reader:
             line = reader.line_num
             values = {columns[k]: (v or "").strip() for k, v in record.items() if k in columns}
             if None in record:
-                errors[f"line {line}"] = ["More cells than columns."]
+                errors[f"line {line}"] = [_("More cells than columns.")]
                 continue
             if not any(values.values()):
                 continue  # a blank line
             if len(rows) + len(errors) >= MAX_ROWS:
-                raise Invalid.field("file", f"At most {MAX_ROWS} patients a file; split it.")
-            problems = []
+                raise Invalid.field(
+                    "file", _("At most {count} patients a file; split it.", count=MAX_ROWS)
+                )
+            problems: list[str | Text] = []
             name, email = values.get("name", ""), values.get("email", "")
             timezone = values.get("timezone") or "UTC"
             if not name or len(name) > 120 or _CONTROL & set(name):
-                problems.append("name: give a name of 1 to 120 characters.")
+                problems.append(_("name: give a name of 1 to 120 characters."))
             try:
                 Email()(email)
                 if len(email) > 254:
                     raise ValidationError("too long")
                 email = normalize_email(email)
             except ValidationError:
-                problems.append("email: not an email address.")
+                problems.append(_("email: not an email address."))
             if not is_valid_timezone(timezone):
-                problems.append("timezone: not a time zone name (like Europe/Berlin).")
+                problems.append(_("timezone: not a time zone name (like Europe/Berlin)."))
             wanted = values.get("therapist", "")
             therapist = members.get(normalize_email(wanted)) if wanted else admin
             if therapist is None:
-                problems.append("therapist: no therapist of this clinic has this email.")
+                problems.append(_("therapist: no therapist of this clinic has this email."))
             if email in seen:
-                problems.append(f"email: also on line {seen[email]}.")
+                problems.append(_("email: also on line {line}.", line=str(seen[email])))
             seen.setdefault(email, line)
             if problems:
                 errors[f"line {line}"] = problems
             elif therapist is not None:
                 rows.append(Row(line, name, email, timezone, therapist))
     except csv.Error as exc:
-        errors[f"line {reader.line_num}"] = [f"Not CSV: {exc}"[:200]]
+        errors[f"line {reader.line_num}"] = [_("Not CSV: {problem}", problem=str(exc)[:200])]
     if errors:
-        raise Invalid(f"{len(errors)} rows have problems; nothing was imported.", errors)
+        raise Invalid(_rows_refused(len(errors)), errors)
     if not rows:
         raise Invalid.field("file", "The file holds no patients.")
     return rows
+
+
+def _rows_refused(count: int) -> Text:
+    return _n(
+        "{count} row has a problem; nothing was imported.",
+        "{count} rows have problems; nothing was imported.",
+        count,
+    )
 
 
 class _DryRun(Exception):
@@ -157,7 +172,7 @@ def import_caseload(
     led_clinic(session, admin, clinic_id)
     rows = read_rows(session, admin, clinic_id, data)
     done: list[Row] = []
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str | Text]] = {}
     try:
         with session.begin_nested():
             for row in rows:
@@ -176,12 +191,14 @@ def import_caseload(
                 except HepError as exc:
                     found = exc.errors or {}
                     errors[f"line {row.line}"] = [
-                        f"{field}: {message}" for field, msgs in found.items() for message in msgs
+                        _("{field}: {message}", field=field, message=message)
+                        for field, msgs in found.items()
+                        for message in msgs
                     ] or [exc.message]
                     continue
                 done.append(Row(row.line, row.name, row.email, row.timezone, row.therapist, added))
             if errors:
-                raise Invalid(f"{len(errors)} rows have problems; nothing was imported.", errors)
+                raise Invalid(_rows_refused(len(errors)), errors)
             if dry_run:
                 raise _DryRun()
     except _DryRun:

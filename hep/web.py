@@ -17,6 +17,7 @@ from hep import assets
 from hep.db import set_immediate
 from hep.errors import HepError, Throttled
 from hep.logs import describe
+from hep.translations import Text, say, say_all
 
 log = logging.getLogger("hep.web")
 
@@ -72,15 +73,16 @@ def check_upload() -> None:
         abort(415, description="Send the file as multipart/form-data.")
 
 
-def error_body(status: int, message: str, errors: object = None) -> dict[str, object]:
-    """The one error envelope (flask-smorest's shape) plus the request id."""
+def error_body(status: int, message: str | Text, errors: object = None) -> dict[str, object]:
+    """The one error envelope (flask-smorest's shape) plus the request id; its messages in
+    the language of whoever asked."""
     body: dict[str, object] = {
         "code": status,
         "status": _reason(status),
-        "message": message,
+        "message": say(message),
     }
     if errors:
-        body["errors"] = errors
+        body["errors"] = say_all(errors)
     body["request_id"] = g.get("request_id", "")
     return body
 

@@ -23,6 +23,7 @@ from hep.assets import SWAGGER_UI_VERSION
 from hep.clock import utcnow
 from hep.errors import CHECK_FIELDS
 from hep.metrics import meters
+from hep.translations import Text
 from hep.web import check_upload, error_body, log_failure
 
 log = logging.getLogger(__name__)
@@ -205,6 +206,7 @@ def init_api(app: Flask) -> None:
         status = exc.code or 500
         if errors:
             errors = explain(errors, data.get("schema"))
+        message: str | Text
         if errors and status == 422:
             message = CHECK_FIELDS
         else:

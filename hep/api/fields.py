@@ -11,6 +11,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate
 from werkzeug.routing import IntegerConverter, Map
 
+from hep.languages import LANGUAGES
 from hep.timezones import known_timezones
 
 # NUL breaks PostgreSQL text, lone surrogates break UTF-8, other controls break displays
@@ -168,6 +169,13 @@ class Timezone(fields.String):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**_with(kwargs, validate.OneOf(sorted(known_timezones()))))
+
+
+class Language(fields.String):
+    """One of the languages hep speaks, by its code (en, es, de)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**_with(kwargs, validate.OneOf(list(LANGUAGES))))
 
 
 class PathInteger(IntegerConverter):

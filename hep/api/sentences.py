@@ -15,47 +15,42 @@ from marshmallow import Schema, fields, validate
 from hep.api.fields import FIRST_YEAR, LAST_YEAR, Date, HttpsUrl, QueryBoolean, Time, Timezone
 from hep.api.labels import label_of
 from hep.errors import CHECK_FIELDS
+from hep.translations import Text, _, say_all
 
-# the words of each sentence, in one place (a catalogue per language can replace them)
+# the words of each sentence, in one place (said in the reader's language, hep.translations)
 WORDS = {
-    "required": "{label}: required.",
-    "unknown": "“{name}” is not part of this form.",
-    "unreadable": "The form could not be read. Reload the page and try again.",
-    "whole_range": "{label}: a whole number from {min} to {max}.",
-    "whole_min": "{label}: a whole number, {min} or more.",
-    "whole_max": "{label}: a whole number, {max} at most.",
-    "whole": "{label}: a whole number.",
-    "number_range": "{label}: a number from {min} to {max}.",
-    "number_min": "{label}: a number, {min} or more.",
-    "number_max": "{label}: a number, {max} at most.",
-    "number": "{label}: a number.",
-    "text_range": "{label}: {min} to {max} characters.",
-    "text_needed": "{label}: write something, up to {max} characters.",
-    "text_max": "{label}: up to {max} characters.",
-    "text_min": "{label}: at least {min} characters.",
-    "text": "{label}: text.",
-    "choice": "{label}: choose one of the options.",
-    "timezone": "{label}: choose a time zone from the list, like Europe/Berlin.",
-    "email": "{label}: an email address, like name@example.org.",
-    "url": "{label}: a web address starting with https://.",
-    "yes_no": "{label}: yes or no.",
-    "true_false": "{label}: true or false.",
-    "date": "{label}: a date from {first} to {last}, written YYYY-MM-DD.",
-    "time": "{label}: a time of day, written HH:MM (24-hour).",
-    "pick": "{label}: choose one from the list.",
-    "count_range": "{label}: at least {min} and at most {max}.",
-    "count_max": "{label}: at most {max}.",
-    "count_min": "{label}: at least {min}.",
-    "list": "{label}: a list.",
-    "parts": "{label}: fill in each part.",
-    "other": "{label}: check this value.",
+    "required": _("{label}: required."),
+    "unknown": _("“{name}” is not part of this form."),
+    "unreadable": _("The form could not be read. Reload the page and try again."),
+    "whole_range": _("{label}: a whole number from {min} to {max}."),
+    "whole_min": _("{label}: a whole number, {min} or more."),
+    "whole_max": _("{label}: a whole number, {max} at most."),
+    "whole": _("{label}: a whole number."),
+    "number_range": _("{label}: a number from {min} to {max}."),
+    "number_min": _("{label}: a number, {min} or more."),
+    "number_max": _("{label}: a number, {max} at most."),
+    "number": _("{label}: a number."),
+    "text_range": _("{label}: {min} to {max} characters."),
+    "text_needed": _("{label}: write something, up to {max} characters."),
+    "text_max": _("{label}: up to {max} characters."),
+    "text_min": _("{label}: at least {min} characters."),
+    "text": _("{label}: text."),
+    "choice": _("{label}: choose one of the options."),
+    "timezone": _("{label}: choose a time zone from the list, like Europe/Berlin."),
+    "email": _("{label}: an email address, like name@example.org."),
+    "url": _("{label}: a web address starting with https://."),
+    "yes_no": _("{label}: yes or no."),
+    "true_false": _("{label}: true or false."),
+    "date": _("{label}: a date from {first} to {last}, written YYYY-MM-DD."),
+    "time": _("{label}: a time of day, written HH:MM (24-hour)."),
+    "pick": _("{label}: choose one from the list."),
+    "count_range": _("{label}: at least {min} and at most {max}."),
+    "count_max": _("{label}: at most {max}."),
+    "count_min": _("{label}: at least {min}."),
+    "list": _("{label}: a list."),
+    "parts": _("{label}: fill in each part."),
+    "other": _("{label}: check this value."),
 }
-
-
-def _number(value: float) -> str:
-    if float(value).is_integer():
-        return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
-    return f"{value:g}"
 
 
 def _bounds(field: fields.Field, kind: type[validate.Validator]) -> tuple[Any, Any]:
@@ -71,17 +66,17 @@ def _bounds(field: fields.Field, kind: type[validate.Validator]) -> tuple[Any, A
     return low, high
 
 
-def _ranged(prefix: str, label: str, low: Any, high: Any) -> str:
+def _ranged(prefix: str, label: str | Text, low: Any, high: Any) -> Text:
     if low is not None and high is not None:
-        return WORDS[f"{prefix}_range"].format(label=label, min=_number(low), max=_number(high))
+        return WORDS[f"{prefix}_range"].format(label=label, min=low, max=high)
     if low is not None:
-        return WORDS[f"{prefix}_min"].format(label=label, min=_number(low))
+        return WORDS[f"{prefix}_min"].format(label=label, min=low)
     if high is not None:
-        return WORDS[f"{prefix}_max"].format(label=label, max=_number(high))
+        return WORDS[f"{prefix}_max"].format(label=label, max=high)
     return WORDS[prefix].format(label=label)
 
 
-def rule_sentence(field: fields.Field, label: str) -> str:
+def rule_sentence(field: fields.Field, label: str | Text) -> Text:
     """What the field takes, as one sentence that starts with its label."""
     if isinstance(field, fields.Integer):
         return _ranged("whole", label, *_bounds(field, validate.Range))
@@ -92,7 +87,7 @@ def rule_sentence(field: fields.Field, label: str) -> str:
     if isinstance(field, fields.Boolean):
         return WORDS["yes_no"].format(label=label)
     if isinstance(field, Date | fields.Date):
-        return WORDS["date"].format(label=label, first=FIRST_YEAR, last=LAST_YEAR)
+        return WORDS["date"].format(label=label, first=str(FIRST_YEAR), last=str(LAST_YEAR))
     if isinstance(field, Time | fields.Time):
         return WORDS["time"].format(label=label)
     if isinstance(field, fields.UUID):
@@ -115,7 +110,7 @@ def rule_sentence(field: fields.Field, label: str) -> str:
             return WORDS["choice"].format(label=label)
         low, high = _bounds(field, validate.Length)
         if low == 1 and high is not None:
-            return WORDS["text_needed"].format(label=label, max=_number(high))
+            return WORDS["text_needed"].format(label=label, max=high)
         return _ranged("text", label, low, high)
     return WORDS["other"].format(label=label)
 
@@ -133,7 +128,7 @@ def _defaults() -> tuple[re.Pattern[str], ...]:
     for cls in _subclasses(fields.Field):
         for klass in cls.__mro__:
             found.update(getattr(klass, "default_error_messages", {}).values())
-    for _, cls in inspect.getmembers(validate, inspect.isclass):
+    for _name, cls in inspect.getmembers(validate, inspect.isclass):
         for name in dir(cls):
             value = getattr(cls, name)
             if (name.startswith("message") or name == "default_message") and isinstance(value, str):
@@ -154,11 +149,11 @@ def is_default(message: str) -> bool:
     return any(p.fullmatch(message) for p in _defaults())
 
 
-def _unique(items: list[str]) -> list[str]:
+def _unique(items: list[Any]) -> list[Any]:
     return list(dict.fromkeys(items))
 
 
-def _leaf(field: fields.Field, messages: list[Any], label: str) -> list[str]:
+def _leaf(field: fields.Field, messages: list[Any], label: str | Text) -> list[Any]:
     said = []
     for message in messages:
         if not isinstance(message, str) or not is_default(message):
@@ -181,13 +176,18 @@ def _field(field: fields.Field, messages: Any, form: str, name: str) -> Any:
         return {index: _field(field.inner, found, form, name) for index, found in messages.items()}
     if isinstance(field, fields.Nested):
         nested = field.schema
-        return explain(messages, nested if isinstance(nested, Schema) else None)
+        return _explain(messages, nested if isinstance(nested, Schema) else None)
     # a mapping's keys or values: one sentence for the whole field
     return [WORDS["parts"].format(label=label)]
 
 
 def explain(messages: Any, schema: Schema | None) -> Any:
-    """`messages` (marshmallow's {field: [message] or nested}) in people's words."""
+    """`messages` (marshmallow's {field: [message] or nested}) in people's words, in the
+    language of whoever sent them."""
+    return say_all(_explain(messages, schema))
+
+
+def _explain(messages: Any, schema: Schema | None) -> Any:
     if not isinstance(messages, dict):
         return _general(messages)
     known = {f.data_key or n: f for n, f in schema.load_fields.items()} if schema else {}
@@ -198,7 +198,7 @@ def explain(messages: Any, schema: Schema | None) -> Any:
         if field is not None:
             said[name] = _field(field, found, form, str(name))
         elif isinstance(found, dict):  # a location's fields (a body, a query, an upload)
-            said[name] = explain(found, schema)
+            said[name] = _explain(found, schema)
         elif name in ("json", "query", "path", "_schema") or schema is None:
             said[name] = _general(found)
         else:
@@ -224,23 +224,25 @@ def _general(messages: Any) -> Any:
     return messages
 
 
+SOMETHING_WRONG = _("Something went wrong. Try again in a moment.")
+
 # what an answer without words of its own says (werkzeug's are written for developers)
 STATUS_WORDS = {
-    400: "The request could not be read. Reload the page and try again.",
-    401: "Sign in first.",
-    403: "You cannot do this.",
-    404: "Not found. It may have been removed.",
-    405: "This address does not take that kind of request.",
-    409: "This changed in the meantime. Reload and try again.",
-    413: "That is too big to send.",
-    415: "The request could not be read. Reload the page and try again.",
+    400: _("The request could not be read. Reload the page and try again."),
+    401: _("Sign in first."),
+    403: _("You cannot do this."),
+    404: _("Not found. It may have been removed."),
+    405: _("This address does not take that kind of request."),
+    409: _("This changed in the meantime. Reload and try again."),
+    413: _("That is too big to send."),
+    415: _("The request could not be read. Reload the page and try again."),
     422: CHECK_FIELDS,
-    429: "Too many tries. Wait a moment and try again.",
+    429: _("Too many tries. Wait a moment and try again."),
 }
 
 
-def status_sentence(status: int, description: str | None, default: str | None) -> str:
+def status_sentence(status: int, description: str | None, default: str | None) -> str | Text:
     """The message of an HTTP error: its own words, unless they are werkzeug's default."""
     if description and description != default:
         return description
-    return STATUS_WORDS.get(status, "Something went wrong. Try again in a moment.")
+    return STATUS_WORDS.get(status, SOMETHING_WRONG)

@@ -28,6 +28,8 @@ class User(Base):
         Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
     )
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # the language hep speaks to this person, in the app and in what it sends them (hep.languages)
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     # null until an invited patient sets a password
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)

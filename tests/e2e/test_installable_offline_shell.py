@@ -78,7 +78,7 @@ def test_the_worker_precaches_every_file_of_the_app() -> None:
     on_disk = {
         "/static/" + str(p.relative_to(static)).replace("\\", "/")
         for p in static.rglob("*")
-        if p.is_file() and p.suffix in {".js", ".css", ".png", ".svg"}
+        if p.is_file() and p.suffix in {".js", ".css", ".png", ".svg", ".json"}
     }
     # the API docs page is not part of the app; the worker is served at /sw.js
     on_disk -= {"/static/js/api-docs.js", "/static/sw.js"}

@@ -31,6 +31,7 @@ from hep.clinics import own_clinic
 from hep.clock import utcnow
 from hep.db import db
 from hep.errors import Forbidden, Throttled, Unauthorized
+from hep.languages import request_language
 from hep.metrics import meters
 from hep.models import Role, User
 
@@ -107,6 +108,7 @@ def _sign_up(body: dict[str, Any], role: Role, setting: str) -> Response:
     if not current_app.config[setting]:
         raise Forbidden("Sign-up is switched off on this server.")
     now = utcnow()
+    body.setdefault("language", request_language())  # the browser's, until the person picks
     user = create_user(db.session, role=role, hasher=hasher(), now=now, **body)
     audit.record(db.session, "account_created", actor=user, subject=user, now=now)
     if role is Role.THERAPIST:

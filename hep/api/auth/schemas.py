@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from hep.api.fields import Text, Timezone
+from hep.api.fields import Language, Text, Timezone
 from hep.models import Role
 
 
@@ -14,6 +14,9 @@ class UserOut(Schema):
     name = Text(dump_only=True)
     role = fields.Enum(Role, by_value=True, dump_only=True)
     timezone = Text(dump_only=True)
+    language = Text(
+        dump_only=True, metadata={"description": "the language hep speaks to this person"}
+    )
     created_at = fields.DateTime(dump_only=True)
     email_verified = fields.Boolean(
         dump_only=True,
@@ -35,6 +38,9 @@ class SignUp(Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=120))
     password = Text(required=True, validate=validate.Length(min=8, max=1024))
     timezone = Timezone(load_default="UTC")
+    language = Language(
+        metadata={"description": "the app's language; the browser's Accept-Language if left out"}
+    )
 
 
 class SignedIn(Schema):

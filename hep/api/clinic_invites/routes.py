@@ -15,6 +15,7 @@ from hep.api.clinic_invites.schemas import ClinicInviteAcceptance, ClinicInviteP
 from hep.clinic_invites import accept_clinic_invite, preview_clinic_invite
 from hep.clock import utcnow
 from hep.db import db
+from hep.languages import request_language
 
 blp = Blueprint(
     "clinic_invites",
@@ -56,6 +57,7 @@ class ClinicInviteUse(MethodView):
             name=body.get("name"),
             password=body.get("password"),
             timezone=body["timezone"],
+            language=body.get("language") or request_language(),
             hasher=hasher(),
             now=utcnow(),
         )

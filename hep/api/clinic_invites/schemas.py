@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from hep.api.fields import Text, Timezone
+from hep.api.fields import Language, Text, Timezone
 from hep.models import ClinicRole
 
 
@@ -23,3 +23,6 @@ class ClinicInviteAcceptance(Schema):
     name = Text(validate=validate.Length(min=1, max=120))
     password = Text(validate=validate.Length(min=8, max=1024))
     timezone = Timezone(load_default="UTC")
+    language = Language(
+        metadata={"description": "a new account's language; the browser's if left out"}
+    )

@@ -15,6 +15,7 @@ from hep.api.invites.schemas import Acceptance, InvitePreview
 from hep.clock import utcnow
 from hep.db import db
 from hep.invites import accept_invite, preview_invite
+from hep.languages import request_language
 
 blp = Blueprint("invites", __name__, url_prefix="/api/invites", description="Invite links")
 
@@ -48,6 +49,7 @@ class InviteAcceptance(MethodView):
             code,
             password=body["password"],
             timezone=body.get("timezone"),
+            language=body.get("language") or request_language(),
             hasher=hasher(),
             now=utcnow(),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from hep.api.fields import Text, Timezone
+from hep.api.fields import Language, Text, Timezone
 
 
 class InvitePreview(Schema):
@@ -17,3 +17,6 @@ class InvitePreview(Schema):
 class Acceptance(Schema):
     password = Text(required=True, validate=validate.Length(min=8, max=1024))
     timezone = Timezone()
+    language = Language(
+        metadata={"description": "the app's language; the browser's Accept-Language if left out"}
+    )

@@ -9,12 +9,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from hep.api.auth.schemas import UserOut
 from hep.api.changes import Changes
-from hep.api.fields import Text, Timezone
+from hep.api.fields import Language, Text, Timezone
 
 
 class ProfileChange(Changes):
     name = Text(validate=validate.Length(min=1, max=120))
     timezone = Timezone()
+    language = Language()
     password = Text(validate=validate.Length(min=8, max=1024))
     current_password = Text(validate=validate.Length(max=1024))
 

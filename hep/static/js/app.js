@@ -8,146 +8,155 @@ import { currentUser, loadUser, setUser } from "./session.js";
 import { pendingCheckIns, replayQueue } from "./checkins.js";
 import { savedDay } from "./offline-queue.js";
 import { ensureSubscription, permission } from "./push.js";
+import { guestLanguage, language, t, useLanguage } from "./i18n.js";
 
 const PATIENT_NAV = [
-  ["#/today", "Today", "/today"],
-  ["#/progress", "Progress", "/progress"],
-  ["#/pain", "Pain", "/pain"],
-  ["#/reminders", "Reminders", "/reminders"],
-  ["#/account", "More", "/account"],
+  ["#/today", "nav.today", "/today"],
+  ["#/progress", "nav.progress", "/progress"],
+  ["#/pain", "nav.pain", "/pain"],
+  ["#/reminders", "nav.reminders", "/reminders"],
+  ["#/account", "nav.more", "/account"],
 ];
 const THERAPIST_NAV = [
-  ["#/patients", "Patients", "/patients"],
-  ["#/library", "Library", "/library"],
-  ["#/templates", "Templates", "/templates"],
-  ["#/clinics", "Clinics", "/clinics"],
-  ["#/account", "Account", "/account"],
+  ["#/patients", "nav.patients", "/patients"],
+  ["#/library", "nav.library", "/library"],
+  ["#/templates", "nav.templates", "/templates"],
+  ["#/clinics", "nav.clinics", "/clinics"],
+  ["#/account", "nav.account", "/account"],
 ];
 const ADMIN_NAV = [
-  ["#/admin/accounts", "Accounts", "/admin/accounts"],
-  ["#/clinics", "Clinics", "/clinics"],
-  ["#/admin/audit-log", "Audit log", "/admin/audit-log"],
-  ["#/account", "Account", "/account"],
+  ["#/admin/accounts", "nav.accounts", "/admin/accounts"],
+  ["#/clinics", "nav.clinics", "/clinics"],
+  ["#/admin/audit-log", "nav.audit_log", "/admin/audit-log"],
+  ["#/account", "nav.account", "/account"],
 ];
 
 const lazy = (module, name) => async (ctx) => (await import(module))[name](ctx);
 
 const routes = [
   { path: "/", title: "hep", view: async () => h("p", {}, "…"), home: true },
-  { path: "/sign-in", title: "Sign in", view: lazy("./views/auth.js", "signIn"), public: "guest" },
-  { path: "/sign-up", title: "Create an account", view: lazy("./views/auth.js", "signUp"), public: "guest" },
+  { path: "/sign-in", title: "route.sign_in", view: lazy("./views/auth.js", "signIn"), public: "guest" },
+  { path: "/sign-up", title: "route.create_an_account", view: lazy("./views/auth.js", "signUp"), public: "guest" },
   {
     path: "/sign-up/therapist",
-    title: "Create a therapist account",
+    title: "route.create_a_therapist_account",
     view: lazy("./views/auth.js", "signUpTherapist"),
     public: "guest",
   },
-  { path: "/invite/:code", title: "Your invitation", view: lazy("./views/invite.js", "invite"), public: "any" },
+  { path: "/invite/:code", title: "route.your_invitation", view: lazy("./views/invite.js", "invite"), public: "any" },
   {
     path: "/forgot-password",
-    title: "Forgot your password?",
+    title: "route.forgot_your_password",
     view: lazy("./views/recovery.js", "forgotPassword"),
     public: "guest",
   },
-  { path: "/reset/:code", title: "Choose a new password", view: lazy("./views/recovery.js", "resetPassword"), public: "any" },
+  { path: "/reset/:code", title: "route.choose_a_new_password", view: lazy("./views/recovery.js", "resetPassword"), public: "any" },
   {
     path: "/sign-in-link/:code",
-    title: "Choose a new password",
+    title: "route.choose_a_new_password",
     view: lazy("./views/recovery.js", "resetPassword"),
     public: "any",
   },
-  { path: "/join-clinic/:code", title: "Join a clinic", view: lazy("./views/join-clinic.js", "joinClinic"), public: "any" },
-  { path: "/verify-email/:code", title: "Confirm your address", view: lazy("./views/recovery.js", "verifyEmail"), public: "any" },
-  { path: "/email", title: "Email", view: lazy("./views/email.js", "email") },
-  { path: "/today", title: "Today", view: lazy("./views/today.js", "today"), roles: ["patient"] },
-  { path: "/day/:date", title: "Log a day", view: lazy("./views/today.js", "today"), roles: ["patient"] },
-  { path: "/exercise/:key", title: "Exercise", view: lazy("./views/exercise.js", "exercise"), roles: ["patient"] },
-  { path: "/pain", title: "Pain diary", view: lazy("./views/pain.js", "pain"), roles: ["patient"] },
-  { path: "/progress", title: "Progress", view: lazy("./views/progress.js", "progress"), roles: ["patient"] },
-  { path: "/reminders", title: "Reminders", view: lazy("./views/reminders.js", "reminders"), roles: ["patient"] },
-  { path: "/history", title: "History", view: lazy("./views/history.js", "history"), roles: ["patient"] },
-  { path: "/habits", title: "Habits", view: lazy("./views/habits.js", "habits"), roles: ["patient"] },
+  { path: "/join-clinic/:code", title: "route.join_a_clinic", view: lazy("./views/join-clinic.js", "joinClinic"), public: "any" },
+  { path: "/verify-email/:code", title: "route.confirm_your_address", view: lazy("./views/recovery.js", "verifyEmail"), public: "any" },
+  { path: "/email", title: "route.email", view: lazy("./views/email.js", "email") },
+  { path: "/today", title: "route.today", view: lazy("./views/today.js", "today"), roles: ["patient"] },
+  { path: "/day/:date", title: "route.log_a_day", view: lazy("./views/today.js", "today"), roles: ["patient"] },
+  { path: "/exercise/:key", title: "route.exercise", view: lazy("./views/exercise.js", "exercise"), roles: ["patient"] },
+  { path: "/pain", title: "route.pain_diary", view: lazy("./views/pain.js", "pain"), roles: ["patient"] },
+  { path: "/progress", title: "route.progress", view: lazy("./views/progress.js", "progress"), roles: ["patient"] },
+  { path: "/reminders", title: "route.reminders", view: lazy("./views/reminders.js", "reminders"), roles: ["patient"] },
+  { path: "/history", title: "route.history", view: lazy("./views/history.js", "history"), roles: ["patient"] },
+  { path: "/habits", title: "route.habits", view: lazy("./views/habits.js", "habits"), roles: ["patient"] },
   {
     path: "/notifications",
-    title: "Notifications",
+    title: "route.notifications",
     view: lazy("./views/notifications.js", "notifications"),
     roles: ["patient"],
   },
+  { path: "/pause", title: "Pause", view: lazy("./views/pause.js", "pause"), roles: ["patient"] },
+  { path: "/changes", title: "What changed and why", view: lazy("./views/changes.js", "changes"), roles: ["patient"] },
+  {
+    path: "/clinics/:id/care-rules",
+    title: "Attention thresholds",
+    view: lazy("./therapist/clinic-care.js", "clinicCare"),
+    roles: ["therapist", "admin"],
+  },
   {
     path: "/check-in/:occurrence",
-    title: "Check in",
+    title: "route.check_in",
     view: lazy("./views/check-in.js", "checkIn"),
     roles: ["patient"],
   },
-  { path: "/weekly-review", title: "Your week", view: lazy("./views/weekly-review.js", "weeklyReview"), roles: ["patient"] },
-  { path: "/measures", title: "Questionnaires", view: lazy("./views/measures.js", "measures"), roles: ["patient"] },
-  { path: "/measures/:id", title: "Questionnaire", view: lazy("./views/measure.js", "measure"), roles: ["patient"] },
-  { path: "/messages", title: "Messages", view: lazy("./views/messages.js", "messages"), roles: ["patient"] },
-  { path: "/summary", title: "Progress summary", view: lazy("./views/summary.js", "summary"), roles: ["patient"] },
-  { path: "/care-team", title: "Your care team", view: lazy("./views/care-team.js", "careTeam"), roles: ["patient"] },
-  { path: "/account", title: "Account", view: lazy("./views/account.js", "account") },
-  { path: "/calendar", title: "Calendar", view: lazy("./views/calendar.js", "calendar"), roles: ["patient"] },
-  { path: "/handout", title: "Print your program", view: lazy("./views/handout.js", "myHandouts"), roles: ["patient"] },
-  { path: "/programs/:id/handout", title: "Handout", view: lazy("./views/handout.js", "handout"), roles: ["patient", "therapist"] },
-  { path: "/patients/discharged", title: "Discharged patients", view: lazy("./therapist/patients.js", "dischargedPatients"), roles: ["therapist"] },
-  { path: "/patients", title: "Patients", view: lazy("./therapist/patients.js", "patients"), roles: ["therapist"] },
+  { path: "/weekly-review", title: "route.your_week", view: lazy("./views/weekly-review.js", "weeklyReview"), roles: ["patient"] },
+  { path: "/measures", title: "route.questionnaires", view: lazy("./views/measures.js", "measures"), roles: ["patient"] },
+  { path: "/measures/:id", title: "route.questionnaire", view: lazy("./views/measure.js", "measure"), roles: ["patient"] },
+  { path: "/messages", title: "route.messages", view: lazy("./views/messages.js", "messages"), roles: ["patient"] },
+  { path: "/summary", title: "route.progress_summary", view: lazy("./views/summary.js", "summary"), roles: ["patient"] },
+  { path: "/care-team", title: "route.your_care_team", view: lazy("./views/care-team.js", "careTeam"), roles: ["patient"] },
+  { path: "/account", title: "route.account", view: lazy("./views/account.js", "account") },
+  { path: "/calendar", title: "route.calendar", view: lazy("./views/calendar.js", "calendar"), roles: ["patient"] },
+  { path: "/handout", title: "route.print_your_program", view: lazy("./views/handout.js", "myHandouts"), roles: ["patient"] },
+  { path: "/programs/:id/handout", title: "route.handout", view: lazy("./views/handout.js", "handout"), roles: ["patient", "therapist"] },
+  { path: "/patients/discharged", title: "route.discharged_patients", view: lazy("./therapist/patients.js", "dischargedPatients"), roles: ["therapist"] },
+  { path: "/patients", title: "route.patients", view: lazy("./therapist/patients.js", "patients"), roles: ["therapist"] },
   {
     path: "/patients/:id",
-    title: "Patient",
+    title: "route.patient",
     view: lazy("./therapist/patient.js", "patient"),
     roles: ["therapist"],
   },
   {
     path: "/patients/:id/programs/new",
-    title: "New program",
+    title: "route.new_program",
     view: lazy("./therapist/program-builder.js", "newProgram"),
     roles: ["therapist"],
   },
   {
     path: "/programs/:id/edit",
-    title: "Edit program",
+    title: "route.edit_program",
     view: lazy("./therapist/program-builder.js", "editProgram"),
     roles: ["therapist"],
   },
   {
     path: "/programs/:id/versions",
-    title: "Program history",
+    title: "route.program_history",
     view: lazy("./therapist/program-history.js", "programHistory"),
     roles: ["therapist"],
   },
-  { path: "/library", title: "Exercise library", view: lazy("./therapist/library.js", "library"), roles: ["therapist"] },
+  { path: "/library", title: "route.exercise_library", view: lazy("./therapist/library.js", "library"), roles: ["therapist"] },
   {
     path: "/library/new",
-    title: "New exercise",
+    title: "route.new_exercise",
     view: lazy("./therapist/library.js", "exerciseForm"),
     roles: ["therapist"],
   },
   {
     path: "/library/:id/edit",
-    title: "Edit exercise",
+    title: "route.edit_exercise",
     view: lazy("./therapist/library.js", "exerciseForm"),
     roles: ["therapist"],
   },
-  { path: "/templates/import", title: "Import a program file", view: lazy("./therapist/imports.js", "importProgram"), roles: ["therapist"] },
-  { path: "/clinics/:id/patients/import", title: "Import patients", view: lazy("./therapist/imports.js", "importCaseload"), roles: ["therapist"] },
-  { path: "/templates", title: "Templates", view: lazy("./therapist/templates.js", "templates"), roles: ["therapist"] },
-  { path: "/templates/:id", title: "Template", view: lazy("./therapist/template.js", "template"), roles: ["therapist"] },
-  { path: "/templates/:id/edit", title: "Edit template", view: lazy("./therapist/program-builder.js", "editTemplate"), roles: ["therapist"] },
+  { path: "/templates/import", title: "route.import_a_program_file", view: lazy("./therapist/imports.js", "importProgram"), roles: ["therapist"] },
+  { path: "/clinics/:id/patients/import", title: "route.import_patients", view: lazy("./therapist/imports.js", "importCaseload"), roles: ["therapist"] },
+  { path: "/templates", title: "route.templates", view: lazy("./therapist/templates.js", "templates"), roles: ["therapist"] },
+  { path: "/templates/:id", title: "route.template", view: lazy("./therapist/template.js", "template"), roles: ["therapist"] },
+  { path: "/templates/:id/edit", title: "route.edit_template", view: lazy("./therapist/program-builder.js", "editTemplate"), roles: ["therapist"] },
   {
     path: "/patients/:id/summary",
-    title: "Progress summary",
+    title: "route.progress_summary",
     view: lazy("./views/summary.js", "summary"),
     roles: ["therapist"],
   },
-  { path: "/clinics", title: "Clinics", view: lazy("./views/clinics.js", "clinics"), roles: ["therapist", "admin"] },
-  { path: "/clinics/:id", title: "Clinic", view: lazy("./views/clinic.js", "clinic"), roles: ["therapist", "admin"] },
-  { path: "/clinics/:id/caseload", title: "Caseload", view: lazy("./therapist/caseload.js", "caseload"), roles: ["therapist"] },
-  { path: "/clinics/:id/audit-log", title: "Audit log", view: lazy("./views/audit-log.js", "auditLog"), roles: ["therapist", "admin"] },
-  { path: "/admin/accounts", title: "Accounts", view: lazy("./admin/accounts.js", "accounts"), roles: ["admin"] },
-  { path: "/admin/audit-log", title: "Audit log", view: lazy("./views/audit-log.js", "auditLog"), roles: ["admin"] },
+  { path: "/clinics", title: "route.clinics", view: lazy("./views/clinics.js", "clinics"), roles: ["therapist", "admin"] },
+  { path: "/clinics/:id", title: "route.clinic", view: lazy("./views/clinic.js", "clinic"), roles: ["therapist", "admin"] },
+  { path: "/clinics/:id/caseload", title: "route.caseload", view: lazy("./therapist/caseload.js", "caseload"), roles: ["therapist"] },
+  { path: "/clinics/:id/audit-log", title: "route.audit_log", view: lazy("./views/audit-log.js", "auditLog"), roles: ["therapist", "admin"] },
+  { path: "/admin/accounts", title: "route.accounts", view: lazy("./admin/accounts.js", "accounts"), roles: ["admin"] },
+  { path: "/admin/audit-log", title: "route.audit_log", view: lazy("./views/audit-log.js", "auditLog"), roles: ["admin"] },
   {
     path: "/questionnaires",
-    title: "Questionnaires",
+    title: "route.questionnaires",
     view: lazy("./therapist/questionnaires.js", "questionnaires"),
     roles: ["therapist"],
   },
@@ -217,7 +226,7 @@ function renderNav() {
               href,
               "aria-current": path === prefix || path.startsWith(`${prefix}/`) ? "page" : null,
             },
-            label,
+            t(label),
           ),
         ),
       ),
@@ -230,19 +239,19 @@ function errorView(error) {
     return h(
       "section",
       { class: "page" },
-      h("h1", { class: "page-title", tabindex: "-1" }, "You are offline"),
-      h("p", {}, "This screen needs a connection. Anything you tick off is kept and sent later."),
-      h("button", { class: "btn btn-primary", type: "button", onclick: () => location.reload() }, "Try again"),
+      h("h1", { class: "page-title", tabindex: "-1" }, t("app.you_are_offline")),
+      h("p", {}, t("app.this_screen_needs_connection_anything")),
+      h("button", { class: "btn btn-primary", type: "button", onclick: () => location.reload() }, t("common.try_again")),
     );
   }
   const notFound = error instanceof ApiError && error.status === 404;
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, notFound ? "Not found" : "Something went wrong"),
-    h("p", {}, notFound ? "This page does not exist, or it is not yours to see." : error.message),
-    error.requestId ? h("p", { class: "muted" }, `Reference: ${error.requestId}`) : null,
-    h("p", {}, h("a", { href: "#/" }, "Back to the start")),
+    h("h1", { class: "page-title", tabindex: "-1" }, notFound ? t("app.not_found") : t("app.something_went_wrong")),
+    h("p", {}, notFound ? t("app.this_page_does_not_exist") : error.message),
+    error.requestId ? h("p", { class: "muted" }, t("app.reference_requestid", { requestId: error.requestId })) : null,
+    h("p", {}, h("a", { href: "#/" }, t("app.back_to_start"))),
   );
 }
 
@@ -252,7 +261,7 @@ function mount(element, { title, error }) {
   const main = document.getElementById("main");
   replace(main, error ? errorView(error) : element);
   if (error && !(error instanceof ApiError || error instanceof NetworkError)) console.error(error);
-  document.title = `${title || "hep"} · hep`;
+  document.title = title && title !== "hep" ? `${t(title)} · hep` : "hep";
   renderNav();
   // move focus to the new screen's heading so screen readers hear where they are
   if (!firstPaint) (main.querySelector("h1") || main).focus({ preventScroll: false });
@@ -264,9 +273,9 @@ async function updateSyncStatus() {
   const status = document.getElementById("sync-status");
   const waiting = (await pendingCheckIns()).length;
   if (!navigator.onLine) {
-    status.textContent = waiting ? `Offline · ${waiting} to send` : "Offline";
+    status.textContent = waiting ? t("app.offline_to_send", { count: waiting }) : t("app.offline");
   } else {
-    status.textContent = waiting ? `${waiting} waiting to sync` : "";
+    status.textContent = waiting ? t("app.waiting_to_sync", { count: waiting }) : "";
   }
   status.classList.toggle("is-offline", !navigator.onLine || waiting > 0);
 }
@@ -292,8 +301,8 @@ async function start() {
       h(
         "section",
         { class: "page" },
-        h("h1", { class: "page-title", tabindex: "-1" }, "Not found"),
-        h("p", {}, h("a", { href: "#/" }, "Back to the start")),
+        h("h1", { class: "page-title", tabindex: "-1" }, t("app.not_found")),
+        h("p", {}, h("a", { href: "#/" }, t("app.back_to_start"))),
       ),
   });
   let startedOffline = false;
@@ -302,7 +311,8 @@ async function start() {
   } catch (error) {
     startedOffline = error instanceof NetworkError && (await resumeOffline());
     if (!startedOffline) {
-      mount(null, { title: "Offline", error });
+      await useLanguage(guestLanguage()).catch(() => {});
+      mount(null, { title: t("route.offline"), error });
       window.addEventListener("online", () => location.reload(), { once: true });
       return;
     }
@@ -312,10 +322,10 @@ async function start() {
     setUser(null);
     const { path } = currentPath();
     sessionStorage.setItem(AFTER_SIGN_IN, path);
-    toast("Please sign in again. Anything you logged is kept and sent once you are back.");
+    toast(t("app.please_sign_in_again_anything"));
     navigate("/sign-in");
   });
-  window.addEventListener("hep:user", renderNav);
+  window.addEventListener("hep:user", () => speak(router));
   window.addEventListener("hep:queue", updateSyncStatus);
   window.addEventListener("offline", updateSyncStatus);
   window.addEventListener("online", async () => {
@@ -326,11 +336,24 @@ async function start() {
     await updateSyncStatus();
     await replayQueue().catch(() => {});
   });
+  await useLanguage(currentUser()?.language || guestLanguage()).catch((e) => console.warn(e));
   await router.handle();
   updateSyncStatus();
   if (startedOffline) return;
   replayQueue().catch(() => {});
   repairPush();
+}
+
+/**
+ * The app in its user's language: a signed-in user's setting (changed on Account, or on
+ * another device), else the one picked on this phone or the browser's. A new language
+ * repaints the screen at once.
+ */
+async function speak(router) {
+  const wanted = currentUser()?.language || guestLanguage();
+  if (wanted !== language() && (await useLanguage(wanted).catch(() => false))) {
+    await router.handle();
+  } else renderNav();
 }
 
 function repairPush() {

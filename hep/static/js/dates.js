@@ -1,6 +1,8 @@
 // Calendar days as "YYYY-MM-DD" strings in the user's own time zone (the server's notion of
 // "today" for them), and friendly formatting.
 
+import { locale, relativeText, t } from "./i18n.js";
+
 const DAY_MS = 86400000;
 
 /** Today's date in an IANA zone, as YYYY-MM-DD. */
@@ -33,20 +35,24 @@ export function weekday(day) {
   return ((new Date(utc(day)).getUTCDay() + 6) % 7) + 1;
 }
 
-export const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-export const WEEKDAYS_LONG = [
-  "Monday",
-  "Tuesday",
-  "Wednesday",
-  "Thursday",
-  "Friday",
-  "Saturday",
-  "Sunday",
-];
+/** A weekday's name (ISO: Monday = 1) in the app's language, "long" or "short". */
+export function weekdayName(iso, form = "long") {
+  return new Date(Date.UTC(2024, 0, iso)).toLocaleDateString(locale(), { weekday: form, timeZone: "UTC" });
+}
+
+// the week's names as lists (Monday first) that always speak the language of the moment
+function weekdayNames(form) {
+  return new Proxy([1, 2, 3, 4, 5, 6, 7], {
+    get: (days, name) =>
+      typeof name === "string" && /^[0-6]$/.test(name) ? weekdayName(Number(name) + 1, form) : Reflect.get(days, name),
+  });
+}
+export const WEEKDAYS = weekdayNames("short");
+export const WEEKDAYS_LONG = weekdayNames("long");
 
 /** "Tuesday 3 March" for a YYYY-MM-DD day. */
 export function longDay(day) {
-  return new Date(utc(day)).toLocaleDateString(undefined, {
+  return new Date(utc(day)).toLocaleDateString(locale(), {
     weekday: "long",
     day: "numeric",
     month: "long",
@@ -55,7 +61,7 @@ export function longDay(day) {
 }
 
 export function shortDay(day) {
-  return new Date(utc(day)).toLocaleDateString(undefined, {
+  return new Date(utc(day)).toLocaleDateString(locale(), {
     weekday: "short",
     day: "numeric",
     month: "short",
@@ -66,12 +72,12 @@ export function shortDay(day) {
 /** "28 Oct" */
 export function dayMonth(day) {
   if (!day) return "";
-  return new Date(utc(day)).toLocaleDateString(undefined, { day: "numeric", month: "short", timeZone: "UTC" });
+  return new Date(utc(day)).toLocaleDateString(locale(), { day: "numeric", month: "short", timeZone: "UTC" });
 }
 
 export function dateTime(value) {
   if (!value) return "";
-  return new Date(value).toLocaleString(undefined, {
+  return new Date(value).toLocaleString(locale(), {
     day: "numeric",
     month: "short",
     hour: "2-digit",
@@ -85,24 +91,22 @@ export function zonedDateTime(value, timeZone) {
   if (!value) return "";
   const options = { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
   try {
-    return new Date(value).toLocaleString(undefined, { ...options, timeZone });
+    return new Date(value).toLocaleString(locale(), { ...options, timeZone });
   } catch {
-    return new Date(value).toLocaleString(undefined, options);
+    return new Date(value).toLocaleString(locale(), options);
   }
 }
 
 /** The hour and minute of a timestamp on this device's clock, e.g. "14:05". */
 export function clockTime(value) {
-  return new Date(value).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  return new Date(value).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" });
 }
 
-/** "today", "yesterday", "5 days ago" for a timestamp. */
+/** "today", "yesterday", "5 days ago" for a timestamp, in the app's language. */
 export function relative(value) {
-  if (!value) return "never";
+  if (!value) return t("dates.never");
   const days = Math.floor((Date.now() - new Date(value).getTime()) / DAY_MS);
-  if (days <= 0) return "today";
-  if (days === 1) return "yesterday";
-  return `${days} days ago`;
+  return relativeText(-Math.max(days, 0), "day");
 }
 
 export function daysSince(value) {
@@ -132,8 +136,8 @@ export function allZones() {
 }
 
 export function maskLabel(mask) {
-  if (mask === 127) return "every day";
-  if (mask === 31) return "weekdays";
-  if (mask === 96) return "weekends";
-  return WEEKDAYS.filter((_, i) => mask & (1 << i)).join(", ");
+  if (mask === 127) return t("dates.every_day");
+  if (mask === 31) return t("dates.weekdays");
+  if (mask === 96) return t("dates.weekends");
+  return [1, 2, 3, 4, 5, 6, 7].filter((d) => mask & (1 << (d - 1))).map((d) => weekdayName(d, "short")).join(", ");
 }

@@ -1,79 +1,81 @@
 // Words people read for the API's codes, and a dose written the way a therapist says it.
 
-export const REGIONS = {
-  neck: "Neck",
-  upper_back: "Upper back",
-  shoulders: "Shoulders",
-  chest: "Chest",
-  low_back: "Low back",
-  hips_glutes: "Hips and glutes",
-  legs: "Legs",
-  feet: "Feet",
-};
+import { number, t, words } from "./i18n.js";
 
-export const CATEGORIES = {
-  self_release: "Self-release",
-  stretch: "Stretch",
-  mobility: "Mobility",
-  strengthening: "Strengthening",
-  posture: "Posture",
-  breathing_relaxation: "Breathing and relaxation",
-};
+export const REGIONS = words({
+  neck: "region.neck",
+  upper_back: "region.upper_back",
+  shoulders: "region.shoulders",
+  chest: "region.chest",
+  low_back: "region.low_back",
+  hips_glutes: "region.hips_glutes",
+  legs: "region.legs",
+  feet: "region.feet",
+});
 
-export const EQUIPMENT = {
-  none: "No equipment",
-  massage_ball: "Massage ball",
-  foam_roller: "Foam roller",
-  resistance_band: "Resistance band",
-  wall: "Wall",
-  chair: "Chair",
-  towel: "Towel",
-  doorway: "Doorway",
-  mat: "Mat",
-  dumbbell: "Dumbbell",
-  step: "Step",
-};
+export const CATEGORIES = words({
+  self_release: "category.self_release",
+  stretch: "category.stretch",
+  mobility: "category.mobility",
+  strengthening: "category.strengthening",
+  posture: "category.posture",
+  breathing_relaxation: "category.breathing_relaxation",
+});
 
-export const SIDES = {
-  both: "both sides together",
-  each: "each side",
-  left: "left side",
-  right: "right side",
-};
+export const EQUIPMENT = words({
+  none: "equipment.none",
+  massage_ball: "equipment.massage_ball",
+  foam_roller: "equipment.foam_roller",
+  resistance_band: "equipment.resistance_band",
+  wall: "equipment.wall",
+  chair: "equipment.chair",
+  towel: "equipment.towel",
+  doorway: "equipment.doorway",
+  mat: "equipment.mat",
+  dumbbell: "equipment.dumbbell",
+  step: "equipment.step",
+});
 
-export const SKIP_REASONS = {
-  pain: "It hurt / pain",
-  no_time: "No time",
-  forgot: "Forgot",
-  unwell: "Unwell",
-  away: "Away",
-  unsure_how: "Not sure how to do it",
-  other: "Other",
-};
+export const SIDES = words({
+  both: "side.both",
+  each: "side.each",
+  left: "side.left",
+  right: "side.right",
+});
 
-export const HABIT_KINDS = {
-  movement: "Movement",
-  hydration: "Hydration",
-  sleep: "Sleep",
-  stress: "Stress",
-  posture: "Posture",
-  custom: "Other",
-};
+export const SKIP_REASONS = words({
+  pain: "skip_reason.pain",
+  no_time: "skip_reason.no_time",
+  forgot: "skip_reason.forgot",
+  unwell: "skip_reason.unwell",
+  away: "skip_reason.away",
+  unsure_how: "skip_reason.unsure_how",
+  other: "skip_reason.other",
+});
 
-export const DIFFICULTY = {
-  1: "Very easy",
-  2: "Easy",
-  3: "About right",
-  4: "Hard",
-  5: "Too hard",
-};
+export const HABIT_KINDS = words({
+  movement: "habit_kind.movement",
+  hydration: "habit_kind.hydration",
+  sleep: "habit_kind.sleep",
+  stress: "habit_kind.stress",
+  posture: "habit_kind.posture",
+  custom: "habit_kind.custom",
+});
 
-export const STATES = { done: "Done", partial: "Partly done", skipped: "Skipped" };
+export const DIFFICULTY = words({
+  1: "difficulty.1",
+  2: "difficulty.2",
+  3: "difficulty.3",
+  4: "difficulty.4",
+  5: "difficulty.5",
+});
+
+export const STATES = words({ done: "state.done", partial: "state.partial", skipped: "state.skipped" });
 
 export function seconds(n) {
-  if (n >= 60 && n % 60 === 0) return `${n / 60} min`;
-  if (n > 60) return `${Math.floor(n / 60)} min ${n % 60} s`;
-  return `${n} s`;
+  if (n >= 60 && n % 60 === 0) return t("dose.minutes", { count: n / 60 });
+  if (n > 60) return t("dose.minutes_seconds", { minutes: Math.floor(n / 60), seconds: n % 60 });
+  return t("dose.seconds", { count: n });
 }
 
 /** "2 × 10 reps, hold 5 s · each side · 3× a day". */
@@ -81,14 +83,16 @@ export function doseText(dose) {
   if (!dose) return "";
   const sets = dose.sets || 1;
   let work;
-  if (dose.reps) work = `${dose.reps} reps${dose.hold_seconds ? `, hold ${seconds(dose.hold_seconds)}` : ""}`;
-  else if (dose.duration_seconds) work = seconds(dose.duration_seconds);
-  else if (dose.hold_seconds) work = `hold ${seconds(dose.hold_seconds)}`;
+  if (dose.reps) {
+    const reps = t("dose.reps", { count: dose.reps });
+    work = dose.hold_seconds ? t("dose.reps_hold", { reps, hold: seconds(dose.hold_seconds) }) : reps;
+  } else if (dose.duration_seconds) work = seconds(dose.duration_seconds);
+  else if (dose.hold_seconds) work = t("dose.hold", { hold: seconds(dose.hold_seconds) });
   else work = "";
-  const parts = [sets > 1 ? `${sets} × ${work}` : work];
+  const parts = [sets > 1 ? t("dose.sets_of", { sets, work }) : work];
   if (dose.side && dose.side !== "both") parts.push(SIDES[dose.side] || dose.side);
   if (dose.load_note) parts.push(dose.load_note);
-  if (dose.times_per_day > 1) parts.push(`${dose.times_per_day}× a day`);
+  if (dose.times_per_day > 1) parts.push(t("dose.times_a_day", { count: dose.times_per_day }));
   return parts.filter(Boolean).join(" · ");
 }
 
@@ -103,27 +107,29 @@ export function doseTarget(dose) {
 
 export function habitTargetText(habit) {
   if (habit.target === null || habit.target === undefined) return "";
-  const verb = habit.direction === "at_most" ? "at most" : "at least";
-  return `${verb} ${formatNumber(habit.target)} ${habit.unit || ""}`.trim();
+  const key = habit.direction === "at_most" ? "habit.target_at_most" : "habit.target_at_least";
+  return t(key, { amount: formatNumber(habit.target), unit: habit.unit || "" }).trim();
 }
 
+/** A number the reader's way, to at most one decimal place ("2.5", "2,5"). */
 export function formatNumber(n) {
   if (n === null || n === undefined) return "";
-  return Number.isInteger(n) ? String(n) : String(Math.round(n * 10) / 10);
+  return number(n);
 }
 
+/** "26%", "26 %" — as the reader's language writes a percentage. */
 export function percentText(value) {
-  return value === null || value === undefined ? "–" : `${Math.round(value)}%`;
+  return value === null || value === undefined ? "–" : number(Math.round(value) / 100, { style: "percent" });
 }
 
 /** What got in the way of a week: words for the server's barrier codes (its order rules). */
-export const BARRIERS = {
-  no_time: "No time",
-  pain: "Pain",
-  forgot: "Forgot",
-  motivation: "Hard to get going",
-  unsure_how: "Not sure how to do them",
-  away: "Away from home",
-  unwell: "Unwell",
-  other: "Something else",
-};
+export const BARRIERS = words({
+  no_time: "barrier.no_time",
+  pain: "barrier.pain",
+  forgot: "barrier.forgot",
+  motivation: "barrier.motivation",
+  unsure_how: "barrier.unsure_how",
+  away: "barrier.away",
+  unwell: "barrier.unwell",
+  other: "barrier.other",
+});

@@ -59,7 +59,7 @@ export function createRouter({ routes, resolve, mount, notFound }) {
       }
     }
     if (!match) {
-      mount(notFound(), { title: "Not found" });
+      mount(notFound(), { title: "route.not_found" });
       return;
     }
     const redirect = await resolve(match, path);
