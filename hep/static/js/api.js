@@ -2,11 +2,28 @@
 // upload), the CSRF header on every write,
 // the error envelope turned into an ApiError, and a 401 announced so the app can ask to sign in.
 
+const SOMETHING_WRONG = "Something went wrong. Try again in a moment.";
+
+function sentences(messages) {
+  if (Array.isArray(messages)) return messages.flatMap(sentences);
+  if (messages && typeof messages === "object") return Object.values(messages).flatMap(sentences);
+  return [String(messages)];
+}
+
+/**
+ * A refusal from the server. Its message says what is wrong in the fields' own words when the
+ * server named fields (a toast then reads "Amount: at most 24 hours in a day."), else the
+ * server's sentence; `summary` is the server's sentence for the whole.
+ */
 export class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.message) || `Request failed (${status}).`);
+    const fields = (body && body.errors) || {};
+    const summary = (body && body.message) || SOMETHING_WRONG;
+    const said = sentences(fields);
+    super(said.length ? [...new Set(said)].join(" ") : summary);
     this.status = status;
-    this.fields = (body && body.errors) || {};
+    this.fields = fields;
+    this.summary = summary;
     this.requestId = body && body.request_id;
   }
 }

@@ -136,23 +136,32 @@ function summarize(days, bars, line, barLabel, lineLabel) {
   return parts.join(" ");
 }
 
-/** A calendar heatmap: weeks as columns, Monday..Sunday as rows, shade = % of the day's dose. */
+const monthName = (day) => new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { month: "short", timeZone: "UTC" });
+
+/**
+ * A calendar heatmap: weeks as columns (the month named above where it starts), Monday..Sunday
+ * as rows, each day's number in its cell, shade = % of the day's dose.
+ */
 export function heatmap({ title, days }) {
   const cell = 26;
   const gap = 5;
   const left = 32;
+  const top = 16;
   const first = weekday(days[0].date);
   const columns = Math.ceil((days.length + first - 1) / 7);
   const width = left + columns * (cell + gap);
-  const height = 7 * (cell + gap) + 4;
+  const height = top + 7 * (cell + gap) + 4;
   const parts = [];
+  const months = new Map();
   WEEKDAYS.forEach((name, i) => {
-    if (i % 2 === 0) parts.push(svg("text", { x: 0, y: i * (cell + gap) + cell - 8 }, name));
+    if (i % 2 === 0) parts.push(svg("text", { x: 0, y: top + i * (cell + gap) + cell - 8 }, name));
   });
   days.forEach((d, i) => {
     const slot = i + first - 1;
     const col = Math.floor(slot / 7);
     const row = slot % 7;
+    // a month's name heads the first column and the column its 1st falls in
+    if (i === 0 || d.date.endsWith("-01")) months.set(col, monthName(d.date));
     const level =
       d.percent === null || d.percent === undefined
         ? "none"
@@ -165,14 +174,22 @@ export function heatmap({ title, days }) {
               : d.percent > 0
                 ? 1
                 : 0;
+    const x = left + col * (cell + gap);
+    const y = top + row * (cell + gap);
     parts.push(
       svg(
-        "rect",
-        { class: `heat-${level}`, x: left + col * (cell + gap), y: row * (cell + gap), width: cell, height: cell, rx: 4 },
-        svg("title", {}, `${shortDay(d.date)}: ${d.percent === null || d.percent === undefined ? "nothing due" : `${Math.round(d.percent)}% done`}`),
+        "g",
+        {},
+        svg(
+          "rect",
+          { class: `heat-${level}`, x, y, width: cell, height: cell, rx: 4 },
+          svg("title", {}, `${shortDay(d.date)}: ${d.percent === null || d.percent === undefined ? "nothing due" : `${Math.round(d.percent)}% done`}`),
+        ),
+        svg("text", { class: `heat-day${level === 3 || level === 4 ? " on-dark" : ""}`, x: x + cell / 2, y: y + cell / 2 + 4, "text-anchor": "middle", "aria-hidden": "true" }, String(Number(d.date.slice(8, 10)))),
       ),
     );
   });
+  for (const [col, name] of months) parts.push(svg("text", { class: "heat-month", x: left + col * (cell + gap), y: top - 5 }, name));
   const done = days.filter((d) => (d.percent ?? 0) >= 100).length;
   const due = days.filter((d) => d.percent !== null && d.percent !== undefined).length;
   const chart = svg("svg", { class: "chart heatmap", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title, width }, ...parts);

@@ -60,3 +60,21 @@ export const conversationRules = () => current().conversation;
 
 /** The audit log's actions and what each means, in the server's words. */
 export const auditActions = () => current().audit_actions || {};
+
+/** Pain-aware care: the pause modes (mode, words, nothing_due), the attention reasons, and
+ * hep's default thresholds and step criteria. */
+export const careRules = () => current().care;
+
+/** The pause modes in the server's order, with their names. */
+export const pauseModes = () => current().care?.pause_modes || [];
+
+/** The most one day holds of a habit of this kind and unit: its target, and a day's total. */
+export function amountMax(kind, unit) {
+  const rows = current().habit_amounts || [];
+  const wanted = (unit || "").trim().toLowerCase();
+  for (const [k, u] of [[kind, wanted], ["*", wanted], [kind, "*"], ["*", "*"]]) {
+    const row = rows.find((r) => r.kind === k && r.unit === u);
+    if (row) return row.max;
+  }
+  return undefined;
+}

@@ -2,11 +2,11 @@
 // takes the day's total; either can be skipped with a reason. On a day past the edit window
 // the card shows what was logged and offers nothing to change.
 
-import { h, nextId, toast } from "../dom.js";
+import { h, nextId, showErrors, toast } from "../dom.js";
 import { formatNumber, habitTargetText } from "../labels.js";
 import { newId } from "../checkins.js";
 import { amountState, habitProgress } from "../day.js";
-import { limits } from "../rules.js";
+import { amountMax } from "../rules.js";
 import { skipForm } from "./check-in-forms.js";
 import { panelBox, rerender, skipButton, togglePanel } from "./panel.js";
 import { errorToast, save, undo } from "./saving.js";
@@ -63,7 +63,8 @@ export function habitCard(entry, ctx) {
     card = rerender(card, () => habitCard(entry, ctx), focusRole);
   };
 
-  const setAmount = async (value, focusRole) => {
+  // `form`: the amount form it came from, where a refusal is shown beside the field
+  const setAmount = async (value, focusRole, form = null) => {
     value = Math.max(0, Math.round(value * 10) / 10);
     const existing = p.valued;
     const total = value + (p.total || 0) - (existing ? Number(existing.value) : 0);
@@ -78,6 +79,10 @@ export function habitCard(entry, ctx) {
       await save(ctx, existing ? existing.id : newId(), body);
       toast(`${entry.name}: ${formatNumber(total)} of ${habitTargetText(entry)}`);
     } catch (error) {
+      if (form && !error.offline) {
+        showErrors(form, error);
+        return;
+      }
       errorToast(error);
     }
     again(focusRole);
@@ -213,11 +218,12 @@ function amountForm(entry, p, setAmount) {
   const form = h(
     "form",
     { novalidate: true },
+    h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     h(
       "div",
-      { class: "field" },
+      { class: "field", dataset: { field: "value" } },
       h("label", { for: id }, `Total for the day (${entry.unit || "amount"})`),
-      h("input", { id, type: "number", name: "value", step: "0.5", inputmode: "decimal", value: String(total), ...limits("check_in", "value") }),
+      h("input", { id, type: "number", name: "value", step: "0.5", inputmode: "decimal", value: String(total), min: "0", max: String(amountMax(entry.habit_kind, entry.unit)) }),
     ),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save")),
   );
@@ -227,7 +233,7 @@ function amountForm(entry, p, setAmount) {
     if (!Number.isFinite(wanted) || wanted < 0) return;
     // the day's total lives on one check-in; other ones (from another phone) stay as they are
     const others = total - (p.valued ? Number(p.valued.value) : 0);
-    setAmount(Math.max(0, wanted - others), "amount");
+    setAmount(Math.max(0, wanted - others), "amount", form);
   });
   return form;
 }

@@ -1,34 +1,56 @@
 // The habit form: a name and kind, done/not done or an amount with a target, on chosen days or
-// some times a week. A patient's own habits and a therapist's suggestions share it.
+// some times a week. A patient's own habits and a therapist's suggestions share it, to add one
+// or to change one (`current`); the target is bounded by what a day of its kind and unit holds.
 
 import { api } from "../api.js";
 import { busy, field, h, nextId, showErrors, toast } from "../dom.js";
 import { HABIT_KINDS } from "../labels.js";
-import { limits } from "../rules.js";
+import { amountMax, limits } from "../rules.js";
 import { maskFrom, weekdayPicker } from "./weekday-picker.js";
 
-/** `path` is where the habit is posted (yours, or a patient's as their therapist). */
-export function habitForm({ path, after, submitLabel = "Add habit" }) {
+const WORDS = {
+  added: (name) => `Added: ${name}`,
+  saved: (name) => `Saved: ${name}`,
+  most: (max, unit) => `At most ${max}${unit ? ` ${unit}` : ""} a day.`,
+};
+
+/**
+ * `path` is where a new habit is posted (yours, or a patient's as their therapist); with
+ * `current` the form changes that habit instead (PATCH to `path`).
+ */
+export function habitForm({ path, after, submitLabel = "Add habit", current = null }) {
   const kindId = nextId("kind");
   const typeName = nextId("type");
   const scheduleName = nextId("schedule");
+  const type = current?.direction || "yes";
+  const schedule = current?.per_week ? "weekly" : "days";
+  const targetInput = h("input", {
+    type: "number",
+    name: "target",
+    step: "0.5",
+    inputmode: "decimal",
+    value: current?.target ?? "",
+    ...limits("habit", "target"),
+  });
+  const targetField = field("Target", targetInput, { hint: " " });
   const numeric = h(
     "div",
-    { class: "dose-grid", hidden: true },
-    field("Target", { type: "number", name: "target", step: "0.5", inputmode: "decimal", ...limits("habit", "target") }),
-    field("Unit", { type: "text", name: "unit", placeholder: "glasses", ...limits("habit", "unit") }),
+    { class: "dose-grid", hidden: type === "yes" },
+    targetField,
+    field("Unit", { type: "text", name: "unit", placeholder: "glasses", value: current?.unit || "", ...limits("habit", "unit") }),
   );
-  const weekly = field("Times per week", { type: "number", name: "per_week", value: "3", ...limits("habit", "per_week") });
-  weekly.hidden = true;
-  const days = weekdayPicker("weekdays");
+  const weekly = field("Times per week", { type: "number", name: "per_week", value: String(current?.per_week || 3), ...limits("habit", "per_week") });
+  weekly.hidden = schedule !== "weekly";
+  const days = weekdayPicker("weekdays", current?.weekdays ?? undefined);
+  days.hidden = schedule !== "days";
   const form = h(
     "form",
     { class: "card", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Name", { type: "text", name: "name", required: true, placeholder: "Stretch break after lunch", ...limits("habit", "name") }),
+    field("Name", { type: "text", name: "name", required: true, placeholder: "Stretch break after lunch", value: current?.name || "", ...limits("habit", "name") }),
     field(
       "Kind",
-      h("select", { id: kindId, name: "kind" }, Object.entries(HABIT_KINDS).map(([v, l]) => h("option", { value: v }, l))),
+      h("select", { id: kindId, name: "kind", value: current?.kind || "movement" }, Object.entries(HABIT_KINDS).map(([v, l]) => h("option", { value: v }, l))),
     ),
     h(
       "fieldset",
@@ -42,7 +64,7 @@ export function habitForm({ path, after, submitLabel = "Add habit" }) {
           ["at_least", "At least an amount"],
           ["at_most", "At most an amount"],
         ].map(([value, label]) =>
-          h("label", { class: "chip" }, h("input", { type: "radio", name: typeName, value, checked: value === "yes" }), h("span", {}, label)),
+          h("label", { class: "chip" }, h("input", { type: "radio", name: typeName, value, checked: value === type }), h("span", {}, label)),
         ),
       ),
     ),
@@ -58,7 +80,7 @@ export function habitForm({ path, after, submitLabel = "Add habit" }) {
           ["days", "On chosen days"],
           ["weekly", "Some times a week"],
         ].map(([value, label]) =>
-          h("label", { class: "chip" }, h("input", { type: "radio", name: scheduleName, value, checked: value === "days" }), h("span", {}, label)),
+          h("label", { class: "chip" }, h("input", { type: "radio", name: scheduleName, value, checked: value === schedule }), h("span", {}, label)),
         ),
       ),
     ),
@@ -66,29 +88,42 @@ export function habitForm({ path, after, submitLabel = "Add habit" }) {
     weekly,
     h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, submitLabel)),
   );
+  // the most a day holds of this kind and unit, as the target's bound and its hint
+  const bound = () => {
+    const data = new FormData(form);
+    const unit = (data.get("unit") || "").trim();
+    const max = amountMax(data.get("kind"), unit);
+    targetInput.max = max === undefined ? "" : String(max);
+    targetField.querySelector(".hint").textContent = max === undefined ? "" : WORDS.most(max, unit);
+  };
+  form.addEventListener("input", bound);
   form.addEventListener("change", () => {
-    const type = form.querySelector(`input[name="${typeName}"]:checked`).value;
-    numeric.hidden = type === "yes";
-    const schedule = form.querySelector(`input[name="${scheduleName}"]:checked`).value;
-    days.hidden = schedule !== "days";
-    weekly.hidden = schedule !== "weekly";
+    const chosen = form.querySelector(`input[name="${typeName}"]:checked`).value;
+    numeric.hidden = chosen === "yes";
+    const when = form.querySelector(`input[name="${scheduleName}"]:checked`).value;
+    days.hidden = when !== "days";
+    weekly.hidden = when !== "weekly";
+    bound();
   });
+  bound();
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = new FormData(form);
-    const type = data.get(typeName);
+    const chosen = data.get(typeName);
     const body = { kind: data.get("kind"), name: (data.get("name") || "").trim() };
-    if (type !== "yes") {
-      body.direction = type;
+    if (chosen !== "yes") {
+      body.direction = chosen;
       body.target = data.get("target") === "" ? null : Number(data.get("target"));
       body.unit = (data.get("unit") || "").trim();
+    } else if (current) {
+      Object.assign(body, { direction: null, target: null, unit: "" });
     }
     if (data.get(scheduleName) === "weekly") body.per_week = Number(data.get("per_week"));
-    else body.weekdays = maskFrom(form, "weekdays");
+    else Object.assign(body, { weekdays: maskFrom(form, "weekdays"), ...(current ? { per_week: null } : {}) });
     busy(form, async () => {
       try {
-        const habit = await api.post(path, body);
-        toast(`Added: ${habit.name}`, "success");
+        const habit = current ? await api.patch(path, body) : await api.post(path, body);
+        toast(current ? WORDS.saved(habit.name) : WORDS.added(habit.name), "success");
         after(habit);
       } catch (error) {
         showErrors(form, error);

@@ -1,25 +1,28 @@
 // One patient: adherence and pain charts, the care team, discharge, programs (edit, end,
-// archive, history, templates), habits, reminders (with what happened to each), recent
-// check-ins and the edit trail, and a sign-in link for a locked-out patient. Every read here
+// archive, history, templates), habits (suggest, change, stop), reminders (with what happened
+// to each; propose one), check-ins by day and corrections, and a sign-in link for a
+// locked-out patient. Every read here
 // lands in the patient's access log.
 
 import { api } from "../api.js";
 import { h, toast } from "../dom.js";
-import { addDays, dateTime, isoDay, shortDay, todayIn } from "../dates.js";
-import { REGIONS, percentText, habitTargetText, HABIT_KINDS } from "../labels.js";
+import { addDays, isoDay, shortDay, todayIn } from "../dates.js";
+import { REGIONS, percentText } from "../labels.js";
 import { habitStrips } from "../charts.js";
-import { navigate } from "../router.js";
 import { adherenceSection, habitSeries, strengthNote } from "../components/adherence.js";
-import { describeCheckIn, diffText, subjectNames } from "../components/check-in-text.js";
-import { habitForm } from "../components/habit-form.js";
+import { subjectNames } from "../components/check-in-text.js";
+import { patientHabits } from "../components/patient-habits.js";
+import { patientReminders } from "../components/patient-reminders.js";
+import { corrections, recentCheckIns } from "../components/recent-check-ins.js";
 import { inviteBox } from "../components/invite-box.js";
 import { careTeamSection } from "../components/care-team.js";
 import { dischargePanel } from "../components/discharge.js";
 import { programsSection } from "../components/patient-programs.js";
 import { signInLink } from "../components/sign-in-link.js";
-import { historyToggle } from "../components/reminder-history.js";
-import { ruleText } from "../components/rule-text.js";
 import { conversationSections } from "../components/patient-conversation.js";
+import { attentionPanel } from "../components/attention-panel.js";
+import { proposalsPanel } from "../components/proposals.js";
+import { careSettings } from "../components/care-settings.js";
 
 async function inSequence(paths) {
   const results = [];
@@ -49,9 +52,12 @@ export async function patient({ params }) {
   const conversation = await conversationSections(person, base);
   const team = await careTeamSection(person);
   const discharge = await dischargePanel(person);
+  // why they need a look, hep's proposed steps, their thresholds (each read is access-logged)
+  const attention = await attentionPanel(base);
+  const proposals = await proposalsPanel(base);
+  const thresholds = await careSettings(base);
   const names = subjectNames(programs, habits);
   const nameOf = (c) => names.get(c.item_key || c.habit_id) || "Removed item";
-  const byId = new Map(checkIns.map((c) => [c.id, nameOf(c)]));
   const days = adherence.daily.map((d) => isoDay(d.date));
 
   return h(
@@ -68,6 +74,8 @@ export async function patient({ params }) {
       h(
         "div",
         {},
+        attention,
+        proposals,
         h("h2", {}, "Adherence and pain"),
         adherenceSection(adherence, { who: person.name }),
         subjectsTable(adherence),
@@ -81,10 +89,11 @@ export async function patient({ params }) {
         {},
         team,
         programsSection(person, programs, templates, today),
-        habitsSection(person, base, habits, starters),
-        remindersSection(person, base, reminders, programs, habits),
-        checkInsSection(checkIns, nameOf),
-        editsSection(edits, byId),
+        patientHabits(person, base, habits, starters),
+        patientReminders(person, base, reminders, programs, habits),
+        recentCheckIns(checkIns, nameOf),
+        corrections(edits),
+        thresholds,
         discharge.card,
       ),
     ),
@@ -188,169 +197,5 @@ function painSection(pain) {
           ),
         )
       : h("p", { class: "muted" }, "No pain diary entries in the last four weeks."),
-  );
-}
-
-function habitsSection(person, base, habits, starters) {
-  const have = new Set(habits.map((x) => x.name));
-  const suggest = h("div", { hidden: true });
-  const toggle = h(
-    "button",
-    {
-      type: "button",
-      class: "btn btn-small",
-      "aria-expanded": "false",
-      onclick: () => {
-        suggest.hidden = !suggest.hidden;
-        toggle.setAttribute("aria-expanded", String(!suggest.hidden));
-      },
-    },
-    "Suggest a habit",
-  );
-  suggest.append(
-    h(
-      "ul",
-      { class: "list card" },
-      starters
-        .filter((s) => !have.has(s.name))
-        .map((s) =>
-          h(
-            "li",
-            { class: "row spread" },
-            h("span", {}, s.name),
-            h(
-              "button",
-              {
-                type: "button",
-                class: "btn btn-small",
-                "aria-label": `Suggest ${s.name}`,
-                onclick: async () => {
-                  const body = Object.fromEntries(
-                    Object.entries(s).filter(([k, v]) => k !== "slug" && v !== null && v !== undefined),
-                  );
-                  try {
-                    await api.post(`${base}/habits`, body);
-                    toast(`Suggested: ${s.name}`, "success");
-                    navigate(`/patients/${person.id}`);
-                  } catch (error) {
-                    toast(error.message, "error");
-                  }
-                },
-              },
-              "Suggest",
-            ),
-          ),
-        ),
-    ),
-    habitForm({ path: `${base}/habits`, submitLabel: "Suggest habit", after: () => navigate(`/patients/${person.id}`) }),
-  );
-  return h(
-    "div",
-    {},
-    h("h2", {}, "Habits"),
-    habits.length
-      ? h(
-          "ul",
-          { class: "list card" },
-          habits.map((x) =>
-            h(
-              "li",
-              {},
-              h("strong", {}, x.name),
-              h("br"),
-              h("span", { class: "small muted" }, [HABIT_KINDS[x.kind], habitTargetText(x), x.suggested ? "suggested by you" : "chosen by the patient"].filter(Boolean).join(" · ")),
-            ),
-          ),
-        )
-      : h("p", { class: "muted" }, "No habits yet."),
-    toggle,
-    suggest,
-  );
-}
-
-function remindersSection(person, base, reminders, programs, habits) {
-  if (!reminders) return null;
-  const target = (r) => {
-    if (r.target?.kind === "habit") return habits.find((x) => x.id === r.target.habit_id)?.name || "a habit";
-    if (r.target?.kind === "program") return programs.find((p) => p.id === r.target.program_id)?.title || "a program";
-    if (r.target?.kind === "review") return "weekly check-in";
-    if (r.target?.kind === "measure") return "questionnaires";
-    return "general";
-  };
-  return h(
-    "div",
-    { class: "card" },
-    h("h2", {}, "Reminders"),
-    reminders.length
-      ? h(
-          "ul",
-          { class: "list" },
-          reminders.map((r) => {
-            // what the dispatcher decided each time, on the patient's clock
-            const history = historyToggle({
-              path: `${base}/reminders/${encodeURIComponent(r.id)}/history`,
-              timeZone: person.timezone,
-              title: r.label || target(r),
-              level: "h3",
-            });
-            return h(
-              "li",
-              {},
-              h("strong", {}, r.label || target(r)),
-              h("div", { class: "small muted" }, `${target(r)} · ${ruleText(r.rule)}`),
-              r.paused_until
-                ? h("span", { class: "badge badge-warn" }, `Paused until ${r.paused_until}${r.pause_reason ? ` — ${r.pause_reason}` : ""}`)
-                : null,
-              h("div", { class: "row" }, history.button),
-              history.box,
-            );
-          }),
-        )
-      : h("p", { class: "muted" }, "The patient has no reminders set."),
-  );
-}
-
-function checkInsSection(checkIns, nameOf) {
-  return h(
-    "div",
-    { class: "card" },
-    h("h2", {}, "Recent check-ins"),
-    checkIns.length
-      ? h(
-          "ul",
-          { class: "list" },
-          checkIns.slice(0, 30).map((c) =>
-            h(
-              "li",
-              {},
-              h("strong", {}, nameOf(c)),
-              h("span", { class: "muted small" }, ` · ${shortDay(c.local_date)}`),
-              h("br"),
-              h("span", { class: "small" }, describeCheckIn(c)),
-              c.source !== "app" ? h("span", { class: "badge" }, c.source === "offline" ? "sent later" : "from notification") : null,
-              c.note ? h("div", { class: "small muted" }, `“${c.note}”`) : null,
-            ),
-          ),
-        )
-      : h("p", { class: "muted" }, "No check-ins in the last four weeks."),
-  );
-}
-
-function editsSection(edits, byId) {
-  const changes = edits.filter((e) => e.action !== "create");
-  return h(
-    "div",
-    { class: "card" },
-    h("h2", {}, "Corrections"),
-    h("p", { class: "small muted" }, "Check-ins the patient changed or removed after logging them."),
-    changes.length
-      ? h(
-          "ul",
-          { class: "list diff" },
-          changes.slice(0, 30).map((e) =>
-            h("li", {}, h("strong", {}, byId.get(e.check_in_id) || "A check-in"), ` — ${diffText(e)}`, h("br"), h("span", { class: "small muted" }, dateTime(e.at))),
-          ),
-        )
-      : h("p", { class: "muted" }, "No corrections."),
   );
 }

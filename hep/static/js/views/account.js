@@ -114,6 +114,14 @@ function passwordForm() {
   return form;
 }
 
+const LOG_WORDS = {
+  read: (what) => ` looked at your ${what}`,
+  readTimes: (what, times) => ` looked at your ${what} ${times} times`,
+  between: (first, last) => `${first} to ${last}`,
+};
+
+const timeOf = (value) => new Date(value).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+
 async function accessLog() {
   const pageSize = Math.min(20, pageSizeMax());
   let page = 1;
@@ -122,8 +130,16 @@ async function accessLog() {
   const load = async () => {
     const entries = await api.get(`/api/me/access-log?page=${page}&page_size=${pageSize}`);
     list.append(
+      // the same reader and records within an hour come as one entry, with how many times
       ...entries.map((e) =>
-        h("li", {}, h("strong", {}, e.actor), ` looked at your ${e.action}`, h("br"), h("span", { class: "small muted" }, dateTime(e.at))),
+        h(
+          "li",
+          {},
+          h("strong", {}, e.actor),
+          e.count > 1 ? LOG_WORDS.readTimes(e.action, e.count) : LOG_WORDS.read(e.action),
+          h("br"),
+          h("span", { class: "small muted" }, e.count > 1 ? LOG_WORDS.between(dateTime(e.first_at), timeOf(e.at)) : dateTime(e.at)),
+        ),
       ),
     );
     more.hidden = entries.length < pageSize;

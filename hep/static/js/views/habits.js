@@ -1,11 +1,17 @@
-// Habits: the ones you keep (some suggested by your therapist), one-tap starters, your own.
+// Habits: the ones you keep (some suggested by your therapist), changed or stopped; one-tap
+// starters; your own.
 
 import { api } from "../api.js";
-import { confirmDialog, h, toast } from "../dom.js";
+import { confirmDialog, h, replace, toast } from "../dom.js";
 import { maskLabel } from "../dates.js";
 import { HABIT_KINDS, habitTargetText } from "../labels.js";
 import { navigate } from "../router.js";
 import { habitForm } from "../components/habit-form.js";
+
+const WORDS = {
+  change: "Change",
+  save: "Save habit",
+};
 
 export async function habits() {
   const [mine, starters] = await Promise.all([api.get("/api/habits"), api.get("/api/habits/starters")]);
@@ -65,6 +71,26 @@ function describe(habit) {
 }
 
 function habitRow(habit) {
+  const box = h("div", { class: "grow-full", hidden: true });
+  const change = h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-small",
+      "aria-expanded": "false",
+      onclick: () => {
+        box.hidden = !box.hidden;
+        change.setAttribute("aria-expanded", String(!box.hidden));
+        if (!box.hidden) {
+          const path = `/api/habits/${encodeURIComponent(habit.id)}`;
+          replace(box, habitForm({ path, current: habit, submitLabel: WORDS.save, after: () => navigate("/habits") }));
+          box.querySelector("input")?.focus();
+        }
+      },
+    },
+    WORDS.change,
+    h("span", { class: "visually-hidden" }, ` ${habit.name}`),
+  );
   return h(
     "li",
     { class: "row spread" },
@@ -76,6 +102,7 @@ function habitRow(habit) {
       h("br"),
       h("span", { class: "small muted" }, describe(habit)),
     ),
+    change,
     h(
       "button",
       {
@@ -100,5 +127,6 @@ function habitRow(habit) {
       },
       "Stop",
     ),
+    box,
   );
 }
