@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from hep.models import Pause
 
 WORDS = {
-    "flare_up": "a flare-up",
-    "unwell": "unwell",
-    "away": "away",
-    "busy": "a busy week",
+    "flare_up": "Flare-up",
+    "unwell": "Unwell",
+    "away": "Away",
+    "busy": "Busy week",
 }
 """Each mode as the app names it."""
 

@@ -16,7 +16,7 @@ from hep.api.admin.schemas import AccountFilter
 from hep.api.attention.schemas import AcknowledgementIn
 from hep.api.audit.schemas import AuditFilter
 from hep.api.auth.schemas import SignUp
-from hep.api.care_rules.schemas import ThresholdsIn
+from hep.api.care_rules.schemas import ClinicRulesIn, ThresholdsIn
 from hep.api.checkins.schemas import CheckInIn, PainIn
 from hep.api.clinic_invites.schemas import ClinicInviteAcceptance
 from hep.api.clinics.schemas import ClinicIn, ClinicInviteIn, SearchArgs
@@ -52,6 +52,7 @@ FORMS: dict[str, type[Schema]] = {
     "pause": PauseIn,
     "acknowledgement": AcknowledgementIn,
     "thresholds": ThresholdsIn,
+    "clinic_care": ClinicRulesIn,
     "proposal_dismissal": DismissIn,
     "habit": HabitIn,
     "exercise": ExerciseIn,

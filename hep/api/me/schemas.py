@@ -72,6 +72,33 @@ class HabitAmountOut(Schema):
     max = fields.Float(dump_only=True)
 
 
+class PauseModeOut(Schema):
+    mode = fields.String(dump_only=True)
+    words = fields.String(dump_only=True, metadata={"description": "its name in the app"})
+    nothing_due = fields.Boolean(dump_only=True, metadata={"description": "no reminders either"})
+
+
+class CareOut(Schema):
+    pause_modes = fields.List(fields.Nested(PauseModeOut), dump_only=True)
+    reasons = fields.List(
+        fields.Dict(),
+        dump_only=True,
+        metadata={"description": "the attention reasons: name, and alert (therapists are told)"},
+    )
+    thresholds = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        dump_only=True,
+        metadata={"description": "hep's default thresholds of the attention list"},
+    )
+    step_rules = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        dump_only=True,
+        metadata={"description": "hep's default criteria for proposing a step"},
+    )
+
+
 class RulesOut(Schema):
     """The server's rules, for a client to follow before it sends (it checks them anyway)."""
 
@@ -96,6 +123,11 @@ class RulesOut(Schema):
         },
     )
     conversation = fields.Nested(ConversationOut, dump_only=True)
+    care = fields.Nested(
+        CareOut,
+        dump_only=True,
+        metadata={"description": "pause modes, attention reasons, default thresholds and steps"},
+    )
     habit_amounts = fields.List(
         fields.Nested(HabitAmountOut),
         dump_only=True,

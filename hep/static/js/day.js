@@ -38,7 +38,8 @@ export async function loadDay(user, day) {
   for (const entry of await pending(user.id).catch(() => [])) {
     if (entry.body.local_date === day) checkIns.set(entry.id, { id: entry.id, ...entry.body, pending: true });
   }
-  return { day, entries: loaded.today.entries, checkIns, savedAt };
+  const { pause = null, paused_items: pausedItems = 0, changes = [], care = null } = loaded.today;
+  return { day, entries: loaded.today.entries, checkIns, savedAt, pause, pausedItems, changes, care };
 }
 
 async function fromDisk(user, day) {

@@ -1,9 +1,11 @@
 // Saving from one of Today's cards: the check-in is written (or queued when offline), the
-// day's copy learns it at once, and a short message says what happened.
+// day's copy learns it at once, a short message says what happened, and high pain is met
+// with guidance.
 
 import { toast } from "../dom.js";
 import { deleteCheckIn, saveCheckIn } from "../checkins.js";
 import { forget, remember } from "../day.js";
+import { offlineGuidance, showGuidance } from "../components/pain-guidance.js";
 
 /** ctx: {state (the day), user, onChange}. Resolves to saveCheckIn's result. */
 export async function save(ctx, id, body, { successText } = {}) {
@@ -13,6 +15,9 @@ export async function save(ctx, id, body, { successText } = {}) {
   if (successText) {
     toast(result.queued ? `${successText} Saved on this phone; it will sync when you're online.` : successText, "success");
   }
+  // high pain: stop, and what to do (the server's words; offline, those Today brought)
+  const guidance = result.checkIn.guidance || (result.queued ? offlineGuidance(ctx.state.care, body.pain) : null);
+  if (guidance) showGuidance(guidance);
   return result;
 }
 

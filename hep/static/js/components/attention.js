@@ -1,8 +1,10 @@
 // Why a patient needs attention, in words: the server's reasons as badges, with the figures
-// behind them (the therapist's list and a clinic's caseload).
+// behind them, the pause of their account, and the reasons acknowledged with nothing new
+// since (the therapist's list and a clinic's caseload).
 
 import { daysSince } from "../dates.js";
 import { percentText } from "../labels.js";
+import { pauseModes } from "../rules.js";
 
 const known = (value) => value !== null && value !== undefined;
 
@@ -28,7 +30,13 @@ export function attentionBadges(p) {
     if (reason === "low adherence") {
       return { text: `Low adherence (${percentText(p.percent_7_days)})`, kind: "warn" };
     }
-    return { text: reason.charAt(0).toUpperCase() + reason.slice(1), kind: "warn" };
+    const kind = ["high pain", "flare-up", "step back", "exercise pain rising", "too hard"].includes(reason) ? "alert" : "warn";
+    return { text: reason.charAt(0).toUpperCase() + reason.slice(1), kind };
   });
+  if (p.pause_mode) {
+    const mode = pauseModes().find((m) => m.mode === p.pause_mode)?.words || p.pause_mode;
+    badges.push({ text: `Paused: ${mode}`, kind: "warn" });
+  }
+  if (p.acknowledged?.length) badges.push({ text: `Seen: ${p.acknowledged.join(", ")}`, kind: "ok" });
   return badges.length ? badges : [{ text: "On track", kind: "ok" }];
 }

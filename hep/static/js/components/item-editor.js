@@ -1,6 +1,6 @@
 // One exercise of a program or template being built: its dose (each number marked while the
 // server would refuse it), weekdays, load and note, its order among the others, and (a saved
-// program's item) the patient's photos and videos.
+// program's item) the patient's photos and videos, and what it does in a pause and its steps.
 
 import { field, h, nextId } from "../dom.js";
 import { SIDES } from "../labels.js";
@@ -8,6 +8,8 @@ import { limits } from "../rules.js";
 import { DOSE_NUMBERS, doseProblems } from "./program-estimate.js";
 import { EVERY_DAY, maskFrom, weekdayPicker } from "./weekday-picker.js";
 import { illustration, uploadControl } from "./media.js";
+import { itemCare } from "./item-care.js";
+import { t } from "../i18n.js";
 
 /** A dose number, marked (with the field's own words) while the server would refuse it. */
 function numberField(label, item, name, onChange) {
@@ -71,9 +73,10 @@ function itemMedia(item, program, media) {
 
 /**
  * The editor of items[index]; onChange after a value changes, onMove(focusIndex) after the
- * list changed; `media` is false for a template (its items have no photos of a patient).
+ * list changed; `media` is false for a template (its items have no photos of a patient);
+ * `care`: a program's item, kept in a pause or not, with its steps.
  */
-export function itemEditor(item, index, items, { onChange, onMove, program, media }) {
+export function itemEditor(item, index, items, { onChange, onMove, program, media, care = false }) {
   const headingId = nextId("item");
   const days = weekdayPicker(`weekdays-${headingId}`, item.weekdays ?? EVERY_DAY, "Days");
   days.addEventListener("change", () => {
@@ -121,7 +124,7 @@ export function itemEditor(item, index, items, { onChange, onMove, program, medi
     h(
       "div",
       { class: "dose-grid" },
-      DOSE_NUMBERS.map(([name, label]) => numberField(label, item, name, onChange)),
+      DOSE_NUMBERS.map(([name, label]) => numberField(t(label), item, name, onChange)),
       wide(field(
         "Side",
         h(
@@ -140,6 +143,7 @@ export function itemEditor(item, index, items, { onChange, onMove, program, medi
     ),
     days,
     media === false ? null : itemMedia(item, program, media),
+    care ? itemCare(item) : null,
     field("Load or band (optional)", {
       type: "text",
       name: "load_note",

@@ -10,6 +10,7 @@ import { navigate } from "../router.js";
 import { limits } from "../rules.js";
 import { librarySearch } from "../components/library-search.js";
 import { itemEditor } from "../components/item-editor.js";
+import { careBody } from "../components/item-care.js";
 import { DOSE_NUMBERS, doseProblems, sessionMinutes, sizeWarnings } from "../components/program-estimate.js";
 import { EVERY_DAY } from "../components/weekday-picker.js";
 
@@ -107,7 +108,7 @@ export async function editTemplate({ params }) {
 }
 
 /** The items being built, their editors and the size summary (minutes, warnings). */
-function itemsPanel(items, { program = null, media = [] }) {
+function itemsPanel(items, { program = null, media = [], care = false }) {
   const itemsBox = h("div", { "aria-live": "off" });
   const summary = h("div", { role: "status", "aria-live": "polite" });
 
@@ -129,7 +130,7 @@ function itemsPanel(items, { program = null, media = [] }) {
       itemsBox,
       items.length
         ? items.map((item, index) =>
-            itemEditor(item, index, items, { onChange: renderSummary, onMove: renderItems, program, media }),
+            itemEditor(item, index, items, { onChange: renderSummary, onMove: renderItems, program, media, care }),
           )
         : h("p", { class: "empty" }, "Search the library and add 2–4 exercises."),
     );
@@ -148,7 +149,7 @@ function itemsPanel(items, { program = null, media = [] }) {
 
 function builder({ patient, program, media = [] }) {
   const items = program ? program.items.map((i) => ({ ...i, exercise: i.exercise })) : [];
-  const { itemsBox, summary, add } = itemsPanel(items, { program, media });
+  const { itemsBox, summary, add } = itemsPanel(items, { program, media, care: true });
   const today = todayIn(patient.timezone);
   const form = h(
     "form",
@@ -163,6 +164,11 @@ function builder({ patient, program, media = [] }) {
       field("End (optional)", { type: "date", name: "end_date", value: program?.end_date || "" }),
     ),
     field("Notes for the patient", h("textarea", { name: "notes", rows: "2", ...limits("program", "notes") }, program?.notes || "")),
+    field(
+      "If the patient logs high pain, tell them (optional)",
+      h("textarea", { name: "pain_advice", rows: "2", ...limits("program", "pain_advice") }, program?.pain_advice || ""),
+      { hint: "Empty: your clinic's words, else hep's." },
+    ),
     h("h3", {}, "Exercises"),
     itemsBox,
     program
@@ -191,7 +197,8 @@ function builder({ patient, program, media = [] }) {
       notes: data.get("notes").trim(),
       start_date: data.get("start_date"),
       end_date: data.get("end_date") || null,
-      items: items.map(itemBody),
+      pain_advice: (data.get("pain_advice") || "").trim(),
+      items: items.map((item) => ({ ...itemBody(item), ...careBody(item) })),
     };
     if (program) body.change_note = (data.get("change_note") || "").trim();
     busy(form, async () => {

@@ -18,6 +18,7 @@ export async function clinic({ params }) {
     // the caseload is health data: a clinic's admins see it, a site admin does not
     found.my_role === "admin" ? h("a", { class: "btn", href: `#/clinics/${found.id}/caseload` }, "Caseload") : null,
     manage ? h("a", { class: "btn", href: `#/clinics/${found.id}/audit-log` }, "Audit log") : null,
+    h("a", { class: "btn", href: `#/clinics/${found.id}/care-rules` }, "Attention thresholds"),
   ].filter(Boolean);
   return h(
     "section",

@@ -8,6 +8,7 @@ import { currentUser } from "../session.js";
 import { timeChart } from "../charts.js";
 import { editDays, limits } from "../rules.js";
 import { painScale } from "../components/scales.js";
+import { showGuidance } from "../components/pain-guidance.js";
 
 const svg = (tag, attrs, ...c) => h(`svg:${tag}`, attrs, ...c);
 
@@ -187,6 +188,7 @@ function painForm(day, byDay, todayDate, onSaved, onDay) {
         });
         toast("Pain diary saved.", "success");
         onSaved(saved);
+        if (saved.guidance) showGuidance(saved.guidance);
       } catch (error) {
         if (error.fields?.score) error.fields = { pain: error.fields.score };
         showErrors(form, error);

@@ -12,6 +12,8 @@ import { pastWindowNote } from "../components/edit-window.js";
 import { exerciseCard } from "../cards/exercise-card.js";
 import { habitCard } from "../cards/habit-card.js";
 import { promptCards } from "../cards/prompts.js";
+import { pauseCard } from "../cards/pause.js";
+import { changesCard } from "../cards/changes.js";
 import { mediaOfDay } from "../components/media.js";
 
 const PROMPT_DISMISSED = "hep.notifications.prompt-dismissed";
@@ -28,6 +30,7 @@ export async function today(ctx) {
   state.media = await mediaOfDay(state.entries);
 
   const notice = h("div");
+  const care = h("div");
   const summary = h("div", { class: "summary" });
   const lists = h("div");
   const view = h(
@@ -39,6 +42,7 @@ export async function today(ctx) {
     readOnly ? pastWindowNote() : null,
     notice,
     isToday ? notificationPrompt() : null,
+    isToday ? care : null,
     isToday && !state.savedAt ? promptCards() : null,
     summary,
     lists,
@@ -51,6 +55,7 @@ export async function today(ctx) {
         ? h("p", { class: "banner warn" }, `Offline — showing what was loaded at ${clockTime(state.savedAt)}`)
         : null,
     );
+    if (isToday && !state.savedAt) replace(care, pauseCard(state, () => refresh()), changesCard(state.changes));
     const label = isToday ? "Done today" : "Done that day";
     renderSummary(summary, state, label);
     replace(lists, renderLists(state, { user, isToday, readOnly, onChange: () => renderSummary(summary, state, label) }));
@@ -68,6 +73,7 @@ export async function today(ctx) {
       state.entries = fresh.entries;
       state.checkIns = fresh.checkIns;
       state.savedAt = fresh.savedAt;
+      Object.assign(state, { pause: fresh.pause, pausedItems: fresh.pausedItems, changes: fresh.changes, care: fresh.care });
       render();
     } catch {
       /* keep what is shown */
