@@ -21,6 +21,7 @@ from hep.exports import export_section as export_section  # modules register thr
 from hep.library import drop_unused_ownerless, release_exercises
 from hep.models import AccessLogEntry, AccessLogPending, AuthSession, CareLink, Role, User
 from hep.passwords import Hasher
+from hep.translations import _
 
 
 def patients_of(session: Session, therapist: User) -> Sequence[User]:
@@ -198,6 +199,16 @@ def export_user(session: Session, user: User, now: dt.datetime) -> dict[str, Any
     return data
 
 
+WRONG_PASSWORD = _("The password is wrong.")
+
+
+def check_password(user: User, password: str, hasher: Hasher) -> None:
+    """Refuse (beside the password field) unless it is the user's own: asked before a step
+    that cannot be undone, and by the step itself."""
+    if not hasher.verify(user.password_hash, password):
+        raise Invalid.field("password", WRONG_PASSWORD)
+
+
 def delete_account(
     session: Session, user: User, *, password: str, hasher: Hasher, now: dt.datetime
 ) -> None:
@@ -209,8 +220,7 @@ def delete_account(
     from hep.care_team import end_links_of
     from hep.questionnaires import drop_unused
 
-    if not hasher.verify(user.password_hash, password):
-        raise Invalid.field("password", "The password is wrong.")
+    check_password(user, password, hasher)
     end_all_sessions(session, user.id)
     # no read naming them may outlive the account in the pending table
     settle_all_access_log(session)

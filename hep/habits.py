@@ -14,9 +14,10 @@ from hep.care import export_section, patient_of
 from hep.db import lock_names
 from hep.errors import Conflict, Forbidden, Invalid, NotFound
 from hep.models import Habit, User
+from hep.translations import _
 
 MAX_HABITS = 50
-PATIENTS_OWN = "The patient chose this habit: only they change it."
+PATIENTS_OWN = _("The patient chose this habit: only they change it.")
 
 # the lifestyle habits that feed muscle tension, as a therapist would suggest them
 STARTERS: dict[str, dict[str, Any]] = {
@@ -97,8 +98,10 @@ AMOUNT_MAX: dict[tuple[str, str], float] = {
     (ANY, ANY): 1000,
 }
 AMOUNT_WORDS = {
-    "target": "Target: at most {max} {unit} a day.",
-    "value": "Amount: at most {max} {unit} in a day.",
+    ("target", True): _("Target: at most {max} {unit} a day."),
+    ("target", False): _("Target: at most {max} a day."),
+    ("value", True): _("Amount: at most {max} {unit} in a day."),
+    ("value", False): _("Amount: at most {max} in a day."),
 }
 
 
@@ -124,18 +127,17 @@ def check_amount(habit: Habit | dict[str, Any], amount: float | None, field: str
     unit = (unit or "").strip()
     most = amount_max(kind, unit)
     if amount is not None and amount > most:
-        shown = f"{most:g}" if most < 10_000 else f"{most:,.0f}"
-        words = AMOUNT_WORDS[field].format(max=shown, unit=unit)
-        raise Invalid.field(field, " ".join(words.split()))  # no double space without a unit
+        shown = int(most) if float(most).is_integer() else most  # written the reader's way
+        raise Invalid.field(field, AMOUNT_WORDS[field, bool(unit)].format(max=shown, unit=unit))
 
 
 def _validate(data: dict[str, Any]) -> None:
     if (data.get("target") is None) != (data.get("direction") is None):
         raise Invalid.field(
-            "target", "Target: give both the amount and whether it is at least or at most."
+            "target", _("Target: give both the amount and whether it is at least or at most.")
         )
     if data.get("weekdays") == 0:
-        raise Invalid.field("weekdays", "Days: pick at least one.")
+        raise Invalid.field("weekdays", _("Days: pick at least one."))
     check_amount(data, data.get("target"), "target")
 
 

@@ -16,6 +16,7 @@ from hep.db import db
 from hep.errors import Forbidden, Unauthorized
 from hep.models import AuthSession, Role, User
 from hep.passwords import Hasher
+from hep.translations import _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,9 +65,9 @@ def load_principal() -> None:
 
 # why a request has no signed-in user, as the person is told
 SIGN_IN = {
-    None: "Sign in first.",
-    "unknown": "Sign in again.",
-    "expired": "Your session has expired. Sign in again.",
+    None: _("Sign in first."),
+    "unknown": _("Sign in again."),
+    "expired": _("Your session has expired. Sign in again."),
 }
 
 

@@ -34,6 +34,7 @@ from hep.reminders.schedule import (
     within_days,
 )
 from hep.timezones import local_date, zone
+from hep.translations import _
 
 MAX_REMINDERS = 50
 
@@ -74,12 +75,12 @@ def reschedule_program(session: Session, program: Program, now: dt.datetime) -> 
 
 # a rule the schedule refuses, in the words of the form's field (the API's rule fields)
 RULE_PROBLEMS = {
-    "window_end": ("end", "Until: a time later than From, on the same day."),
-    "window_start": ("start", "From: a time of day, written HH:MM."),
-    "rule": ("weekdays", "Days: this reminder would never come on these days."),
+    "window_end": ("end", _("Until: a time later than From, on the same day.")),
+    "window_start": ("start", _("From: a time of day, written HH:MM.")),
+    "rule": ("weekdays", _("Days: this reminder would never come on these days.")),
 }
-PAST_PAUSE = "Paused until: today or a later day."
-INCOMPLETE_RULE = "When: give the times, or how often and between which times."
+PAST_PAUSE = _("Paused until: today or a later day.")
+INCOMPLETE_RULE = _("When: give the times, or how often and between which times.")
 
 
 def _apply(
@@ -236,7 +237,7 @@ def delete_reminder(session: Session, owner: User, reminder_id: uuid.UUID) -> No
     session.flush()
 
 
-NOTHING_TO_SNOOZE = "This reminder has nothing coming up to snooze."
+NOTHING_TO_SNOOZE = _("This reminder has nothing coming up to snooze.")
 
 
 def snooze(

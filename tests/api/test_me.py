@@ -443,3 +443,14 @@ def test_the_export_covers_teams_clinics_requests_discharges_library_and_events(
     # exporting is itself an event, and it is in the next export
     again = ok(clients["therapist"].get("/api/me/export"))
     assert "export" in {e["action"] for e in again["security_events"]}
+
+
+def test_the_password_is_checked_before_deleting_and_the_check_changes_nothing(cast: Cast):
+    user = cast.user(Role.PATIENT)
+    client = cast.client(user)
+    r = client.post("/api/me/password-check", json={"password": "not it at all"})
+    assert r.status_code == 422
+    assert r.get_json()["errors"] == {"password": ["The password is wrong."]}
+    assert client.post("/api/me/password-check", json={"password": PASSWORD}).status_code == 204
+    assert client.get("/api/me").status_code == 200  # still signed in, still there
+    assert db.session.get(User, user.id) is not None

@@ -13,7 +13,7 @@ from hep.api.access import cookie_name, current_session, current_user, hasher, r
 from hep.api.me.rules import client_rules
 from hep.api.me.schemas import AccessLogEntryOut, AccountDeletion, MeOut, Myself, ProfileChange
 from hep.api.paging import PageArgs
-from hep.care import access_log, delete_account, export_user
+from hep.care import access_log, check_password, delete_account, export_user
 from hep.clock import utcnow
 from hep.db import db
 from hep.models import Role
@@ -58,6 +58,18 @@ class Me(MethodView):
         response.delete_cookie(cookie_name(), path="/", secure=current_app.config["SECURE_COOKIES"])
         response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
         return response
+
+
+@blp.route("/password-check")
+class PasswordCheck(MethodView):
+    @blp.arguments(AccountDeletion)
+    @blp.response(204)
+    @requires()
+    def post(self, body: dict[str, str]) -> Response:
+        """Check your password before a step that needs it (deleting your account): 204 when
+        it is yours, 422 beside the field when not; nothing changes"""
+        check_password(current_user(), body["password"], hasher())
+        return Response(status=204)
 
 
 @blp.route("/access-log")

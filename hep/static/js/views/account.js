@@ -197,6 +197,17 @@ function dataSection(user) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const password = new FormData(form).get("password");
+    // a wrong password is said beside the field before anything is asked for good
+    const checked = await busy(form, async () => {
+      try {
+        await api.post("/api/me/password-check", { password });
+        return true;
+      } catch (error) {
+        showErrors(form, error);
+        return false;
+      }
+    });
+    if (!checked) return;
     const ok = await confirmDialog({
       title: "Delete your account for good?",
       body: "Your programs, check-ins, pain diary, habits and reminders are deleted. This cannot be undone.",
@@ -210,7 +221,7 @@ function dataSection(user) {
         // the server dropped its copy of the subscription; drop this browser's too
         await disablePush().catch(() => {});
         await wipeLocalData();
-        history.replaceState(null, "", "/#/sign-in");
+        history.replaceState(null, "", "/#/account-deleted");
         location.reload();
       } catch (error) {
         showErrors(form, error);
@@ -243,5 +254,24 @@ async function bringIn() {
       h("li", {}, h("a", { href: "#/templates/import" }, "Import a program file")),
       led.map((c) => h("li", {}, h("a", { href: `#/clinics/${c.id}/patients/import` }, `Import patients into ${c.name}`))),
     ),
+  );
+}
+
+const GONE = {
+  title: "Your account is deleted",
+  body: "Your account and everything it held are gone from this server, and this phone keeps none of it.",
+  again: "You can create a new account at any time.",
+  start: "Back to the start",
+};
+
+/** Where a deleted account ends: it says the account is gone. */
+export async function accountDeleted() {
+  return h(
+    "section",
+    { class: "page" },
+    h("h1", { class: "page-title", tabindex: "-1" }, GONE.title),
+    h("p", {}, GONE.body),
+    h("p", { class: "muted" }, GONE.again),
+    h("a", { class: "btn btn-primary", href: "#/sign-in" }, GONE.start),
   );
 }
