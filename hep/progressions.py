@@ -257,9 +257,14 @@ def _propose(
         if len(high) >= rules.regress_sessions:
             told = " and ".join(str(s.pain) for s in high)
             back = _step_text(item.previous_step, found, names)
+            if len(scored) == 1:
+                where = "in the last session"
+            elif len(high) == len(scored):
+                where = f"in each of the last {len(scored)} sessions"
+            else:
+                where = f"in {len(high)} of the last {len(scored)} sessions"
             words = (
-                f"{found.name}: pain was {told} out of 10 in {len(high)} of the last "
-                f"{len(scored)} sessions, so it steps back to {back}."
+                f"{found.name}: pain was {told} out of 10 {where}, so it steps back to {back}."
             )
             return _made(found, "regress", item.previous_step, scored, words, rules, None)
     if item.next_step:

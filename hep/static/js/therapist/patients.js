@@ -57,7 +57,7 @@ export async function patients() {
     "section",
     { class: "page" },
     h("h1", { class: "page-title", tabindex: "-1" }, "Patients"),
-    h("p", { class: "subtitle" }, "Who needs attention comes first: not logging, pain rising, adherence falling."),
+    h("p", { class: "subtitle" }, "Who needs attention comes first: high pain, a flare-up, a step back, not logging and more. Reasons you acknowledged wait below until something new happens."),
     listTabs("active"),
     filtered(list, patientRow, {
       label: "Patients, most in need of attention first",

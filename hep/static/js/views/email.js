@@ -89,7 +89,7 @@ function alertsCard(user, settings) {
     "fieldset",
     { class: "card" },
     h("legend", {}, h("h2", {}, "When a patient needs you")),
-    h("p", { class: "small muted" }, "Once per patient and reason (not logging, pain rising, adherence falling), outside your quiet hours. Alerts never say who or why: you see that in hep."),
+    h("p", { class: "small muted" }, "Once per patient and reason (high pain, a flare-up, a step back, not logging and more) while it stays open (acknowledging it closes it), outside your quiet hours. Alerts never say who or why: you see that in hep."),
     h("label", { class: "check" }, push, "A notification on my devices"),
     h("label", { class: "check" }, email, "One email a day"),
     h("label", { for: "alert-time" }, "Email at"),

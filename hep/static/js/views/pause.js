@@ -122,7 +122,7 @@ function history(pauses) {
           {},
           h("strong", {}, label(p.mode)),
           " ",
-          p.dropped ? "(cancelled)" : `${longDay(p.first_day)}${p.last_day ? ` – ${longDay(p.last_day)}` : ""}`,
+          p.dropped ? `${longDay(p.first_day)}, called off` : `${longDay(p.first_day)}${p.last_day ? ` – ${longDay(p.last_day)}` : ""}`,
           p.note ? h("div", { class: "small muted" }, p.note) : null,
         ),
       ),
