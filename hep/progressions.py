@@ -263,9 +263,7 @@ def _propose(
                 where = f"in each of the last {len(scored)} sessions"
             else:
                 where = f"in {len(high)} of the last {len(scored)} sessions"
-            words = (
-                f"{found.name}: pain was {told} out of 10 {where}, so it steps back to {back}."
-            )
+            words = f"{found.name}: pain was {told} out of 10 {where}, so it steps back to {back}."
             return _made(found, "regress", item.previous_step, scored, words, rules, None)
     if item.next_step:
         first = today - dt.timedelta(days=rules.progress_days - 1)
