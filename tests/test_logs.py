@@ -9,6 +9,7 @@ import http.cookiejar
 import json
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -435,6 +436,51 @@ def test_no_free_text_reaches_a_log_line_or_a_push(
         },
     )
     patient.ok("PUT", f"/api/pain/{today.isoformat()}", {"score": 6, "note": canary("pain")})
+    # pain-aware care: a pause, a program's and a clinic's words on high pain (told back to the
+    # patient, never logged), an acknowledgement and a dismissed step
+    patient.ok("POST", "/api/pauses", {"mode": "busy", "note": canary("pause")})
+    (own_clinic,) = therapist.ok("GET", "/api/clinics")
+    therapist.ok(
+        "PUT",
+        f"/api/clinics/{own_clinic['id']}/care-rules",
+        {"thresholds": {}, "pain_advice": canary("clinic-advice")},
+    )
+    stepped = therapist.ok(
+        "POST",
+        f"/api/patients/{patient_id}/programs",
+        {
+            "title": "Steps",
+            "start_date": today.isoformat(),
+            "pain_advice": canary("program-advice"),
+            "items": [
+                item
+                | {
+                    "keep_in_flare": True,
+                    "minimum_dose": True,
+                    "previous_step": {"reps": 2, "load_note": canary("step")},
+                    "step_rules": {"regress_sessions": 1, "regress_window": 1},
+                }
+            ],
+        },
+    )
+    said = patient.ok(
+        "PUT",
+        f"/api/check-ins/{uuid.uuid4()}",
+        {
+            "item_key": stepped["items"][0]["item_key"],
+            "local_date": today.isoformat(),
+            "state": "partial",
+            "pain": 9,
+        },
+    )
+    assert SECRET in said["guidance"]["advice"]
+    (proposal,) = therapist.ok("GET", f"/api/patients/{patient_id}/proposals")
+    therapist.ok("POST", f"/api/proposals/{proposal['id']}/dismiss", {"note": canary("dismiss")})
+    therapist.ok(
+        "POST",
+        f"/api/patients/{patient_id}/acknowledgements",
+        {"note": canary("acknowledgement")},
+    )
     rule = {"type": "times", "times": ["23:59"]}
     patient.ok(
         "POST",
@@ -585,7 +631,9 @@ def test_no_free_text_reaches_a_log_line_or_a_push(
     failed = run_hep(env, "dispatch", "--once")
     assert failed.returncode == 1, failed.stderr[-3000:]
     refusing_database(False)
-    db.session.execute(update(Reminder).values(next_fire_at=due, claimed_until=None))
+    made_due = db.session.execute(
+        update(Reminder).values(next_fire_at=due, claimed_until=None)
+    ).rowcount  # type: ignore[attr-defined]
     # a read three years ago, for the scheduler's retention to prune (and say so)
     db.session.add(
         AccessLogEntry(
@@ -645,7 +693,9 @@ def test_no_free_text_reaches_a_log_line_or_a_push(
     assert "/api/patients/<uuid:patient_id>/programs" in web_errors
     assert failed_request in web_errors and "(message withheld)" in web_errors
     assert "pass failed" in failed.stderr and "(message withheld)" in failed.stderr
-    assert "dispatch: 2 reminders decided" in scheduler_err
+    # every reminder made due above (the patient's and the weekly check-in's) decided once
+    decided = re.findall(r"dispatch: (\d+) reminders decided", scheduler_err)
+    assert sum(map(int, decided)) == made_due > 0, decided
     assert "apscheduler" not in scheduler_err
     assert "retention: deleted 1 access_log" in scheduler_err
     assert "metrics served at http://127.0.0.1:" in scheduler_err

@@ -20,7 +20,6 @@ from hep.measures import (
     next_slot,
     put_response,
     responses_of,
-    slot_on,
 )
 from hep.models import Exercise, MeasurePlan, MeasureResponse, Questionnaire, Reminder, Role, User
 from hep.programs import prescribe
@@ -32,6 +31,7 @@ from hep.questionnaires import (
     archive_questionnaire,
     create_questionnaire,
 )
+from hep.weeks import slot_on
 from tests.conftest import PASSWORD, Cast
 
 MONDAY = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)

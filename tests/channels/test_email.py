@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from hep.db import Database, db
 from hep.models import Delivery, NotificationSettings, Occurrence, Role, User
-from hep.reminders.dispatch import DispatchSettings, run_once
+from hep.reminders.dispatch import run_once
+from hep.reminders.passes import DispatchSettings
 from tests.conftest import Cast
 from tests.mail.conftest import mail  # noqa: F401  (the fixture)
 from tests.mail_server import MailServer

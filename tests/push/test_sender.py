@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from hep.channels import Urgency
 from hep.push.endpoints import EndpointPolicy
 from hep.push.keys import VapidKeys, b64url_encode, generate_vapid_keys
 from hep.push.payload import reminder_payload, topic_for
@@ -22,7 +23,6 @@ from hep.push.sender import (
     PushMessage,
     PushResult,
     PushSender,
-    Urgency,
     parse_retry_after,
     send_batch,
 )
