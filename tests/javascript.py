@@ -269,7 +269,11 @@ QUIET_CALLS = {
     "scrollIntoView",
 }
 CLASS_KEYS = {"class", "className", "id", "for", "type", "name", "role", "href", "src", "rel"}
-SENTENCE = re.compile(r"[A-Za-z]{2,}[,;:]? [A-Za-z]{2,}|^\W*[A-Z][a-z]+\W*$|[a-z]{2,}[.!?…]$")
+SENTENCE = re.compile(
+    r"[A-Za-z]+[,;:]? [A-Za-z]{2,}"  # two words
+    r"|^\W*[A-Z][a-z]+(?:-[a-z]+)*\W*$"  # a capitalised word
+    r"|[a-z]{2,}[.!?…]$"  # the end of a sentence
+)
 KEY = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
 PATH = re.compile(r"^(?:\.{0,2}/|#/)\S*$")
 WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
@@ -298,6 +302,8 @@ def _callee(tokens: list[Token], at: int) -> str | None:
     if at == 0:
         return None
     before = tokens[at - 1]
+    if before.value == "?." and at >= 2:  # an optional call: f?.(...)
+        before = tokens[at - 2]
     if before.kind == "name" and before.value not in {
         "if",
         "for",
@@ -331,9 +337,10 @@ def shown_strings(tokens: list[Token], in_function: bool = False) -> Iterator[Fo
             elif token.value == "," and stack:
                 stack[-1].argument += 1
                 stack[-1].key = None
-            elif token.value == ":" and stack and stack[-1].kind == "{" and at >= 1:
+            elif token.value == ":" and stack and stack[-1].kind == "{" and at >= 2:
                 key = tokens[at - 1]
-                if key.kind in ("name", "str") and stack[-1].key is None:
+                opens = tokens[at - 2].value in ("{", ",")  # not the ':' of a ?: inside a value
+                if key.kind in ("name", "str") and stack[-1].key is None and opens:
                     stack[-1].key = key.value
             continue
         if token.kind not in ("str", "tpl"):
@@ -373,6 +380,9 @@ def _why(tokens: list[Token], at: int, stack: list[_Bracket], text: str) -> str 
         return None  # an address, or a catalogue key
     if top is not None and top.kind == "{" and top.key in CLASS_KEYS:
         return None
+    named = tokens[at - 2].value.lower() if at >= 2 else ""
+    if before is not None and before.value == "=" and "class" in named:
+        return None  # const classes = `card ${...}`
     if top is not None and top.kind == "{" and top.key in WORDED_KEYS:
         return f"the value of {top.key}"
     if _compared(before) or _compared(after):

@@ -2,7 +2,9 @@
 // upload), the CSRF header on every write,
 // the error envelope turned into an ApiError, and a 401 announced so the app can ask to sign in.
 
-const SOMETHING_WRONG = "Something went wrong. Try again in a moment.";
+import { t } from "./i18n.js";
+
+const SOMETHING_WRONG = "common.something_went_wrong_try_again";
 
 function sentences(messages) {
   if (Array.isArray(messages)) return messages.flatMap(sentences);
@@ -18,7 +20,7 @@ function sentences(messages) {
 export class ApiError extends Error {
   constructor(status, body) {
     const fields = (body && body.errors) || {};
-    const summary = (body && body.message) || SOMETHING_WRONG;
+    const summary = (body && body.message) || t(SOMETHING_WRONG);
     const said = sentences(fields);
     super(said.length ? [...new Set(said)].join(" ") : summary);
     this.status = status;
@@ -31,7 +33,7 @@ export class ApiError extends Error {
 /** The request never reached the server (offline, DNS, connection reset). */
 export class NetworkError extends Error {
   constructor() {
-    super("You seem to be offline.");
+    super(t("api.you_seem_to_be_offline"));
     this.offline = true;
   }
 }

@@ -3,6 +3,7 @@
 
 import { h } from "./dom.js";
 import { shortDay, weekday, WEEKDAYS } from "./dates.js";
+import { t } from "./i18n.js";
 
 const svg = (tag, attrs, ...children) => h(`svg:${tag}`, attrs, ...children);
 
@@ -14,7 +15,7 @@ function figure(caption, summary, chart, table) {
     chart,
     h("p", { class: "visually-hidden" }, summary),
     table
-      ? h("details", { class: "small" }, h("summary", {}, "Show as a table"), h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": `${caption}, as a table` }, table))
+      ? h("details", { class: "small" }, h("summary", {}, t("charts.show_as_table")), h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t("charts.caption_as_table", { caption }) }, table))
       : null,
   );
 }
@@ -23,7 +24,7 @@ function dataTable(headers, rows) {
   return h(
     "table",
     {},
-    h("thead", {}, h("tr", {}, headers.map((t) => h("th", { scope: "col" }, t)))),
+    h("thead", {}, h("tr", {}, headers.map((item) => h("th", { scope: "col" }, item)))),
     h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c) => h("td", {}, c ?? "–"))))),
   );
 }
@@ -96,7 +97,7 @@ export function timeChart({ title, days, bars, line, barMax = 100, lineMax = 10,
   const chart = svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title }, ...parts);
   const summary = summarize(days, bars, line, barLabel, lineLabel);
   const table = dataTable(
-    ["Day", bars ? barLabel : null, line ? lineLabel : null].filter(Boolean),
+    [t("charts.day"), bars ? barLabel : null, line ? lineLabel : null].filter(Boolean),
     days.map((d, i) =>
       [shortDay(d), bars ? fmt(bars[i], barMax === 100 ? "%" : "") : null, line ? fmt(line[i], "") : null].filter((c) => c !== null),
     ),
@@ -124,14 +125,14 @@ function mean(values) {
 }
 
 function summarize(days, bars, line, barLabel, lineLabel) {
-  const parts = [`${days.length} days from ${shortDay(days[0])} to ${shortDay(days[days.length - 1])}.`];
+  const parts = [t("charts.count_days_from_shortday_to", { count: days.length, shortDay: shortDay(days[0]), shortDay2: shortDay(days[days.length - 1]) })];
   if (bars) {
     const m = mean(bars);
-    parts.push(`${barLabel}: average ${m === null ? "no data" : Math.round(m)}.`);
+    parts.push(t("charts.label_average", { label: barLabel, average: m === null ? t("charts.no_data") : Math.round(m) }));
   }
   if (line) {
     const m = mean(line);
-    parts.push(`${lineLabel}: average ${m === null ? "no data" : Math.round(m * 10) / 10}.`);
+    parts.push(t("charts.label_average", { label: lineLabel, average: m === null ? t("charts.no_data") : Math.round(m * 10) / 10 }));
   }
   return parts.join(" ");
 }
@@ -183,7 +184,7 @@ export function heatmap({ title, days }) {
         svg(
           "rect",
           { class: `heat-${level}`, x, y, width: cell, height: cell, rx: 4 },
-          svg("title", {}, `${shortDay(d.date)}: ${d.percent === null || d.percent === undefined ? "nothing due" : `${Math.round(d.percent)}% done`}`),
+          svg("title", {}, `${shortDay(d.date)}: ${d.percent === null || d.percent === undefined ? t("charts.nothing_due") : t("charts.round_done", { round: Math.round(d.percent) })}`),
         ),
         svg("text", { class: `heat-day${level === 3 || level === 4 ? " on-dark" : ""}`, x: x + cell / 2, y: y + cell / 2 + 4, "text-anchor": "middle", "aria-hidden": "true" }, String(Number(d.date.slice(8, 10)))),
       ),
@@ -196,13 +197,13 @@ export function heatmap({ title, days }) {
   return h(
     "div",
     {},
-    figure(title, `${done} of ${due} days with something due were fully done.`, chart, null),
+    figure(title, t("charts.done_of_due_days_with", { done, due }), chart, null),
     h(
       "ul",
       { class: "legend", "aria-hidden": "true" },
-      h("li", {}, h("i", { class: "swatch-0" }), "none"),
-      h("li", {}, h("i", { class: "swatch-2" }), "some"),
-      h("li", {}, h("i", { class: "swatch-4" }), "all"),
+      h("li", {}, h("i", { class: "swatch-0" }), t("charts.none")),
+      h("li", {}, h("i", { class: "swatch-2" }), t("charts.some")),
+      h("li", {}, h("i", { class: "swatch-4" }), t("charts.all")),
     ),
   );
 }
@@ -234,10 +235,10 @@ export function habitStrips({ days, series }) {
     return h(
       "div",
       { class: "strip" },
-      h("p", { class: "small" }, h("strong", {}, name), avg === null ? " — not logged" : ` — average ${Math.round(avg * 10) / 10} ${unit || ""}`),
+      h("p", { class: "small" }, h("strong", {}, name), " ", avg === null ? t("charts.not_logged") : t("charts.average", { average: Math.round(avg * 10) / 10, unit: unit || "" }).trim()),
       svg(
         "svg",
-        { class: "chart", viewBox: `0 0 ${width} ${rowH}`, role: "img", "aria-label": `${name}, daily amounts over the same days` },
+        { class: "chart", viewBox: `0 0 ${width} ${rowH}`, role: "img", "aria-label": t("charts.name_daily_amounts_over_same", { name }) },
         svg("line", { class: "axis", x1: left, x2: width - right, y1: rowH - 0.5, y2: rowH - 0.5 }),
         ...parts,
       ),

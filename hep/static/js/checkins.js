@@ -6,6 +6,7 @@ import { enqueue, flush, pending, remove } from "./offline-queue.js";
 import { currentUser } from "./session.js";
 import { toast } from "./dom.js";
 import { rememberSent } from "./day.js";
+import { t } from "./i18n.js";
 
 export function newId() {
   return crypto.randomUUID();
@@ -54,11 +55,11 @@ export async function replayQueue() {
     await rememberSent(user, data);
   });
   if (result.sent) {
-    toast(`${result.sent} check-in${result.sent === 1 ? "" : "s"} synced.`, "success");
+    toast(t("checkins.synced", { count: result.sent }), "success");
     window.dispatchEvent(new CustomEvent("hep:synced"));
   }
   for (const { error } of result.dropped) {
-    toast(`A check-in made offline was not saved: ${error.message}`, "error");
+    toast(t("checkins.check_in_made_offline_was", { message: error.message }), "error");
   }
   return result;
 }

@@ -115,10 +115,11 @@ export function listText(items, options = { type: "conjunction" }) {
 
 /**
  * A table of catalogue keys read as words: WORDS.neck says t("region.neck") in the language
- * of the moment, so a table made when a module loads still follows a change of language.
+ * of the moment, so a table made when a module loads still follows a change of language
+ * (a function in the table is left as it is).
  */
 export function words(keys) {
   return new Proxy(keys, {
-    get: (table, name) => (typeof name === "string" && Object.hasOwn(table, name) ? t(table[name]) : table[name]),
+    get: (table, name) => (typeof table[name] === "string" && Object.hasOwn(table, name) ? t(table[name]) : table[name]),
   });
 }

@@ -2,6 +2,7 @@
 // subscription whenever the server's VAPID key changes (we remember the key we used).
 
 import { ApiError, NetworkError, api, isMissingEndpoint } from "./api.js";
+import { t } from "./i18n.js";
 
 const KEY_USED = "hep.push.key";
 const SUBSCRIPTION_ID = "hep.push.subscription";
@@ -19,7 +20,7 @@ export function isIos() {
 
 export function isStandalone() {
   return (
-    window.matchMedia?.("(display-mode: standalone)").matches || navigator.standalone === true
+    window.matchMedia?.(t("push.display_mode_standalone")).matches || navigator.standalone === true
   );
 }
 
@@ -56,12 +57,12 @@ function withTimeout(promise, ms, message) {
 
 /** Why this device could not be registered for reminders, in words for the person holding it. */
 export function registrationProblem(error) {
-  if (!pushSupported()) return "this browser cannot show notifications from hep";
-  if (permission() !== "granted") return "notifications are not allowed for hep in this browser";
-  if (error instanceof NetworkError) return "there is no connection to hep right now";
-  if (error instanceof ApiError) return `hep did not accept it (${error.message})`;
-  if (error?.name === "TimeoutError") return "the browser's push service did not answer";
-  return "the browser's push service refused it";
+  if (!pushSupported()) return t("push.this_browser_cannot_show_notifications");
+  if (permission() !== "granted") return t("push.notifications_are_not_allowed_for");
+  if (error instanceof NetworkError) return t("push.there_is_no_connection_to");
+  if (error instanceof ApiError) return t("push.hep_did_not_accept_it", { message: error.message });
+  if (error?.name === "TimeoutError") return t("push.browsers_push_service_did_not");
+  return t("push.browsers_push_service_refused_it");
 }
 
 function subscriptionKey(subscription) {
@@ -94,7 +95,7 @@ export async function ensureSubscription() {
         applicationServerKey: base64UrlToBytes(key),
       }),
       SUBSCRIBE_TIMEOUT_MS,
-      "The browser's push service did not answer. Try again later.",
+      t("push.browsers_push_service_did_not_2"),
     );
   }
   const json = subscription.toJSON();

@@ -3,6 +3,7 @@
 // answers them with the signed-in user, so they are kept wherever the user is, offline too.
 
 import { currentUser } from "./session.js";
+import { t } from "./i18n.js";
 
 function current() {
   const found = currentUser()?.rules;
@@ -49,10 +50,10 @@ export function numberProblem(form, name, label, value) {
   const n = Number(value);
   const fits = Number.isInteger(n) && (min === undefined || n >= min) && (max === undefined || n <= max);
   if (fits) return null;
-  if (min !== undefined && max !== undefined) return `${label}: a whole number from ${min} to ${max}.`;
-  if (min !== undefined) return `${label}: a whole number, ${min} or more.`;
-  if (max !== undefined) return `${label}: a whole number, ${max} at most.`;
-  return `${label}: a whole number.`;
+  if (min !== undefined && max !== undefined) return t("rules.label_whole_number_from_min", { label, min, max });
+  if (min !== undefined) return t("rules.label_whole_number_min_or", { label, min });
+  if (max !== undefined) return t("rules.label_whole_number_max_at", { label, max });
+  return t("rules.label_whole_number", { label });
 }
 
 /** The weekly check-in's barriers in their order, and the messages a writer may send an hour. */

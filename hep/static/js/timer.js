@@ -3,6 +3,7 @@
 // so a slow phone or a background tab does not stretch a hold.
 
 import { h, replace } from "./dom.js";
+import { t } from "./i18n.js";
 
 const RING = 2 * Math.PI * 52;
 
@@ -41,8 +42,8 @@ export function holdTimer({ holdSeconds, countsReps = false, onChange, announce 
     arc,
   );
   const face = h("div", { class: "timer-face", role: "timer", "aria-live": "off" }, clock(holdSeconds));
-  const startButton = h("button", { type: "button", class: "btn btn-primary", "data-role": "timer-start" }, "Start hold");
-  const resetButton = h("button", { type: "button", class: "btn" }, "Reset");
+  const startButton = h("button", { type: "button", class: "btn btn-primary", "data-role": "timer-start" }, t("timer.start_hold"));
+  const resetButton = h("button", { type: "button", class: "btn" }, t("timer.reset"));
   const holdsText = h("p", { class: "muted", "aria-live": "polite" });
 
   function elapsed() {
@@ -54,8 +55,8 @@ export function holdTimer({ holdSeconds, countsReps = false, onChange, announce 
     face.textContent = clock(holdSeconds - e);
     arc.setAttribute("stroke-dashoffset", String(RING * (e / holdSeconds)));
     const running = startedAt === null ? 0 : e - elapsedBefore;
-    const holdsDone = countsReps ? `${holds} hold${holds === 1 ? "" : "s"} done · ` : "";
-    replace(holdsText, `${holdsDone}${Math.round(totalSeconds + running)} s held in total`);
+    const held = t("timer.held_in_total", { seconds: Math.round(totalSeconds + running) });
+    replace(holdsText, countsReps ? `${t("timer.holds_done", { count: holds })} · ${held}` : held);
   }
 
   function stopTicker() {
@@ -70,7 +71,7 @@ export function holdTimer({ holdSeconds, countsReps = false, onChange, announce 
     elapsedBefore = e;
     startedAt = null;
     stopTicker();
-    startButton.textContent = "Resume";
+    startButton.textContent = t("timer.resume");
     report();
     paint();
   }
@@ -81,9 +82,9 @@ export function holdTimer({ holdSeconds, countsReps = false, onChange, announce 
     elapsedBefore = 0;
     startedAt = null;
     stopTicker();
-    startButton.textContent = countsReps ? "Start next hold" : "Start again";
+    startButton.textContent = countsReps ? t("timer.start_next_hold") : t("timer.start_again");
     navigator.vibrate?.(200);
-    announce?.(countsReps ? `Hold ${holds} done. Relax.` : "Time. Well done.");
+    announce?.(countsReps ? t("timer.hold_holds_done_relax", { holds }) : t("timer.time_well_done"));
     report();
     paint();
     face.textContent = "0:00";
@@ -100,7 +101,7 @@ export function holdTimer({ holdSeconds, countsReps = false, onChange, announce 
       return;
     }
     startedAt = performance.now();
-    startButton.textContent = "Pause";
+    startButton.textContent = t("timer.pause");
     ticker = setInterval(() => {
       if (elapsed() >= holdSeconds) finish();
       else paint();
@@ -111,7 +112,7 @@ export function holdTimer({ holdSeconds, countsReps = false, onChange, announce 
     stopTicker();
     startedAt = null;
     elapsedBefore = 0;
-    startButton.textContent = "Start hold";
+    startButton.textContent = t("timer.start_hold");
     paint();
   });
 
@@ -143,7 +144,7 @@ export function holdTimer({ holdSeconds, countsReps = false, onChange, announce 
 }
 
 /** A big tap target that counts reps; onChange(count). */
-export function repCounter({ target, onChange, label = "reps" }) {
+export function repCounter({ target, onChange, label = t("timer.reps") }) {
   let count = 0;
   const out = h("output", { class: "big-count", "aria-live": "polite" });
   const paint = (report = true) => {
@@ -174,7 +175,7 @@ export function repCounter({ target, onChange, label = "reps" }) {
       },
     },
     "−1",
-    h("span", { class: "visually-hidden" }, " rep"),
+    h("span", { class: "visually-hidden" }, " ", t("timer.rep")),
   );
   paint(false);
   return {

@@ -9,9 +9,10 @@ import { navigate } from "../router.js";
 import { limits, pageSizeMax } from "../rules.js";
 import { currentUser } from "../session.js";
 import { signInLink } from "../components/sign-in-link.js";
+import { t, words } from "../i18n.js";
 
-const ROLES = { patient: "Patient", therapist: "Therapist", admin: "Admin" };
-const STATES = { true: "Active", false: "Disabled" };
+const ROLES = words({ patient: "accounts.patient", therapist: "accounts.therapist", admin: "accounts.admin" });
+const STATES = words({ true: "accounts.active", false: "accounts.disabled" });
 
 export async function accounts({ query: search }) {
   const wanted = {
@@ -25,14 +26,14 @@ export async function accounts({ query: search }) {
   const form = h(
     "form",
     { role: "search", class: "card stack" },
-    field("Name or email", { type: "search", name: "q", value: wanted.q, ...limits("account_search", "q") }),
+    field(t("accounts.name_or_email"), { type: "search", name: "q", value: wanted.q, ...limits("account_search", "q") }),
     h(
       "div",
       { class: "two-up" },
-      field("Role", h("select", { name: "role", value: wanted.role }, h("option", { value: "" }, "Any"), Object.entries(ROLES).map(([v, l]) => h("option", { value: v }, l)))),
-      field("State", h("select", { name: "active", value: wanted.active }, h("option", { value: "" }, "Any"), Object.entries(STATES).map(([v, l]) => h("option", { value: v }, l)))),
+      field(t("accounts.role"), h("select", { name: "role", value: wanted.role }, h("option", { value: "" }, t("accounts.any")), Object.entries(ROLES).map(([v, l]) => h("option", { value: v }, l)))),
+      field(t("accounts.state"), h("select", { name: "active", value: wanted.active }, h("option", { value: "" }, t("accounts.any")), Object.entries(STATES).map(([v, l]) => h("option", { value: v }, l)))),
     ),
-    h("button", { type: "submit", class: "btn btn-primary" }, "Search"),
+    h("button", { type: "submit", class: "btn btn-primary" }, t("accounts.search")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -43,19 +44,19 @@ export async function accounts({ query: search }) {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Accounts"),
-    h("p", { class: "subtitle" }, "Everyone with an account on this server, oldest first. You manage accounts; you see no one's health data."),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("accounts.accounts")),
+    h("p", { class: "subtitle" }, t("accounts.everyone_with_account_on_this")),
     form,
     found.length
-      ? h("ul", { class: "list card", "aria-label": "Accounts" }, found.map(accountRow))
-      : h("p", { class: "empty" }, page > 1 ? "No more accounts." : "No account matches."),
+      ? h("ul", { class: "list card", "aria-label": t("accounts.accounts") }, found.map(accountRow))
+      : h("p", { class: "empty" }, page > 1 ? t("accounts.no_more_accounts") : t("accounts.no_account_matches")),
     page > 1 || found.length === size
       ? h(
           "nav",
-          { class: "row", "aria-label": "Pages" },
-          page > 1 ? pageLink(page - 1, "← Previous page") : null,
-          h("span", { class: "muted small" }, `Page ${page}`),
-          found.length === size ? pageLink(page + 1, "Next page →") : null,
+          { class: "row", "aria-label": t("accounts.pages") },
+          page > 1 ? pageLink(page - 1, t("accounts.previous_page")) : null,
+          h("span", { class: "muted small" }, t("accounts.page_page", { page })),
+          found.length === size ? pageLink(page + 1, t("accounts.next_page")) : null,
         )
       : null,
   );
@@ -73,10 +74,10 @@ function accountRow(user) {
       h(
         "div",
         { class: "grow" },
-        h("strong", {}, you ? `${user.name} (you)` : user.name),
+        h("strong", {}, you ? t("accounts.name_you", { name: user.name }) : user.name),
         h("span", { class: "badge" }, ROLES[user.role] || user.role),
-        user.is_active ? null : h("span", { class: "badge badge-alert" }, "Disabled"),
-        h("div", { class: "small muted" }, `${user.email} · since ${dateTime(user.created_at)}`),
+        user.is_active ? null : h("span", { class: "badge badge-alert" }, t("accounts.disabled")),
+        h("div", { class: "small muted" }, t("accounts.email_since_datetime", { email: user.email, dateTime: dateTime(user.created_at) })),
       ),
     ),
     user.role === "patient" ? null : roleForm(user, reload),
@@ -93,10 +94,10 @@ function roleForm(user, reload) {
     { class: "row", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     field(
-      "Role",
-      h("select", { name: "role", value: user.role, "aria-label": `Role of ${user.name}` }, h("option", { value: "therapist" }, "Therapist"), h("option", { value: "admin" }, "Admin")),
+      t("accounts.role"),
+      h("select", { name: "role", value: user.role, "aria-label": t("accounts.role_of_name", { name: user.name }) }, h("option", { value: "therapist" }, t("accounts.therapist")), h("option", { value: "admin" }, t("accounts.admin"))),
     ),
-    h("button", { type: "submit", class: "btn btn-small" }, "Change role", h("span", { class: "visually-hidden" }, ` of ${user.name}`)),
+    h("button", { type: "submit", class: "btn btn-small" }, t("accounts.change_role"), h("span", { class: "visually-hidden" }, " ", t("accounts.of_name", { name: user.name }))),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -105,7 +106,7 @@ function roleForm(user, reload) {
       try {
         await api.patch(`/api/admin/users/${encodeURIComponent(user.id)}`, { role });
         clearErrors(form);
-        toast(`${user.name} is now ${ROLES[role].toLowerCase()}.`, "success");
+        toast(t(`accounts.now_${role}`, { name: user.name }), "success");
         reload();
       } catch (error) {
         // a refusal without a field (the last admin, a therapist with patients) is the role's
@@ -126,9 +127,9 @@ function activeButton(user, reload) {
       onclick: async () => {
         if (user.is_active) {
           const ok = await confirmDialog({
-            title: `Disable ${user.name}'s account?`,
-            body: `${user.name} is signed out everywhere, cannot sign in and gets no reminders until the account is enabled again. Nothing is deleted.`,
-            confirm: "Disable",
+            title: t("accounts.disable_name_s_account", { name: user.name }),
+            body: t("accounts.name_is_signed_out_everywhere", { name: user.name }),
+            confirm: t("accounts.disable"),
             danger: true,
           });
           if (!ok) return;
@@ -136,7 +137,7 @@ function activeButton(user, reload) {
         button.disabled = true;
         try {
           await api.patch(`/api/admin/users/${encodeURIComponent(user.id)}`, { is_active: !user.is_active });
-          toast(user.is_active ? `${user.name}'s account is disabled.` : `${user.name}'s account is enabled.`, "success");
+          toast(user.is_active ? t("accounts.name_s_account_is_disabled", { name: user.name }) : t("accounts.name_s_account_is_enabled", { name: user.name }), "success");
           reload();
         } catch (error) {
           toast(error.message, "error");
@@ -144,8 +145,8 @@ function activeButton(user, reload) {
         }
       },
     },
-    user.is_active ? "Disable account" : "Enable account",
-    h("span", { class: "visually-hidden" }, ` of ${user.name}`),
+    user.is_active ? t("accounts.disable_account") : t("accounts.enable_account"),
+    h("span", { class: "visually-hidden" }, " ", t("accounts.of_name", { name: user.name })),
   );
   return button;
 }

@@ -3,6 +3,7 @@
 
 import { h } from "../dom.js";
 import { dateTime } from "../dates.js";
+import { t } from "../i18n.js";
 
 /** The cards for GET /api/prompts' link requests and discharge. */
 export function careCards(prompts) {
@@ -12,9 +13,9 @@ export function careCards(prompts) {
       h(
         "article",
         { class: "card prompt", "data-role": "link-request" },
-        h("h3", {}, `${r.therapist_name} asks to join your care team`),
-        h("p", {}, "Accept only if you know them: they would see your exercise and pain records."),
-        h("a", { class: "btn btn-primary btn-small", href: "#/care-team" }, "Answer"),
+        h("h3", {}, t("care.therapist_name_asks_to_join", { therapist_name: r.therapist_name })),
+        h("p", {}, t("care.accept_only_if_you_know")),
+        h("a", { class: "btn btn-primary btn-small", href: "#/care-team" }, t("care.answer")),
       ),
     );
   }
@@ -24,13 +25,13 @@ export function careCards(prompts) {
       h(
         "article",
         { class: "card prompt", "data-role": "discharged" },
-        h("h3", {}, "You are discharged"),
+        h("h3", {}, t("care.you_are_discharged")),
         h(
           "p",
           {},
-          `${d.discharged_by} discharged you on ${dateTime(d.discharged_at)}. Your programs have ended and their reminders stopped. Your history stays; your own habits and reminders carry on.`,
+          t("care.discharged_by_discharged_you_on", { discharged_by: d.discharged_by, dateTime: dateTime(d.discharged_at) }),
         ),
-        h("a", { class: "btn btn-small", href: "#/care-team" }, "Your care team"),
+        h("a", { class: "btn btn-small", href: "#/care-team" }, t("care.your_care_team")),
       ),
     );
   }

@@ -7,6 +7,7 @@ import { newId } from "../checkins.js";
 import { limits } from "../rules.js";
 import { difficultyScale, painScale } from "../components/scales.js";
 import { save } from "./saving.js";
+import { t } from "../i18n.js";
 
 /** `existing`: the check-in to change, or null for a new session. `after()` closes the panel. */
 export function detailsForm(entry, ctx, after, existing) {
@@ -30,20 +31,20 @@ export function detailsForm(entry, ctx, after, existing) {
       : h(
           "fieldset",
           { "data-field": "state" },
-          h("legend", {}, "How much did you do?"),
+          h("legend", {}, t("check_in_forms.how_much_did_you_do")),
           h(
             "div",
             { class: "chips" },
-            h("label", { class: "chip" }, h("input", { type: "radio", name: "state", value: "done", checked: true }), h("span", {}, "All of it")),
-            h("label", { class: "chip" }, h("input", { type: "radio", name: "state", value: "partial" }), h("span", {}, "Part of it")),
+            h("label", { class: "chip" }, h("input", { type: "radio", name: "state", value: "done", checked: true }), h("span", {}, t("check_in_forms.all_of_it"))),
+            h("label", { class: "chip" }, h("input", { type: "radio", name: "state", value: "partial" }), h("span", {}, t("check_in_forms.part_of_it"))),
           ),
         ),
     target.unit
       ? h(
           "div",
           { class: "field", "data-field": "value" },
-          h("label", { for: amountId }, target.unit === "reps" ? "Reps done" : "Seconds done"),
-          h("p", { class: "hint" }, `Prescribed: ${target.amount} ${target.unit}`),
+          h("label", { for: amountId }, target.unit === "reps" ? t("check_in_forms.reps_done") : t("check_in_forms.seconds_done")),
+          h("p", { class: "hint" }, t(target.unit === "reps" ? "check_in_forms.prescribed_reps" : "check_in_forms.prescribed_seconds", { count: target.amount })),
           amount,
         )
       : null,
@@ -52,13 +53,13 @@ export function detailsForm(entry, ctx, after, existing) {
     h(
       "div",
       { class: "field", "data-field": "note" },
-      h("label", { for: `${amountId}-note` }, "Note (optional)"),
+      h("label", { for: `${amountId}-note` }, t("check_in_forms.note_optional")),
       h("textarea", { id: `${amountId}-note`, name: "note", rows: "2", ...limits("check_in", "note") }, existing?.note || ""),
     ),
     h(
       "div",
       { class: "actions" },
-      h("button", { type: "submit", class: "btn btn-primary" }, editing ? "Save" : "Log this session"),
+      h("button", { type: "submit", class: "btn btn-primary" }, editing ? t("common.save") : t("check_in_forms.log_this_session")),
     ),
   );
   form.addEventListener("submit", (event) => {
@@ -84,7 +85,7 @@ export function detailsForm(entry, ctx, after, existing) {
       }
       try {
         await save(ctx, editing ? existing.id : newId(), body, {
-          successText: editing ? `${entry.exercise.name}: saved.` : `${entry.exercise.name}: session logged.`,
+          successText: editing ? t("check_in_forms.name_saved", { name: entry.exercise.name }) : t("check_in_forms.name_session_logged", { name: entry.exercise.name }),
         });
         // back to the card's heading: safer than a button a second Enter would press
         after();
@@ -106,22 +107,22 @@ export function skipForm(subject, name, ctx, after, existing) {
     h(
       "div",
       { class: "field", "data-field": "skip_reason" },
-      h("label", { for: id }, `Why are you skipping ${name}?`),
+      h("label", { for: id }, t("check_in_forms.why_are_you_skipping_name", { name })),
       h(
         "select",
         { id, name: "skip_reason", required: true },
-        h("option", { value: "" }, "Choose a reason"),
+        h("option", { value: "" }, t("check_in_forms.choose_reason")),
         Object.entries(SKIP_REASONS).map(([value, label]) => h("option", { value }, label)),
       ),
     ),
-    h("p", { class: "hint" }, "Skipping with a reason keeps your strength from dropping, and tells your therapist what got in the way."),
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Skip for this day")),
+    h("p", { class: "hint" }, t("check_in_forms.skipping_with_reason_keeps_your")),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, t("check_in_forms.skip_for_this_day"))),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const reason = new FormData(form).get("skip_reason");
     if (!reason) {
-      showErrors(form, { message: "Choose a reason.", fields: { skip_reason: ["Choose a reason."] } });
+      showErrors(form, { message: t("check_in_forms.choose_reason_2"), fields: { skip_reason: [t("check_in_forms.choose_reason_2")] } });
       return;
     }
     busy(form, async () => {
@@ -130,7 +131,7 @@ export function skipForm(subject, name, ctx, after, existing) {
           ctx,
           existing ? existing.id : newId(),
           { ...subject, local_date: ctx.state.day, state: "skipped", skip_reason: reason, source: "app" },
-          { successText: `${name}: skipped.` },
+          { successText: t("check_in_forms.name_skipped", { name }) },
         );
         after();
       } catch (error) {

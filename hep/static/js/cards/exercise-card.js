@@ -10,11 +10,12 @@ import { detailsForm, skipForm } from "./check-in-forms.js";
 import { panelBox, rerender, skipButton, togglePanel } from "./panel.js";
 import { errorToast, save, undo } from "./saving.js";
 import { thumbnailFor } from "../components/media.js";
+import { t } from "../i18n.js";
 
 function statusOf(p) {
-  if (p.complete) return h("span", { class: "status status-done" }, "✓ Done for the day");
-  if (p.skipped) return h("span", { class: "status status-skipped" }, "Skipped");
-  if (p.partial) return h("span", { class: "status status-partial" }, "Partly done");
+  if (p.complete) return h("span", { class: "status status-done" }, t("exercise_card.done_for_day"));
+  if (p.skipped) return h("span", { class: "status status-skipped" }, t("exercise_card.skipped"));
+  if (p.partial) return h("span", { class: "status status-partial" }, t("exercise_card.partly_done"));
   return null;
 }
 
@@ -35,8 +36,8 @@ export function exerciseCard(entry, ctx, justLoggedId = null) {
   const howTo = h(
     "a",
     { class: "btn btn-small btn-quiet", href: `#/exercise/${entry.item_key}?date=${ctx.state.day}` },
-    "How to · timer",
-    h("span", { class: "visually-hidden" }, ` for ${name}`),
+    t("exercise_card.how_to_timer"),
+    h("span", { class: "visually-hidden" }, " ", t("exercise_card.for_name", { name })),
   );
   const heading = h(
     "div",
@@ -44,9 +45,9 @@ export function exerciseCard(entry, ctx, justLoggedId = null) {
     thumbnailFor(entry, ctx.state.media),
     h("h3", { id: headingId, tabindex: "-1" }, name),
     h("p", {}, doseText(entry.dose)),
-    h("p", {}, `${Math.min(p.done, p.due)} of ${p.due} session${p.due === 1 ? "" : "s"}`, dots, " ", statusOf(p)),
+    h("p", {}, t("exercise_card.sessions_done", { done: Math.min(p.done, p.due), count: p.due }), dots, " ", statusOf(p)),
   );
-  const notes = entry.dose.notes ? h("p", { class: "small" }, h("strong", {}, "From your therapist: "), entry.dose.notes) : null;
+  const notes = entry.dose.notes ? h("p", { class: "small" }, h("strong", {}, t("exercise_card.from_your_therapist"), " "), entry.dose.notes) : null;
   const classes = `card entry${p.complete ? " is-done" : ""}${p.skipped ? " is-skipped" : ""}`;
 
   if (ctx.readOnly) {
@@ -72,7 +73,7 @@ export function exerciseCard(entry, ctx, justLoggedId = null) {
             ctx,
             newId(),
             { item_key: entry.item_key, local_date: ctx.state.day, state: "done", source: "app" },
-            { successText: `${name}: session ${Math.min(p.done + 1, p.due)} of ${p.due} done.` },
+            { successText: t("exercise_card.name_session_min_of_due", { name, min: Math.min(p.done + 1, p.due), due: p.due }) },
           );
           card = rerender(card, () => exerciseCard(entry, ctx, result.id), "feel");
         } catch (error) {
@@ -81,7 +82,7 @@ export function exerciseCard(entry, ctx, justLoggedId = null) {
         }
       },
     },
-    p.complete ? "Once more" : "Done",
+    p.complete ? t("exercise_card.once_more") : t("exercise_card.done"),
     h("span", { class: "visually-hidden" }, `: ${name}`),
   );
 
@@ -101,7 +102,7 @@ export function exerciseCard(entry, ctx, justLoggedId = null) {
         onclick: () => open(content, role),
       },
       label,
-      h("span", { class: "visually-hidden" }, ` for ${name}`),
+      h("span", { class: "visually-hidden" }, " ", t("exercise_card.for_name", { name })),
     );
 
   card = h(
@@ -113,14 +114,14 @@ export function exerciseCard(entry, ctx, justLoggedId = null) {
       ? h(
           "p",
           { class: "row small" },
-          "How did it feel?",
-          panelButton("feel", "Add pain and effort", () => detailsForm(entry, ctx, () => again(null), justLogged)),
+          t("exercise_card.how_did_it_feel"),
+          panelButton("feel", t("exercise_card.add_pain_and_effort"), () => detailsForm(entry, ctx, () => again(null), justLogged)),
         )
       : null,
     h(
       "div",
       { class: "row" },
-      panelButton("details", "Partly done / details", () => detailsForm(entry, ctx, () => again(null), null)),
+      panelButton("details", t("exercise_card.partly_done_details"), () => detailsForm(entry, ctx, () => again(null), null)),
       p.complete
         ? null
         : skipButton(panel, name, () => open(() => skipForm({ item_key: entry.item_key }, name, ctx, () => again(null)), "skip")),
@@ -134,15 +135,15 @@ export function exerciseCard(entry, ctx, justLoggedId = null) {
               onclick: async () => {
                 try {
                   await undo(ctx, last);
-                  toast(`${name}: last session removed.`);
+                  toast(t("exercise_card.name_last_session_removed", { name }));
                   again("done");
                 } catch (error) {
                   errorToast(error);
                 }
               },
             },
-            "Undo last",
-            h("span", { class: "visually-hidden" }, ` session of ${name}`),
+            t("exercise_card.undo_last"),
+            h("span", { class: "visually-hidden" }, " ", t("exercise_card.session_of_name", { name })),
           )
         : null,
     ),

@@ -10,6 +10,7 @@ import { amountMax } from "../rules.js";
 import { skipForm } from "./check-in-forms.js";
 import { panelBox, rerender, skipButton, togglePanel } from "./panel.js";
 import { errorToast, save, undo } from "./saving.js";
+import { t } from "../i18n.js";
 
 function singular(unit) {
   if (!unit) return "";
@@ -30,7 +31,7 @@ function statusLine(entry, p, numeric) {
       "p",
       {},
       h("strong", {}, `${formatNumber(p.total || 0)} `),
-      `of ${habitTargetText(entry)}`,
+      t("habit_card.of_habittargettext", { habitTargetText: habitTargetText(entry) }),
       p.done ? h("span", { class: "status status-done" }, " ✓") : null,
     );
   }
@@ -38,12 +39,12 @@ function statusLine(entry, p, numeric) {
     "p",
     {},
     entry.week_target
-      ? `${weekDone(entry, p)} of ${entry.week_target} this week`
+      ? t("habit_card.weekdone_of_week_target_this", { weekDone: weekDone(entry, p), week_target: entry.week_target })
       : p.done
-        ? h("span", { class: "status status-done" }, "✓ Done")
+        ? h("span", { class: "status status-done" }, t("habit_card.done"))
         : p.skipped
-          ? h("span", { class: "status status-skipped" }, "Skipped")
-          : "Not yet",
+          ? h("span", { class: "status status-skipped" }, t("habit_card.skipped"))
+          : t("habit_card.not_yet"),
   );
 }
 
@@ -77,7 +78,7 @@ export function habitCard(entry, ctx) {
     };
     try {
       await save(ctx, existing ? existing.id : newId(), body);
-      toast(`${entry.name}: ${formatNumber(total)} of ${habitTargetText(entry)}`);
+      toast(t("habit_card.name_formatnumber_of_habittargettext", { name: entry.name, formatNumber: formatNumber(total), habitTargetText: habitTargetText(entry) }));
     } catch (error) {
       if (form && !error.offline) {
         showErrors(form, error);
@@ -107,7 +108,7 @@ export function habitCard(entry, ctx) {
           onclick: () => setAmount(Number(p.valued.value) - 1, "minus"),
         },
         "−",
-        h("span", { class: "visually-hidden" }, ` 1 ${unit} from ${entry.name}`),
+        h("span", { class: "visually-hidden" }, " ", t("habit_card.1_unit_from_name", { unit, name: entry.name })),
       ),
       h(
         "button",
@@ -118,7 +119,7 @@ export function habitCard(entry, ctx) {
           onclick: () => setAmount((p.valued ? Number(p.valued.value) : 0) + 1, "plus"),
         },
         `+1 ${unit}`.trim(),
-        h("span", { class: "visually-hidden" }, ` to ${entry.name}`),
+        h("span", { class: "visually-hidden" }, " ", t("habit_card.to_name", { name: entry.name })),
       ),
     );
   } else {
@@ -139,7 +140,7 @@ export function habitCard(entry, ctx) {
               }
             },
           },
-          "Undo",
+          t("habit_card.undo"),
           h("span", { class: "visually-hidden" }, `: ${entry.name}`),
         )
       : h(
@@ -156,7 +157,7 @@ export function habitCard(entry, ctx) {
                   ctx,
                   skipped ? skipped.id : newId(),
                   { habit_id: entry.habit_id, local_date: ctx.state.day, state: "done", source: "app" },
-                  { successText: `${entry.name}: done.` },
+                  { successText: t("habit_card.name_done", { name: entry.name }) },
                 );
               } catch (error) {
                 errorToast(error);
@@ -164,7 +165,7 @@ export function habitCard(entry, ctx) {
               again("done");
             },
           },
-          "Done",
+          t("habit_card.done_2"),
           h("span", { class: "visually-hidden" }, `: ${entry.name}`),
         );
   }
@@ -187,8 +188,8 @@ export function habitCard(entry, ctx) {
               "aria-expanded": "false",
               onclick: () => open(() => amountForm(entry, p, setAmount), "amount"),
             },
-            "Enter amount",
-            h("span", { class: "visually-hidden" }, ` for ${entry.name}`),
+            t("habit_card.enter_amount"),
+            h("span", { class: "visually-hidden" }, " ", t("habit_card.for_name", { name: entry.name })),
           )
         : null,
       p.done
@@ -222,10 +223,10 @@ function amountForm(entry, p, setAmount) {
     h(
       "div",
       { class: "field", dataset: { field: "value" } },
-      h("label", { for: id }, `Total for the day (${entry.unit || "amount"})`),
+      h("label", { for: id }, entry.unit ? t("habit_card.total_for_day_unit", { unit: entry.unit }) : t("habit_card.total_for_day")),
       h("input", { id, type: "number", name: "value", step: "0.5", inputmode: "decimal", value: String(total), min: "0", max: String(amountMax(entry.habit_kind, entry.unit)) }),
     ),
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save")),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, t("common.save"))),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();

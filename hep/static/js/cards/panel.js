@@ -2,6 +2,7 @@
 // buttons say which is open), the Skip button, and a fresh rendering that keeps focus.
 
 import { h, nextId, replace } from "../dom.js";
+import { t } from "../i18n.js";
 
 export function panelBox() {
   return h("div", { class: "entry-more", hidden: true, id: nextId("panel") });
@@ -45,7 +46,7 @@ export function skipButton(panel, name, onclick) {
       "aria-expanded": "false",
       onclick,
     },
-    "Skip",
+    t("panel.skip"),
     h("span", { class: "visually-hidden" }, ` ${name}`),
   );
 }

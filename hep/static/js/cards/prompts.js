@@ -7,6 +7,7 @@ import { api } from "../api.js";
 import { h, replace } from "../dom.js";
 import { shortDay } from "../dates.js";
 import { careCards } from "./care.js";
+import { t } from "../i18n.js";
 
 function card(title, text, href, action) {
   return h(
@@ -24,10 +25,10 @@ function cards(prompts) {
   if (week.planned && !week.answered) {
     found.push(
       card(
-        "How did your week go?",
-        `Two minutes to look back on the week up to ${shortDay(week.week_end)}: what you did, and what got in the way.`,
+        t("prompts.how_did_your_week_go"),
+        t("prompts.two_minutes_to_look_back", { shortDay: shortDay(week.week_end) }),
         "#/weekly-review",
-        "Look back on the week",
+        t("prompts.look_back_on_week"),
       ),
     );
   }
@@ -35,9 +36,9 @@ function cards(prompts) {
     found.push(
       card(
         measure.title,
-        `A short questionnaire from your therapist, due since ${shortDay(measure.due_on)}.`,
+        t("prompts.short_questionnaire_from_your_therapist", { shortDay: shortDay(measure.due_on) }),
         `#/measures/${encodeURIComponent(measure.plan_id)}`,
-        "Answer it",
+        t("prompts.answer_it"),
       ),
     );
   }
@@ -45,10 +46,10 @@ function cards(prompts) {
     const n = prompts.unread_messages;
     found.push(
       card(
-        n === 1 ? "A new message" : `${n} new messages`,
-        "Your care team wrote to you.",
+        n === 1 ? t("prompts.new_message") : t("prompts.n_new_messages", { n }),
+        t("prompts.your_care_team_wrote_to"),
         "#/messages",
-        "Read",
+        t("prompts.read"),
       ),
     );
   }
@@ -57,7 +58,7 @@ function cards(prompts) {
 
 /** A section that fills itself with the cards once GET /api/prompts answers. */
 export function promptCards() {
-  const box = h("section", { "aria-label": "Asked of you", class: "prompts" });
+  const box = h("section", { "aria-label": t("prompts.asked_of_you"), class: "prompts" });
   api
     .get("/api/prompts")
     .then((prompts) => replace(box, cards(prompts)))

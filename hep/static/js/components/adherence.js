@@ -5,15 +5,13 @@ import { h } from "../dom.js";
 import { dayMonth, isoDay } from "../dates.js";
 import { percentText } from "../labels.js";
 import { heatmap, timeChart } from "../charts.js";
+import { t } from "../i18n.js";
 
 /** Said wherever strength is shown: a new exercise at 50% done and 0% strength is no error. */
-export const STRENGTH_EXPLAINED =
-  "Strength grows with steady practice, and a missed day only dents it. It starts low and " +
-  "climbs over a few weeks, so at first it sits well below “% done”; a day skipped with a " +
-  "reason leaves it as it was.";
+const STRENGTH_EXPLAINED = "adherence.strength_explained";
 
 export function strengthNote() {
-  return h("p", { class: "small muted" }, STRENGTH_EXPLAINED);
+  return h("p", { class: "small muted" }, t(STRENGTH_EXPLAINED));
 }
 
 export function tiles(adherence) {
@@ -26,13 +24,13 @@ export function tiles(adherence) {
       "div",
       { class: "tile" },
       h("strong", {}, percentText(adherence.percent_7_days)),
-      h("span", {}, "done, last 7 days"),
+      h("span", {}, t("adherence.done_last_7_days")),
       previous === null || previous === undefined
         ? null
-        : h("span", { class: "tile-note" }, h("span", { class: "visually-hidden" }, "; "), `week before ${percentText(previous)}`),
+        : h("span", { class: "tile-note" }, h("span", { class: "visually-hidden" }, "; "), t("adherence.week_before_percenttext", { percentText: percentText(previous) })),
     ),
-    h("div", { class: "tile" }, h("strong", {}, percentText(adherence.percent_28_days)), h("span", {}, "done, last 4 weeks")),
-    h("div", { class: "tile" }, h("strong", {}, String(adherence.active_days_30 ?? 0)), h("span", {}, "active days of 30")),
+    h("div", { class: "tile" }, h("strong", {}, percentText(adherence.percent_28_days)), h("span", {}, t("adherence.done_last_4_weeks"))),
+    h("div", { class: "tile" }, h("strong", {}, String(adherence.active_days_30 ?? 0)), h("span", {}, t("adherence.active_days_of_30"))),
   );
 }
 
@@ -57,29 +55,29 @@ export function adherenceSection(adherence, { who = "you" } = {}) {
     h(
       "div",
       { class: "card" },
-      h("h2", {}, "Dose done each day, with pain"),
+      h("h2", {}, t("adherence.dose_done_each_day_with")),
       timeChart({
-        title: `Share of the day's prescription ${who} did, and pain, over four weeks`,
+        title: t("adherence.share_of_days_prescription_who", { who }),
         days,
         bars: daily.map((d) => d.percent),
         line: daily.map((d) => d.pain),
-        barLabel: "Dose done",
+        barLabel: t("adherence.dose_done"),
         lineLabel: "Pain (0–10)",
       }),
       h(
         "dl",
         { class: "weeks" },
-        weeks.map((w) => [h("dt", {}, `Week of ${dayMonth(w.from)}`), h("dd", {}, percentText(w.percent))]),
+        weeks.map((w) => [h("dt", {}, t("adherence.week_of_daymonth", { dayMonth: dayMonth(w.from) })), h("dd", {}, percentText(w.percent))]),
       ),
       trend.direction && trend.direction !== "unknown"
         ? h(
             "p",
             { class: "small" },
-            `Pain is ${trend.direction}: average ${trend.last_7_days ?? "–"} this week vs ${trend.previous_7_days ?? "–"} the week before.`,
+            t("adherence.pain_is_direction_average_value", { direction: trend.direction, value: trend.last_7_days ?? "–", value2: trend.previous_7_days ?? "–" }),
           )
         : null,
     ),
-    h("div", { class: "card" }, h("h2", {}, "Calendar"), heatmap({ title: "Days done over four weeks", days: daily })),
+    h("div", { class: "card" }, h("h2", {}, t("adherence.calendar")), heatmap({ title: t("adherence.days_done_over_four_weeks"), days: daily })),
   );
 }
 

@@ -9,6 +9,7 @@ import { navigate } from "../router.js";
 import { pageSizeMax } from "../rules.js";
 import { currentUser } from "../session.js";
 import { teamHistory } from "./team-history.js";
+import { t } from "../i18n.js";
 
 /** Loads the team (a read the patient's access log records) and the clinics you work in. */
 export async function careTeamSection(person) {
@@ -27,9 +28,9 @@ export async function careTeamSection(person) {
   return h(
     "div",
     { class: "card", "data-role": "care-team" },
-    h("h2", {}, "Care team"),
+    h("h2", {}, t("care_team.care_team")),
     h("ul", { class: "list" }, team.members.map((m) => memberRow(m, ctx))),
-    colleagues.length ? addColleagueForm(ctx, colleagues) : h("p", { class: "small muted" }, "Every therapist of your clinic is on this team already."),
+    colleagues.length ? addColleagueForm(ctx, colleagues) : h("p", { class: "small muted" }, t("care_team.every_therapist_of_your_clinic")),
     teamHistory(team.history),
   );
 }
@@ -38,25 +39,25 @@ function memberRow(m, ctx) {
   const you = m.therapist_id === ctx.me;
   const actions = [];
   if (you) {
-    actions.push(h("button", { type: "button", class: "btn btn-small btn-quiet", onclick: () => leave(ctx) }, "Leave the team"));
+    actions.push(h("button", { type: "button", class: "btn btn-small btn-quiet", onclick: () => leave(ctx) }, t("care_team.leave_team")));
   } else {
     if (ctx.mine?.lead) {
       actions.push(
-        h("button", { type: "button", class: "btn btn-small", onclick: () => handOver(ctx, m) }, "Make lead", h("span", { class: "visually-hidden" }, `: ${m.name}`)),
+        h("button", { type: "button", class: "btn btn-small", onclick: () => handOver(ctx, m) }, t("care_team.make_lead"), h("span", { class: "visually-hidden" }, `: ${m.name}`)),
       );
     }
     if (ctx.adminOf.has(m.clinic_id)) {
       actions.push(
-        h("button", { type: "button", class: "btn btn-small btn-quiet", onclick: () => removeOne(ctx, m) }, "Remove", h("span", { class: "visually-hidden" }, ` ${m.name} from the team`)),
+        h("button", { type: "button", class: "btn btn-small btn-quiet", onclick: () => removeOne(ctx, m) }, t("common.remove"), h("span", { class: "visually-hidden" }, " ", t("care_team.name_from_team", { name: m.name }))),
       );
     }
   }
   return h(
     "li",
     { "data-member": m.name },
-    h("strong", {}, you ? `${m.name} (you)` : m.name),
-    m.lead ? h("span", { class: "badge badge-ok" }, "Lead") : null,
-    h("div", { class: "small muted" }, `${m.clinic_name || "No clinic"} · since ${dateTime(m.since)}`),
+    h("strong", {}, you ? t("care_team.name_you", { name: m.name }) : m.name),
+    m.lead ? h("span", { class: "badge badge-ok" }, t("care_team.lead")) : null,
+    h("div", { class: "small muted" }, t("care_team.clinic_since", { clinic: m.clinic_name || t("care_team.no_clinic"), since: dateTime(m.since) })),
     actions.length ? h("div", { class: "row" }, actions) : null,
   );
 }
@@ -74,40 +75,42 @@ async function act(work, done) {
 
 async function handOver(ctx, m) {
   const ok = await confirmDialog({
-    title: `Make ${m.name} the lead?`,
-    body: `${m.name} leads ${ctx.person.name}'s care from now on; you stay on the team.`,
-    confirm: "Hand over the lead",
+    title: t("care_team.make_name_lead", { name: m.name }),
+    body: t("care_team.name_leads_name2_s_care", { name: m.name, name2: ctx.person.name }),
+    confirm: t("care_team.hand_over_lead"),
   });
   if (!ok) return;
   const put = () => api.put(`${ctx.base}/lead`, { therapist_id: m.therapist_id });
-  if (await act(put, `${m.name} leads the team now.`)) navigate(`/patients/${ctx.person.id}`);
+  if (await act(put, t("care_team.name_leads_team_now", { name: m.name }))) navigate(`/patients/${ctx.person.id}`);
 }
 
 async function removeOne(ctx, m) {
   const ok = await confirmDialog({
-    title: `Remove ${m.name} from ${ctx.person.name}'s care team?`,
-    body: `${m.name} stops seeing ${ctx.person.name}'s records at once.${m.lead ? " The longest-serving therapist left on the team becomes the lead." : ""} ${ctx.person.name} sees the change in their access log.`,
-    confirm: "Remove",
+    title: t("care_team.remove_name_from_name2_s", { name: m.name, name2: ctx.person.name }),
+    body: t(m.lead ? "care_team.remove_lead_body" : "care_team.remove_body", { name: m.name, patient: ctx.person.name }),
+    confirm: t("common.remove"),
     danger: true,
   });
   if (!ok) return;
   const del = () => api.del(`${ctx.base}/${encodeURIComponent(m.therapist_id)}`);
-  if (await act(del, `${m.name} is off the team.`)) navigate(`/patients/${ctx.person.id}`);
+  if (await act(del, t("care_team.name_is_off_team", { name: m.name }))) navigate(`/patients/${ctx.person.id}`);
 }
 
 async function leave(ctx) {
   const others = ctx.team.members.filter((m) => m.therapist_id !== ctx.me);
-  const lead = ctx.mine?.lead && others.length ? ` The lead passes to ${others[0].name}.` : "";
-  const alone = others.length ? "" : ` ${ctx.person.name} will have no therapist in hep; they keep their history, habits and reminders.`;
+  const lead = ctx.mine?.lead && others.length ? t("care_team.lead_passes_to", { name: others[0].name }) : "";
+  const alone = others.length ? "" : t("care_team.name_will_have_no_therapist", { name: ctx.person.name });
   const ok = await confirmDialog({
-    title: `Leave ${ctx.person.name}'s care team?`,
-    body: `You stop seeing ${ctx.person.name}'s records at once, and they leave your patient list.${lead}${alone} A colleague can add you again.`,
-    confirm: "Leave the team",
+    title: t("care_team.leave_name_s_care_team", { name: ctx.person.name }),
+    body: [t("care_team.you_stop_seeing_name_s", { name: ctx.person.name }), lead, alone, t("care_team.colleague_can_add_you_again")]
+      .filter(Boolean)
+      .join(" "),
+    confirm: t("care_team.leave_team"),
     danger: true,
   });
   if (!ok) return;
   const del = () => api.del(`${ctx.base}/${encodeURIComponent(ctx.me)}`);
-  if (await act(del, `You left ${ctx.person.name}'s care team.`)) navigate("/patients");
+  if (await act(del, t("care_team.you_left_name_s_care", { name: ctx.person.name }))) navigate("/patients");
 }
 
 function addColleagueForm(ctx, colleagues) {
@@ -116,11 +119,11 @@ function addColleagueForm(ctx, colleagues) {
     { class: "stack", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     field(
-      "Add a colleague",
+      t("care_team.add_colleague"),
       h("select", { name: "therapist_id" }, colleagues.map((c) => h("option", { value: c.id }, c.name))),
-      { hint: `Therapists of ${ctx.mine.clinic_name || "your clinic"}. They see ${ctx.person.name}'s records from then on.` },
+      { hint: t("care_team.add_colleague_hint", { clinic: ctx.mine.clinic_name || t("care_team.your_clinic"), patient: ctx.person.name }) },
     ),
-    h("button", { type: "submit", class: "btn btn-small" }, "Add to the team"),
+    h("button", { type: "submit", class: "btn btn-small" }, t("care_team.add_to_team")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -129,7 +132,7 @@ function addColleagueForm(ctx, colleagues) {
       try {
         await api.post(ctx.base, { therapist_id: id });
         clearErrors(form);
-        toast(`${colleagues.find((c) => c.id === id)?.name || "Your colleague"} joined the team.`, "success");
+        toast(t("care_team.joined_the_team", { name: colleagues.find((c) => c.id === id)?.name || t("care_team.your_colleague") }), "success");
         navigate(`/patients/${ctx.person.id}`);
       } catch (error) {
         showErrors(form, error);

@@ -6,21 +6,22 @@ import { busy, clearErrors, confirmDialog, field, h, replace, showErrors, toast 
 import { dateTime } from "../dates.js";
 import { limits } from "../rules.js";
 import { linkBox } from "./invite-box.js";
+import { t, words } from "../i18n.js";
 
-const AS = { therapist: "a therapist", admin: "a clinic admin" };
+const AS = words({ therapist: "clinic_invites.therapist", admin: "clinic_invites.clinic_admin" });
 
 function inviteLink(clinic, invite) {
   const base = `/api/clinics/${encodeURIComponent(clinic.id)}/invites/${encodeURIComponent(invite.id)}`;
   return linkBox({
-    title: `Invite link for ${invite.email}`,
-    label: "Invite link",
+    title: t("clinic_invites.invite_link_for_email", { email: invite.email }),
+    label: t("clinic_invites.invite_link"),
     link: invite,
     send: () => api.post(`${base}/email`),
     draft: {
       to: invite.email,
-      subject: `Join ${clinic.name} in hep`,
+      subject: t("clinic_invites.join_name_in_hep", { name: clinic.name }),
       body: (url, until) =>
-        `Hello,\n\nI am inviting you to join ${clinic.name} in hep as ${AS[invite.role]}. Open this link to join with your hep account or a new one:\n\n${url}\n\nThe link works once and expires on ${until}.`,
+        t("clinic_invites.hello_i_am_inviting_you", { name: clinic.name, value: AS[invite.role], url, until }),
     },
   });
 }
@@ -34,11 +35,11 @@ export function clinicInvites(clinic) {
     "form",
     { class: "stack", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Their email", { type: "email", name: "email", required: true, autocomplete: "off", ...limits("clinic_invite", "email") }),
-    field("Role", h("select", { name: "role" }, h("option", { value: "therapist" }, "Therapist"), h("option", { value: "admin" }, "Clinic admin")), {
-      hint: "Clinic admins invite and remove members, and see the clinic's caseload and audit log.",
+    field(t("clinic_invites.their_email"), { type: "email", name: "email", required: true, autocomplete: "off", ...limits("clinic_invite", "email") }),
+    field(t("clinic_invites.role"), h("select", { name: "role" }, h("option", { value: "therapist" }, t("clinic_invites.therapist_2")), h("option", { value: "admin" }, t("clinic_invites.clinic_admin_2"))), {
+      hint: t("clinic_invites.clinic_admins_invite_and_remove"),
     }),
-    h("button", { type: "submit", class: "btn btn-primary" }, "Invite and get link"),
+    h("button", { type: "submit", class: "btn btn-primary" }, t("clinic_invites.invite_and_get_link")),
   );
   // a link just made (or made again) shows above the list; the list follows the server
   const show = async (invite) => {
@@ -50,10 +51,10 @@ export function clinicInvites(clinic) {
     const open = await api.get(base);
     replace(
       openBox,
-      h("h3", {}, "Open invites"),
+      h("h3", {}, t("clinic_invites.open_invites")),
       open.length
         ? h("ul", { class: "list" }, open.map((invite) => openRow(base, invite, { reload: loadOpen, show })))
-        : h("p", { class: "muted small" }, "No invite is waiting for an answer."),
+        : h("p", { class: "muted small" }, t("clinic_invites.no_invite_is_waiting_for")),
     );
   };
   form.addEventListener("submit", (event) => {
@@ -74,8 +75,8 @@ export function clinicInvites(clinic) {
   return h(
     "div",
     { class: "card", "data-role": "invites" },
-    h("h2", {}, "Invite a therapist"),
-    h("p", { class: "small muted" }, "They join with the account they have, or make one with this address. The link works once; sending again replaces it."),
+    h("h2", {}, t("clinic_invites.invite_therapist")),
+    h("p", { class: "small muted" }, t("clinic_invites.they_join_with_account_they")),
     form,
     result,
     openBox,
@@ -100,8 +101,8 @@ function openRow(base, invite, { reload, show }) {
         }
       },
     },
-    "New link",
-    h("span", { class: "visually-hidden" }, ` for ${invite.email}`),
+    t("clinic_invites.new_link"),
+    h("span", { class: "visually-hidden" }, " ", t("clinic_invites.for_email", { email: invite.email })),
   );
   const withdraw = h(
     "button",
@@ -109,23 +110,23 @@ function openRow(base, invite, { reload, show }) {
       type: "button",
       class: "btn btn-small btn-quiet",
       onclick: async () => {
-        const ok = await confirmDialog({ title: `Withdraw the invite to ${invite.email}?`, body: "The link stops working.", confirm: "Withdraw", danger: true });
+        const ok = await confirmDialog({ title: t("clinic_invites.withdraw_invite_to_email", { email: invite.email }), body: t("clinic_invites.link_stops_working"), confirm: t("clinic_invites.withdraw"), danger: true });
         if (!ok) return;
         try {
           await api.del(url);
-          toast("Invite withdrawn.", "success");
+          toast(t("clinic_invites.invite_withdrawn"), "success");
           await reload();
         } catch (error) {
           toast(error.message, "error");
         }
       },
     },
-    "Withdraw",
-    h("span", { class: "visually-hidden" }, ` the invite to ${invite.email}`),
+    t("clinic_invites.withdraw"),
+    h("span", { class: "visually-hidden" }, " ", t("clinic_invites.invite_to_email", { email: invite.email })),
   );
   return h(
     "li",
     {},
-    h("div", { class: "row spread" }, h("span", {}, h("strong", {}, invite.email), h("br"), h("span", { class: "small muted" }, `As ${AS[invite.role]} · until ${dateTime(invite.expires_at)}`)), h("div", { class: "row" }, resend, withdraw)),
+    h("div", { class: "row spread" }, h("span", {}, h("strong", {}, invite.email), h("br"), h("span", { class: "small muted" }, t("clinic_invites.as_value_until_datetime", { value: AS[invite.role], dateTime: dateTime(invite.expires_at) }))), h("div", { class: "row" }, resend, withdraw)),
   );
 }

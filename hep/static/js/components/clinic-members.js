@@ -9,8 +9,9 @@ import { navigate } from "../router.js";
 import { pageSizeMax } from "../rules.js";
 import { currentUser } from "../session.js";
 import { signInLink } from "./sign-in-link.js";
+import { t, words } from "../i18n.js";
 
-const ROLES = { admin: "Clinic admin", therapist: "Therapist" };
+const ROLES = words({ admin: "clinic_members.clinic_admin", therapist: "clinic_members.therapist" });
 
 /** The members card of `clinic` ({id, name, my_role}); `manage`: the reader may change them. */
 export function clinicMembers(clinic, { manage }) {
@@ -27,8 +28,8 @@ export function clinicMembers(clinic, { manage }) {
     }
     replace(
       box,
-      h("h2", {}, `Members (${list.length})`),
-      manage ? h("p", { class: "small muted" }, "Removing a therapist ends their access to the patients they care for under this clinic at once.") : null,
+      h("h2", {}, t("clinic_members.members_count", { count: list.length })),
+      manage ? h("p", { class: "small muted" }, t("clinic_members.removing_therapist_ends_their_access")) : null,
       h("ul", { class: "list" }, list.map((m) => memberRow(m, ctx))),
     );
   }
@@ -50,10 +51,15 @@ function memberRow(m, ctx) {
       h(
         "div",
         { class: "grow" },
-        h("strong", {}, you ? `${m.name} (you)` : m.name),
+        h("strong", {}, you ? t("clinic_members.name_you", { name: m.name }) : m.name),
         h("span", { class: `badge${m.role === "admin" ? " badge-ok" : ""}` }, ROLES[m.role] || m.role),
-        m.is_active ? null : h("span", { class: "badge badge-alert" }, "Disabled"),
-        h("div", { class: "small muted" }, `${m.email} · joined ${dateTime(m.joined_at)}${m.other_clinics ? ` · also in ${m.other_clinics} other clinic${m.other_clinics === 1 ? "" : "s"}` : ""}`),
+        m.is_active ? null : h("span", { class: "badge badge-alert" }, t("clinic_members.disabled")),
+        h(
+          "div",
+          { class: "small muted" },
+          t("clinic_members.email_joined", { email: m.email, joined: dateTime(m.joined_at) }),
+          m.other_clinics ? ` · ${t("clinic_members.in_other_clinics", { count: m.other_clinics })}` : "",
+        ),
       ),
     ),
     ctx.manage ? roleForm(m, ctx) : null,
@@ -68,7 +74,7 @@ function memberRow(m, ctx) {
       ? signInLink({ name: m.name, path: `${ctx.base}/${encodeURIComponent(m.id)}/sign-in-link`, to: m.email })
       : null,
     ctx.manage && !you && !ownAccount
-      ? h("p", { class: "small muted" }, "Works in other clinics too: a site admin manages their account.")
+      ? h("p", { class: "small muted" }, t("clinic_members.works_in_other_clinics_too"))
       : null,
   );
 }
@@ -79,10 +85,10 @@ function roleForm(m, ctx) {
     { class: "row", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     field(
-      "Role",
-      h("select", { name: "role", value: m.role, "aria-label": `Role of ${m.name}` }, Object.entries(ROLES).map(([v, l]) => h("option", { value: v }, l))),
+      t("clinic_members.role"),
+      h("select", { name: "role", value: m.role, "aria-label": t("clinic_members.role_of_name", { name: m.name }) }, Object.entries(ROLES).map(([v, l]) => h("option", { value: v }, l))),
     ),
-    h("button", { type: "submit", class: "btn btn-small" }, "Change role", h("span", { class: "visually-hidden" }, ` of ${m.name}`)),
+    h("button", { type: "submit", class: "btn btn-small" }, t("clinic_members.change_role"), h("span", { class: "visually-hidden" }, " ", t("clinic_members.of_name", { name: m.name }))),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -91,7 +97,7 @@ function roleForm(m, ctx) {
       try {
         await api.patch(`${ctx.base}/${encodeURIComponent(m.id)}`, { role });
         clearErrors(form);
-        toast(`${m.name} is now ${ROLES[role].toLowerCase()}.`, "success");
+        toast(t(`clinic_members.now_${role}`, { name: m.name }), "success");
         await ctx.reload();
       } catch (error) {
         // a refusal without a field (the last admin) belongs beside the role all the same
@@ -112,9 +118,9 @@ function activeButton(m, ctx) {
       onclick: async () => {
         if (m.is_active) {
           const ok = await confirmDialog({
-            title: `Disable ${m.name}'s account?`,
-            body: `${m.name} is signed out everywhere and cannot sign in until the account is enabled again. Their patients and history stay.`,
-            confirm: "Disable",
+            title: t("clinic_members.disable_name_s_account", { name: m.name }),
+            body: t("clinic_members.name_is_signed_out_everywhere", { name: m.name }),
+            confirm: t("clinic_members.disable"),
             danger: true,
           });
           if (!ok) return;
@@ -122,7 +128,7 @@ function activeButton(m, ctx) {
         button.disabled = true;
         try {
           await api.patch(`${ctx.base}/${encodeURIComponent(m.id)}`, { is_active: !m.is_active });
-          toast(m.is_active ? `${m.name}'s account is disabled.` : `${m.name}'s account is enabled.`, "success");
+          toast(m.is_active ? t("clinic_members.name_s_account_is_disabled", { name: m.name }) : t("clinic_members.name_s_account_is_enabled", { name: m.name }), "success");
           await ctx.reload();
         } catch (error) {
           toast(error.message, "error");
@@ -130,8 +136,8 @@ function activeButton(m, ctx) {
         }
       },
     },
-    m.is_active ? "Disable account" : "Enable account",
-    h("span", { class: "visually-hidden" }, ` of ${m.name}`),
+    m.is_active ? t("clinic_members.disable_account") : t("clinic_members.enable_account"),
+    h("span", { class: "visually-hidden" }, " ", t("clinic_members.of_name", { name: m.name })),
   );
   return button;
 }
@@ -144,22 +150,22 @@ function removeButton(m, ctx) {
       class: "btn btn-small btn-quiet",
       onclick: async () => {
         const ok = await confirmDialog({
-          title: `Remove ${m.name} from ${ctx.clinic.name}?`,
-          body: `${m.name} stops seeing the patients they care for under ${ctx.clinic.name} at once; where they led a care team, the longest-serving therapist left leads. Each patient sees the change. Their account stays.`,
-          confirm: "Remove",
+          title: t("clinic_members.remove_name_from_name2", { name: m.name, name2: ctx.clinic.name }),
+          body: t("clinic_members.name_stops_seeing_patients_they", { name: m.name, name2: ctx.clinic.name }),
+          confirm: t("common.remove"),
           danger: true,
         });
         if (!ok) return;
         try {
           await api.del(`${ctx.base}/${encodeURIComponent(m.id)}`);
-          toast(`${m.name} left ${ctx.clinic.name}.`, "success");
+          toast(t("clinic_members.name_left_name2", { name: m.name, name2: ctx.clinic.name }), "success");
           await ctx.reload();
         } catch (error) {
           toast(error.message, "error");
         }
       },
     },
-    "Remove from clinic",
+    t("clinic_members.remove_from_clinic"),
     h("span", { class: "visually-hidden" }, `: ${m.name}`),
   );
 }
@@ -172,21 +178,21 @@ function leaveButton(m, ctx) {
       class: "btn btn-small btn-quiet",
       onclick: async () => {
         const ok = await confirmDialog({
-          title: `Leave ${ctx.clinic.name}?`,
-          body: `You stop seeing the patients you care for under ${ctx.clinic.name} at once, and its shared templates and exercises. An admin can invite you again.`,
-          confirm: "Leave the clinic",
+          title: t("clinic_members.leave_name", { name: ctx.clinic.name }),
+          body: t("clinic_members.you_stop_seeing_patients_you", { name: ctx.clinic.name }),
+          confirm: t("clinic_members.leave_clinic"),
           danger: true,
         });
         if (!ok) return;
         try {
           await api.del(`${ctx.base}/${encodeURIComponent(m.id)}`);
-          toast(`You left ${ctx.clinic.name}.`, "success");
+          toast(t("clinic_members.you_left_name", { name: ctx.clinic.name }), "success");
           navigate("/clinics");
         } catch (error) {
           toast(error.message, "error");
         }
       },
     },
-    "Leave the clinic",
+    t("clinic_members.leave_clinic"),
   );
 }

@@ -7,6 +7,7 @@ import { busy, clearErrors, confirmDialog, field, h, showErrors, toast } from ".
 import { dateTime } from "../dates.js";
 import { navigate } from "../router.js";
 import { limits } from "../rules.js";
+import { t } from "../i18n.js";
 
 /**
  * Reads the patient's discharges (the access log records it): `banner`, the discharge while it
@@ -21,7 +22,7 @@ export async function dischargePanel(person) {
     ? h(
         "details",
         { class: "small" },
-        h("summary", {}, "Earlier discharges"),
+        h("summary", {}, t("discharge.earlier_discharges")),
         h(
           "ul",
           { class: "list" },
@@ -29,7 +30,7 @@ export async function dischargePanel(person) {
             h(
               "li",
               {},
-              `Discharged ${dateTime(d.discharged_at)} by ${d.discharged_by}; re-admitted ${dateTime(d.readmitted_at)} by ${d.readmitted_by}`,
+              t("discharge.discharged_datetime_by_discharged_by", { dateTime: dateTime(d.discharged_at), discharged_by: d.discharged_by, dateTime2: dateTime(d.readmitted_at), readmitted_by: d.readmitted_by }),
               d.note ? h("div", { class: "muted" }, `“${d.note}”`) : null,
             ),
           ),
@@ -37,15 +38,15 @@ export async function dischargePanel(person) {
       )
     : null;
   if (open) {
-    return { banner: h("div", { class: "card", "data-role": "discharge" }, h("h2", {}, "Discharged"), openDischarge(person, base, open), earlier), card: null };
+    return { banner: h("div", { class: "card", "data-role": "discharge" }, h("h2", {}, t("discharge.discharged")), openDischarge(person, base, open), earlier), card: null };
   }
   return {
     banner: null,
     card: h(
       "div",
       { class: "card", "data-role": "discharge" },
-      h("h2", {}, "Discharge"),
-      h("details", {}, h("summary", {}, `Discharge ${person.name}`), dischargeForm(person, base)),
+      h("h2", {}, t("discharge.discharge")),
+      h("details", {}, h("summary", {}, t("discharge.discharge_name", { name: person.name })), dischargeForm(person, base)),
       earlier,
     ),
   };
@@ -59,15 +60,15 @@ function openDischarge(person, base, d) {
       class: "btn btn-primary",
       onclick: async () => {
         const ok = await confirmDialog({
-          title: `Re-admit ${person.name}?`,
-          body: "They come back on your attention list, and the programs the discharge ended run to their old end dates again (unless someone changed them since). Their reminders for them start again.",
-          confirm: "Re-admit",
+          title: t("discharge.re_admit_name", { name: person.name }),
+          body: t("discharge.they_come_back_on_your"),
+          confirm: t("discharge.re_admit"),
         });
         if (!ok) return;
         button.disabled = true;
         try {
           await api.post(`${base}/readmission`);
-          toast(`${person.name} is re-admitted.`, "success");
+          toast(t("discharge.name_is_re_admitted", { name: person.name }), "success");
           navigate(`/patients/${person.id}`);
         } catch (error) {
           toast(error.message, "error");
@@ -75,16 +76,17 @@ function openDischarge(person, base, d) {
         }
       },
     },
-    "Re-admit",
+    t("discharge.re_admit"),
   );
   return [
     h(
       "p",
       { class: "banner warn" },
-      h("strong", {}, `Discharged ${dateTime(d.discharged_at)} by ${d.discharged_by}. `),
-      "Their programs ended and the reminders for them stopped; their history stays readable here.",
+      h("strong", {}, t("discharge.discharged_on_by", { when: dateTime(d.discharged_at), by: d.discharged_by })),
+      " ",
+      t("discharge.their_programs_ended_and_reminders"),
     ),
-    d.note ? h("p", {}, h("strong", {}, "Note: "), d.note) : null,
+    d.note ? h("p", {}, h("strong", {}, t("discharge.note"), " "), d.note) : null,
     button,
   ];
 }
@@ -96,21 +98,21 @@ function dischargeForm(person, base) {
     h(
       "p",
       { class: "small" },
-      `Discharging ends ${person.name}'s programs (nothing of them is due from today) and stops their program reminders. ${person.name} moves from your attention list to the discharged one and keeps their own habits and reminders; their history stays readable here. You can re-admit them later.`,
+      t("discharge.discharging_ends_name_s_programs", { name: person.name, name2: person.name }),
     ),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Discharge note (optional)", h("textarea", { name: "note", rows: "3", ...limits("discharge", "note") }), {
-      hint: "For the care team and the patient. It stays out of the audit log.",
+    field(t("discharge.discharge_note_optional"), h("textarea", { name: "note", rows: "3", ...limits("discharge", "note") }), {
+      hint: t("discharge.for_care_team_and_patient"),
     }),
-    h("button", { type: "submit", class: "btn" }, "Discharge"),
+    h("button", { type: "submit", class: "btn" }, t("discharge.discharge")),
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const note = new FormData(form).get("note").trim();
     const ok = await confirmDialog({
-      title: `Discharge ${person.name}?`,
-      body: "Their programs end (nothing more is due from today) and their program reminders stop.",
-      confirm: "Discharge",
+      title: t("discharge.discharge_name_2", { name: person.name }),
+      body: t("discharge.their_programs_end_nothing_more"),
+      confirm: t("discharge.discharge"),
       danger: true,
     });
     if (!ok) return;
@@ -118,7 +120,7 @@ function dischargeForm(person, base) {
       try {
         await api.post(`${base}/discharge`, { note });
         clearErrors(form);
-        toast(`${person.name} is discharged.`, "success");
+        toast(t("discharge.name_is_discharged", { name: person.name }), "success");
         navigate(`/patients/${person.id}`);
       } catch (error) {
         showErrors(form, error);

@@ -3,11 +3,12 @@
 
 import { h } from "../dom.js";
 import { editDays } from "../rules.js";
+import { t } from "../i18n.js";
 
 /** "the last 7 days" (the server's HEP_CHECKIN_EDIT_DAYS). */
 export function lastDays() {
   const n = editDays();
-  return n === 1 ? "the last day" : `the last ${n} days`;
+  return n === 1 ? t("edit_window.last_day") : t("edit_window.last_n_days", { n });
 }
 
 /** Said on a day past the window, where the controls would have been. */
@@ -15,6 +16,6 @@ export function pastWindowNote() {
   return h(
     "p",
     { class: "banner", role: "note" },
-    `Only ${lastDays()} can be filled in or changed, so this day is shown as it was logged.`,
+    t("edit_window.only_lastdays_can_be_filled", { lastDays: lastDays() }),
   );
 }

@@ -7,18 +7,19 @@ import { busy, field, h, nextId, showErrors, toast } from "../dom.js";
 import { HABIT_KINDS } from "../labels.js";
 import { amountMax, limits } from "../rules.js";
 import { maskFrom, weekdayPicker } from "./weekday-picker.js";
+import { t } from "../i18n.js";
 
 const WORDS = {
-  added: (name) => `Added: ${name}`,
-  saved: (name) => `Saved: ${name}`,
-  most: (max, unit) => `At most ${max}${unit ? ` ${unit}` : ""} a day.`,
+  added: (name) => t("habit_form.added_name", { name }),
+  saved: (name) => t("habit_form.saved_name", { name }),
+  most: (max, unit) => (unit ? t("habit_form.at_most_unit_a_day", { max, unit }) : t("habit_form.at_most_a_day", { max })),
 };
 
 /**
  * `path` is where a new habit is posted (yours, or a patient's as their therapist); with
  * `current` the form changes that habit instead (PATCH to `path`).
  */
-export function habitForm({ path, after, submitLabel = "Add habit", current = null }) {
+export function habitForm({ path, after, submitLabel = t("habit_form.add_habit"), current = null }) {
   const kindId = nextId("kind");
   const typeName = nextId("type");
   const scheduleName = nextId("schedule");
@@ -32,14 +33,14 @@ export function habitForm({ path, after, submitLabel = "Add habit", current = nu
     value: current?.target ?? "",
     ...limits("habit", "target"),
   });
-  const targetField = field("Target", targetInput, { hint: " " });
+  const targetField = field(t("habit_form.target"), targetInput, { hint: " " });
   const numeric = h(
     "div",
     { class: "dose-grid", hidden: type === "yes" },
     targetField,
-    field("Unit", { type: "text", name: "unit", placeholder: "glasses", value: current?.unit || "", ...limits("habit", "unit") }),
+    field(t("habit_form.unit"), { type: "text", name: "unit", placeholder: t("habit_form.glasses"), value: current?.unit || "", ...limits("habit", "unit") }),
   );
-  const weekly = field("Times per week", { type: "number", name: "per_week", value: String(current?.per_week || 3), ...limits("habit", "per_week") });
+  const weekly = field(t("habit_form.times_per_week"), { type: "number", name: "per_week", value: String(current?.per_week || 3), ...limits("habit", "per_week") });
   weekly.hidden = schedule !== "weekly";
   const days = weekdayPicker("weekdays", current?.weekdays ?? undefined);
   days.hidden = schedule !== "days";
@@ -47,22 +48,22 @@ export function habitForm({ path, after, submitLabel = "Add habit", current = nu
     "form",
     { class: "card", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Name", { type: "text", name: "name", required: true, placeholder: "Stretch break after lunch", value: current?.name || "", ...limits("habit", "name") }),
+    field(t("common.name"), { type: "text", name: "name", required: true, placeholder: t("habit_form.stretch_break_after_lunch"), value: current?.name || "", ...limits("habit", "name") }),
     field(
-      "Kind",
+      t("habit_form.kind"),
       h("select", { id: kindId, name: "kind", value: current?.kind || "movement" }, Object.entries(HABIT_KINDS).map(([v, l]) => h("option", { value: v }, l))),
     ),
     h(
       "fieldset",
       { "data-field": "direction" },
-      h("legend", {}, "How do you track it?"),
+      h("legend", {}, t("habit_form.how_do_you_track_it")),
       h(
         "div",
         { class: "chips" },
         [
-          ["yes", "Done / not done"],
-          ["at_least", "At least an amount"],
-          ["at_most", "At most an amount"],
+          ["yes", t("habit_form.done_not_done")],
+          ["at_least", t("habit_form.at_least_amount")],
+          ["at_most", t("habit_form.at_most_amount")],
         ].map(([value, label]) =>
           h("label", { class: "chip" }, h("input", { type: "radio", name: typeName, value, checked: value === type }), h("span", {}, label)),
         ),
@@ -72,13 +73,13 @@ export function habitForm({ path, after, submitLabel = "Add habit", current = nu
     h(
       "fieldset",
       {},
-      h("legend", {}, "When?"),
+      h("legend", {}, t("habit_form.when")),
       h(
         "div",
         { class: "chips" },
         [
-          ["days", "On chosen days"],
-          ["weekly", "Some times a week"],
+          ["days", t("habit_form.on_chosen_days")],
+          ["weekly", t("habit_form.some_times_week")],
         ].map(([value, label]) =>
           h("label", { class: "chip" }, h("input", { type: "radio", name: scheduleName, value, checked: value === schedule }), h("span", {}, label)),
         ),

@@ -6,6 +6,7 @@ import { api } from "../api.js";
 import { h, nextId, toast } from "../dom.js";
 import { dateTime } from "../dates.js";
 import { emailAvailable } from "../rules.js";
+import { t } from "../i18n.js";
 
 /**
  * title: what the link is ("Invite link for Pat Lee"); link: {url, expires_at};
@@ -13,14 +14,14 @@ import { emailAvailable } from "../rules.js";
  * working), offered only when the server sends email; draft: {to, subject, body(url, expires)}
  * for the reader's mail app otherwise.
  */
-export function linkBox({ title, link, label = "Link", send, draft }) {
+export function linkBox({ title, link, label = t("invite_box.link"), send, draft }) {
   const inputId = nextId("link");
   const input = h("input", { id: inputId, type: "text", readonly: true, value: link.url, "data-role": "invite-url" });
-  const expiry = h("span", {}, ` (works once, until ${dateTime(link.expires_at)})`);
+  const expiry = h("span", {}, t("invite_box.works_once_until_datetime", { dateTime: dateTime(link.expires_at) }));
   const status = h("p", { class: "small" });
   const show = (fresh) => {
     input.value = fresh.url;
-    expiry.textContent = ` (works once, until ${dateTime(fresh.expires_at)})`;
+    expiry.textContent = t("invite_box.works_once_until_datetime", { dateTime: dateTime(fresh.expires_at) });
   };
   const mailButton =
     send && emailAvailable()
@@ -34,7 +35,7 @@ export function linkBox({ title, link, label = "Link", send, draft }) {
               try {
                 const sent = await send();
                 show(sent);
-                status.textContent = `Sent to ${sent.email}. The link above is the one in the email; the earlier one no longer works.`;
+                status.textContent = t("invite_box.sent_to_email_link_above", { email: sent.email });
               } catch (error) {
                 status.textContent = error.message;
               } finally {
@@ -42,7 +43,7 @@ export function linkBox({ title, link, label = "Link", send, draft }) {
               }
             },
           },
-          "Email it from hep",
+          t("invite_box.email_it_from_hep"),
         )
       : null;
   const mailto =
@@ -52,13 +53,13 @@ export function linkBox({ title, link, label = "Link", send, draft }) {
           {
             href: `mailto:${encodeURIComponent(draft.to)}?subject=${encodeURIComponent(draft.subject)}&body=${encodeURIComponent(draft.body(link.url, dateTime(link.expires_at)))}`,
           },
-          "Write an email with it",
+          t("invite_box.write_email_with_it"),
         )
       : null;
   return h(
     "div",
     { class: "banner link-box", role: "status" },
-    h("p", {}, h("strong", {}, title), expiry),
+    h("p", {}, h("strong", {}, title), " ", expiry),
     h("label", { for: inputId, class: "visually-hidden" }, label),
     h(
       "div",
@@ -72,14 +73,14 @@ export function linkBox({ title, link, label = "Link", send, draft }) {
           onclick: async () => {
             try {
               await navigator.clipboard.writeText(input.value);
-              toast("Link copied.", "success");
+              toast(t("invite_box.link_copied"), "success");
             } catch {
               input.select();
-              toast("Press Ctrl+C (or long-press) to copy the selected link.");
+              toast(t("invite_box.press_ctrl_c_or_long"));
             }
           },
         },
-        "Copy link",
+        t("invite_box.copy_link"),
       ),
       mailButton,
     ),
@@ -88,7 +89,7 @@ export function linkBox({ title, link, label = "Link", send, draft }) {
       { class: "small" },
       mailto,
       mailto ? " · " : null,
-      "Send it by text or in person too: the code is in the part of the link after #, which never reaches a server log.",
+      t("invite_box.send_it_by_text_or"),
     ),
     status,
   );
@@ -97,15 +98,15 @@ export function linkBox({ title, link, label = "Link", send, draft }) {
 /** A patient's invite (or link request: it reads the same) with copy and email. */
 export function inviteBox(name, email, invite, patientId) {
   return linkBox({
-    title: `Invite link for ${name}`,
-    label: "Invite link",
+    title: t("invite_box.invite_link_for_name", { name }),
+    label: t("invite_box.invite_link"),
     link: invite,
     send: patientId ? () => api.post(`/api/patients/${encodeURIComponent(patientId)}/invite/email`) : null,
     draft: {
       to: email,
-      subject: "Your home exercise program",
+      subject: t("invite_box.your_home_exercise_program"),
       body: (url, until) =>
-        `Hello ${name},\n\nI have set up your home exercise program in hep. Open this link on your phone to get started:\n\n${url}\n\nThe link works once and expires on ${until}.`,
+        t("invite_box.hello_name_i_have_set", { name, url, until }),
     },
   });
 }

@@ -4,6 +4,7 @@
 
 import { api } from "../api.js";
 import { h, nextId, toast } from "../dom.js";
+import { t } from "../i18n.js";
 
 export const ACCEPT = "image/jpeg,image/png,image/webp,video/mp4,video/webm";
 
@@ -15,7 +16,7 @@ export function illustration(url, name, { small = false } = {}) {
   return h("img", {
     class: small ? "media-thumb drawing" : "illustration",
     src: small || stillMotion() ? `${url}?still=1` : url,
-    alt: small ? "" : `Drawing: ${name}`,
+    alt: small ? "" : t("media.drawing_name", { name }),
     width: small ? "64" : "240",
     height: small ? "54" : "200",
   });
@@ -59,7 +60,7 @@ export function thumbnailFor(entry, media) {
 
 /** One photo or video, with its caption (or the exercise's name) for people who cannot see it. */
 export function mediaFigure(media, name) {
-  const label = media.caption || `${media.kind === "video" ? "Video" : "Photo"}: ${name}`;
+  const label = media.caption || t(media.kind === "video" ? "media.video_of" : "media.photo_of", { name });
   const shown =
     media.kind === "video"
       ? h("video", {
@@ -98,11 +99,11 @@ export function uploadControl(url, name, onAdded) {
     if (!file) return;
     const body = new FormData();
     body.append("file", file);
-    status.textContent = `Uploading ${file.type.startsWith("video/") ? "the video" : "the photo"}…`;
+    status.textContent = file.type.startsWith("video/") ? t("media.uploading_video") : t("media.uploading_photo");
     try {
       const media = await api.post(url, body);
       status.textContent = "";
-      toast(`${media.kind === "video" ? "Video" : "Photo"} added to ${name}.`, "success");
+      toast(t(media.kind === "video" ? "media.video_added" : "media.photo_added", { name }), "success");
       onAdded(media);
     } catch (error) {
       status.textContent = error.fields?.file?.[0] || error.message;
@@ -113,9 +114,9 @@ export function uploadControl(url, name, onAdded) {
   return h(
     "div",
     { class: "upload" },
-    h("label", { for: `${id}-camera`, class: "btn btn-small" }, "Take a photo or video", h("span", { class: "visually-hidden" }, ` of ${name}`)),
+    h("label", { for: `${id}-camera`, class: "btn btn-small" }, t("media.take_photo_or_video"), h("span", { class: "visually-hidden" }, " ", t("media.of_name", { name }))),
     camera,
-    h("label", { for: id, class: "btn btn-small btn-quiet" }, "Choose a file", h("span", { class: "visually-hidden" }, ` for ${name}`)),
+    h("label", { for: id, class: "btn btn-small btn-quiet" }, t("media.choose_file"), h("span", { class: "visually-hidden" }, " ", t("media.for_name", { name }))),
     input,
     status,
   );

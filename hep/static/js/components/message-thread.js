@@ -6,6 +6,7 @@ import { api } from "../api.js";
 import { busy, field, h, replace, showErrors, toast } from "../dom.js";
 import { dateTime } from "../dates.js";
 import { limits } from "../rules.js";
+import { t } from "../i18n.js";
 
 function bubble(message) {
   return h(
@@ -14,7 +15,7 @@ function bubble(message) {
     h(
       "p",
       { class: "message-meta small muted" },
-      h("strong", {}, message.mine ? "You" : message.author),
+      h("strong", {}, message.mine ? t("message_thread.you") : message.author),
       ` · ${dateTime(message.created_at)}`,
     ),
     // text, never markup: a message is shown exactly as it was written
@@ -26,7 +27,7 @@ function bubble(message) {
  * The thread at `path` (GET it, PUT a new message under `${path}/<id>`, POST `${path}/read`).
  * `empty` is what an empty thread says; `onRead` hears how many are left unread.
  */
-export async function messageThread({ path, title = "Messages", empty, onRead } = {}) {
+export async function messageThread({ path, title = t("message_thread.messages"), empty, onRead } = {}) {
   let thread = await api.get(path);
   const list = h("ol", { class: "messages", "aria-label": title });
   const status = h("p", { class: "small muted", role: "status", "aria-live": "polite" });
@@ -34,7 +35,7 @@ export async function messageThread({ path, title = "Messages", empty, onRead } 
   const render = () => {
     replace(
       list,
-      thread.messages.length ? thread.messages.map(bubble) : h("li", { class: "muted" }, empty || "No messages yet."),
+      thread.messages.length ? thread.messages.map(bubble) : h("li", { class: "muted" }, empty || t("message_thread.no_messages_yet")),
     );
   };
 
@@ -53,7 +54,7 @@ export async function messageThread({ path, title = "Messages", empty, onRead } 
   const box = h("textarea", { name: "body", rows: "3", maxlength: limits("message", "body").maxlength, required: true });
   const counter = h("span", { class: "small muted", "aria-live": "off" });
   const count = () => {
-    counter.textContent = `${box.value.length} of ${thread.max_length} characters`;
+    counter.textContent = t("message_thread.count_of_max_length_characters", { count: box.value.length, max_length: thread.max_length });
   };
   box.addEventListener("input", count);
   count();
@@ -61,14 +62,14 @@ export async function messageThread({ path, title = "Messages", empty, onRead } 
     "form",
     { class: "compose", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Your message", box, { hint: "Plain text. Your care team reads it in hep." }),
-    h("div", { class: "row spread" }, counter, h("button", { type: "submit", class: "btn btn-primary" }, "Send")),
+    field(t("message_thread.your_message"), box, { hint: t("message_thread.plain_text_your_care_team") }),
+    h("div", { class: "row spread" }, counter, h("button", { type: "submit", class: "btn btn-primary" }, t("message_thread.send"))),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const body = box.value;
     if (!body.trim()) {
-      showErrors(form, { message: "Write something first.", fields: { body: ["Write something first."] } });
+      showErrors(form, { message: t("message_thread.write_something_first"), fields: { body: [t("message_thread.write_something_first")] } });
       return;
     }
     busy(form, async () => {
@@ -81,13 +82,13 @@ export async function messageThread({ path, title = "Messages", empty, onRead } 
         count();
         thread = await api.get(path);
         render();
-        status.textContent = "Sent.";
+        status.textContent = t("message_thread.sent");
         await markRead();
       } catch (error) {
         if (error.status === 429) {
-          toast(`That is ${thread.per_hour} messages this hour; try again a little later.`, "error");
+          toast(t("message_thread.that_is_per_hour_messages", { per_hour: thread.per_hour }), "error");
         } else if (error.offline) {
-          toast("You are offline: the message was not sent.", "error");
+          toast(t("message_thread.you_are_offline_message_was"), "error");
         } else {
           showErrors(form, error);
         }
@@ -103,7 +104,7 @@ export async function messageThread({ path, title = "Messages", empty, onRead } 
     list,
     thread.can_write
       ? form
-      : h("p", { class: "banner" }, "You have no therapist in hep to write to. Messages already here stay."),
+      : h("p", { class: "banner" }, t("message_thread.you_have_no_therapist_in")),
     status,
   );
 }

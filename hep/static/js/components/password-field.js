@@ -2,6 +2,7 @@
 // readers hear its state).
 
 import { field, h } from "../dom.js";
+import { t } from "../i18n.js";
 
 export function passwordField(label, autocomplete, hint, { name = "password" } = {}) {
   const input = h("input", { type: "password", name, autocomplete, required: true });
@@ -17,7 +18,7 @@ export function passwordField(label, autocomplete, hint, { name = "password" } =
         toggle.setAttribute("aria-pressed", String(show));
       },
     },
-    "Show password",
+    t("password_field.show_password"),
   );
   const box = field(label, input, { hint, name });
   box.append(toggle);

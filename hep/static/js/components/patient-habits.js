@@ -7,25 +7,26 @@ import { confirmDialog, h, replace, toast } from "../dom.js";
 import { HABIT_KINDS, habitTargetText } from "../labels.js";
 import { navigate } from "../router.js";
 import { habitForm } from "./habit-form.js";
+import { t, words } from "../i18n.js";
 
-const WORDS = {
-  title: "Habits",
-  none: "No habits yet.",
-  suggest: "Suggest a habit",
-  suggestThis: (name) => `Suggest ${name}`,
-  suggested: (name) => `Suggested: ${name}`,
-  suggestButton: "Suggest",
-  submit: "Suggest habit",
-  byTeam: "suggested by the care team",
-  byPatient: "chosen by the patient",
-  change: "Change",
-  changeThis: (name) => ` ${name}`,
-  save: "Save habit",
-  stop: "Stop",
-  stopTitle: (name) => `Stop “${name}” for this patient?`,
-  stopBody: "It leaves their Today screen; its history stays in their records.",
-  stopped: (name) => `Stopped: ${name}`,
-};
+const WORDS = words({
+  title: "patient_habits.habits",
+  none: "patient_habits.no_habits_yet",
+  suggest: "patient_habits.suggest_habit",
+  suggestThis: (name) => t("patient_habits.suggest_name", { name }),
+  suggested: (name) => t("patient_habits.suggested_name", { name }),
+  suggestButton: "patient_habits.suggest",
+  submit: "patient_habits.suggest_habit_2",
+  byTeam: "patient_habits.suggested_by_care_team",
+  byPatient: "patient_habits.chosen_by_patient",
+  change: "patient_habits.change",
+  changeThis: (name) => ` ${name}`, // the button says "Change" and, to a screen reader, which habit
+  save: "patient_habits.save_habit",
+  stop: "patient_habits.stop",
+  stopTitle: (name) => t("patient_habits.stop_name_for_this_patient", { name }),
+  stopBody: "patient_habits.it_leaves_their_today_screen",
+  stopped: (name) => t("patient_habits.stopped_name", { name }),
+});
 
 export function patientHabits(person, base, habits, starters) {
   const back = () => navigate(`/patients/${person.id}`);

@@ -7,6 +7,7 @@ import { busy, clearErrors, confirmDialog, field, h, replace, showErrors, toast 
 import { addDays, dateTime } from "../dates.js";
 import { doseText } from "../labels.js";
 import { navigate } from "../router.js";
+import { t } from "../i18n.js";
 
 /** The programs section of the patient's page; `today` is the patient's local date. */
 export function programsSection(person, programs, templates, today) {
@@ -26,31 +27,33 @@ export function programsSection(person, programs, templates, today) {
         try {
           const all = await api.get(`/api/patients/${encodeURIComponent(person.id)}/programs?archived=true`);
           const old = all.filter((p) => p.archived_at);
-          replace(archived, old.length ? old.map((p) => programCard(person, p, today)) : h("p", { class: "muted" }, "No archived programs."));
+          replace(archived, old.length ? old.map((p) => programCard(person, p, today)) : h("p", { class: "muted" }, t("patient_programs.no_archived_programs")));
           showArchived.setAttribute("aria-expanded", "true");
         } catch (error) {
           toast(error.message, "error");
         }
       },
     },
-    "Archived programs",
+    t("patient_programs.archived_programs"),
   );
   return h(
     "div",
     {},
-    h("h2", {}, "Programs"),
-    programs.length ? programs.map((p) => programCard(person, p, today)) : h("p", { class: "muted" }, "No program yet."),
-    h("div", { class: "actions" }, h("a", { class: "btn btn-primary", href: `#/patients/${person.id}/programs/new` }, "New program"), showArchived),
+    h("h2", {}, t("patient_programs.programs")),
+    programs.length ? programs.map((p) => programCard(person, p, today)) : h("p", { class: "muted" }, t("patient_programs.no_program_yet")),
+    h("div", { class: "actions" }, h("a", { class: "btn btn-primary", href: `#/patients/${person.id}/programs/new` }, t("patient_programs.new_program")), showArchived),
     archived,
     templates.length ? applyTemplateForm(person, templates, today) : null,
   );
 }
 
 function dates(p, today) {
-  const range = `From ${p.start_date}${p.end_date ? ` to ${p.end_date}` : ""}`;
-  if (p.archived_at) return `${range} · archived ${dateTime(p.archived_at)}`;
-  if (p.end_date && p.end_date < today) return `${range} · ended`;
-  return `${range} · about ${p.minutes_per_session} min per session`;
+  const range = p.end_date
+    ? t("patient_programs.from_to", { start: p.start_date, end: p.end_date })
+    : t("patient_programs.from", { start: p.start_date });
+  if (p.archived_at) return t("patient_programs.range_archived_datetime", { range, dateTime: dateTime(p.archived_at) });
+  if (p.end_date && p.end_date < today) return t("patient_programs.range_ended", { range });
+  return t("patient_programs.range_about_minutes_per_session", { range, minutes_per_session: p.minutes_per_session });
 }
 
 function programCard(person, p, today) {
@@ -62,8 +65,8 @@ function programCard(person, p, today) {
       "h3",
       {},
       p.title,
-      h("span", { class: "muted small" }, ` · version ${p.version}`),
-      p.archived_at ? h("span", { class: "badge" }, "Archived") : ended ? h("span", { class: "badge" }, "Ended") : null,
+      h("span", { class: "muted small" }, ` · ${t("patient_programs.version", { version: p.version })}`),
+      p.archived_at ? h("span", { class: "badge" }, t("patient_programs.archived")) : ended ? h("span", { class: "badge" }, t("patient_programs.ended")) : null,
     ),
     h("p", { class: "small muted" }, dates(p, today)),
     p.archived_at ? null : p.warnings.map((w) => h("p", { class: "banner warn small" }, w)),
@@ -73,8 +76,8 @@ function programCard(person, p, today) {
       { class: "row" },
       p.archived_at
         ? null
-        : h("a", { class: "btn btn-small", href: `#/programs/${p.id}/edit` }, "Edit", h("span", { class: "visually-hidden" }, ` ${p.title}`)),
-      h("a", { class: "btn btn-small btn-quiet", href: `#/programs/${p.id}/versions` }, "Version history", h("span", { class: "visually-hidden" }, ` of ${p.title}`)),
+        : h("a", { class: "btn btn-small", href: `#/programs/${p.id}/edit` }, t("common.edit"), h("span", { class: "visually-hidden" }, ` ${p.title}`)),
+      h("a", { class: "btn btn-small btn-quiet", href: `#/programs/${p.id}/versions` }, t("patient_programs.version_history"), h("span", { class: "visually-hidden" }, " ", t("patient_programs.of_title", { title: p.title }))),
     ),
     p.archived_at ? null : endOrArchive(person, p, today, ended),
   );
@@ -87,13 +90,13 @@ function endOrArchive(person, p, today, ended) {
     { class: "stack", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     ended
-      ? h("p", { class: "small" }, `It ended on ${p.end_date}: nothing of it is due and its reminders stopped.`)
+      ? h("p", { class: "small" }, t("patient_programs.it_ended_on_end_date", { end_date: p.end_date }))
       : [
-          h("p", { class: "small" }, "Ending it saves a new version with this last day: from the day after, nothing of it is due and its reminders stop. The patient keeps seeing its history."),
-          field("Last day", { type: "date", name: "last_day", value: yesterday, required: true }),
-          h("button", { type: "submit", class: "btn btn-small" }, "End program", h("span", { class: "visually-hidden" }, ` ${p.title}`)),
+          h("p", { class: "small" }, t("patient_programs.ending_it_saves_new_version")),
+          field(t("patient_programs.last_day"), { type: "date", name: "last_day", value: yesterday, required: true }),
+          h("button", { type: "submit", class: "btn btn-small" }, t("patient_programs.end_program"), h("span", { class: "visually-hidden" }, ` ${p.title}`)),
         ],
-    h("p", { class: "small" }, "Archiving takes it off the patient's lists, Today and adherence, and stops its reminders; it stays readable here."),
+    h("p", { class: "small" }, t("patient_programs.archiving_takes_it_off_patients")),
     h(
       "button",
       {
@@ -101,15 +104,15 @@ function endOrArchive(person, p, today, ended) {
         class: "btn btn-small btn-quiet",
         onclick: async () => {
           const ok = await confirmDialog({
-            title: `Archive ${p.title}?`,
-            body: "It leaves the patient's Today, their lists and their adherence, and its reminders stop. You can still read it and its versions under Archived programs. This cannot be undone.",
-            confirm: "Archive",
+            title: t("patient_programs.archive_title", { title: p.title }),
+            body: t("patient_programs.it_leaves_patients_today_their"),
+            confirm: t("patient_programs.archive"),
           });
           if (!ok) return;
           await busy(form, async () => {
             try {
               await api.post(`/api/programs/${encodeURIComponent(p.id)}/archive`);
-              toast(`Archived: ${p.title}`, "success");
+              toast(t("patient_programs.archived_title", { title: p.title }), "success");
               navigate(`/patients/${person.id}`);
             } catch (error) {
               showErrors(form, error);
@@ -117,7 +120,7 @@ function endOrArchive(person, p, today, ended) {
           });
         },
       },
-      "Archive program",
+      t("patient_programs.archive_program"),
       h("span", { class: "visually-hidden" }, ` ${p.title}`),
     ),
   );
@@ -128,25 +131,25 @@ function endOrArchive(person, p, today, ended) {
       try {
         const saved = await api.post(`/api/programs/${encodeURIComponent(p.id)}/end`, lastDay ? { last_day: lastDay } : {});
         clearErrors(form);
-        toast(`${saved.title} ends on ${saved.end_date}.`, "success");
+        toast(t("patient_programs.title_ends_on_end_date", { title: saved.title, end_date: saved.end_date }), "success");
         navigate(`/patients/${person.id}`);
       } catch (error) {
         showErrors(form, error);
       }
     });
   });
-  return h("details", { class: "small" }, h("summary", {}, "End or archive", h("span", { class: "visually-hidden" }, ` ${p.title}`)), form);
+  return h("details", { class: "small" }, h("summary", {}, t("patient_programs.end_or_archive"), h("span", { class: "visually-hidden" }, ` ${p.title}`)), form);
 }
 
 function applyTemplateForm(person, templates, today) {
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h3", {}, "Start from a template"),
+    h("h3", {}, t("patient_programs.start_from_template")),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Template", h("select", { name: "template" }, templates.map((t) => h("option", { value: t.id }, `${t.title} (${t.items.length} exercise${t.items.length === 1 ? "" : "s"}, ~${t.minutes_per_session} min)`)))),
-    field("Start date", { type: "date", name: "start_date", value: today, required: true }),
-    h("button", { type: "submit", class: "btn" }, "Prescribe template"),
+    field(t("patient_programs.template"), h("select", { name: "template" }, templates.map((entry) => h("option", { value: entry.id }, t("patient_programs.template_option", { title: entry.title, count: entry.items.length, minutes: entry.minutes_per_session }))))),
+    field(t("patient_programs.start_date"), { type: "date", name: "start_date", value: today, required: true }),
+    h("button", { type: "submit", class: "btn" }, t("patient_programs.prescribe_template")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -158,7 +161,7 @@ function applyTemplateForm(person, templates, today) {
           start_date: data.get("start_date"),
         });
         clearErrors(form);
-        toast(`Prescribed: ${program.title}`, "success");
+        toast(t("patient_programs.prescribed_title", { title: program.title }), "success");
         navigate(`/patients/${person.id}`);
       } catch (error) {
         showErrors(form, error);

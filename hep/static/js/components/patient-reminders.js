@@ -7,19 +7,21 @@ import { navigate } from "../router.js";
 import { historyToggle } from "./reminder-history.js";
 import { reminderForm } from "./reminder-form.js";
 import { ruleText } from "./rule-text.js";
+import { t, words } from "../i18n.js";
 
-const WORDS = {
-  title: "Reminders",
-  none: "The patient has no reminders set.",
-  propose: "Propose a reminder",
-  habit: "a habit",
-  program: "a program",
-  review: "weekly check-in",
-  measure: "questionnaires",
-  general: "general",
-  fromYou: "proposed by the care team",
-  paused: (until, reason) => `Paused until ${until}${reason ? ` — ${reason}` : ""}`,
-};
+const WORDS = words({
+  title: "patient_reminders.reminders",
+  none: "patient_reminders.patient_has_no_reminders_set",
+  propose: "patient_reminders.propose_reminder",
+  habit: "patient_reminders.habit",
+  program: "patient_reminders.program",
+  review: "patient_reminders.weekly_check_in",
+  measure: "patient_reminders.questionnaires",
+  general: "patient_reminders.general",
+  fromYou: "patient_reminders.proposed_by_care_team",
+  paused: (until, reason) =>
+    reason ? t("patient_reminders.paused_until_why", { until, reason }) : t("patient_reminders.paused_until", { until }),
+});
 
 export function patientReminders(person, base, reminders, programs, habits) {
   if (!reminders) return null;

@@ -3,14 +3,15 @@
 // dose values the server would refuse, so they are marked instead of summed.
 
 import { numberProblem, programEstimate } from "../rules.js";
+import { t } from "../i18n.js";
 
 export const DOSE_NUMBERS = [
-  ["sets", "Sets"],
-  ["reps", "Reps"],
-  ["hold_seconds", "Hold (s)"],
-  ["duration_seconds", "Duration (s)"],
-  ["rest_seconds", "Rest (s)"],
-  ["times_per_day", "Times a day"],
+  ["sets", "program_estimate.sets"],
+  ["reps", "program_estimate.reps"],
+  ["hold_seconds", "program_estimate.hold_s"],
+  ["duration_seconds", "program_estimate.duration_s"],
+  ["rest_seconds", "program_estimate.rest_s"],
+  ["times_per_day", "program_estimate.times_day"],
 ];
 
 /** The messages for an item's dose values outside the server's bounds ({} when none). */
@@ -19,7 +20,7 @@ export function doseProblems(item) {
   for (const [name, label] of DOSE_NUMBERS) {
     const value = item[name];
     if (value === null || value === undefined || value === "") continue;
-    const problem = numberProblem("program_item", name, label, value);
+    const problem = numberProblem("program_item", name, t(label), value);
     if (problem) found[name] = problem;
   }
   return found;
@@ -48,11 +49,11 @@ export function sizeWarnings(items) {
   const { warn_items: most, warn_minutes: longest } = programEstimate();
   const warnings = [];
   if (items.length > most) {
-    warnings.push(`${items.length} exercises: programs of 2–4 exercises are followed best; consider fewer than ${most + 1}.`);
+    warnings.push(t("program_estimate.count_exercises_programs_of_2", { count: items.length, value: most + 1 }));
   }
   const minutes = sessionMinutes(items);
   if (minutes !== null && minutes > longest) {
-    warnings.push(`About ${minutes} minutes per session: past ${longest} minutes, people do it less often.`);
+    warnings.push(t("program_estimate.about_minutes_minutes_per_session", { minutes, longest }));
   }
   return warnings;
 }

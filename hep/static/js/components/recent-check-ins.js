@@ -5,18 +5,19 @@
 import { h } from "../dom.js";
 import { dateTime, longDay } from "../dates.js";
 import { describeCheckIn, diffText } from "./check-in-text.js";
+import { t, words } from "../i18n.js";
 
-const WORDS = {
-  checkIns: "Recent check-ins",
-  noCheckIns: "No check-ins in the last four weeks.",
-  later: "sent later",
-  notification: "from notification",
-  corrections: "Corrections",
-  about: "Check-ins the patient changed or removed after logging them, with the day they are about.",
-  noCorrections: "No corrections.",
-  removedItem: "An exercise or habit no longer in the program",
-  day: (day) => `for ${longDay(day)}`,
-};
+const WORDS = words({
+  checkIns: "recent_check_ins.recent_check_ins",
+  noCheckIns: "recent_check_ins.no_check_ins_in_last",
+  later: "recent_check_ins.sent_later",
+  notification: "recent_check_ins.from_notification",
+  corrections: "recent_check_ins.corrections",
+  about: "recent_check_ins.check_ins_patient_changed_or",
+  noCorrections: "recent_check_ins.no_corrections",
+  removedItem: "recent_check_ins.exercise_or_habit_no_longer",
+  day: (day) => t("recent_check_ins.for_longday", { longDay: longDay(day) }),
+});
 const DAYS_SHOWN = 14;
 const CORRECTIONS_SHOWN = 30;
 

@@ -6,21 +6,22 @@ import { api } from "../api.js";
 import { busy, field, h, nextId, showErrors, toast } from "../dom.js";
 import { limits } from "../rules.js";
 import { maskFrom, maskOf, weekdayPicker, weekdaysOf } from "./weekday-picker.js";
+import { t, words } from "../i18n.js";
 
-const WORDS = {
-  add: "New reminder",
-  change: "Change reminder",
-  propose: "Propose a reminder",
-  addButton: "Add reminder",
-  save: "Save reminder",
-  proposeButton: "Propose reminder",
-  cancel: "Cancel",
-  added: "Reminder added.",
-  saved: "Reminder saved.",
-  proposed: "Reminder proposed. The patient can change or delete it.",
-  labelHint: "Only you see it in the app; notifications show general wording.",
-  labelHintProposing: "The patient sees it in the app; notifications show general wording.",
-};
+const WORDS = words({
+  add: "reminder_form.new_reminder",
+  change: "reminder_form.change_reminder",
+  propose: "reminder_form.propose_reminder",
+  addButton: "reminder_form.add_reminder",
+  save: "reminder_form.save_reminder",
+  proposeButton: "reminder_form.propose_reminder_2",
+  cancel: "common.cancel",
+  added: "reminder_form.reminder_added",
+  saved: "reminder_form.reminder_saved",
+  proposed: "reminder_form.reminder_proposed_patient_can_change",
+  labelHint: "reminder_form.only_you_see_it_in",
+  labelHintProposing: "reminder_form.patient_sees_it_in_app",
+});
 
 // reminders that ask (the weekly check-in, questionnaires) keep what they are about
 export const ASKING = new Set(["review", "measure"]);
@@ -29,8 +30,8 @@ function timeRow(value) {
   const row = h(
     "div",
     { class: "row" },
-    h("input", { type: "time", name: "times", value, required: true, "aria-label": "Reminder time", class: "grow" }),
-    h("button", { type: "button", class: "btn btn-small btn-quiet", onclick: () => row.remove() }, "Remove", h("span", { class: "visually-hidden" }, " this time")),
+    h("input", { type: "time", name: "times", value, required: true, "aria-label": t("reminder_form.reminder_time"), class: "grow" }),
+    h("button", { type: "button", class: "btn btn-small btn-quiet", onclick: () => row.remove() }, t("common.remove"), h("span", { class: "visually-hidden" }, " ", t("reminder_form.this_time"))),
   );
   return row;
 }
@@ -48,21 +49,21 @@ export function reminderForm({ current = null, programs, habits, path = "/api/re
   const timesBox = h(
     "fieldset",
     { "data-field": "times" },
-    h("legend", {}, "Times"),
+    h("legend", {}, t("reminder_form.times")),
     times,
-    h("button", { type: "button", class: "btn btn-small", onclick: () => times.append(timeRow("12:00")) }, "Add a time"),
+    h("button", { type: "button", class: "btn btn-small", onclick: () => times.append(timeRow("12:00")) }, t("reminder_form.add_time")),
   );
   const intervalBox = h(
     "div",
     { class: "dose-grid" },
     field("Every (minutes)", { type: "number", name: "every_minutes", value: String(rule.every_minutes || 50), ...limits("reminder_rule", "every_minutes") }),
-    field("From", { type: "time", name: "start", value: rule.start || "09:00" }),
-    field("Until", { type: "time", name: "end", value: rule.end || "17:00" }),
+    field(t("reminder_form.from"), { type: "time", name: "start", value: rule.start || "09:00" }),
+    field(t("reminder_form.until"), { type: "time", name: "end", value: rule.end || "17:00" }),
   );
   const programSelect = h("select", { name: "program_id" }, programs.map((p) => h("option", { value: p.id, selected: target.program_id === p.id }, p.title)));
   const habitSelect = h("select", { name: "habit_id" }, habits.map((x) => h("option", { value: x.id, selected: target.habit_id === x.id }, x.name)));
-  const programField = field("Program", programSelect);
-  const habitField = field("Habit", habitSelect);
+  const programField = field(t("reminder_form.program"), programSelect);
+  const habitField = field(t("reminder_form.habit"), habitSelect);
   const form = h(
     "form",
     { class: "card", novalidate: true },
@@ -71,14 +72,14 @@ export function reminderForm({ current = null, programs, habits, path = "/api/re
     h(
       "fieldset",
       { "data-field": "target", hidden: ASKING.has(target.kind) },
-      h("legend", {}, "Remind me about"),
+      h("legend", {}, t("reminder_form.remind_me_about")),
       h(
         "div",
         { class: "chips" },
         [
-          ["program", "My exercises", programs.length],
-          ["habit", "A habit", habits.length],
-          ["none", "Nothing specific", true],
+          ["program", t("reminder_form.my_exercises"), programs.length],
+          ["habit", t("reminder_form.habit_2"), habits.length],
+          ["none", t("reminder_form.nothing_specific"), true],
         ].map(([value, label, available]) =>
           available
             ? h("label", { class: "chip" }, h("input", { type: "radio", name: kindName, value, checked: target.kind === value }), h("span", {}, label))
@@ -88,19 +89,19 @@ export function reminderForm({ current = null, programs, habits, path = "/api/re
     ),
     programField,
     habitField,
-    field("Label (optional)", { type: "text", name: "label", value: current?.label || "", placeholder: "Morning stretches", ...limits("reminder", "label") }, {
+    field("Label (optional)", { type: "text", name: "label", value: current?.label || "", placeholder: t("reminder_form.morning_stretches"), ...limits("reminder", "label") }, {
       hint: proposing ? WORDS.labelHintProposing : WORDS.labelHint,
     }),
     h(
       "fieldset",
       {},
-      h("legend", {}, "When"),
+      h("legend", {}, t("reminder_form.when")),
       h(
         "div",
         { class: "chips" },
         [
-          ["times", "At set times"],
-          ["interval", "Every few minutes in a window"],
+          ["times", t("reminder_form.at_set_times")],
+          ["interval", t("reminder_form.every_few_minutes_in_window")],
         ].map(([value, label]) =>
           h("label", { class: "chip" }, h("input", { type: "radio", name: typeName, value, checked: rule.type === value }), h("span", {}, label)),
         ),
@@ -108,12 +109,12 @@ export function reminderForm({ current = null, programs, habits, path = "/api/re
     ),
     timesBox,
     intervalBox,
-    weekdayPicker("weekdays", maskOf(rule.weekdays), "On which days?"),
+    weekdayPicker("weekdays", maskOf(rule.weekdays), t("reminder_form.on_which_days")),
     h(
       "label",
       { class: "check" },
       h("input", { type: "checkbox", name: "skip_if_done", checked: current ? current.skip_if_done : true }),
-      "Don't remind me when it's already done",
+      t("reminder_form.dont_remind_me_when_its"),
     ),
     h(
       "div",

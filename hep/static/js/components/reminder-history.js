@@ -6,29 +6,30 @@ import { api } from "../api.js";
 import { h, nextId, replace, toast } from "../dom.js";
 import { browserZone, zonedDateTime } from "../dates.js";
 import { pageSizeMax } from "../rules.js";
+import { t, words } from "../i18n.js";
 
 
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
 // the dispatcher's outcomes other than "sent" (whose words depend on how its pushes fared)
-const REASONS = {
-  grouped: "Sent together with another reminder",
-  done: "Not sent: already done",
-  not_due: "Not sent: nothing of the program due that day",
-  paused: "Not sent: paused",
-  quiet: "Not sent: quiet hours",
-  capped: "Not sent: daily limit reached",
-  missed: "Missed (server was down)",
-  no_subscription: "Not sent: no device has notifications on",
-};
+const REASONS = words({
+  grouped: "reminder_history.sent_together_with_another_reminder",
+  done: "reminder_history.not_sent_already_done",
+  not_due: "reminder_history.not_sent_nothing_of_program",
+  paused: "reminder_history.not_sent_paused",
+  quiet: "reminder_history.not_sent_quiet_hours",
+  capped: "reminder_history.not_sent_daily_limit_reached",
+  missed: "reminder_history.missed_server_was_down",
+  no_subscription: "reminder_history.not_sent_no_device_has",
+});
 
 /** Why one occurrence of a reminder was or was not sent, in plain words. */
 export function outcomeText(entry) {
   const pushes = entry.pushes || {};
   if (entry.outcome === "sent") {
-    if (pushes.sent) return `Sent to ${plural(pushes.sent, "device", "devices")}`;
-    if (pushes.pending) return `Sending to ${plural(pushes.pending, "device", "devices")}`;
-    return pushes.failed ? "Not delivered" : "Sent";
+    if (pushes.sent) return t("reminder_history.sent_to_plural", { plural: plural(pushes.sent, "device", "devices") });
+    if (pushes.pending) return t("reminder_history.sending_to_plural", { plural: plural(pushes.pending, "device", "devices") });
+    return pushes.failed ? t("reminder_history.not_delivered") : t("reminder_history.sent");
   }
   return REASONS[entry.outcome] || entry.outcome;
 }
@@ -45,8 +46,8 @@ function historyEntry(entry, timeZone) {
     {},
     h("time", { datetime: entry.fire_at }, zonedDateTime(entry.fire_at, timeZone)),
     h("span", { class: `status status-${outcomeKind(entry.outcome)}` }, outcomeText(entry)),
-    pushes.failed ? h("span", { class: "badge badge-alert" }, `Failed on ${plural(pushes.failed, "device", "devices")}`) : null,
-    pushes.pending && pushes.sent ? h("span", { class: "badge" }, `Still sending to ${plural(pushes.pending, "device", "devices")}`) : null,
+    pushes.failed ? h("span", { class: "badge badge-alert" }, t("reminder_history.failed_on_plural", { plural: plural(pushes.failed, "device", "devices") })) : null,
+    pushes.pending && pushes.sent ? h("span", { class: "badge" }, t("reminder_history.still_sending_to_plural", { plural: plural(pushes.pending, "device", "devices") })) : null,
   );
 }
 
@@ -72,8 +73,8 @@ export function historyToggle({ path, timeZone, title, level = "h4" }) {
         if (opening) fillHistory(box, { path, timeZone, title, level }, () => opened);
       },
     },
-    "History",
-    h("span", { class: "visually-hidden" }, ` of ${title}`),
+    t("reminder_history.history"),
+    h("span", { class: "visually-hidden" }, " ", t("reminder_history.of_title", { title })),
   );
   return { button, box };
 }
@@ -82,12 +83,12 @@ async function fillHistory(box, { path, timeZone, title, level }, current) {
   const mine = current();
   const pageSize = Math.min(20, pageSizeMax());
   const headingId = nextId("history-title");
-  const heading = h(level, { id: headingId, tabindex: "-1" }, `History of ${title}`);
-  const status = h("p", { class: "small muted", role: "status" }, "Loading…");
+  const heading = h(level, { id: headingId, tabindex: "-1" }, t("reminder_history.history_of_title", { title }));
+  const status = h("p", { class: "small muted", role: "status" }, t("common.loading"));
   const list = h("ol", { class: "list history-list", "aria-labelledby": headingId });
-  const more = h("button", { type: "button", class: "btn btn-small" }, "Show older");
+  const more = h("button", { type: "button", class: "btn btn-small" }, t("reminder_history.show_older"));
   const zoneNote =
-    timeZone && timeZone !== browserZone() ? h("p", { class: "small muted" }, `Times in ${timeZone.replace(/_/g, " ")}.`) : null;
+    timeZone && timeZone !== browserZone() ? h("p", { class: "small muted" }, t("reminder_history.times_in_replace", { replace: timeZone.replace(/_/g, " ") })) : null;
   replace(box, heading, status);
   let page = 1;
   const load = async () => {
@@ -113,7 +114,7 @@ async function fillHistory(box, { path, timeZone, title, level }, current) {
         box,
         heading,
         zoneNote,
-        items.length ? list : h("p", { class: "small muted" }, "Nothing yet: this reminder has not come due."),
+        items.length ? list : h("p", { class: "small muted" }, t("reminder_history.nothing_yet_this_reminder_has")),
       );
     }
     list.append(...items);

@@ -3,6 +3,7 @@
 
 import { h } from "../dom.js";
 import { DIFFICULTY } from "../labels.js";
+import { t } from "../i18n.js";
 
 function scale(name, legend, values, labels, selected) {
   return h(
@@ -30,14 +31,14 @@ function scale(name, legend, values, labels, selected) {
   );
 }
 
-export function painScale(selected, legend = "Pain during it (0 = none, 10 = worst)") {
-  const words = { 0: "no pain", 5: "moderate", 10: "worst imaginable" };
+export function painScale(selected, legend = t("scales.pain_during_it_0_none")) {
+  const named = { 0: t("scales.no_pain"), 5: t("scales.moderate"), 10: t("scales.worst_imaginable") };
   const labels = Object.fromEntries(
-    Array.from({ length: 11 }, (_, i) => [i, words[i] || (i < 5 ? "mild" : "strong")]),
+    Array.from({ length: 11 }, (_, i) => [i, named[i] || (i < 5 ? t("scales.mild") : t("scales.strong"))]),
   );
   return scale("pain", legend, [...Array(11).keys()], labels, selected);
 }
 
 export function difficultyScale(selected) {
-  return scale("difficulty", "How hard was it?", [1, 2, 3, 4, 5], DIFFICULTY, selected);
+  return scale("difficulty", t("scales.how_hard_was_it"), [1, 2, 3, 4, 5], DIFFICULTY, selected);
 }

@@ -5,6 +5,7 @@
 import { h } from "../dom.js";
 import { shortDay } from "../dates.js";
 import { timeChart } from "../charts.js";
+import { t } from "../i18n.js";
 
 /** The Monday on or before an ISO day. */
 function monday(day) {
@@ -26,13 +27,13 @@ export function weeklyScores(weeks, responses) {
 export function scoreChart({ title, weeks, responses, scoreLabel }) {
   const scored = responses.filter((r) => r.score !== null && r.score !== undefined);
   if (!weeks.length || !scoreLabel) return null;
-  if (!scored.length) return h("p", { class: "small muted" }, "No scores yet: the chart starts with the first answer.");
+  if (!scored.length) return h("p", { class: "small muted" }, t("scores.no_scores_yet_chart_starts"));
   return timeChart({
     title,
     days: weeks.map((w) => w.week_start),
     bars: weeks.map((w) => w.percent),
     line: weeklyScores(weeks, responses),
-    barLabel: "Dose done that week",
+    barLabel: t("scores.dose_done_that_week"),
     lineLabel: scoreLabel,
     height: 150,
   });
@@ -40,21 +41,21 @@ export function scoreChart({ title, weeks, responses, scoreLabel }) {
 
 /** "Due now" / "Next due 12 Mar" / "Stopped", said the same way on both sides. */
 export function dueText(plan) {
-  if (plan.ended) return "Stopped";
-  if (plan.due_now) return `Due now (since ${shortDay(plan.due_on)})`;
-  return plan.next_due ? `Next due ${shortDay(plan.next_due)}` : "";
+  if (plan.ended) return t("scores.stopped");
+  if (plan.due_now) return t("scores.due_now_since_shortday", { shortDay: shortDay(plan.due_on) });
+  return plan.next_due ? t("scores.next_due_shortday", { shortDay: shortDay(plan.next_due) }) : "";
 }
 
 /** A plan's answers as a small table: when due, the score, what was said. */
 export function answersTable(plan) {
-  if (!plan.responses.length) return h("p", { class: "small muted" }, "Not answered yet.");
+  if (!plan.responses.length) return h("p", { class: "small muted" }, t("scores.not_answered_yet"));
   return h(
     "div",
-    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": `${plan.measure.title}: answers` },
+    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t("scores.title_answers", { title: plan.measure.title }) },
     h(
       "table",
       {},
-      h("thead", {}, h("tr", {}, ["Due", "Score", "Answers"].map((t) => h("th", { scope: "col" }, t)))),
+      h("thead", {}, h("tr", {}, [t("scores.due"), t("scores.score"), t("scores.answers")].map((item) => h("th", { scope: "col" }, item)))),
       h(
         "tbody",
         {},
@@ -76,7 +77,7 @@ export function answersTable(plan) {
 export function answerText(measure, response) {
   const given = response.answers || {};
   if (given.activities) return given.activities.map((a) => `${a.name}: ${a.score}`).join(" · ");
-  if (given.score !== undefined) return `${given.score} of 10`;
+  if (given.score !== undefined) return t("scores.score_of_10", { score: given.score });
   return measure.questions
     .filter((q) => given.answers && q.key in given.answers)
     .map((q) => {

@@ -4,6 +4,7 @@
 import { api } from "../api.js";
 import { h, replace, toast } from "../dom.js";
 import { linkBox } from "./invite-box.js";
+import { t } from "../i18n.js";
 
 /**
  * name: whose link; path: where to POST for it; mailPath: where hep mails one (null: copy only);
@@ -24,15 +25,15 @@ export function signInLink({ name, path, mailPath = null, to = null, intro }) {
           replace(
             box,
             linkBox({
-              title: `Sign-in link for ${name}`,
-              label: "Sign-in link",
+              title: t("sign_in_link.sign_in_link_for_name", { name }),
+              label: t("sign_in_link.sign_in_link"),
               link,
               send: mailPath ? () => api.post(mailPath) : null,
               draft: to
                 ? {
                     to,
-                    subject: "Your link to sign in to hep",
-                    body: (url, until) => `Hello ${name},\n\nHere is a link to choose a new password and sign in to hep:\n\n${url}\n\nIt works once, until ${until}.`,
+                    subject: t("sign_in_link.your_link_to_sign_in"),
+                    body: (url, until) => t("sign_in_link.hello_name_here_is_link", { name, url, until }),
                   }
                 : null,
             }),
@@ -45,15 +46,15 @@ export function signInLink({ name, path, mailPath = null, to = null, intro }) {
         }
       },
     },
-    "Make a sign-in link",
-    h("span", { class: "visually-hidden" }, ` for ${name}`),
+    t("sign_in_link.make_sign_in_link"),
+    h("span", { class: "visually-hidden" }, " ", t("sign_in_link.for_name", { name })),
   );
   return h(
     "div",
     { class: "stack", "data-role": "sign-in-link" },
     intro === null
       ? null
-      : h("p", { class: "small muted" }, intro || `Lost password or a new phone? A sign-in link lets ${name} choose a new password. It works once; a new one replaces the last.`),
+      : h("p", { class: "small muted" }, intro || t("sign_in_link.lost_password_or_new_phone", { name })),
     h("div", { class: "row" }, button),
     box,
   );

@@ -3,19 +3,20 @@
 
 import { h } from "../dom.js";
 import { dateTime } from "../dates.js";
+import { t, words } from "../i18n.js";
 
-const ENDINGS = {
-  left: "left the team",
-  removed_by_patient: "removed by the patient",
-  removed_by_clinic: "removed by the clinic's admin",
-  left_clinic: "left the clinic",
-  account_deleted: "account deleted",
-};
+const ENDINGS = words({
+  left: "team_history.left_team",
+  removed_by_patient: "team_history.removed_by_patient",
+  removed_by_clinic: "team_history.removed_by_clinics_admin",
+  left_clinic: "team_history.left_clinic",
+  account_deleted: "team_history.account_deleted",
+});
 
 /** How a therapist's access ended, in words ("left the team on 3 March 2025, 10:04"). */
 export function endingText(member) {
-  if (!member.ended_at) return "on the team now";
-  const how = ENDINGS[member.end_reason] || "access ended";
+  if (!member.ended_at) return t("team_history.on_team_now");
+  const how = ENDINGS[member.end_reason] || t("team_history.access_ended");
   return `${how} ${dateTime(member.ended_at)}`;
 }
 
@@ -25,7 +26,7 @@ export function teamHistory(history) {
   return h(
     "details",
     { class: "small" },
-    h("summary", {}, "Everyone who was on the care team"),
+    h("summary", {}, t("team_history.everyone_who_was_on_care")),
     h(
       "ul",
       { class: "list" },
@@ -36,7 +37,7 @@ export function teamHistory(history) {
           h("strong", {}, m.name),
           m.clinic_name ? ` (${m.clinic_name})` : "",
           h("br"),
-          h("span", { class: "muted" }, `Joined ${dateTime(m.since)} · ${endingText(m)}`),
+          h("span", { class: "muted" }, t("team_history.joined_datetime_endingtext", { dateTime: dateTime(m.since), endingText: endingText(m) })),
         ),
       ),
     ),

@@ -3,6 +3,7 @@
 
 import { h } from "../dom.js";
 import { WEEKDAYS, WEEKDAYS_LONG } from "../dates.js";
+import { t } from "../i18n.js";
 
 export const EVERY_DAY = 127;
 
@@ -15,7 +16,7 @@ export function weekdaysOf(mask) {
 }
 
 /** The picker; `mask` says which days start ticked. */
-export function weekdayPicker(name, mask = EVERY_DAY, legend = "Which days?") {
+export function weekdayPicker(name, mask = EVERY_DAY, legend = t("weekday_picker.which_days")) {
   return h(
     "fieldset",
     { "data-field": name },

@@ -9,6 +9,7 @@ import { percentText } from "../labels.js";
 import { pageSizeMax } from "../rules.js";
 import { currentUser } from "../session.js";
 import { attentionBadges } from "../components/attention.js";
+import { t } from "../i18n.js";
 
 export async function caseload({ params, query }) {
   const id = encodeURIComponent(params.id);
@@ -26,29 +27,29 @@ export async function caseload({ params, query }) {
     "section",
     { class: "page" },
     h("p", {}, h("a", { href: `#/clinics/${found.id}` }, `← ${found.name}`)),
-    h("h1", { class: "page-title", tabindex: "-1" }, `Caseload of ${found.name}`),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("caseload.caseload_of_name", { name: found.name })),
     h(
       "p",
       { class: "subtitle" },
-      "Every patient cared for under this clinic, who needs attention first. Patients see in their access log that you looked at this list.",
+      t("caseload.every_patient_cared_for_under"),
     ),
     h(
       "nav",
-      { class: "row tabs", "aria-label": "Which patients" },
-      tab(`#/clinics/${found.id}/caseload`, "Active", !discharged),
-      tab(`#/clinics/${found.id}/caseload?discharged=1`, "Discharged", discharged),
+      { class: "row tabs", "aria-label": t("caseload.which_patients") },
+      tab(`#/clinics/${found.id}/caseload`, t("caseload.active"), !discharged),
+      tab(`#/clinics/${found.id}/caseload?discharged=1`, t("caseload.discharged"), discharged),
     ),
     list.length
-      ? h("ul", { class: "list card", "aria-label": discharged ? "Discharged patients, by name" : "Patients, most in need of attention first" }, list.map(row))
-      : h("p", { class: "empty" }, discharged ? "Nobody is discharged." : "No patients are cared for under this clinic yet."),
+      ? h("ul", { class: "list card", "aria-label": discharged ? t("caseload.discharged_patients_by_name") : t("caseload.patients_most_in_need_of") }, list.map(row))
+      : h("p", { class: "empty" }, discharged ? t("caseload.nobody_is_discharged") : t("caseload.no_patients_are_cared_for")),
   );
 }
 
 function row(p) {
   const me = currentUser().id;
-  const mine = p.therapists.some((t) => t.id === me);
+  const mine = p.therapists.some((item) => item.id === me);
   const team = p.therapists
-    .map((t) => `${t.name}${t.lead ? " (lead)" : ""}${t.in_clinic ? "" : " (another clinic)"}`)
+    .map((item) => (item.lead ? t("caseload.therapist_lead", { name: item.name }) : item.name) + (item.in_clinic ? "" : ` ${t("caseload.another_clinic")}`))
     .join(", ");
   return h(
     "li",
@@ -58,16 +59,16 @@ function row(p) {
       { class: "grow" },
       // a patient's page opens for the therapists on their team only
       mine ? h("a", { class: "name", href: `#/patients/${p.id}` }, p.name) : h("strong", { class: "name" }, p.name),
-      h("div", { class: "small" }, `Care team: ${team || "nobody"}`),
+      h("div", { class: "small" }, t("caseload.care_team", { team: team || t("caseload.nobody") })),
       p.discharged_at
-        ? h("div", { class: "small muted" }, `Discharged ${dateTime(p.discharged_at)}`)
+        ? h("div", { class: "small muted" }, t("caseload.discharged_datetime", { dateTime: dateTime(p.discharged_at) }))
         : h(
             "div",
             { class: "row small" },
             attentionBadges(p).map((r) => h("span", { class: `badge badge-${r.kind}` }, r.text)),
-            h("span", { class: "muted" }, p.invite_accepted ? `Last check-in ${relative(p.last_activity_at)}` : `Added ${relative(p.created_at)}`),
+            h("span", { class: "muted" }, p.invite_accepted ? t("caseload.last_check_in_relative", { relative: relative(p.last_activity_at) }) : t("caseload.added_relative", { relative: relative(p.created_at) })),
           ),
     ),
-    p.discharged_at ? null : h("div", { class: "meter" }, h("strong", {}, percentText(p.percent_7_days)), h("div", { class: "small muted" }, "last 7 days")),
+    p.discharged_at ? null : h("div", { class: "meter" }, h("strong", {}, percentText(p.percent_7_days)), h("div", { class: "small muted" }, t("caseload.last_7_days"))),
   );
 }

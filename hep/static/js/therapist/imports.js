@@ -5,6 +5,7 @@
 import { ApiError, api } from "../api.js";
 import { h, replace, toast } from "../dom.js";
 import { navigate } from "../router.js";
+import { t } from "../i18n.js";
 
 function problems(error) {
   const fields = error instanceof ApiError ? Object.entries(error.fields || {}) : [];
@@ -46,20 +47,20 @@ export async function importProgram() {
     }
     try {
       const template = await api.post("/api/templates/import", document);
-      toast(`Imported “${template.title}” as a template.`, "success");
+      toast(t("imports.imported_title_as_template", { title: template.title }), "success");
       navigate("/templates");
     } catch (error) {
       replace(out, problems(error));
       out.querySelector("[role=alert]")?.focus();
     }
   };
-  const picker = filePicker("program-file", "Program file", ".json,application/json", "A .hep.json file exported from hep (yours or another clinic's).");
+  const picker = filePicker("program-file", t("imports.program_file"), ".json,application/json", t("imports.hep_json_file_exported_from"));
   picker[2].addEventListener("change", send);
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Import a program file"),
-    h("p", { class: "subtitle" }, "It becomes a new template of yours. Built-in exercises are found in hep's library; the file's own exercises join yours."),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("imports.import_program_file")),
+    h("p", { class: "subtitle" }, t("imports.it_becomes_new_template_of")),
     h("div", { class: "card" }, picker),
     out,
   );
@@ -72,7 +73,7 @@ export async function importCaseload({ params }) {
   let chosen = null;
   const run = async (dryRun) => {
     const body = new FormData();
-    body.append("file", chosen);
+    body.append(t("imports.file"), chosen);
     try {
       const result = await api.post(`${url}${dryRun ? "?dry_run=true" : ""}`, body);
       replace(out, dryRun ? plan(result, () => run(false)) : done(result));
@@ -83,9 +84,9 @@ export async function importCaseload({ params }) {
   };
   const picker = filePicker(
     "caseload-file",
-    "Patient list (CSV)",
+    t("imports.patient_list_csv"),
     ".csv,text/csv",
-    "First line: name, email, timezone, therapist (the therapist's email). At most 1,000 patients a file.",
+    t("imports.first_line_name_email_timezone"),
   );
   picker[2].addEventListener("change", (event) => {
     chosen = event.target.files?.[0] || null;
@@ -94,8 +95,8 @@ export async function importCaseload({ params }) {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Import patients"),
-    h("p", { class: "subtitle" }, "Each patient gets an invite from their therapist, as when you add one. hep checks the whole file first and imports nothing until you say so."),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("imports.import_patients")),
+    h("p", { class: "subtitle" }, t("imports.each_patient_gets_invite_from")),
     h("div", { class: "card" }, picker),
     out,
   );
@@ -105,7 +106,7 @@ function rows(patients, withLinks) {
   const table = h(
     "table",
     {},
-    h("thead", {}, h("tr", {}, ["Line", "Name", "Email", "Time zone", "Therapist", withLinks ? "Invite link" : null].filter(Boolean).map((c) => h("th", { scope: "col" }, c)))),
+    h("thead", {}, h("tr", {}, [t("imports.line"), t("common.name"), t("common.email"), t("imports.time_zone"), t("imports.therapist"), withLinks ? t("imports.invite_link") : null].filter(Boolean).map((c) => h("th", { scope: "col" }, c)))),
     h(
       "tbody",
       {},
@@ -118,7 +119,7 @@ function rows(patients, withLinks) {
           h("td", {}, p.email),
           h("td", {}, p.timezone),
           h("td", {}, p.therapist_name),
-          withLinks ? h("td", {}, h("input", { type: "text", readonly: true, value: p.invite.url, "aria-label": `Invite link for ${p.name}` })) : null,
+          withLinks ? h("td", {}, h("input", { type: "text", readonly: true, value: p.invite.url, "aria-label": t("imports.invite_link_for_name", { name: p.name }) })) : null,
         ),
       ),
     ),
@@ -130,10 +131,10 @@ function plan(result, confirm) {
   return h(
     "div",
     { class: "card" },
-    h("h2", { tabindex: "-1" }, `Ready: ${result.count} patients`),
-    h("p", {}, "Nothing is imported yet. This is what the import will do:"),
+    h("h2", { tabindex: "-1" }, t("imports.ready_count_patients", { count: result.count })),
+    h("p", {}, t("imports.nothing_is_imported_yet_this")),
     rows(result.patients, false),
-    h("button", { type: "button", class: "btn btn-primary", "data-role": "import", onclick: confirm }, `Import ${result.count} patients`),
+    h("button", { type: "button", class: "btn btn-primary", "data-role": "import", onclick: confirm }, t("imports.import_count_patients", { count: result.count })),
   );
 }
 
@@ -141,8 +142,8 @@ function done(result) {
   return h(
     "div",
     { class: "card" },
-    h("h2", { tabindex: "-1" }, `Imported ${result.count} patients`),
-    h("p", {}, "Send each their link (it expires; their therapist can send a new one from the patient's page)."),
+    h("h2", { tabindex: "-1" }, t("imports.imported_count_patients", { count: result.count })),
+    h("p", {}, t("imports.send_each_their_link_it")),
     rows(result.patients, true),
   );
 }

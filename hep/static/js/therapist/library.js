@@ -9,15 +9,16 @@ import { limits } from "../rules.js";
 import { librarySearch } from "../components/library-search.js";
 import { gallery, uploadControl } from "../components/media.js";
 import { shareField } from "../components/sharing.js";
+import { t } from "../i18n.js";
 
 export async function library() {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Exercise library"),
-    h("p", { class: "subtitle" }, "Built-in corrective exercises written for hep, your own and those your colleagues share. Copy any of them to adapt it."),
-    h("div", { class: "actions" }, h("a", { class: "btn btn-primary", href: "#/library/new" }, "Add your own exercise")),
-    librarySearch(null, { title: "Search" }),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("library.exercise_library")),
+    h("p", { class: "subtitle" }, t("library.built_in_corrective_exercises_written")),
+    h("div", { class: "actions" }, h("a", { class: "btn btn-primary", href: "#/library/new" }, t("library.add_your_own_exercise"))),
+    librarySearch(null, { title: t("library.search") }),
   );
 }
 
@@ -49,45 +50,45 @@ export async function exerciseForm({ params }) {
   delete equipment.none;
   const num = (label, name) =>
     field(label, { type: "number", name, value: dose[name] ?? "", inputmode: "numeric", ...limits("exercise_dose", name) });
-  const side = field("Side", h("select", { name: "side", value: dose.side || "both" }, Object.entries(SIDES).map(([v, l]) => h("option", { value: v }, l))));
+  const side = field(t("library.side"), h("select", { name: "side", value: dose.side || "both" }, Object.entries(SIDES).map(([v, l]) => h("option", { value: v }, l))));
   side.classList.add("field-wide");
   const form = h(
     "form",
     { class: "card", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Name", { type: "text", name: "name", required: true, value: existing?.name || "", ...limits("exercise", "name") }),
-    field("Summary", { type: "text", name: "summary", value: existing?.summary || "", ...limits("exercise", "summary") }, { hint: "One line: what it is for." }),
-    checkboxes("regions", "Body regions", REGIONS, existing?.regions || []),
+    field(t("common.name"), { type: "text", name: "name", required: true, value: existing?.name || "", ...limits("exercise", "name") }),
+    field(t("library.summary"), { type: "text", name: "summary", value: existing?.summary || "", ...limits("exercise", "summary") }, { hint: t("library.one_line_what_it_is") }),
+    checkboxes("regions", t("library.body_regions"), REGIONS, existing?.regions || []),
     field(
-      "Kind",
+      t("library.kind"),
       h("select", { name: "category", value: existing?.category || "stretch" }, Object.entries(CATEGORIES).map(([v, l]) => h("option", { value: v }, l))),
     ),
-    checkboxes("equipment", "Equipment", equipment, existing?.equipment || []),
+    checkboxes("equipment", t("library.equipment"), equipment, existing?.equipment || []),
     h(
       "fieldset",
       { "data-field": "dose" },
-      h("legend", {}, "Default dose"),
+      h("legend", {}, t("library.default_dose")),
       h(
         "div",
         { class: "dose-grid" },
-        num("Sets", "sets"),
-        num("Reps", "reps"),
+        num(t("library.sets"), "sets"),
+        num(t("library.reps"), "reps"),
         num("Hold (s)", "hold_seconds"),
         num("Duration (s)", "duration_seconds"),
         num("Rest (s)", "rest_seconds"),
-        num("Times a day", "times_per_day"),
+        num(t("library.times_day"), "times_per_day"),
         side,
       ),
     ),
-    field("Steps", h("textarea", { name: "instructions", rows: "5" }, (existing?.instructions || []).join("\n")), { hint: "One step per line." }),
-    field("Cautions", h("textarea", { name: "cautions", rows: "3" }, (existing?.cautions || []).join("\n")), { hint: "One per line: when to stop, what to avoid." }),
-    field("Video or picture link (https, optional)", { type: "url", name: "media_url", value: existing?.media_url || "" }),
+    field(t("library.steps"), h("textarea", { name: "instructions", rows: "5" }, (existing?.instructions || []).join("\n")), { hint: t("library.one_step_per_line") }),
+    field(t("library.cautions"), h("textarea", { name: "cautions", rows: "3" }, (existing?.cautions || []).join("\n")), { hint: t("library.one_per_line_when_to") }),
+    field(t("library.video_or_picture_link_https"), { type: "url", name: "media_url", value: existing?.media_url || "" }),
     shareField(clinics, existing?.clinic_id),
     h(
       "div",
       { class: "actions" },
-      h("button", { type: "submit", class: "btn btn-primary" }, existing ? "Save exercise" : "Add exercise"),
-      h("a", { class: "btn btn-quiet", href: "#/library" }, "Cancel"),
+      h("button", { type: "submit", class: "btn btn-primary" }, existing ? t("library.save_exercise") : t("library.add_exercise")),
+      h("a", { class: "btn btn-quiet", href: "#/library" }, t("common.cancel")),
     ),
   );
   form.addEventListener("submit", (event) => {
@@ -120,7 +121,7 @@ export async function exerciseForm({ params }) {
         if (existing) await api.patch(`/api/exercises/${existing.id}`, body);
         else await api.post("/api/exercises", body);
         clearErrors(form);
-        toast(existing ? "Exercise saved." : "Exercise added to your library.", "success");
+        toast(existing ? t("library.exercise_saved") : t("library.exercise_added_to_your_library"), "success");
         navigate("/library");
       } catch (error) {
         showErrors(form, error);
@@ -130,8 +131,8 @@ export async function exerciseForm({ params }) {
   return h(
     "section",
     { class: "page" },
-    h("p", {}, h("a", { href: "#/library" }, "← Library")),
-    h("h1", { class: "page-title", tabindex: "-1" }, existing ? `Edit ${existing.name}` : "New exercise"),
+    h("p", {}, h("a", { href: "#/library" }, t("library.library"))),
+    h("h1", { class: "page-title", tabindex: "-1" }, existing ? t("library.edit_name", { name: existing.name }) : t("library.new_exercise")),
     form,
     existing ? await exerciseMedia(existing) : null,
     existing ? archiveCard(existing) : null,
@@ -145,8 +146,8 @@ async function exerciseMedia(exercise) {
   return h(
     "div",
     { class: "card" },
-    h("h2", {}, "Photos and videos"),
-    h("p", { class: "hint" }, "Patients whose program has this exercise see them with its steps."),
+    h("h2", {}, t("library.photos_and_videos")),
+    h("p", { class: "hint" }, t("library.patients_whose_program_has_this")),
     shown,
     uploadControl(`/api/exercises/${exercise.id}/media`, exercise.name, (added) => {
       media.push(added);
@@ -165,16 +166,16 @@ function archiveCard(exercise) {
       onclick: async () => {
         if (!exercise.archived) {
           const ok = await confirmDialog({
-            title: `Archive ${exercise.name}?`,
-            body: "Programs that have it keep it, and their patients still see it. It leaves the library's search and cannot be prescribed until you bring it back.",
-            confirm: "Archive",
+            title: t("library.archive_name", { name: exercise.name }),
+            body: t("library.programs_that_have_it_keep"),
+            confirm: t("library.archive"),
           });
           if (!ok) return;
         }
         button.disabled = true;
         try {
           await api.patch(`/api/exercises/${exercise.id}`, { archived: !exercise.archived });
-          toast(exercise.archived ? `${exercise.name} is back in the library.` : `${exercise.name} is archived.`, "success");
+          toast(exercise.archived ? t("library.name_is_back_in_library", { name: exercise.name }) : t("library.name_is_archived", { name: exercise.name }), "success");
           navigate("/library");
         } catch (error) {
           toast(error.message, "error");
@@ -182,18 +183,18 @@ function archiveCard(exercise) {
         }
       },
     },
-    exercise.archived ? "Bring back to the library" : "Archive exercise",
+    exercise.archived ? t("library.bring_back_to_library") : t("library.archive_exercise"),
   );
   return h(
     "div",
     { class: "card" },
-    h("h2", {}, exercise.archived ? "Archived" : "Archive"),
+    h("h2", {}, exercise.archived ? t("library.archived") : t("library.archive")),
     h(
       "p",
       { class: "small muted" },
       exercise.archived
-        ? "Programs that have it keep it; it is out of search and new prescriptions."
-        : "No longer prescribing it? Archive it: programs that have it keep it.",
+        ? t("library.programs_that_have_it_keep_2")
+        : t("library.no_longer_prescribing_it_archive"),
     ),
     button,
   );

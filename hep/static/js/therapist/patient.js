@@ -23,6 +23,7 @@ import { conversationSections } from "../components/patient-conversation.js";
 import { attentionPanel } from "../components/attention-panel.js";
 import { proposalsPanel } from "../components/proposals.js";
 import { careSettings } from "../components/care-settings.js";
+import { t } from "../i18n.js";
 
 async function inSequence(paths) {
   const results = [];
@@ -57,13 +58,13 @@ export async function patient({ params }) {
   const proposals = await proposalsPanel(base);
   const thresholds = await careSettings(base);
   const names = subjectNames(programs, habits);
-  const nameOf = (c) => names.get(c.item_key || c.habit_id) || "Removed item";
+  const nameOf = (c) => names.get(c.item_key || c.habit_id) || t("patient.removed_item");
   const days = adherence.daily.map((d) => isoDay(d.date));
 
   return h(
     "section",
     { class: "page" },
-    h("p", {}, h("a", { href: "#/patients" }, "← Patients")),
+    h("p", {}, h("a", { href: "#/patients" }, t("patient.patients"))),
     h("h1", { class: "page-title", tabindex: "-1" }, person.name),
     h("p", { class: "subtitle" }, `${person.email} · ${person.timezone.replace(/_/g, " ")}`),
     inviteSection(person, base),
@@ -76,11 +77,11 @@ export async function patient({ params }) {
         {},
         attention,
         proposals,
-        h("h2", {}, "Adherence and pain"),
+        h("h2", {}, t("patient.adherence_and_pain")),
         adherenceSection(adherence, { who: person.name }),
         subjectsTable(adherence),
         habits.length
-          ? h("div", { class: "card" }, h("h2", {}, "Lifestyle habits"), habitStrips({ days, series: habitSeries(habits, checkIns, days) }))
+          ? h("div", { class: "card" }, h("h2", {}, t("patient.lifestyle_habits")), habitStrips({ days, series: habitSeries(habits, checkIns, days) }))
           : null,
         painSection(pain),
       ),
@@ -121,7 +122,7 @@ function inviteSection(person, base) {
         }
       },
     },
-    "Re-send invite",
+    t("patient.re_send_invite"),
   );
   return h(
     "div",
@@ -130,8 +131,8 @@ function inviteSection(person, base) {
       "div",
       { class: "row spread" },
       person.invite_accepted
-        ? h("span", { class: "badge badge-ok" }, "Using hep")
-        : h("span", { class: "badge badge-warn" }, "Has not accepted the invite yet"),
+        ? h("span", { class: "badge badge-ok" }, t("patient.using_hep"))
+        : h("span", { class: "badge badge-warn" }, t("patient.has_not_accepted_invite_yet")),
       person.invite_accepted ? null : resend,
     ),
     box,
@@ -151,12 +152,12 @@ function subjectsTable(adherence) {
   return h(
     "div",
     // a scrollable box must be reachable by keyboard
-    { class: "card table-wrap", tabindex: "0", role: "region", "aria-label": "Adherence by exercise and habit" },
-    h("h2", {}, "By exercise and habit"),
+    { class: "card table-wrap", tabindex: "0", role: "region", "aria-label": t("patient.adherence_by_exercise_and_habit") },
+    h("h2", {}, t("patient.by_exercise_and_habit")),
     h(
       "table",
       {},
-      h("thead", {}, h("tr", {}, ["", "7 days", "4 weeks", "Strength", "Streak (best)"].map((t) => h("th", { scope: "col" }, t)))),
+      h("thead", {}, h("tr", {}, ["", "7 days", "4 weeks", t("patient.strength"), "Streak (best)"].map((item) => h("th", { scope: "col" }, item)))),
       h(
         "tbody",
         {},
@@ -164,7 +165,7 @@ function subjectsTable(adherence) {
           h(
             "tr",
             {},
-            h("th", { scope: "row" }, s.name, s.kind === "habit" ? h("span", { class: "muted small" }, " (habit)") : null),
+            h("th", { scope: "row" }, s.name, s.kind === "habit" ? h("span", { class: "muted small" }, " ", t("patient.habit")) : null),
             h("td", {}, percentText(s.percent_7_days)),
             h("td", {}, percentText(s.percent_28_days)),
             h("td", {}, `${Math.round(s.strength)}%`),
@@ -181,7 +182,7 @@ function painSection(pain) {
   return h(
     "div",
     { class: "card" },
-    h("h2", {}, "Pain diary"),
+    h("h2", {}, t("patient.pain_diary")),
     pain.length
       ? h(
           "ul",
@@ -196,6 +197,6 @@ function painSection(pain) {
             ),
           ),
         )
-      : h("p", { class: "muted" }, "No pain diary entries in the last four weeks."),
+      : h("p", { class: "muted" }, t("patient.no_pain_diary_entries_in")),
   );
 }

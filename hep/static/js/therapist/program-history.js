@@ -4,6 +4,7 @@ import { api } from "../api.js";
 import { h, replace } from "../dom.js";
 import { dateTime, maskLabel } from "../dates.js";
 import { doseText } from "../labels.js";
+import { t } from "../i18n.js";
 
 export async function programHistory({ params, query }) {
   const base = `/api/programs/${encodeURIComponent(params.id)}`;
@@ -18,15 +19,21 @@ export async function programHistory({ params, query }) {
       h(
         "div",
         { class: "card" },
-        h("h2", {}, `Version ${version.version}: ${version.title}`),
-        h("p", { class: "small muted" }, `From ${version.start_date}${version.end_date ? ` to ${version.end_date}` : ""} · about ${version.minutes_per_session} min per session`),
-        version.change_note ? h("p", {}, h("strong", {}, "Change: "), version.change_note) : null,
+        h("h2", {}, t("program_history.version_version_title", { version: version.version, title: version.title })),
+        h(
+          "p",
+          { class: "small muted" },
+          version.end_date
+            ? t("program_history.from_to_minutes", { start: version.start_date, end: version.end_date, minutes: version.minutes_per_session })
+            : t("program_history.from_minutes", { start: version.start_date, minutes: version.minutes_per_session }),
+        ),
+        version.change_note ? h("p", {}, h("strong", {}, t("program_history.change"), " "), version.change_note) : null,
         h(
           "p",
           { class: "actions" },
-          h("a", { class: "btn btn-small", href: `#/programs/${program.id}/handout?v=${version.version}` }, "Print handout"),
+          h("a", { class: "btn btn-small", href: `#/programs/${program.id}/handout?v=${version.version}` }, t("program_history.print_handout")),
           " ",
-          h("a", { class: "btn btn-small", href: `${base}/export?version=${version.version}`, download: "" }, "Export as a file"),
+          h("a", { class: "btn btn-small", href: `${base}/export?version=${version.version}`, download: "" }, t("program_history.export_as_file")),
         ),
         h(
           "ul",
@@ -43,9 +50,9 @@ export async function programHistory({ params, query }) {
   return h(
     "section",
     { class: "page" },
-    h("p", {}, h("a", { href: `#/patients/${program.patient_id}` }, "← Patient")),
-    h("h1", { class: "page-title", tabindex: "-1" }, `History of ${program.title}`),
-    h("p", { class: "subtitle" }, "Each edit saves a new version; the patient's link and their logs carry on."),
+    h("p", {}, h("a", { href: `#/patients/${program.patient_id}` }, t("program_history.patient"))),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("program_history.history_of_title", { title: program.title })),
+    h("p", { class: "subtitle" }, t("program_history.each_edit_saves_new_version")),
     h(
       "ol",
       { class: "list card", reversed: true },
@@ -53,8 +60,8 @@ export async function programHistory({ params, query }) {
         h(
           "li",
           { class: "row spread" },
-          h("span", {}, h("strong", {}, `Version ${v.version}`), v.version === program.version ? h("span", { class: "badge badge-ok" }, " current") : null, h("br"), h("span", { class: "small muted" }, `${dateTime(v.created_at)}${v.change_note ? ` · ${v.change_note}` : ""}`)),
-          h("button", { type: "button", class: "btn btn-small", onclick: () => show(v.version) }, "Show", h("span", { class: "visually-hidden" }, ` version ${v.version}`)),
+          h("span", {}, h("strong", {}, t("program_history.version_version", { version: v.version })), v.version === program.version ? h("span", { class: "badge badge-ok" }, " ", t("program_history.current")) : null, h("br"), h("span", { class: "small muted" }, `${dateTime(v.created_at)}${v.change_note ? ` · ${v.change_note}` : ""}`)),
+          h("button", { type: "button", class: "btn btn-small", onclick: () => show(v.version) }, t("program_history.show"), h("span", { class: "visually-hidden" }, " ", t("program_history.version_version_2", { version: v.version }))),
         ),
       ),
     ),

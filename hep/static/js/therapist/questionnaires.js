@@ -6,17 +6,18 @@ import { api } from "../api.js";
 import { busy, confirmDialog, field, h, showErrors, toast } from "../dom.js";
 import { navigate } from "../router.js";
 import { limits, maxItems } from "../rules.js";
+import { t, words } from "../i18n.js";
 
-const TYPES = {
-  scale: "A scale from 0 to 10",
-  single: "One choice",
-  multiple: "Any of several choices",
-  text: "A written answer",
-};
+const TYPES = words({
+  scale: "questionnaires.scale_from_0_to_10",
+  single: "questionnaires.one_choice",
+  multiple: "questionnaires.any_of_several_choices",
+  text: "questionnaires.written_answer",
+});
 
 function questionEditor(n, remove) {
   const type = h("select", { name: "type" }, Object.entries(TYPES).map(([value, label]) => h("option", { value }, label)));
-  const choices = field("Choices, one per line", h("textarea", { name: "choices", rows: "3" }), { hint: "Two or more." });
+  const choices = field(t("questionnaires.choices_one_per_line"), h("textarea", { name: "choices", rows: "3" }), { hint: t("questionnaires.two_or_more") });
   const labels = h(
     "div",
     { class: "row" },
@@ -32,13 +33,13 @@ function questionEditor(n, remove) {
   const box = h(
     "fieldset",
     { class: "card question" },
-    h("legend", {}, `Question ${n}`),
-    field("Question", { type: "text", name: "text", required: true, maxlength: limits("question", "text").maxlength }),
-    field("Kind of answer", type),
+    h("legend", {}, t("questionnaires.question_n", { n })),
+    field(t("questionnaires.question"), { type: "text", name: "text", required: true, maxlength: limits("question", "text").maxlength }),
+    field(t("questionnaires.kind_of_answer"), type),
     choices,
     labels,
-    h("label", { class: "check" }, h("input", { type: "checkbox", name: "required", checked: true }), " An answer is needed"),
-    h("button", { type: "button", class: "btn btn-small btn-quiet", onclick: () => remove(box) }, `Remove question ${n}`),
+    h("label", { class: "check" }, h("input", { type: "checkbox", name: "required", checked: true }), " ", t("questionnaires.answer_is_needed")),
+    h("button", { type: "button", class: "btn btn-small btn-quiet", onclick: () => remove(box) }, t("questionnaires.remove_question_n", { n })),
   );
   return box;
 }
@@ -61,7 +62,7 @@ function builder() {
   const questions = h("div");
   const renumber = () =>
     [...questions.children].forEach((box, i) => {
-      box.querySelector("legend").textContent = `Question ${i + 1}`;
+      box.querySelector("legend").textContent = t("questionnaires.question_value", { value: i + 1 });
     });
   const remove = (box) => {
     box.remove();
@@ -69,7 +70,7 @@ function builder() {
   };
   const add = () => {
     if (questions.children.length >= maxItems("questionnaire", "questions")) {
-      toast("That is as many questions as a questionnaire takes.", "error");
+      toast(t("questionnaires.that_is_as_many_questions"), "error");
       return;
     }
     questions.append(questionEditor(questions.children.length + 1, remove));
@@ -78,12 +79,12 @@ function builder() {
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h2", {}, "Build a questionnaire"),
+    h("h2", {}, t("questionnaires.build_questionnaire")),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Title", { type: "text", name: "title", required: true, maxlength: limits("questionnaire", "title").maxlength }),
-    field("What the patient reads first (optional)", h("textarea", { name: "instructions", rows: "3" }), { name: "instructions" }),
+    field(t("questionnaires.title"), { type: "text", name: "title", required: true, maxlength: limits("questionnaire", "title").maxlength }),
+    field(t("questionnaires.what_patient_reads_first_optional"), h("textarea", { name: "instructions", rows: "3" }), { name: "instructions" }),
     h("div", { dataset: { field: "questions" } }, questions),
-    h("div", { class: "row" }, h("button", { type: "button", class: "btn", onclick: add }, "Add a question"), h("button", { type: "submit", class: "btn btn-primary" }, "Save questionnaire")),
+    h("div", { class: "row" }, h("button", { type: "button", class: "btn", onclick: add }, t("questionnaires.add_question")), h("button", { type: "submit", class: "btn btn-primary" }, t("questionnaires.save_questionnaire"))),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -95,7 +96,7 @@ function builder() {
     busy(form, async () => {
       try {
         await api.post("/api/questionnaires", body);
-        toast(`Saved: ${body.title}`, "success");
+        toast(t("questionnaires.saved_title", { title: body.title }), "success");
         navigate("/questionnaires");
       } catch (error) {
         showErrors(form, error);
@@ -108,7 +109,7 @@ function builder() {
 export async function questionnaires() {
   const library = await api.get("/api/questionnaires");
   const archive = (q) => async () => {
-    const sure = await confirmDialog({ title: `Archive ${q.title}?`, body: "Patients who answer it go on; it is no longer offered.", confirm: "Archive" });
+    const sure = await confirmDialog({ title: t("questionnaires.archive_title", { title: q.title }), body: t("questionnaires.patients_who_answer_it_go"), confirm: t("questionnaires.archive") });
     if (!sure) return;
     await api.del(`/api/questionnaires/${encodeURIComponent(q.id)}`);
     navigate("/questionnaires");
@@ -116,17 +117,17 @@ export async function questionnaires() {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Questionnaires"),
-    h("p", { class: "subtitle" }, "Measures you schedule for a patient on their page, with a reminder when each is due."),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("questionnaires.questionnaires")),
+    h("p", { class: "subtitle" }, t("questionnaires.measures_you_schedule_for_patient")),
     h(
       "div",
       { class: "grid-2" },
       h(
         "div",
         {},
-        h("h2", {}, "Built in"),
+        h("h2", {}, t("questionnaires.built_in")),
         h("ul", { class: "list card" }, library.built_in.map((m) => h("li", {}, h("strong", {}, m.title), h("p", { class: "small muted" }, m.instructions)))),
-        h("h2", {}, "Yours"),
+        h("h2", {}, t("questionnaires.yours")),
         library.own.length
           ? h(
               "ul",
@@ -137,11 +138,11 @@ export async function questionnaires() {
                   {},
                   h("strong", {}, q.title),
                   h("p", { class: "small muted" }, q.questions.map((x) => x.text).join(" · ")),
-                  h("button", { type: "button", class: "btn btn-small btn-quiet", onclick: archive(q) }, "Archive", h("span", { class: "visually-hidden" }, ` ${q.title}`)),
+                  h("button", { type: "button", class: "btn btn-small btn-quiet", onclick: archive(q) }, t("questionnaires.archive"), h("span", { class: "visually-hidden" }, ` ${q.title}`)),
                 ),
               ),
             )
-          : h("p", { class: "muted" }, "None yet."),
+          : h("p", { class: "muted" }, t("questionnaires.none_yet")),
       ),
       builder(),
     ),

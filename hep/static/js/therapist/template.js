@@ -8,12 +8,13 @@ import { doseText } from "../labels.js";
 import { navigate } from "../router.js";
 import { limits } from "../rules.js";
 import { ownership, shareField } from "../components/sharing.js";
+import { t } from "../i18n.js";
 
 async function namesOf(ids) {
   const names = new Map();
   for (const id of new Set(ids)) {
     const found = await api.get(`/api/exercises/${encodeURIComponent(id)}`).catch(() => null);
-    names.set(id, found ? found.name : "An exercise no longer in the library");
+    names.set(id, found ? found.name : t("template.exercise_no_longer_in_library"));
   }
   return names;
 }
@@ -35,8 +36,8 @@ export async function template({ params }) {
       h(
         "div",
         { class: "card", "data-role": "version" },
-        h("h3", {}, `Version ${v.version}`),
-        v.change_note ? h("p", {}, h("strong", {}, "Change: "), v.change_note) : null,
+        h("h3", {}, t("template.version_version", { version: v.version })),
+        v.change_note ? h("p", {}, h("strong", {}, t("template.change"), " "), v.change_note) : null,
         v.notes ? h("p", {}, v.notes) : null,
         itemList(v.items, names),
       ),
@@ -44,9 +45,9 @@ export async function template({ params }) {
   return h(
     "section",
     { class: "page" },
-    h("p", {}, h("a", { href: "#/templates" }, "← Templates")),
+    h("p", {}, h("a", { href: "#/templates" }, t("template.templates"))),
     h("h1", { class: "page-title", tabindex: "-1" }, found.title),
-    h("p", { class: "subtitle" }, `${ownership(found, clinics)} · version ${found.version} · about ${found.minutes_per_session} min per session`),
+    h("p", { class: "subtitle" }, t("template.ownership_version_version_about_minutes", { ownership: ownership(found, clinics), version: found.version, minutes_per_session: found.minutes_per_session })),
     h(
       "div",
       { class: "grid-2" },
@@ -56,15 +57,15 @@ export async function template({ params }) {
         h(
           "div",
           { class: "card" },
-          h("h2", {}, "Exercises"),
+          h("h2", {}, t("template.exercises")),
           found.notes ? h("p", {}, found.notes) : null,
           itemList(found.items, names),
-          found.editable ? h("a", { class: "btn btn-primary", href: `#/templates/${found.id}/edit` }, "Edit exercises") : null,
+          found.editable ? h("a", { class: "btn btn-primary", href: `#/templates/${found.id}/edit` }, t("template.edit_exercises")) : null,
         ),
         h(
           "div",
           { class: "card" },
-          h("h2", {}, "Versions"),
+          h("h2", {}, t("template.versions")),
           h(
             "ol",
             { class: "list", reversed: true },
@@ -72,8 +73,8 @@ export async function template({ params }) {
               h(
                 "li",
                 { class: "row spread" },
-                h("span", {}, h("strong", {}, `Version ${v.version}`), h("br"), h("span", { class: "small muted" }, `${dateTime(v.created_at)}${v.change_note ? ` · ${v.change_note}` : ""}`)),
-                h("button", { type: "button", class: "btn btn-small", onclick: () => show(v) }, "Show", h("span", { class: "visually-hidden" }, ` version ${v.version}`)),
+                h("span", {}, h("strong", {}, t("template.version_version", { version: v.version })), h("br"), h("span", { class: "small muted" }, `${dateTime(v.created_at)}${v.change_note ? ` · ${v.change_note}` : ""}`)),
+                h("button", { type: "button", class: "btn btn-small", onclick: () => show(v) }, t("template.show"), h("span", { class: "visually-hidden" }, " ", t("template.version_version_2", { version: v.version }))),
               ),
             ),
           ),
@@ -82,7 +83,7 @@ export async function template({ params }) {
       ),
       found.editable
         ? h("div", {}, settingsForm(found, clinics), deleteCard(found))
-        : h("p", { class: "card muted" }, "Only its author changes this template. Prescribe it from Templates, or save a program built from it as a template of your own."),
+        : h("p", { class: "card muted" }, t("template.only_its_author_changes_this")),
     ),
   );
 }
@@ -91,12 +92,12 @@ function settingsForm(found, clinics) {
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h2", {}, "Name and sharing"),
-    h("p", { class: "small muted" }, "Changing these makes no new version."),
+    h("h2", {}, t("template.name_and_sharing")),
+    h("p", { class: "small muted" }, t("template.changing_these_makes_no_new")),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Title", { type: "text", name: "title", value: found.title, required: true, ...limits("template", "title") }),
+    field(t("template.title"), { type: "text", name: "title", value: found.title, required: true, ...limits("template", "title") }),
     shareField(clinics, found.clinic_id),
-    h("button", { type: "submit", class: "btn" }, "Save"),
+    h("button", { type: "submit", class: "btn" }, t("common.save")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -105,7 +106,7 @@ function settingsForm(found, clinics) {
       try {
         await api.patch(`/api/templates/${found.id}`, { title: data.get("title").trim(), clinic_id: data.get("clinic_id") || null });
         clearErrors(form);
-        toast("Template saved.", "success");
+        toast(t("template.template_saved"), "success");
         navigate(`/templates/${found.id}`);
       } catch (error) {
         showErrors(form, error);
@@ -123,18 +124,18 @@ function deleteCard(found) {
       class: "btn btn-danger",
       onclick: async () => {
         const ok = await confirmDialog({
-          title: `Delete ${found.title}?`,
+          title: t("template.delete_title", { title: found.title }),
           body: found.clinic_id
-            ? "It goes for you and your colleagues. Programs already made from it keep their exercises."
-            : "Programs already made from it keep their exercises.",
-          confirm: "Delete",
+            ? t("template.it_goes_for_you_and")
+            : t("template.programs_already_made_from_it"),
+          confirm: t("common.delete"),
           danger: true,
         });
         if (!ok) return;
         button.disabled = true;
         try {
           await api.del(`/api/templates/${found.id}`);
-          toast(`Deleted ${found.title}.`, "success");
+          toast(t("template.deleted_title", { title: found.title }), "success");
           navigate("/templates");
         } catch (error) {
           toast(error.message, "error");
@@ -142,7 +143,7 @@ function deleteCard(found) {
         }
       },
     },
-    "Delete template",
+    t("template.delete_template"),
   );
-  return h("div", { class: "card" }, h("h2", { class: "danger-title" }, "Delete"), button);
+  return h("div", { class: "card" }, h("h2", { class: "danger-title" }, t("common.delete")), button);
 }

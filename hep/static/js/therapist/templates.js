@@ -9,6 +9,7 @@ import { doseText } from "../labels.js";
 import { navigate } from "../router.js";
 import { pageSizeMax } from "../rules.js";
 import { ownership } from "../components/sharing.js";
+import { t } from "../i18n.js";
 
 /** Every page of `path` (a list the server pages), one after the other. */
 async function everything(path) {
@@ -33,15 +34,15 @@ export async function templates() {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Templates"),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("templates.templates")),
     h(
       "p",
       { class: "subtitle" },
-      "Save a program as a template from the program builder; prescribe it to any patient here or on their page. Templates shared with a clinic are there for all its therapists.",
+      t("templates.save_program_as_template_from"),
     ),
     list.length
-      ? list.map((t) => templateCard(t, patients, names, clinics))
-      : h("p", { class: "empty" }, "No templates yet. Build a program and choose “Save as template”."),
+      ? list.map((item) => templateCard(item, patients, names, clinics))
+      : h("p", { class: "empty" }, t("templates.no_templates_yet_build_program")),
   );
 }
 
@@ -51,10 +52,10 @@ function templateCard(template, patients, names, clinics) {
     { class: "entry-more", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     patients.length
-      ? field("Patient", h("select", { name: "patient_id" }, patients.map((p) => h("option", { value: p.id }, p.name))))
-      : h("p", { class: "muted" }, "Add a patient first."),
-    field("Start date", { type: "date", name: "start_date", value: todayIn(browserZone()), required: true }),
-    patients.length ? h("button", { type: "submit", class: "btn" }, "Prescribe", h("span", { class: "visually-hidden" }, ` ${template.title}`)) : null,
+      ? field(t("templates.patient"), h("select", { name: "patient_id" }, patients.map((p) => h("option", { value: p.id }, p.name))))
+      : h("p", { class: "muted" }, t("templates.add_patient_first")),
+    field(t("templates.start_date"), { type: "date", name: "start_date", value: todayIn(browserZone()), required: true }),
+    patients.length ? h("button", { type: "submit", class: "btn" }, t("templates.prescribe"), h("span", { class: "visually-hidden" }, ` ${template.title}`)) : null,
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -66,7 +67,7 @@ function templateCard(template, patients, names, clinics) {
           start_date: data.get("start_date"),
         });
         clearErrors(form);
-        toast(`Prescribed “${template.title}”.`, "success");
+        toast(t("templates.prescribed_title", { title: template.title }), "success");
         navigate(`/patients/${data.get("patient_id")}`);
       } catch (error) {
         showErrors(form, error);
@@ -80,11 +81,11 @@ function templateCard(template, patients, names, clinics) {
     h(
       "p",
       { class: "small muted" },
-      `${ownership(template, clinics)} · version ${template.version} · ${template.items.length} exercise${template.items.length === 1 ? "" : "s"} · about ${template.minutes_per_session} min per session`,
+      t("templates.summary", { ownership: ownership(template, clinics), version: template.version, count: template.items.length, minutes: template.minutes_per_session }),
     ),
     template.warnings.map((w) => h("p", { class: "banner warn small" }, w)),
     template.notes ? h("p", {}, template.notes) : null,
-    h("ul", { class: "list" }, template.items.map((i) => h("li", {}, h("strong", {}, names.get(i.exercise_id) || "An exercise"), h("br"), h("span", { class: "small muted" }, doseText(i))))),
+    h("ul", { class: "list" }, template.items.map((i) => h("li", {}, h("strong", {}, names.get(i.exercise_id) || t("templates.exercise")), h("br"), h("span", { class: "small muted" }, doseText(i))))),
     form,
   );
 }

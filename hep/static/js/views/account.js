@@ -3,11 +3,12 @@
 
 import { api } from "../api.js";
 import { busy, confirmDialog, field, h, showErrors, toast } from "../dom.js";
-import { allZones, dateTime, todayIn } from "../dates.js";
+import { allZones, clockTime, dateTime, todayIn } from "../dates.js";
 import { currentUser, setUser, signOut, wipeLocalData } from "../session.js";
 import { disablePush } from "../push.js";
 import { limits, minLength, pageSizeMax } from "../rules.js";
 import { passwordField } from "../components/password-field.js";
+import { t } from "../i18n.js";
 
 export async function account() {
   const user = currentUser();
@@ -15,31 +16,31 @@ export async function account() {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, patient ? "More" : "Account"),
-    h("p", { class: "subtitle" }, `Signed in as ${user.name} (${user.email})`),
+    h("h1", { class: "page-title", tabindex: "-1" }, patient ? t("account.more") : t("account.account")),
+    h("p", { class: "subtitle" }, t("account.signed_in_as_name_email", { name: user.name, email: user.email })),
     patient
       ? h(
           "nav",
-          { class: "card", "aria-label": "More" },
+          { class: "card", "aria-label": t("account.more") },
           h(
             "ul",
             { class: "list" },
             [
-              ["#/care-team", "Your care team", "Your therapists, and requests to join"],
-              ["#/history", "History and corrections", "Fill in or correct recent days"],
-              ["#/habits", "Habits", "Add, change or stop daily habits"],
-              ["#/notifications", "Notifications on this phone", "Allow, test or turn off"],
-              ["#/reminders", "Reminders", "Times, quiet hours and daily limit"],
-              ["#/email", "Email", "Your address, and reminders by email"],
-              ["#/calendar", "Calendar", "Your sessions and habit checks in your calendar app"],
-              ["#/handout", "Print your program", "A handout on paper, or a PDF"],
+              ["#/care-team", t("account.your_care_team"), t("account.your_therapists_and_requests_to")],
+              ["#/history", t("account.history_and_corrections"), t("account.fill_in_or_correct_recent")],
+              ["#/habits", t("account.habits"), t("account.add_change_or_stop_daily")],
+              ["#/notifications", t("account.notifications_on_this_phone"), t("account.allow_test_or_turn_off")],
+              ["#/reminders", t("account.reminders"), t("account.times_quiet_hours_and_daily")],
+              ["#/email", t("common.email"), t("account.your_address_and_reminders_by")],
+              ["#/calendar", t("account.calendar"), t("account.your_sessions_and_habit_checks")],
+              ["#/handout", t("account.print_your_program"), t("account.handout_on_paper_or_pdf")],
             ].map(([href, label, hint]) =>
               h("li", {}, h("a", { href }, h("strong", {}, label)), h("br"), h("span", { class: "small muted" }, hint)),
             ),
           ),
         )
       : null,
-    patient ? null : h("p", { class: "card" }, h("a", { href: "#/email" }, h("strong", {}, "Email")), " — your address, and alerts when a patient needs you"),
+    patient ? null : h("p", { class: "card" }, h("a", { href: "#/email" }, h("strong", {}, t("common.email"))), " ", t("account.your_address_and_alerts_when")),
     user.role === "therapist" ? await bringIn() : null,
     profileForm(user),
     passwordForm(),
@@ -48,11 +49,11 @@ export async function account() {
     h(
       "div",
       { class: "card" },
-      h("h2", {}, "Sign out"),
-      h("p", { class: "small muted" }, "Signing out removes everything hep stored on this device."),
-      h("button", { type: "button", class: "btn", "data-role": "sign-out", onclick: () => signOut() }, "Sign out"),
+      h("h2", {}, t("account.sign_out")),
+      h("p", { class: "small muted" }, t("account.signing_out_removes_everything_hep")),
+      h("button", { type: "button", class: "btn", "data-role": "sign-out", onclick: () => signOut() }, t("account.sign_out")),
     ),
-    h("p", { class: "small muted" }, "hep is open: ", h("a", { href: "/api/docs" }, "API documentation"), "."),
+    h("p", { class: "small muted" }, t("account.hep_is_open"), " ", h("a", { href: "/api/docs" }, t("account.api_documentation")), "."),
   );
 }
 
@@ -62,15 +63,15 @@ function profileForm(user) {
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h2", {}, "Profile"),
+    h("h2", {}, t("account.profile")),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Name", { type: "text", name: "name", value: user.name, required: true, autocomplete: "name", ...limits("profile", "name") }),
+    field(t("common.name"), { type: "text", name: "name", value: user.name, required: true, autocomplete: "name", ...limits("profile", "name") }),
     field(
-      "Time zone",
+      t("account.time_zone"),
       h("select", { name: "timezone", value: user.timezone }, zones.map((z) => h("option", { value: z }, z.replace(/_/g, " ")))),
-      { hint: "Reminders and “today” follow this zone." },
+      { hint: t("account.reminders_and_today_follow_this") },
     ),
-    h("button", { type: "submit", class: "btn btn-primary" }, "Save profile"),
+    h("button", { type: "submit", class: "btn btn-primary" }, t("account.save_profile")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -78,7 +79,7 @@ function profileForm(user) {
     busy(form, async () => {
       try {
         setUser(await api.patch("/api/me", { name: data.get("name").trim(), timezone: data.get("timezone") }));
-        toast("Profile saved.", "success");
+        toast(t("account.profile_saved"), "success");
       } catch (error) {
         showErrors(form, error);
       }
@@ -88,15 +89,15 @@ function profileForm(user) {
 }
 
 function passwordForm() {
-  const current = passwordField("Current password", "current-password", null, { name: "current_password" });
+  const current = passwordField(t("account.current_password"), "current-password", null, { name: "current_password" });
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h2", {}, "Change password"),
+    h("h2", {}, t("account.change_password")),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     current,
-    passwordField("New password", "new-password", `At least ${minLength("profile", "password")} characters. Other devices will be signed out.`),
-    h("button", { type: "submit", class: "btn" }, "Change password"),
+    passwordField(t("account.new_password"), "new-password", t("account.at_least_minlength_characters_other", { minLength: minLength("profile", "password") })),
+    h("button", { type: "submit", class: "btn" }, t("account.change_password")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -105,7 +106,7 @@ function passwordForm() {
       try {
         await api.patch("/api/me", { current_password: data.get("current_password"), password: data.get("password") });
         form.reset();
-        toast("Password changed. Other devices are signed out.", "success");
+        toast(t("account.password_changed_other_devices_are"), "success");
       } catch (error) {
         showErrors(form, error);
       }
@@ -115,18 +116,18 @@ function passwordForm() {
 }
 
 const LOG_WORDS = {
-  read: (what) => ` looked at your ${what}`,
-  readTimes: (what, times) => ` looked at your ${what} ${times} times`,
-  between: (first, last) => `${first} to ${last}`,
+  read: (what) => t("account.looked_at_your_what", { what }),
+  readTimes: (what, count) => t("account.looked_at_your_what_times", { what, count }),
+  between: (first, last) => t("account.first_to_last", { first, last }),
 };
 
-const timeOf = (value) => new Date(value).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+const timeOf = (value) => clockTime(value);
 
 async function accessLog() {
   const pageSize = Math.min(20, pageSizeMax());
   let page = 1;
   const list = h("ul", { class: "list" });
-  const more = h("button", { type: "button", class: "btn btn-small", hidden: true }, "Show more");
+  const more = h("button", { type: "button", class: "btn btn-small", hidden: true }, t("account.show_more"));
   const load = async () => {
     const entries = await api.get(`/api/me/access-log?page=${page}&page_size=${pageSize}`);
     list.append(
@@ -136,6 +137,7 @@ async function accessLog() {
           "li",
           {},
           h("strong", {}, e.actor),
+          " ",
           e.count > 1 ? LOG_WORDS.readTimes(e.action, e.count) : LOG_WORDS.read(e.action),
           h("br"),
           h("span", { class: "small muted" }, e.count > 1 ? LOG_WORDS.between(dateTime(e.first_at), timeOf(e.at)) : dateTime(e.at)),
@@ -143,7 +145,7 @@ async function accessLog() {
       ),
     );
     more.hidden = entries.length < pageSize;
-    if (page === 1 && !entries.length) list.append(h("li", { class: "muted" }, "Nobody has looked at your data yet."));
+    if (page === 1 && !entries.length) list.append(h("li", { class: "muted" }, t("account.nobody_has_looked_at_your")));
   };
   more.addEventListener("click", async () => {
     page += 1;
@@ -153,8 +155,8 @@ async function accessLog() {
   return h(
     "div",
     { class: "card" },
-    h("h2", {}, "Who looked at my data"),
-    h("p", { class: "small muted" }, "Every time someone on your care team opens your records, it is written here. It cannot be changed."),
+    h("h2", {}, t("account.who_looked_at_my_data")),
+    h("p", { class: "small muted" }, t("account.every_time_someone_on_your")),
     list,
     more,
   );
@@ -177,7 +179,7 @@ function dataSection(user) {
           a.click();
           a.remove();
           setTimeout(() => URL.revokeObjectURL(url), 10000);
-          toast("Your data is downloading.", "success");
+          toast(t("account.your_data_is_downloading"), "success");
         } catch (error) {
           toast(error.message, "error");
         } finally {
@@ -185,14 +187,14 @@ function dataSection(user) {
         }
       },
     },
-    "Download my data (JSON)",
+    t("account.download_my_data_json"),
   );
   const form = h(
     "form",
     { novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    passwordField("Your password, to confirm", "current-password"),
-    h("button", { type: "submit", class: "btn btn-danger" }, "Delete my account"),
+    passwordField(t("account.your_password_to_confirm"), "current-password"),
+    h("button", { type: "submit", class: "btn btn-danger" }, t("account.delete_my_account")),
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -209,9 +211,9 @@ function dataSection(user) {
     });
     if (!checked) return;
     const ok = await confirmDialog({
-      title: "Delete your account for good?",
-      body: "Your programs, check-ins, pain diary, habits and reminders are deleted. This cannot be undone.",
-      confirm: "Delete everything",
+      title: t("account.delete_your_account_for_good"),
+      body: t("account.your_programs_check_ins_pain"),
+      confirm: t("account.delete_everything"),
       danger: true,
     });
     if (!ok) return;
@@ -231,11 +233,11 @@ function dataSection(user) {
   return h(
     "div",
     { class: "card" },
-    h("h2", {}, "Your data"),
-    h("p", { class: "small muted" }, "Everything hep holds about you, in one machine-readable file."),
+    h("h2", {}, t("account.your_data")),
+    h("p", { class: "small muted" }, t("account.everything_hep_holds_about_you")),
     download,
-    h("h3", { class: "danger-title" }, "Delete account"),
-    h("p", { class: "small muted" }, "Deletes your account and all your data from this server."),
+    h("h3", { class: "danger-title" }, t("account.delete_account")),
+    h("p", { class: "small muted" }, t("account.deletes_your_account_and_all")),
     form,
   );
 }
@@ -246,13 +248,13 @@ async function bringIn() {
   const led = clinics.filter((c) => c.my_role === "admin");
   return h(
     "nav",
-    { class: "card", "aria-label": "Bring work into hep" },
-    h("h2", {}, "Bring work into hep"),
+    { class: "card", "aria-label": t("account.bring_work_into_hep") },
+    h("h2", {}, t("account.bring_work_into_hep")),
     h(
       "ul",
       { class: "list" },
-      h("li", {}, h("a", { href: "#/templates/import" }, "Import a program file")),
-      led.map((c) => h("li", {}, h("a", { href: `#/clinics/${c.id}/patients/import` }, `Import patients into ${c.name}`))),
+      h("li", {}, h("a", { href: "#/templates/import" }, t("account.import_program_file"))),
+      led.map((c) => h("li", {}, h("a", { href: `#/clinics/${c.id}/patients/import` }, t("account.import_patients_into_name", { name: c.name })))),
     ),
   );
 }

@@ -7,6 +7,7 @@ import { field, formValues, h } from "../dom.js";
 import { dateTime } from "../dates.js";
 import { navigate } from "../router.js";
 import { auditActions, limits, pageSizeMax } from "../rules.js";
+import { t } from "../i18n.js";
 
 export async function auditLog({ params, query: search }) {
   const clinicId = params.id ? encodeURIComponent(params.id) : null;
@@ -28,23 +29,23 @@ export async function auditLog({ params, query: search }) {
       "div",
       { class: "two-up" },
       field(
-        "What",
+        t("audit_log.what"),
         h(
           "select",
           { name: "action", value: wanted.action },
-          h("option", { value: "" }, "Everything"),
+          h("option", { value: "" }, t("audit_log.everything")),
           Object.entries(actions)
             .sort(([, a], [, b]) => a.localeCompare(b))
             .map(([name, meaning]) => h("option", { value: name }, capital(meaning))),
         ),
       ),
-      field("Who (a part of a name)", { type: "search", name: "q", value: wanted.q, ...limits("audit_search", "q") }),
+      field(t("audit_log.who_part_of_name"), { type: "search", name: "q", value: wanted.q, ...limits("audit_search", "q") }),
     ),
     h(
       "div",
       { class: "actions" },
-      h("button", { type: "submit", class: "btn btn-primary" }, "Show"),
-      h("a", { class: "btn", href: `${base}.csv${query(wanted)}`, download: "" }, "Download CSV"),
+      h("button", { type: "submit", class: "btn btn-primary" }, t("audit_log.show")),
+      h("a", { class: "btn", href: `${base}.csv${query(wanted)}`, download: "" }, t("audit_log.download_csv")),
     ),
   );
   form.addEventListener("submit", (event) => {
@@ -57,23 +58,23 @@ export async function auditLog({ params, query: search }) {
     "section",
     { class: "page" },
     clinic ? h("p", {}, h("a", { href: `#/clinics/${clinic.id}` }, `← ${clinic.name}`)) : null,
-    h("h1", { class: "page-title", tabindex: "-1" }, clinic ? `Audit log of ${clinic.name}` : "Audit log"),
+    h("h1", { class: "page-title", tabindex: "-1" }, clinic ? t("audit_log.audit_log_of_name", { name: clinic.name }) : t("audit_log.audit_log")),
     h(
       "p",
       { class: "subtitle" },
-      "Sign-ins, account and role changes, invites, access to patients granted and revoked, discharges: who did what to whom. It cannot be changed and holds no health data.",
+      t("audit_log.sign_ins_account_and_role"),
     ),
     form,
     entries.length
-      ? h("ol", { class: "list card", "aria-label": "Entries, newest first" }, entries.map((e) => entry(e, actions)))
-      : h("p", { class: "empty" }, page > 1 ? "No more entries." : "No entries match."),
+      ? h("ol", { class: "list card", "aria-label": t("audit_log.entries_newest_first") }, entries.map((e) => entry(e, actions)))
+      : h("p", { class: "empty" }, page > 1 ? t("audit_log.no_more_entries") : t("audit_log.no_entries_match")),
     page > 1 || entries.length === size
       ? h(
           "nav",
-          { class: "row", "aria-label": "Pages" },
-          page > 1 ? pageLink(page - 1, "← Newer") : null,
-          h("span", { class: "muted small" }, `Page ${page}`),
-          entries.length === size ? pageLink(page + 1, "Older →") : null,
+          { class: "row", "aria-label": t("audit_log.pages") },
+          page > 1 ? pageLink(page - 1, t("audit_log.newer")) : null,
+          h("span", { class: "muted small" }, t("audit_log.page_page", { page })),
+          entries.length === size ? pageLink(page + 1, t("audit_log.older")) : null,
         )
       : null,
   );
@@ -84,7 +85,7 @@ function capital(text) {
 }
 
 function entry(e, actions) {
-  const who = [e.actor_name ? `By ${e.actor_name}` : "By nobody signed in", e.subject_name ? `about ${e.subject_name}` : null].filter(Boolean).join(" · ");
+  const who = [e.actor_name ? t("audit_log.by_actor_name", { actor_name: e.actor_name }) : t("audit_log.by_nobody_signed_in"), e.subject_name ? t("audit_log.about_subject_name", { subject_name: e.subject_name }) : null].filter(Boolean).join(" · ");
   return h(
     "li",
     { "data-action": e.action },

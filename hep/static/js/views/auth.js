@@ -5,10 +5,11 @@ import { busy, field, formValues, h, showErrors } from "../dom.js";
 import { browserZone } from "../dates.js";
 import { afterSignIn } from "../app.js";
 import { passwordField } from "../components/password-field.js";
+import { t } from "../i18n.js";
 
 function retryAfterText(error) {
   const seconds = error.retryAfter;
-  return seconds ? ` Try again in about ${Math.ceil(seconds / 60)} minutes.` : "";
+  return seconds ? t("auth.try_again_in_about_minutes", { count: Math.ceil(seconds / 60) }) : "";
 }
 
 export function signIn() {
@@ -16,10 +17,10 @@ export function signIn() {
     "form",
     { class: "card", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Email", { type: "email", name: "email", autocomplete: "username", required: true }),
-    passwordField("Password", "current-password"),
-    h("button", { class: "btn btn-primary btn-block", type: "submit" }, "Sign in"),
-    h("p", { class: "small" }, h("a", { href: "#/forgot-password" }, "Forgot password?")),
+    field(t("common.email"), { type: "email", name: "email", autocomplete: "username", required: true }),
+    passwordField(t("common.password"), "current-password"),
+    h("button", { class: "btn btn-primary btn-block", type: "submit" }, t("auth.sign_in")),
+    h("p", { class: "small" }, h("a", { href: "#/forgot-password" }, t("auth.forgot_password"))),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -30,7 +31,7 @@ export function signIn() {
         await afterSignIn();
       } catch (error) {
         if (error instanceof ApiError && error.status === 429) {
-          error.message = `Too many attempts.${retryAfterText(error)}`;
+          error.message = [t("auth.too_many_attempts"), retryAfterText(error)].filter(Boolean).join(" ");
         }
         showErrors(form, error);
       }
@@ -39,17 +40,17 @@ export function signIn() {
   return h(
     "section",
     { class: "page auth" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Sign in"),
-    h("p", { class: "subtitle" }, "Your exercises and habits, one tap at a time."),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("auth.sign_in")),
+    h("p", { class: "subtitle" }, t("auth.your_exercises_and_habits_one")),
     form,
     h(
       "p",
       { class: "muted small" },
-      "Got an invitation link from your therapist? Open it on this phone to set your password. ",
-      "No therapist? ",
-      h("a", { href: "#/sign-up" }, "Start tracking habits on your own"),
-      ". Therapists: ",
-      h("a", { href: "#/sign-up/therapist" }, "create a therapist account"),
+      t("auth.got_invitation_link_from_your"), " ",
+      t("auth.no_therapist"), " ",
+      h("a", { href: "#/sign-up" }, t("auth.start_tracking_habits_on_your")),
+      t("auth.therapists"), " ",
+      h("a", { href: "#/sign-up/therapist" }, t("auth.create_therapist_account")),
       ".",
     ),
   );
@@ -60,14 +61,14 @@ function signUpForm(path, intro, title) {
     "form",
     { class: "card", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Your name", { type: "text", name: "name", autocomplete: "name", required: true }),
-    field("Email", { type: "email", name: "email", autocomplete: "email", required: true }),
+    field(t("auth.your_name"), { type: "text", name: "name", autocomplete: "name", required: true }),
+    field(t("common.email"), { type: "email", name: "email", autocomplete: "email", required: true }),
     passwordField(
-      "Password",
+      t("common.password"),
       "new-password",
-      "At least 8 characters. A few unrelated words make a strong, memorable password.",
+      t("auth.at_least_8_characters_few"),
     ),
-    h("button", { class: "btn btn-primary btn-block", type: "submit" }, "Create account"),
+    h("button", { class: "btn btn-primary btn-block", type: "submit" }, t("auth.create_account")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -87,22 +88,22 @@ function signUpForm(path, intro, title) {
     h("h1", { class: "page-title", tabindex: "-1" }, title),
     h("p", { class: "subtitle" }, intro),
     form,
-    h("p", { class: "muted small" }, "Already have an account? ", h("a", { href: "#/sign-in" }, "Sign in")),
+    h("p", { class: "muted small" }, t("auth.already_have_account"), " ", h("a", { href: "#/sign-in" }, t("auth.sign_in"))),
   );
 }
 
 export function signUp() {
   return signUpForm(
     "/api/auth/signup/patient",
-    "Track daily habits that ease muscle tension, on your own. Working with a therapist? Open the invitation link they sent you instead. A therapist can also add your address later: you accept their request in the app.",
-    "Create an account",
+    t("auth.track_daily_habits_that_ease"),
+    t("auth.create_account_2"),
   );
 }
 
 export function signUpTherapist() {
   return signUpForm(
     "/api/auth/signup/therapist",
-    "Prescribe home programs, suggest habits and see who needs attention.",
-    "Create a therapist account",
+    t("auth.prescribe_home_programs_suggest_habits"),
+    t("auth.create_therapist_account_2"),
   );
 }

@@ -4,6 +4,7 @@
 import { api } from "../api.js";
 import { confirmDialog, h, replace, toast } from "../dom.js";
 import { dateTime } from "../dates.js";
+import { t } from "../i18n.js";
 
 export async function calendar() {
   const root = h("section", { class: "page" });
@@ -15,11 +16,11 @@ export async function calendar() {
 function render(root, state, made) {
   replace(
     root,
-    h("h1", { class: "page-title", tabindex: "-1" }, "Your plan in your calendar"),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("calendar.your_plan_in_your_calendar")),
     h(
       "p",
       { class: "subtitle" },
-      "Your exercise sessions and habit checks appear in the calendar app you already use (Google, Apple, Outlook…), and change when your program does.",
+      t("calendar.your_exercise_sessions_and_habit"),
     ),
     made ? madeCard(made) : null,
     state.active ? activeCard(root, state) : startCard(root),
@@ -31,23 +32,22 @@ function detailsBox(checked) {
     "label",
     { class: "check" },
     h("input", { type: "checkbox", name: "details", checked }),
-    " Show exercise and habit names in my calendar",
+    " ", t("calendar.show_exercise_and_habit_names"),
   );
 }
 
-const PRIVACY =
-  "Without names, events just say “Exercise session” or “Habit check”: nothing about your health goes to your calendar's provider.";
+const PRIVACY = "calendar.without_names_events_just_say";
 
 function startCard(root) {
   const box = detailsBox(false);
   return h(
     "div",
     { class: "card" },
-    h("h2", {}, "Subscribe"),
-    h("p", {}, "hep makes a private address for your calendar. Anyone with it can see your plan, so keep it to yourself."),
+    h("h2", {}, t("calendar.subscribe")),
+    h("p", {}, t("calendar.hep_makes_private_address_for")),
     box,
-    h("p", { class: "hint" }, PRIVACY),
-    h("button", { type: "button", class: "btn btn-primary", "data-role": "make-address", onclick: () => make(root, box) }, "Make my calendar address"),
+    h("p", { class: "hint" }, t(PRIVACY)),
+    h("button", { type: "button", class: "btn btn-primary", "data-role": "make-address", onclick: () => make(root, box) }, t("calendar.make_my_calendar_address")),
   );
 }
 
@@ -62,26 +62,26 @@ function madeCard(made) {
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(made.url);
-      toast("Address copied.");
+      toast(t("calendar.address_copied"));
     } catch {
-      toast("Select the address and copy it.");
+      toast(t("calendar.select_address_and_copy_it"));
     }
   };
   return h(
     "div",
-    { class: "card", role: "region", "aria-label": "Your new calendar address" },
-    h("h2", {}, "Your calendar address"),
-    h("p", {}, "Shown this once: add it to your calendar now. (You can always make a new one.)"),
-    h("label", { for: "feed-url" }, "Address"),
+    { class: "card", role: "region", "aria-label": t("calendar.your_new_calendar_address") },
+    h("h2", {}, t("calendar.your_calendar_address")),
+    h("p", {}, t("calendar.shown_this_once_add_it")),
+    h("label", { for: "feed-url" }, t("calendar.address")),
     h("input", { id: "feed-url", type: "text", readonly: true, value: made.url, "data-role": "feed-url", class: "feed-url" }),
     h(
       "p",
       { class: "actions" },
-      h("a", { class: "btn btn-primary", href: made.webcal_url, "data-role": "subscribe" }, "Add to my calendar"),
+      h("a", { class: "btn btn-primary", href: made.webcal_url, "data-role": "subscribe" }, t("calendar.add_to_my_calendar")),
       " ",
-      h("button", { type: "button", class: "btn", onclick: copy }, "Copy address"),
+      h("button", { type: "button", class: "btn", onclick: copy }, t("calendar.copy_address")),
     ),
-    h("p", { class: "hint" }, "On a computer, paste the address into your calendar's “subscribe” or “add by URL” option."),
+    h("p", { class: "hint" }, t("calendar.on_computer_paste_address_into")),
   );
 }
 
@@ -89,41 +89,41 @@ function activeCard(root, state) {
   const box = detailsBox(state.details);
   box.querySelector("input").addEventListener("change", async (event) => {
     const changed = await api.patch("/api/me/calendar", { details: event.target.checked });
-    toast(changed.details ? "Your calendar will show names." : "Your calendar will show generic titles.");
+    toast(changed.details ? t("calendar.your_calendar_will_show_names") : t("calendar.your_calendar_will_show_generic"));
   });
   const renew = async () => {
     const ok = await confirmDialog({
-      title: "Make a new address?",
-      body: "The old address stops working: calendars subscribed to it get nothing more.",
-      confirm: "Make a new address",
+      title: t("calendar.make_new_address"),
+      body: t("calendar.old_address_stops_working_calendars"),
+      confirm: t("calendar.make_new_address_2"),
     });
     if (ok) await make(root, box);
   };
   const stop = async () => {
     const ok = await confirmDialog({
-      title: "Stop sharing your plan with your calendar?",
-      body: "The address stops working. Events already in your calendar stay until it refreshes.",
-      confirm: "Stop sharing",
+      title: t("calendar.stop_sharing_your_plan_with"),
+      body: t("calendar.address_stops_working_events_already"),
+      confirm: t("calendar.stop_sharing"),
       danger: true,
     });
     if (!ok) return;
     await api.del("/api/me/calendar");
-    toast("Your calendar address no longer works.");
+    toast(t("calendar.your_calendar_address_no_longer"));
     render(root, { active: false, details: false }, null);
   };
   return h(
     "div",
     { class: "card" },
-    h("h2", {}, "Subscribed"),
-    h("p", {}, `Your calendar address works (made ${dateTime(state.created_at)}).`),
+    h("h2", {}, t("calendar.subscribed")),
+    h("p", {}, t("calendar.your_calendar_address_works_made", { dateTime: dateTime(state.created_at) })),
     box,
-    h("p", { class: "hint" }, PRIVACY),
+    h("p", { class: "hint" }, t(PRIVACY)),
     h(
       "p",
       { class: "actions" },
-      h("button", { type: "button", class: "btn", "data-role": "new-address", onclick: renew }, "Make a new address"),
+      h("button", { type: "button", class: "btn", "data-role": "new-address", onclick: renew }, t("calendar.make_new_address_2")),
       " ",
-      h("button", { type: "button", class: "btn btn-danger", "data-role": "stop-sharing", onclick: stop }, "Stop sharing"),
+      h("button", { type: "button", class: "btn btn-danger", "data-role": "stop-sharing", onclick: stop }, t("calendar.stop_sharing")),
     ),
   );
 }

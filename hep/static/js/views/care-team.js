@@ -7,6 +7,7 @@ import { confirmDialog, h, toast } from "../dom.js";
 import { dateTime } from "../dates.js";
 import { navigate } from "../router.js";
 import { teamHistory } from "../components/team-history.js";
+import { t } from "../i18n.js";
 
 export async function careTeam() {
   const requests = await api.get("/api/me/link-requests");
@@ -16,20 +17,20 @@ export async function careTeam() {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Your care team"),
-    h("p", { class: "subtitle" }, "The therapists who see your programs, check-ins and pain diary. Every time one of them looks, it is written in your access log."),
-    requests.length ? h("div", {}, h("h2", {}, "Asking to join"), requests.map(requestCard)) : null,
+    h("h1", { class: "page-title", tabindex: "-1" }, t("care_team.your_care_team")),
+    h("p", { class: "subtitle" }, t("care_team.therapists_who_see_your_programs")),
+    requests.length ? h("div", {}, h("h2", {}, t("care_team.asking_to_join")), requests.map(requestCard)) : null,
     open ? dischargedNote(open) : null,
     h(
       "div",
       { class: "card" },
-      h("h2", {}, "On your team"),
+      h("h2", {}, t("care_team.on_your_team")),
       team.members.length
         ? h("ul", { class: "list" }, team.members.map((m) => memberRow(m, team.members)))
-        : h("p", { class: "muted" }, "No therapist. You track your habits on your own; a therapist who adds your address sends you a request here."),
+        : h("p", { class: "muted" }, t("care_team.no_therapist_you_track_your")),
       teamHistory(team.history),
     ),
-    h("p", { class: "small" }, h("a", { href: "#/account" }, "Who looked at my data"), " is under More."),
+    h("p", { class: "small" }, h("a", { href: "#/account" }, t("care_team.who_looked_at_my_data")), " ", t("care_team.is_under_more")),
   );
 }
 
@@ -37,15 +38,17 @@ function requestCard(r) {
   const answer = async (accept) => {
     if (accept) {
       const ok = await confirmDialog({
-        title: `Let ${r.therapist_name} join your care team?`,
-        body: `${r.therapist_name}${r.clinic_name ? ` of ${r.clinic_name}` : ""} sees your programs, check-ins, pain diary and habits from now on, and can prescribe exercises. You can remove them at any time.`,
-        confirm: "Accept",
+        title: t("care_team.let_therapist_name_join_your", { therapist_name: r.therapist_name }),
+        body: r.clinic_name
+          ? t("care_team.request_body_clinic", { name: r.therapist_name, clinic: r.clinic_name })
+          : t("care_team.request_body", { name: r.therapist_name }),
+        confirm: t("care_team.accept"),
       });
       if (!ok) return;
     }
     try {
       await api.post(`/api/me/link-requests/${encodeURIComponent(r.id)}/${accept ? "accept" : "decline"}`);
-      toast(accept ? `${r.therapist_name} joined your care team.` : `You declined ${r.therapist_name}'s request.`, "success");
+      toast(accept ? t("care_team.therapist_name_joined_your_care", { therapist_name: r.therapist_name }) : t("care_team.you_declined_therapist_name_s", { therapist_name: r.therapist_name }), "success");
       navigate("/care-team");
     } catch (error) {
       toast(error.message, "error");
@@ -54,14 +57,14 @@ function requestCard(r) {
   return h(
     "article",
     { class: "card", "data-role": "link-request" },
-    h("h3", {}, `${r.therapist_name} asks to join your care team`),
-    h("p", { class: "small muted" }, `${r.clinic_name ? `${r.clinic_name} · ` : ""}asked ${dateTime(r.created_at)}, until ${dateTime(r.expires_at)}`),
-    h("p", {}, "Accept only if you know them: they will see your exercise and pain records."),
+    h("h3", {}, t("care_team.therapist_name_asks_to_join", { therapist_name: r.therapist_name })),
+    h("p", { class: "small muted" }, [r.clinic_name, t("care_team.asked_until", { asked: dateTime(r.created_at), until: dateTime(r.expires_at) })].filter(Boolean).join(" · ")),
+    h("p", {}, t("care_team.accept_only_if_you_know")),
     h(
       "div",
       { class: "actions" },
-      h("button", { type: "button", class: "btn btn-primary", onclick: () => answer(true) }, "Accept", h("span", { class: "visually-hidden" }, ` ${r.therapist_name}`)),
-      h("button", { type: "button", class: "btn", onclick: () => answer(false) }, "Decline", h("span", { class: "visually-hidden" }, ` ${r.therapist_name}`)),
+      h("button", { type: "button", class: "btn btn-primary", onclick: () => answer(true) }, t("care_team.accept"), h("span", { class: "visually-hidden" }, ` ${r.therapist_name}`)),
+      h("button", { type: "button", class: "btn", onclick: () => answer(false) }, t("care_team.decline"), h("span", { class: "visually-hidden" }, ` ${r.therapist_name}`)),
     ),
   );
 }
@@ -70,29 +73,27 @@ function dischargedNote(d) {
   return h(
     "div",
     { class: "banner", "data-role": "discharged" },
-    h("p", {}, h("strong", {}, `You are discharged: ${d.discharged_by} discharged you on ${dateTime(d.discharged_at)}.`)),
+    h("p", {}, h("strong", {}, t("care_team.you_are_discharged_discharged_by", { discharged_by: d.discharged_by, dateTime: dateTime(d.discharged_at) }))),
     d.note ? h("p", {}, `“${d.note}”`) : null,
-    h("p", {}, "Your programs have ended and their reminders stopped. Your history stays under Progress; your own habits and reminders carry on. Your care team can re-admit you."),
+    h("p", {}, t("care_team.your_programs_have_ended_and")),
   );
 }
 
 function memberRow(m, members) {
   const others = members.filter((x) => x.therapist_id !== m.therapist_id);
   const remove = async () => {
-    const lead = m.lead && others.length ? ` ${others[0].name} becomes your lead therapist.` : "";
-    const last = others.length
-      ? ""
-      : " You will have no therapist in hep: your programs stay as they are, and you keep your history, habits and reminders.";
+    const lead = m.lead && others.length ? t("care_team.becomes_your_lead", { name: others[0].name }) : "";
+    const last = others.length ? "" : t("care_team.you_will_have_no_therapist");
     const ok = await confirmDialog({
-      title: `Remove ${m.name} from your care team?`,
-      body: `${m.name} stops seeing your records at once and cannot change your programs any more.${lead}${last}`,
-      confirm: "Remove",
+      title: t("care_team.remove_name_from_your_care", { name: m.name }),
+      body: [t("care_team.name_stops_seeing_your_records", { name: m.name }), lead, last].filter(Boolean).join(" "),
+      confirm: t("common.remove"),
       danger: true,
     });
     if (!ok) return;
     try {
       await api.del(`/api/me/care-team/${encodeURIComponent(m.therapist_id)}`);
-      toast(`${m.name} is off your care team.`, "success");
+      toast(t("care_team.name_is_off_your_care", { name: m.name }), "success");
       navigate("/care-team");
     } catch (error) {
       toast(error.message, "error");
@@ -102,8 +103,8 @@ function memberRow(m, members) {
     "li",
     { "data-member": m.name },
     h("strong", {}, m.name),
-    m.lead ? h("span", { class: "badge badge-ok" }, "Lead") : null,
-    h("div", { class: "small muted" }, `${m.clinic_name || "Works on their own"} · since ${dateTime(m.since)}`),
-    h("div", { class: "row" }, h("button", { type: "button", class: "btn btn-small btn-quiet", onclick: remove }, "Remove", h("span", { class: "visually-hidden" }, ` ${m.name} from your care team`))),
+    m.lead ? h("span", { class: "badge badge-ok" }, t("care_team.lead")) : null,
+    h("div", { class: "small muted" }, t("care_team.clinic_since", { clinic: m.clinic_name || t("care_team.works_on_their_own"), since: dateTime(m.since) })),
+    h("div", { class: "row" }, h("button", { type: "button", class: "btn btn-small btn-quiet", onclick: remove }, t("common.remove"), h("span", { class: "visually-hidden" }, " ", t("care_team.name_from_your_care_team", { name: m.name })))),
   );
 }

@@ -4,6 +4,7 @@
 import { api, isMissingEndpoint } from "../api.js";
 import { h, replace, toast } from "../dom.js";
 import { doseText } from "../labels.js";
+import { t } from "../i18n.js";
 
 /** The entries the push was about, in today's shape (exercises and habits). */
 function dueList(data) {
@@ -29,9 +30,9 @@ export async function checkIn({ params }) {
     return h(
       "section",
       { class: "page" },
-      h("h1", { class: "page-title", tabindex: "-1" }, "This reminder has passed"),
-      h("p", {}, "Check what is still to do today instead."),
-      h("a", { class: "btn btn-primary", href: "#/today" }, "Open today"),
+      h("h1", { class: "page-title", tabindex: "-1" }, t("check_in.this_reminder_has_passed")),
+      h("p", {}, t("check_in.check_what_is_still_to")),
+      h("a", { class: "btn btn-primary", href: "#/today" }, t("check_in.open_today")),
     );
   }
   const due = dueList(data);
@@ -46,16 +47,16 @@ export async function checkIn({ params }) {
         done.disabled = true;
         try {
           await api.post(`${path}/done`);
-          replace(status, h("p", { class: "banner" }, "✓ Logged as done. Well done!"));
+          replace(status, h("p", { class: "banner" }, t("check_in.logged_as_done_well_done")));
           window.dispatchEvent(new CustomEvent("hep:synced"));
-          toast("Logged as done.", "success");
+          toast(t("check_in.logged_as_done"), "success");
         } catch (error) {
           done.disabled = false;
-          toast(error.offline ? "You're offline. Tick them off on the Today screen; they'll sync later." : error.message, "error");
+          toast(error.offline ? t("check_in.youre_offline_tick_them_off") : error.message, "error");
         }
       },
     },
-    "Done — all of it",
+    t("check_in.done_all_of_it"),
   );
   const snooze = h(
     "button",
@@ -65,21 +66,21 @@ export async function checkIn({ params }) {
       onclick: async () => {
         try {
           await api.post(`${path}/snooze`, { minutes: 15 });
-          replace(status, h("p", { class: "banner" }, "OK — we'll remind you again in 15 minutes."));
+          replace(status, h("p", { class: "banner" }, t("check_in.ok_well_remind_you_again")));
         } catch (error) {
           toast(error.message, "error");
         }
       },
     },
-    "Remind me in 15 minutes",
+    t("check_in.remind_me_in_15_minutes"),
   );
   const allDone = due.every((d) => d.done);
   if (allDone) done.hidden = true;
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Time to check in"),
-    allDone && due.length ? h("p", { class: "banner" }, "✓ Everything for this reminder is done.") : null,
+    h("h1", { class: "page-title", tabindex: "-1" }, t("check_in.time_to_check_in")),
+    allDone && due.length ? h("p", { class: "banner" }, t("check_in.everything_for_this_reminder_is")) : null,
     due.length
       ? h(
           "ul",
@@ -89,13 +90,13 @@ export async function checkIn({ params }) {
               "li",
               {},
               h("strong", {}, d.name),
-              d.done ? h("span", { class: "status status-done" }, " ✓ done") : null,
+              d.done ? h("span", { class: "status status-done" }, " ", t("check_in.done")) : null,
               d.detail ? h("div", { class: "small muted" }, d.detail) : null,
             ),
           ),
         )
-      : h("p", { class: "muted" }, "Everything for this reminder is already done."),
-    h("div", { class: "stack" }, done, snooze, h("a", { class: "btn btn-quiet btn-block", href: "#/today" }, "Log details on the Today screen")),
+      : h("p", { class: "muted" }, t("check_in.everything_for_this_reminder_is_2")),
+    h("div", { class: "stack" }, done, snooze, h("a", { class: "btn btn-quiet btn-block", href: "#/today" }, t("check_in.log_details_on_today_screen"))),
     status,
   );
 }

@@ -7,8 +7,9 @@ import { busy, clearErrors, field, h, showErrors, toast } from "../dom.js";
 import { navigate } from "../router.js";
 import { limits, pageSizeMax } from "../rules.js";
 import { currentUser } from "../session.js";
+import { t, words } from "../i18n.js";
 
-const ROLES = { admin: "You are an admin", therapist: "You are a therapist" };
+const ROLES = words({ admin: "clinics.you_are_admin", therapist: "clinics.you_are_therapist" });
 
 export async function clinics({ query: params }) {
   const siteAdmin = currentUser().role === "admin";
@@ -19,19 +20,19 @@ export async function clinics({ query: params }) {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, siteAdmin ? "Clinics" : "Your clinics"),
+    h("h1", { class: "page-title", tabindex: "-1" }, siteAdmin ? t("clinics.clinics") : t("clinics.your_clinics")),
     h(
       "p",
       { class: "subtitle" },
       siteAdmin
-        ? "Every clinic on this server: its members and invites, and its audit log. You see no patient's health data."
-        : "The practices you work in. Patients, templates and exercises can be shared within a clinic.",
+        ? t("clinics.every_clinic_on_this_server")
+        : t("clinics.practices_you_work_in_patients"),
     ),
     siteAdmin ? searchForm(q) : null,
     list.length
       ? h(
           "ul",
-          { class: "list card", "aria-label": "Clinics" },
+          { class: "list card", "aria-label": t("clinics.clinics") },
           list.map((c) =>
             h(
               "li",
@@ -40,12 +41,12 @@ export async function clinics({ query: params }) {
                 "div",
                 { class: "grow" },
                 h("a", { class: "name", href: `#/clinics/${c.id}` }, h("strong", {}, c.name)),
-                h("div", { class: "small muted" }, [`${c.members} member${c.members === 1 ? "" : "s"}`, c.my_role ? ROLES[c.my_role] : null].filter(Boolean).join(" · ")),
+                h("div", { class: "small muted" }, [t("clinics.members", { count: c.members }), c.my_role ? ROLES[c.my_role] : null].filter(Boolean).join(" · ")),
               ),
             ),
           ),
         )
-      : h("p", { class: "empty" }, q ? "No clinic matches." : "No clinics yet."),
+      : h("p", { class: "empty" }, q ? t("clinics.no_clinic_matches") : t("clinics.no_clinics_yet")),
     siteAdmin ? pager(q, page, list.length === size) : null,
     newClinicForm(siteAdmin, list.length),
   );
@@ -55,8 +56,8 @@ function searchForm(q) {
   const form = h(
     "form",
     { role: "search", class: "card stack" },
-    field("Find a clinic by name", { type: "search", name: "q", value: q, ...limits("clinic_search", "q") }),
-    h("button", { type: "submit", class: "btn" }, "Search"),
+    field(t("clinics.find_clinic_by_name"), { type: "search", name: "q", value: q, ...limits("clinic_search", "q") }),
+    h("button", { type: "submit", class: "btn" }, t("clinics.search")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -69,10 +70,10 @@ function pager(q, page, more) {
   if (page === 1 && !more) return null;
   return h(
     "nav",
-    { class: "row", "aria-label": "Pages" },
-    page > 1 ? h("a", { class: "btn btn-small", href: `#/clinics${query({ q, page: page - 1 })}` }, "← Previous page") : null,
-    h("span", { class: "muted small" }, `Page ${page}`),
-    more ? h("a", { class: "btn btn-small", href: `#/clinics${query({ q, page: page + 1 })}` }, "Next page →") : null,
+    { class: "row", "aria-label": t("clinics.pages") },
+    page > 1 ? h("a", { class: "btn btn-small", href: `#/clinics${query({ q, page: page - 1 })}` }, t("clinics.previous_page")) : null,
+    h("span", { class: "muted small" }, t("clinics.page_page", { page })),
+    more ? h("a", { class: "btn btn-small", href: `#/clinics${query({ q, page: page + 1 })}` }, t("clinics.next_page")) : null,
   );
 }
 
@@ -80,17 +81,17 @@ function newClinicForm(siteAdmin, have) {
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h2", {}, "Start a new clinic"),
+    h("h2", {}, t("clinics.start_new_clinic")),
     h(
       "p",
       { class: "small muted" },
       siteAdmin
-        ? "The clinic starts empty: invite its first admin on its page."
-        : `You become its first admin and invite your colleagues; patients you add can be cared for under it.${have ? " Working in one practice only? Rename the clinic you have instead." : ""}`,
+        ? t("clinics.clinic_starts_empty_invite_its")
+        : [t("clinics.you_become_its_first_admin"), have ? t("clinics.working_in_one_practice_only") : null].filter(Boolean).join(" "),
     ),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Clinic name", { type: "text", name: "name", required: true, autocomplete: "organization", ...limits("clinic", "name") }),
-    h("button", { type: "submit", class: "btn btn-primary" }, "Create clinic"),
+    field(t("clinics.clinic_name"), { type: "text", name: "name", required: true, autocomplete: "organization", ...limits("clinic", "name") }),
+    h("button", { type: "submit", class: "btn btn-primary" }, t("clinics.create_clinic")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -99,7 +100,7 @@ function newClinicForm(siteAdmin, have) {
       try {
         const made = await api.post("/api/clinics", { name });
         clearErrors(form);
-        toast(`${made.name} is created.`, "success");
+        toast(t("clinics.name_is_created", { name: made.name }), "success");
         navigate(`/clinics/${made.id}`);
       } catch (error) {
         showErrors(form, error);

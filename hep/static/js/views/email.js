@@ -6,24 +6,25 @@ import { busy, h, toast } from "../dom.js";
 import { currentUser, loadUser } from "../session.js";
 import { needsHomeScreen, pushSupported } from "../push.js";
 import { emailAvailable } from "../rules.js";
+import { t } from "../i18n.js";
 
 const MODES = [
-  ["off", "No email reminders"],
-  ["fallback", "Email me when my phone cannot get them", "Only while no phone of yours receives notifications from hep."],
-  ["always", "Email me every reminder", "Besides the notifications on your phone."],
+  ["off", "email.no_email_reminders"],
+  ["fallback", "email.email_me_when_my_phone", "email.only_while_no_phone_of"],
+  ["always", "email.email_me_every_reminder", "email.besides_notifications_on_your_phone"],
 ];
 
 function addressCard(user) {
   const status = user.email_bounced
-    ? "Your mail server said this mailbox does not exist. Check the address, then confirm it again."
+    ? t("email.your_mail_server_said_this")
     : user.email_verified
-      ? "Confirmed: hep can email you."
-      : "Not confirmed yet: hep sends reminders and digests only to a confirmed address.";
-  const button = h("button", { type: "button", class: "btn" }, "Email me a confirmation link");
+      ? t("email.confirmed_hep_can_email_you")
+      : t("email.not_confirmed_yet_hep_sends");
+  const button = h("button", { type: "button", class: "btn" }, t("email.email_me_confirmation_link"));
   const card = h(
     "div",
     { class: "card" },
-    h("h2", {}, "Your address"),
+    h("h2", {}, t("email.your_address")),
     h("p", {}, user.email),
     h("p", { class: "small muted", role: "status" }, status),
     user.email_verified ? null : button,
@@ -42,9 +43,9 @@ function addressCard(user) {
 }
 
 function phoneProblem(settings) {
-  if (needsHomeScreen()) return "On iPhone, notifications only work from the app on your Home Screen.";
-  if (!pushSupported()) return "This browser cannot show notifications from hep.";
-  if (settings.push_subscriptions === 0) return "No phone of yours gets notifications from hep right now.";
+  if (needsHomeScreen()) return t("email.on_iphone_notifications_only_work");
+  if (!pushSupported()) return t("email.this_browser_cannot_show_notifications");
+  if (settings.push_subscriptions === 0) return t("email.no_phone_of_yours_gets");
   return null;
 }
 
@@ -56,23 +57,23 @@ function remindersCard(user, settings) {
       "label",
       { class: "check" },
       h("input", { type: "radio", name, value, checked: settings.email_reminders === value, disabled: !user.email_verified }),
-      h("span", {}, h("strong", {}, label), hint ? h("br") : null, hint ? h("span", { class: "small muted" }, hint) : null),
+      h("span", {}, h("strong", {}, t(label)), hint ? h("br") : null, hint ? h("span", { class: "small muted" }, t(hint)) : null),
     ),
   );
   const card = h(
     "fieldset",
     { class: "card" },
-    h("legend", {}, h("h2", {}, "Email reminders")),
-    problem ? h("p", { class: "banner warn" }, `${problem} Email can reach you instead.`) : null,
-    user.email_verified ? null : h("p", { class: "small muted" }, "Confirm your address first."),
+    h("legend", {}, h("h2", {}, t("email.email_reminders"))),
+    problem ? h("p", { class: "banner warn" }, t("email.problem_email_can_reach_you", { problem })) : null,
+    user.email_verified ? null : h("p", { class: "small muted" }, t("email.confirm_your_address_first")),
     ...options,
-    h("p", { class: "small muted" }, "Emails follow the same rules as notifications: nothing once it's done, not in quiet hours, and never more than your daily limit. Each has a link to mark it done."),
+    h("p", { class: "small muted" }, t("email.emails_follow_same_rules_as")),
   );
   card.addEventListener("change", (event) =>
     busy(card, async () => {
       try {
         await api.patch("/api/me/notification-settings", { email_reminders: event.target.value });
-        toast("Saved.", "success");
+        toast(t("email.saved"), "success");
       } catch (error) {
         toast(error.message, "error");
       }
@@ -88,11 +89,11 @@ function alertsCard(user, settings) {
   const card = h(
     "fieldset",
     { class: "card" },
-    h("legend", {}, h("h2", {}, "When a patient needs you")),
-    h("p", { class: "small muted" }, "Once per patient and reason (high pain, a flare-up, a step back, not logging and more) while it stays open (acknowledging it closes it), outside your quiet hours. Alerts never say who or why: you see that in hep."),
-    h("label", { class: "check" }, push, "A notification on my devices"),
-    h("label", { class: "check" }, email, "One email a day"),
-    h("label", { for: "alert-time" }, "Email at"),
+    h("legend", {}, h("h2", {}, t("email.when_patient_needs_you"))),
+    h("p", { class: "small muted" }, t("email.once_per_patient_and_reason")),
+    h("label", { class: "check" }, push, t("email.notification_on_my_devices")),
+    h("label", { class: "check" }, email, t("email.one_email_day")),
+    h("label", { for: "alert-time" }, t("email.email_at")),
     time,
   );
   card.addEventListener("change", () =>
@@ -103,9 +104,9 @@ function alertsCard(user, settings) {
           alert_email: email.checked,
           alert_time: time.value || "08:00",
         });
-        toast("Saved.", "success");
+        toast(t("email.saved"), "success");
       } catch (error) {
-        toast(error instanceof ApiError ? error.message : "Could not save.", "error");
+        toast(error instanceof ApiError ? error.message : t("email.could_not_save"), "error");
       }
     }),
   );
@@ -114,13 +115,13 @@ function alertsCard(user, settings) {
 
 export async function email() {
   const user = (await loadUser()) || currentUser();
-  const title = h("h1", { class: "page-title", tabindex: "-1" }, "Email");
+  const title = h("h1", { class: "page-title", tabindex: "-1" }, t("common.email"));
   if (!emailAvailable()) {
     return h(
       "section",
       { class: "page" },
       title,
-      h("p", { class: "card" }, "This server does not send email, so hep cannot email you reminders or links. Notifications on your phone still work."),
+      h("p", { class: "card" }, t("email.this_server_does_not_send")),
     );
   }
   const settings = await api.get("/api/me/notification-settings");

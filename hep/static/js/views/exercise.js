@@ -14,6 +14,7 @@ import { editDays, limits } from "../rules.js";
 import { pastWindowNote } from "../components/edit-window.js";
 import { difficultyScale, painScale } from "../components/scales.js";
 import { gallery, illustration, mediaFor, mediaOfDay } from "../components/media.js";
+import { t } from "../i18n.js";
 
 async function findEntry(user, key, day) {
   const state = await loadDay(user, day);
@@ -103,20 +104,20 @@ export async function exercise({ params, query }) {
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h2", {}, "Log this session"),
+    h("h2", {}, t("exercise.log_this_session")),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     target.unit
       ? h(
           "div",
           { class: "field", "data-field": "value" },
-          h("label", { for: amountId }, target.unit === "reps" ? "Reps done" : "Seconds done"),
-          h("p", { class: "hint" }, `Counted by the ${target.unit === "reps" ? "counter" : "timer"} above; prescribed ${target.amount} ${target.unit}.`),
+          h("label", { for: amountId }, target.unit === "reps" ? t("exercise.reps_done") : t("exercise.seconds_done")),
+          h("p", { class: "hint" }, t(target.unit === "reps" ? "exercise.counted_by_counter" : "exercise.counted_by_timer", { amount: target.amount })),
           amount,
         )
       : null,
     painScale(null),
     difficultyScale(null),
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save session")),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, t("exercise.save_session"))),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -136,7 +137,7 @@ export async function exercise({ params, query }) {
         const result = await saveCheckIn(newId(), body);
         remember(user, state, result.checkIn, { pending: result.queued });
         toast(
-          body.state === "done" ? `${ex.name}: session logged.` : `${ex.name}: partial session logged (${value} ${target.unit}).`,
+          body.state === "done" ? t("exercise.name_session_logged", { name: ex.name }) : t(target.unit === "reps" ? "exercise.partial_session_reps" : "exercise.partial_session_seconds", { name: ex.name, count: value }),
           "success",
         );
         navigate(back);
@@ -150,34 +151,34 @@ export async function exercise({ params, query }) {
   return h(
     "section",
     { class: "page" },
-    h("p", {}, h("a", { href: `#${back}` }, day === todayDate ? "← Today" : `← ${longDay(day)}`)),
+    h("p", {}, h("a", { href: `#${back}` }, day === todayDate ? t("exercise.today") : t("exercise.back_to_day", { day: longDay(day) }))),
     h("h1", { class: "page-title", tabindex: "-1" }, ex.name),
     h("p", { class: "subtitle" }, doseText(dose), ex.category ? ` · ${CATEGORIES[ex.category] || ex.category}` : ""),
     progress
-      ? h("p", {}, `${Math.min(progress.done, progress.due)} of ${progress.due} session${progress.due === 1 ? "" : "s"} done ${day === todayDate ? "today" : "that day"}.`)
+      ? h("p", {}, t(day === todayDate ? "exercise.sessions_done_today" : "exercise.sessions_done_that_day", { done: Math.min(progress.done, progress.due), count: progress.due }))
       : null,
-    notDue ? h("p", { class: "banner" }, "This exercise is not due on this day.") : null,
-    dose.notes ? h("p", { class: "banner" }, h("strong", {}, "From your therapist: "), dose.notes) : null,
+    notDue ? h("p", { class: "banner" }, t("exercise.this_exercise_is_not_due")) : null,
+    dose.notes ? h("p", { class: "banner" }, h("strong", {}, t("exercise.from_your_therapist"), " "), dose.notes) : null,
     ex.cautions?.length
       ? h(
           "div",
           { class: "cautions", role: "note" },
-          h("strong", {}, "Take care"),
+          h("strong", {}, t("exercise.take_care")),
           h("ul", {}, ex.cautions.map((c) => h("li", {}, c))),
         )
       : null,
     illustration(ex.illustration, ex.name),
     gallery(mediaFor(entry, media), ex.name),
-    h("h2", {}, "How to do it"),
-    ex.instructions?.length ? h("ol", { class: "steps" }, ex.instructions.map((s) => h("li", {}, s))) : h("p", { class: "muted" }, "Your therapist will show you."),
+    h("h2", {}, t("exercise.how_to_do_it")),
+    ex.instructions?.length ? h("ol", { class: "steps" }, ex.instructions.map((s) => h("li", {}, s))) : h("p", { class: "muted" }, t("exercise.your_therapist_will_show_you")),
     ex.media_url
-      ? h("p", {}, h("a", { href: ex.media_url, target: "_blank", rel: "noopener noreferrer" }, "Watch a demonstration (opens another site)"))
+      ? h("p", {}, h("a", { href: ex.media_url, target: "_blank", rel: "noopener noreferrer" }, t("exercise.watch_demonstration_opens_another_site")))
       : null,
     timer || counter
       ? h(
           "div",
           { class: "card" },
-          h("h2", {}, timer ? (dose.reps ? "Hold timer and rep counter" : "Timer") : "Rep counter"),
+          h("h2", {}, timer ? (dose.reps ? t("exercise.hold_timer_and_rep_counter") : t("exercise.timer")) : t("exercise.rep_counter")),
           timer ? timer.element : null,
           counter ? counter.element : null,
         )

@@ -7,11 +7,12 @@ import { maskLabel } from "../dates.js";
 import { HABIT_KINDS, habitTargetText } from "../labels.js";
 import { navigate } from "../router.js";
 import { habitForm } from "../components/habit-form.js";
+import { t, words } from "../i18n.js";
 
-const WORDS = {
-  change: "Change",
-  save: "Save habit",
-};
+const WORDS = words({
+  change: "habits.change",
+  save: "habits.save_habit",
+});
 
 export async function habits() {
   const [mine, starters] = await Promise.all([api.get("/api/habits"), api.get("/api/habits/starters")]);
@@ -19,13 +20,13 @@ export async function habits() {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Habits"),
-    h("p", { class: "subtitle" }, "Small daily habits — sleep, water, movement breaks — ease muscle tension."),
-    h("h2", {}, "Your habits"),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("habits.habits")),
+    h("p", { class: "subtitle" }, t("habits.small_daily_habits_sleep_water")),
+    h("h2", {}, t("habits.your_habits")),
     mine.length
       ? h("ul", { class: "list card" }, mine.map((habit) => habitRow(habit)))
-      : h("p", { class: "muted" }, "No habits yet. Pick a starter below or make your own."),
-    h("h2", {}, "Starters"),
+      : h("p", { class: "muted" }, t("habits.no_habits_yet_pick_starter")),
+    h("h2", {}, t("habits.starters")),
     h(
       "ul",
       { class: "list card" },
@@ -35,18 +36,18 @@ export async function habits() {
           { class: "row spread" },
           h("span", {}, h("strong", {}, s.name), h("br"), h("span", { class: "small muted" }, describe(s))),
           names.has(s.name)
-            ? h("span", { class: "badge badge-ok" }, "Added")
+            ? h("span", { class: "badge badge-ok" }, t("habits.added"))
             : h(
                 "button",
                 {
                   type: "button",
                   class: "btn btn-small",
-                  "aria-label": `Add ${s.name}`,
+                  "aria-label": t("habits.add_name", { name: s.name }),
                   onclick: async (event) => {
                     event.currentTarget.disabled = true;
                     try {
                       await api.post(`/api/habits/starters/${encodeURIComponent(s.slug)}`);
-                      toast(`Added: ${s.name}`, "success");
+                      toast(t("habits.added_name", { name: s.name }), "success");
                       navigate("/habits");
                     } catch (error) {
                       toast(error.message, "error");
@@ -54,19 +55,19 @@ export async function habits() {
                     }
                   },
                 },
-                "Add",
+                t("common.add"),
               ),
         ),
       ),
     ),
-    h("h2", {}, "Make your own"),
+    h("h2", {}, t("habits.make_your_own")),
     habitForm({ path: "/api/habits", after: () => navigate("/habits") }),
   );
 }
 
 function describe(habit) {
   const target = habitTargetText(habit);
-  const when = habit.per_week ? `${habit.per_week}× a week` : maskLabel(habit.weekdays ?? 127);
+  const when = habit.per_week ? t("habits.per_week_week", { per_week: habit.per_week }) : maskLabel(habit.weekdays ?? 127);
   return [HABIT_KINDS[habit.kind] || habit.kind, target, when].filter(Boolean).join(" · ");
 }
 
@@ -98,7 +99,7 @@ function habitRow(habit) {
       "span",
       {},
       h("strong", {}, habit.name),
-      habit.suggested ? h("span", { class: "badge" }, " suggested by your therapist") : null,
+      habit.suggested ? h("span", { class: "badge" }, " ", t("habits.suggested_by_your_therapist")) : null,
       h("br"),
       h("span", { class: "small muted" }, describe(habit)),
     ),
@@ -108,24 +109,24 @@ function habitRow(habit) {
       {
         type: "button",
         class: "btn btn-small btn-quiet",
-        "aria-label": `Stop tracking ${habit.name}`,
+        "aria-label": t("habits.stop_tracking_name", { name: habit.name }),
         onclick: async () => {
           const ok = await confirmDialog({
-            title: `Stop tracking “${habit.name}”?`,
-            body: "Its history stays in your records and charts.",
-            confirm: "Stop tracking",
+            title: t("habits.stop_tracking_name_2", { name: habit.name }),
+            body: t("habits.its_history_stays_in_your"),
+            confirm: t("habits.stop_tracking"),
           });
           if (!ok) return;
           try {
             await api.del(`/api/habits/${habit.id}`);
-            toast("Habit stopped.");
+            toast(t("habits.habit_stopped"));
             navigate("/habits");
           } catch (error) {
             toast(error.message, "error");
           }
         },
       },
-      "Stop",
+      t("habits.stop"),
     ),
     box,
   );

@@ -3,6 +3,7 @@
 
 import { api } from "../api.js";
 import { h } from "../dom.js";
+import { t } from "../i18n.js";
 
 /** #/handout: the patient's own programs (straight to the handout when there is one). */
 export async function myHandouts() {
@@ -11,14 +12,14 @@ export async function myHandouts() {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Print your program"),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("handout.print_your_program")),
     programs.length
       ? h(
           "ul",
           { class: "list card" },
           programs.map((p) => h("li", {}, h("a", { href: `#/programs/${p.id}/handout` }, p.title))),
         )
-      : h("p", { class: "muted" }, "You have no program to print yet."),
+      : h("p", { class: "muted" }, t("handout.you_have_no_program_to")),
   );
 }
 
@@ -33,14 +34,14 @@ export async function handout({ params, query }) {
     h(
       "div",
       { class: "no-print handout-actions" },
-      h("h1", { class: "page-title", tabindex: "-1" }, "Handout to print"),
-      h("p", { class: "subtitle" }, "What this sheet says is what the app says. Print it, or keep the PDF."),
+      h("h1", { class: "page-title", tabindex: "-1" }, t("handout.handout_to_print")),
+      h("p", { class: "subtitle" }, t("handout.what_this_sheet_says_is")),
       h(
         "p",
         { class: "actions" },
-        h("button", { type: "button", class: "btn btn-primary", "data-role": "print", onclick: () => window.print() }, "Print"),
+        h("button", { type: "button", class: "btn btn-primary", "data-role": "print", onclick: () => window.print() }, t("handout.print")),
         " ",
-        h("a", { class: "btn", href: `/api/programs/${params.id}/handout.pdf${asked}`, download: `handout-v${data.version}.pdf` }, "Download PDF"),
+        h("a", { class: "btn", href: `/api/programs/${params.id}/handout.pdf${asked}`, download: `handout-v${data.version}.pdf` }, t("handout.download_pdf")),
       ),
     ),
     sheet(data),
@@ -50,28 +51,28 @@ export async function handout({ params, query }) {
 function sheet(data) {
   return h(
     "article",
-    { class: "handout-sheet", "aria-label": "Handout" },
+    { class: "handout-sheet", "aria-label": t("handout.handout") },
     h(
       "header",
       { class: "handout-head" },
       h(
         "figure",
         { class: "handout-qr" },
-        h("img", { src: data.qr_code, alt: "QR code that opens hep", width: 120, height: 120 }),
-        h("figcaption", {}, "Scan to open hep on your phone: ", h("span", { class: "handout-url" }, data.app_url)),
+        h("img", { src: data.qr_code, alt: t("handout.qr_code_that_opens_hep"), width: 120, height: 120 }),
+        h("figcaption", {}, t("handout.scan_to_open_hep_on"), " ", h("span", { class: "handout-url" }, data.app_url)),
       ),
       data.clinic_name ? h("p", { class: "handout-clinic" }, data.clinic_name) : null,
       h("h2", { class: "handout-title" }, data.title),
       h(
         "dl",
         { class: "handout-facts" },
-        fact("For", data.patient_name),
-        data.therapist_name ? fact("From", data.therapist_name) : null,
-        fact("When", data.dates),
-        fact("Printed", `${data.printed_on} (version ${data.version})`),
+        fact(t("handout.for"), data.patient_name),
+        data.therapist_name ? fact(t("handout.from"), data.therapist_name) : null,
+        fact(t("handout.when"), data.dates),
+        fact(t("handout.printed"), t("handout.printed_on_version_version", { printed_on: data.printed_on, version: data.version })),
       ),
     ),
-    data.notes ? h("section", { class: "handout-notes" }, h("h3", {}, "Notes from your therapist"), lines(data.notes)) : null,
+    data.notes ? h("section", { class: "handout-notes" }, h("h3", {}, t("handout.notes_from_your_therapist")), lines(data.notes)) : null,
     h("ol", { class: "handout-items" }, data.items.map(item)),
   );
 }
@@ -97,13 +98,13 @@ function item(it) {
       "div",
       { class: "handout-text" },
       it.summary ? h("p", {}, it.summary) : null,
-      h("p", {}, h("strong", {}, "Dose: "), it.dose),
-      h("p", {}, h("strong", {}, "When: "), it.schedule),
-      it.steps.length ? [h("h4", {}, "Steps"), h("ol", {}, it.steps.map((s) => h("li", {}, s)))] : null,
+      h("p", {}, h("strong", {}, t("handout.dose"), " "), it.dose),
+      h("p", {}, h("strong", {}, t("handout.when_2"), " "), it.schedule),
+      it.steps.length ? [h("h4", {}, t("handout.steps")), h("ol", {}, it.steps.map((s) => h("li", {}, s)))] : null,
       it.cautions.length
-        ? [h("h4", {}, "Take care"), h("ul", { class: "handout-cautions" }, it.cautions.map((c) => h("li", {}, c)))]
+        ? [h("h4", {}, t("handout.take_care")), h("ul", { class: "handout-cautions" }, it.cautions.map((c) => h("li", {}, c)))]
         : null,
-      it.notes ? [h("h4", {}, "Your therapist's notes"), lines(it.notes)] : null,
+      it.notes ? [h("h4", {}, t("handout.your_therapists_notes")), lines(it.notes)] : null,
     ),
   );
 }

@@ -12,6 +12,7 @@ import { editDays, limits } from "../rules.js";
 import { describeCheckIn, diffText, subjectNames } from "../components/check-in-text.js";
 import { lastDays } from "../components/edit-window.js";
 import { difficultyScale, painScale } from "../components/scales.js";
+import { t } from "../i18n.js";
 
 export async function history() {
   const user = currentUser();
@@ -24,15 +25,15 @@ export async function history() {
     api.get("/api/habits"),
   ]);
   const names = subjectNames(programs, habits);
-  const nameOf = (c) => names.get(c.item_key || c.habit_id) || (c.habit_id ? "A habit you stopped" : "An earlier exercise");
+  const nameOf = (c) => names.get(c.item_key || c.habit_id) || (c.habit_id ? t("history.habit_you_stopped") : t("history.earlier_exercise"));
   const subjectById = new Map(checkIns.map((c) => [c.id, nameOf(c)]));
 
   const days = Array.from({ length: editDays() + 1 }, (_, i) => addDays(todayDate, -i));
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "History"),
-    h("p", { class: "subtitle" }, `You can fill in or correct ${lastDays()}. Every change is kept in the trail below.`),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("history.history")),
+    h("p", { class: "subtitle" }, t("history.you_can_fill_in_or", { lastDays: lastDays() })),
     days.map((day) => {
       const list = checkIns.filter((c) => c.local_date === day);
       return h(
@@ -41,15 +42,15 @@ export async function history() {
         h(
           "div",
           { class: "row spread" },
-          h("h2", {}, day === todayDate ? "Today" : longDay(day)),
-          h("a", { class: "btn btn-small", href: day === todayDate ? "#/today" : `#/day/${day}` }, "Fill in", h("span", { class: "visually-hidden" }, ` ${longDay(day)}`)),
+          h("h2", {}, day === todayDate ? t("history.today") : longDay(day)),
+          h("a", { class: "btn btn-small", href: day === todayDate ? "#/today" : `#/day/${day}` }, t("history.fill_in"), h("span", { class: "visually-hidden" }, ` ${longDay(day)}`)),
         ),
         list.length
           ? h("ul", { class: "list" }, list.map((c) => checkInRow(c, nameOf(c))))
-          : h("p", { class: "muted small" }, "Nothing logged."),
+          : h("p", { class: "muted small" }, t("history.nothing_logged")),
       );
     }),
-    h("h2", {}, "Edit trail"),
+    h("h2", {}, t("history.edit_trail")),
     edits.length
       ? h(
           "ul",
@@ -58,14 +59,14 @@ export async function history() {
             h(
               "li",
               {},
-              h("strong", {}, subjectById.get(e.check_in_id) || "A check-in"),
+              h("strong", {}, subjectById.get(e.check_in_id) || t("history.check_in")),
               ` — ${diffText(e)}`,
               h("br"),
-              h("span", { class: "small muted" }, `${dateTime(e.at)} · ${e.by_patient ? "by you" : "by your care team"}`),
+              h("span", { class: "small muted" }, `${dateTime(e.at)} · ${e.by_patient ? t("history.by_you") : t("history.by_your_care_team")}`),
             ),
           ),
         )
-      : h("p", { class: "muted" }, "No changes yet."),
+      : h("p", { class: "muted" }, t("history.no_changes_yet")),
   );
 }
 
@@ -80,13 +81,13 @@ function checkInRow(c, name) {
         h("strong", {}, name),
         h("br"),
         h("span", { class: "small" }, describeCheckIn(c)),
-        c.source !== "app" ? h("span", { class: "badge" }, c.source === "offline" ? " sent later" : " from a notification") : null,
+        c.source !== "app" ? h("span", { class: "badge" }, c.source === "offline" ? [" ", t("history.sent_later")] : [" ", t("history.from_notification")]) : null,
         c.note ? h("span", { class: "small muted" }, h("br"), c.note) : null,
       ),
       h(
         "span",
         { class: "row" },
-        h("button", { type: "button", class: "btn btn-small", "aria-label": `Correct ${name}`, onclick: () => {
+        h("button", { type: "button", class: "btn btn-small", "aria-label": t("history.correct_name", { name }), onclick: () => {
           const existing = row.querySelector("form");
           if (existing) existing.remove();
           else {
@@ -94,18 +95,18 @@ function checkInRow(c, name) {
             row.append(form);
             form.querySelector("input, select")?.focus();
           }
-        } }, "Correct"),
-        h("button", { type: "button", class: "btn btn-small btn-quiet", "aria-label": `Remove ${name}`, onclick: async () => {
-          const ok = await confirmDialog({ title: `Remove this check-in of ${name}?`, body: "The removal is kept in your edit trail.", confirm: "Remove", danger: true });
+        } }, t("history.correct")),
+        h("button", { type: "button", class: "btn btn-small btn-quiet", "aria-label": t("history.remove_name", { name }), onclick: async () => {
+          const ok = await confirmDialog({ title: t("history.remove_this_check_in_of", { name }), body: t("history.removal_is_kept_in_your"), confirm: t("common.remove"), danger: true });
           if (!ok) return;
           try {
             await deleteCheckIn(c.id);
-            toast("Check-in removed.");
+            toast(t("history.check_in_removed"));
             navigate("/history");
           } catch (error) {
             toast(error.message, "error");
           }
-        } }, "Remove"),
+        } }, t("common.remove")),
       ),
     ),
   );
@@ -121,7 +122,7 @@ function editForm(c) {
     h(
       "fieldset",
       { "data-field": "state" },
-      h("legend", {}, "What happened?"),
+      h("legend", {}, t("history.what_happened")),
       h(
         "div",
         { class: "chips" },
@@ -130,15 +131,15 @@ function editForm(c) {
         ),
       ),
     ),
-    field("Amount (reps, seconds or units)", { type: "number", name: "value", step: "any", value: c.value ?? "", ...limits("check_in", "value") }),
+    field(t("history.amount_reps_seconds_or_units"), { type: "number", name: "value", step: "any", value: c.value ?? "", ...limits("check_in", "value") }),
     field(
-      "Reason for skipping",
+      t("history.reason_for_skipping"),
       h("select", { name: "skip_reason", value: c.skip_reason || "" }, h("option", { value: "" }, "—"), Object.entries(SKIP_REASONS).map(([v, l]) => h("option", { value: v }, l))),
     ),
     painScale(c.pain),
     difficultyScale(c.difficulty),
-    field("Note", h("textarea", { name: "note", rows: "2", ...limits("check_in", "note") }, c.note || "")),
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save correction")),
+    field(t("history.note"), h("textarea", { name: "note", rows: "2", ...limits("check_in", "note") }, c.note || "")),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, t("history.save_correction"))),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -159,7 +160,7 @@ function editForm(c) {
     busy(form, async () => {
       try {
         await saveCheckIn(c.id, body);
-        toast("Correction saved.", "success");
+        toast(t("history.correction_saved"), "success");
         navigate("/history");
       } catch (error) {
         showErrors(form, error);

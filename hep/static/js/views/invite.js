@@ -9,6 +9,7 @@ import { currentUser, loadUser } from "../session.js";
 import { navigate } from "../router.js";
 import { signInFirst } from "../app.js";
 import { passwordField } from "../components/password-field.js";
+import { t } from "../i18n.js";
 
 export async function invite({ params }) {
   const code = params.code;
@@ -20,13 +21,13 @@ export async function invite({ params }) {
     return h(
       "section",
       { class: "page auth" },
-      h("h1", { class: "page-title", tabindex: "-1" }, "This link no longer works"),
+      h("h1", { class: "page-title", tabindex: "-1" }, t("invite.this_link_no_longer_works")),
       h(
         "p",
         {},
-        "Invitation links work once and expire after a few days. Ask your therapist to send you a new one — it takes them one click.",
+        t("invite.invitation_links_work_once_and"),
       ),
-      h("p", {}, h("a", { href: "#/sign-in" }, "Already set a password? Sign in")),
+      h("p", {}, h("a", { href: "#/sign-in" }, t("invite.already_set_password_sign_in"))),
     );
   }
   const zone = browserZone();
@@ -35,16 +36,16 @@ export async function invite({ params }) {
     return h(
       "section",
       { class: "page auth" },
-      h("h1", { class: "page-title", tabindex: "-1" }, "You have an account already"),
-      h("p", {}, `${preview.therapist_name} asks to join your care team. Answer the request under Your care team.`),
-      h("p", {}, h("a", { class: "btn btn-primary", href: "#/care-team" }, "Your care team")),
+      h("h1", { class: "page-title", tabindex: "-1" }, t("invite.you_have_account_already")),
+      h("p", {}, t("invite.therapist_name_asks_to_join", { therapist_name: preview.therapist_name })),
+      h("p", {}, h("a", { class: "btn btn-primary", href: "#/care-team" }, t("invite.your_care_team"))),
     );
   }
   const form = h(
     "form",
     { class: "card", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Email", {
+    field(t("common.email"), {
       type: "email",
       name: "email",
       value: preview.email,
@@ -52,12 +53,12 @@ export async function invite({ params }) {
       autocomplete: "username",
     }),
     passwordField(
-      "Choose a password",
+      t("invite.choose_password"),
       "new-password",
-      "At least 8 characters. A few unrelated words make a strong, memorable password.",
+      t("invite.at_least_8_characters_few"),
     ),
-    h("p", { class: "muted small" }, `Your time zone: ${zone} (reminders follow it; change it later under More).`),
-    h("button", { class: "btn btn-primary btn-block", type: "submit" }, "Accept and continue"),
+    h("p", { class: "muted small" }, t("invite.your_time_zone_zone_reminders", { zone })),
+    h("button", { class: "btn btn-primary btn-block", type: "submit" }, t("invite.accept_and_continue")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -76,26 +77,26 @@ export async function invite({ params }) {
   return h(
     "section",
     { class: "page auth" },
-    h("h1", { class: "page-title", tabindex: "-1" }, `Welcome, ${preview.patient_name}`),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("invite.welcome_patient_name", { patient_name: preview.patient_name })),
     h(
       "p",
       { class: "subtitle" },
-      `${preview.therapist_name} has set up hep for your home exercises. Choose a password to see your program.`,
+      t("invite.therapist_name_has_set_up", { therapist_name: preview.therapist_name }),
     ),
     someoneElse
       ? h(
           "p",
           { class: "banner warn" },
-          `This browser is signed in as ${someoneElse.name}. Accepting signs you in as ${preview.patient_name} instead.`,
+          t("invite.this_browser_is_signed_in", { name: someoneElse.name, patient_name: preview.patient_name }),
         )
       : null,
     form,
     h(
       "div",
       { class: "card" },
-      h("h2", {}, "Have a hep account with this address already?"),
-      h("p", {}, `Then sign in instead: ${preview.therapist_name}'s request to join your care team waits for you there, to accept or decline.`),
-      h("button", { type: "button", class: "btn btn-block", onclick: () => signInFirst("/care-team") }, "Sign in"),
+      h("h2", {}, t("invite.have_hep_account_with_this")),
+      h("p", {}, t("invite.then_sign_in_instead_therapist", { therapist_name: preview.therapist_name })),
+      h("button", { type: "button", class: "btn btn-block", onclick: () => signInFirst("/care-team") }, t("invite.sign_in")),
     ),
   );
 }

@@ -8,8 +8,9 @@ import { currentUser, loadUser, signOut } from "../session.js";
 import { navigate } from "../router.js";
 import { signInFirst } from "../app.js";
 import { passwordField } from "../components/password-field.js";
+import { t, words } from "../i18n.js";
 
-const AS = { therapist: "a therapist", admin: "a clinic admin" };
+const AS = words({ therapist: "join_clinic.therapist", admin: "join_clinic.clinic_admin" });
 
 function page(title, ...children) {
   return h("section", { class: "page auth" }, h("h1", { class: "page-title", tabindex: "-1" }, title), ...children);
@@ -23,24 +24,24 @@ export async function joinClinic({ params, path }) {
   } catch (error) {
     if (error.status !== 404 && error.status !== 410) throw error;
     return page(
-      "This link no longer works",
-      h("p", {}, "Clinic invites work once and expire after a few days. Ask the clinic's admin for a new one: it takes them one click."),
-      h("p", {}, h("a", { href: "#/" }, "Open hep")),
+      t("join_clinic.this_link_no_longer_works"),
+      h("p", {}, t("join_clinic.clinic_invites_work_once_and")),
+      h("p", {}, h("a", { href: "#/" }, t("join_clinic.open_hep"))),
     );
   }
   const user = currentUser();
   const intro = h(
     "p",
     { class: "subtitle" },
-    `${invite.invited_by} invites ${invite.email} to join ${invite.clinic_name} as ${AS[invite.role]}. The link works until ${dateTime(invite.expires_at)}.`,
+    t("join_clinic.invited_by_invites_email_to", { invited_by: invite.invited_by, email: invite.email, clinic_name: invite.clinic_name, value: AS[invite.role], dateTime: dateTime(invite.expires_at) }),
   );
-  const title = `Join ${invite.clinic_name}`;
+  const title = t("join_clinic.join_clinic_name", { clinic_name: invite.clinic_name });
   if (user && user.role !== "therapist") {
     return page(
       title,
       intro,
-      h("p", { class: "banner warn" }, `This browser is signed in as ${user.name}, whose account is not a therapist's. Sign out, then open the link again to join with a therapist account.`),
-      h("button", { type: "button", class: "btn", onclick: () => signOut() }, "Sign out"),
+      h("p", { class: "banner warn" }, t("join_clinic.this_browser_is_signed_in", { name: user.name })),
+      h("button", { type: "button", class: "btn", onclick: () => signOut() }, t("join_clinic.sign_out")),
     );
   }
   return page(title, intro, user ? joinAs(user, code) : newAccount(invite, code, path));
@@ -64,8 +65,8 @@ function joinAs(user, code) {
     "form",
     { class: "card", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    h("p", {}, `You join as ${user.name} (${user.email}), with your patients, templates and exercises as they are.`),
-    h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Join the clinic"),
+    h("p", {}, t("join_clinic.you_join_as_name_email", { name: user.name, email: user.email })),
+    h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("join_clinic.join_clinic")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -78,13 +79,13 @@ function newAccount(invite, code, path) {
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h2", {}, "New to hep?"),
+    h("h2", {}, t("join_clinic.new_to_hep")),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Email", { type: "email", name: "email", value: invite.email, readonly: true, autocomplete: "username" }),
-    field("Your name", { type: "text", name: "name", autocomplete: "name", required: true }),
+    field(t("common.email"), { type: "email", name: "email", value: invite.email, readonly: true, autocomplete: "username" }),
+    field(t("join_clinic.your_name"), { type: "text", name: "name", autocomplete: "name", required: true }),
     // signed out, the app has no copy of the server's rules: the server names any bound missed
-    passwordField("Choose a password", "new-password", "A few unrelated words make a strong, memorable password."),
-    h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Create account and join"),
+    passwordField(t("join_clinic.choose_password"), "new-password", t("join_clinic.few_unrelated_words_make_strong")),
+    h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("join_clinic.create_account_and_join")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -96,9 +97,9 @@ function newAccount(invite, code, path) {
     h(
       "div",
       { class: "card" },
-      h("h2", {}, "Have a therapist account?"),
-      h("p", {}, "Sign in first, with this or another address; you come back here to join."),
-      h("button", { type: "button", class: "btn btn-block", onclick: () => signInFirst(path) }, "Sign in to join"),
+      h("h2", {}, t("join_clinic.have_therapist_account")),
+      h("p", {}, t("join_clinic.sign_in_first_with_this")),
+      h("button", { type: "button", class: "btn btn-block", onclick: () => signInFirst(path) }, t("join_clinic.sign_in_to_join")),
     ),
   ];
 }

@@ -7,6 +7,7 @@ import { busy, field, h, showErrors, toast } from "../dom.js";
 import { shortDay } from "../dates.js";
 import { navigate } from "../router.js";
 import { limits, maxItems } from "../rules.js";
+import { t } from "../i18n.js";
 
 function scale(name, legend, selected, low, high) {
   return h(
@@ -21,7 +22,7 @@ function scale(name, legend, selected, low, high) {
         h(
           "label",
           { class: "chip" },
-          h("input", { type: "radio", name, value: String(v), checked: selected === v, "aria-label": `${v} of 10` }),
+          h("input", { type: "radio", name, value: String(v), checked: selected === v, "aria-label": t("measure.v_of_10", { v }) }),
           h("span", {}, String(v)),
         ),
       ),
@@ -36,16 +37,16 @@ function psfsRows(plan, answered) {
     h(
       "div",
       { class: "card activity" },
-      field(`Activity ${i + 1}${i ? " (optional)" : ""}`, {
+      field(t(i ? "measure.activity_optional" : "measure.activity", { number: i + 1 }), {
         type: "text",
         name: `activity-${i}`,
         value: row.name,
         maxlength: limits("psfs_activity", "name").maxlength,
-        placeholder: i === 0 ? "For example: climbing stairs" : "",
+        placeholder: i === 0 ? t("measure.for_example_climbing_stairs") : "",
       }, { name: `activities.${i}.name` }),
       scale(
         `score-${i}`,
-        ["How well can you do it now?", h("span", { class: "visually-hidden" }, ` (activity ${i + 1})`)],
+        [t("measure.how_well_can_you_do"), h("span", { class: "visually-hidden" }, " ", t("measure.activity_number", { number: i + 1 }))],
         row.score,
         plan.measure.low_label,
         plan.measure.high_label,
@@ -55,7 +56,7 @@ function psfsRows(plan, answered) {
 }
 
 function customQuestion(question, given) {
-  const name = `answers.${question.key}`;
+  const name = t("measure.answers_key", { key: question.key });
   const legend = `${question.text}${question.required ? "" : " (optional)"}`;
   if (question.type === "scale") return scale(name, legend, given ?? null, question.low_label, question.high_label);
   if (question.type === "text") {
@@ -101,7 +102,7 @@ function bodyOf(plan, form) {
   if (instrument === "nprs") return { score: data.get("score") === null ? null : Number(data.get("score")) };
   const answers = {};
   for (const q of plan.measure.questions) {
-    const name = `answers.${q.key}`;
+    const name = t("measure.answers_key", { key: q.key });
     if (q.type === "multiple") answers[q.key] = data.getAll(name).map(Number);
     else if (data.get(name) === null || data.get(name) === "") continue;
     else answers[q.key] = q.type === "text" ? data.get(name) : Number(data.get(name));
@@ -119,26 +120,26 @@ export async function measure({ params }) {
     instrument === "psfs"
       ? psfsRows(plan, answered)
       : instrument === "nprs"
-        ? [scale("score", "Your pain over the last day", answered?.answers?.score ?? null, measureDef.low_label, measureDef.high_label)]
+        ? [scale("score", t("measure.your_pain_over_last_day"), answered?.answers?.score ?? null, measureDef.low_label, measureDef.high_label)]
         : measureDef.questions.map((q) => customQuestion(q, answered?.answers?.answers?.[q.key]));
   const form = h(
     "form",
     { novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     questions,
-    h("button", { type: "submit", class: "btn btn-primary btn-block" }, answered ? "Save changes" : "Send"),
+    h("button", { type: "submit", class: "btn btn-primary btn-block" }, answered ? t("measure.save_changes") : t("measure.send")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const body = bodyOf(plan, form);
     if (instrument === "psfs" && body.activities.some((a) => a.score === null)) {
-      showErrors(form, { message: "Rate each activity you named.", fields: {} });
+      showErrors(form, { message: t("measure.rate_each_activity_you_named"), fields: {} });
       return;
     }
     busy(form, async () => {
       try {
         await api.put(`/api/measures/${encodeURIComponent(plan.id)}/responses/${plan.due_on}`, body);
-        toast("Thank you: sent to your therapist.", "success");
+        toast(t("measure.thank_you_sent_to_your"), "success");
         navigate("/measures");
       } catch (error) {
         showErrors(form, error);
@@ -149,10 +150,10 @@ export async function measure({ params }) {
   return h(
     "section",
     { class: "page" },
-    h("p", {}, h("a", { href: "#/measures" }, "← Questionnaires")),
+    h("p", {}, h("a", { href: "#/measures" }, t("measure.questionnaires"))),
     h("h1", { class: "page-title", tabindex: "-1" }, measureDef.title),
-    open ? h("p", { class: "subtitle" }, `Due ${shortDay(plan.due_on)}`) : null,
+    open ? h("p", { class: "subtitle" }, t("measure.due_shortday", { shortDay: shortDay(plan.due_on) })) : null,
     measureDef.instructions ? h("p", { class: "card instructions" }, measureDef.instructions) : null,
-    open ? form : h("p", { class: "empty" }, plan.ended ? "Your therapist stopped this questionnaire." : "Not due yet."),
+    open ? form : h("p", { class: "empty" }, plan.ended ? t("measure.your_therapist_stopped_this_questionnaire") : t("measure.not_due_yet")),
   );
 }

@@ -4,6 +4,7 @@
 import { api } from "../api.js";
 import { h } from "../dom.js";
 import { answersTable, dueText, scoreChart } from "../components/scores.js";
+import { t } from "../i18n.js";
 
 function planCard(plan, weeks) {
   const measure = plan.measure;
@@ -12,9 +13,9 @@ function planCard(plan, weeks) {
     { class: "card" },
     h("h2", {}, measure.title),
     h("p", { class: plan.due_now ? "badge badge-warn" : "small muted" }, dueText(plan)),
-    plan.due_now ? h("a", { class: "btn btn-primary btn-small", href: `#/measures/${encodeURIComponent(plan.id)}` }, "Answer it") : null,
+    plan.due_now ? h("a", { class: "btn btn-primary btn-small", href: `#/measures/${encodeURIComponent(plan.id)}` }, t("measures.answer_it")) : null,
     measure.score_label ? h("p", { class: "small muted" }, measure.score_label) : null,
-    scoreChart({ title: `${measure.title}: scores beside the dose done`, weeks, responses: plan.responses, scoreLabel: measure.score_label }),
+    scoreChart({ title: t("measures.title_scores_beside_dose_done", { title: measure.title }), weeks, responses: plan.responses, scoreLabel: measure.score_label }),
     answersTable(plan),
   );
 }
@@ -25,11 +26,11 @@ export async function measures() {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Questionnaires"),
-    h("p", { class: "subtitle" }, "Short questionnaires from your therapist show how things change over the weeks."),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("measures.questionnaires")),
+    h("p", { class: "subtitle" }, t("measures.short_questionnaires_from_your_therapist")),
     plans.length
       ? plans.map((plan) => planCard(plan, data.weeks))
-      : h("p", { class: "empty" }, "Your therapist has not asked you to fill in any questionnaires."),
-    h("p", { class: "small" }, h("a", { href: "#/summary" }, "A summary of your progress to print")),
+      : h("p", { class: "empty" }, t("measures.your_therapist_has_not_asked")),
+    h("p", { class: "small" }, h("a", { href: "#/summary" }, t("measures.summary_of_your_progress_to"))),
   );
 }

@@ -2,18 +2,19 @@
 
 import { h } from "../dom.js";
 import { messageThread } from "../components/message-thread.js";
+import { t } from "../i18n.js";
 
 export async function messages() {
   const thread = await messageThread({
     path: "/api/messages",
-    title: "Messages with your care team",
-    empty: "No messages yet. Your therapist can write to you here, and you can answer.",
+    title: t("messages.messages_with_your_care_team"),
+    empty: t("messages.no_messages_yet_your_therapist"),
   });
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Messages"),
-    h("p", { class: "subtitle" }, "Between visits, with your care team. For an emergency, call for help instead."),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("messages.messages")),
+    h("p", { class: "subtitle" }, t("messages.between_visits_with_your_care")),
     thread,
   );
 }

@@ -16,6 +16,7 @@ import {
   registrationProblem,
   sendTest,
 } from "../push.js";
+import { t } from "../i18n.js";
 
 export async function notifications({ query }) {
   const welcome = query.get("welcome") === "1";
@@ -27,19 +28,19 @@ export async function notifications({ query }) {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, welcome ? "Welcome to hep" : "Notifications"),
+    h("h1", { class: "page-title", tabindex: "-1" }, welcome ? t("notifications.welcome_to_hep") : t("notifications.notifications")),
     h(
       "p",
       { class: "subtitle" },
       welcome
-        ? "One last step: let hep remind you. Reminders come only for what is still to do, never during your quiet hours."
-        : "Reminders arrive only for what is still to do. Notifications show no health details.",
+        ? t("notifications.one_last_step_let_hep")
+        : t("notifications.reminders_arrive_only_for_what"),
     ),
     box,
     h(
       "div",
       { class: "actions" },
-      h("a", { class: welcome ? "btn btn-primary" : "btn", href: "#/today" }, welcome ? "Go to today's exercises" : "Back to today"),
+      h("a", { class: welcome ? "btn btn-primary" : "btn", href: "#/today" }, welcome ? t("notifications.go_to_todays_exercises") : t("notifications.back_to_today")),
     ),
   );
 }
@@ -52,17 +53,17 @@ async function steps(rerender) {
       h(
         "li",
         {},
-        h("h2", {}, "Add hep to your Home Screen"),
-        h("p", {}, "On iPhone and iPad, reminders only work from the Home Screen app:"),
+        h("h2", {}, t("notifications.add_hep_to_your_home")),
+        h("p", {}, t("notifications.on_iphone_and_ipad_reminders")),
         h(
           "ol",
           { class: "steps" },
-          h("li", {}, "Tap the Share button (the square with an arrow) at the bottom of Safari."),
-          h("li", {}, "Scroll down and tap “Add to Home Screen”, then “Add”."),
-          h("li", {}, "Open hep from the new icon on your Home Screen and come back to this page."),
+          h("li", {}, t("notifications.tap_share_button_square_with")),
+          h("li", {}, t("notifications.scroll_down_and_tap_add")),
+          h("li", {}, t("notifications.open_hep_from_new_icon")),
         ),
       ),
-      h("li", {}, h("h2", {}, "Allow notifications"), h("p", { class: "muted" }, "After you open hep from the Home Screen.")),
+      h("li", {}, h("h2", {}, t("notifications.allow_notifications")), h("p", { class: "muted" }, t("notifications.after_you_open_hep_from"))),
     );
   }
   if (!pushSupported()) {
@@ -70,8 +71,8 @@ async function steps(rerender) {
       "div",
       { class: "banner warn" },
       isIos()
-        ? "This version of iOS cannot show web notifications. Update to iOS 16.4 or later."
-        : "This browser cannot show notifications from hep. You can still tick things off in the app.",
+        ? t("notifications.this_version_of_ios_cannot")
+        : t("notifications.this_browser_cannot_show_notifications"),
     );
   }
   const state = permission();
@@ -86,14 +87,14 @@ async function steps(rerender) {
         allow.disabled = true;
         try {
           const answer = await enablePush();
-          if (answer === "granted") toast("Notifications are on for this phone.", "success");
+          if (answer === "granted") toast(t("notifications.notifications_are_on_for_this"), "success");
         } catch (error) {
-          toast(`Notifications are allowed, but this phone could not be registered: ${registrationProblem(error)}.`, "error");
+          toast(t("notifications.notifications_are_allowed_but_this", { registrationProblem: registrationProblem(error) }), "error");
         }
         await rerender();
       },
     },
-    "Allow notifications",
+    t("notifications.allow_notifications"),
   );
   const register = registerButton(rerender);
   const testResult = h("p", { role: "status" });
@@ -104,19 +105,19 @@ async function steps(rerender) {
       class: "btn",
       onclick: async () => {
         test.disabled = true;
-        testResult.textContent = "Sending…";
+        testResult.textContent = t("notifications.sending");
         try {
           testResult.textContent = testOutcome(await sendTest(), subscribed);
         } catch (error) {
           testResult.textContent = isMissingEndpoint(error)
-            ? "This server cannot send test notifications."
-            : `The test could not be sent: ${error.message}`;
+            ? t("notifications.this_server_cannot_send_test")
+            : t("notifications.test_could_not_be_sent", { message: error.message });
         } finally {
           test.disabled = false;
         }
       },
     },
-    "Send a test notification",
+    t("notifications.send_test_notification"),
   );
   return h(
     "ol",
@@ -124,44 +125,44 @@ async function steps(rerender) {
     h(
       "li",
       { class: subscribed ? "is-done" : "" },
-      h("h2", {}, "Allow notifications"),
+      h("h2", {}, t("notifications.allow_notifications")),
       state === "granted"
         ? h(
             "p",
             {},
             subscribed
-              ? "Allowed, and this phone is registered for reminders."
-              : "Allowed, but this phone is not registered for reminders yet.",
+              ? t("notifications.allowed_and_this_phone_is")
+              : t("notifications.allowed_but_this_phone_is"),
           )
         : state === "denied"
           ? h(
               "p",
               { class: "banner warn" },
-              "Notifications are blocked for hep. Open your browser's site settings for this address, allow notifications, then reload.",
+              t("notifications.notifications_are_blocked_for_hep"),
             )
-          : h("p", {}, "Your browser will ask. Choose “Allow”."),
+          : h("p", {}, t("notifications.your_browser_will_ask_choose")),
       state === "default" ? allow : null,
       state === "granted" && !subscribed ? register.element : null,
     ),
     h(
       "li",
       { class: "" },
-      h("h2", {}, "Check it works"),
-      h("p", {}, "Send yourself a test notification."),
-      state === "granted" ? [test, testResult] : h("p", { class: "muted" }, "After allowing notifications."),
+      h("h2", {}, t("notifications.check_it_works")),
+      h("p", {}, t("notifications.send_yourself_test_notification")),
+      state === "granted" ? [test, testResult] : h("p", { class: "muted" }, t("notifications.after_allowing_notifications")),
     ),
     h(
       "li",
       {},
-      h("h2", {}, "Choose when"),
-      h("p", {}, "Pick reminder times, quiet hours and a daily limit."),
-      h("a", { class: "btn", href: "#/reminders" }, "Reminder settings"),
+      h("h2", {}, t("notifications.choose_when")),
+      h("p", {}, t("notifications.pick_reminder_times_quiet_hours")),
+      h("a", { class: "btn", href: "#/reminders" }, t("notifications.reminder_settings")),
     ),
     subscribed
       ? h(
           "li",
           {},
-          h("h2", {}, "Turn off on this phone"),
+          h("h2", {}, t("notifications.turn_off_on_this_phone")),
           h(
             "button",
             {
@@ -169,33 +170,28 @@ async function steps(rerender) {
               class: "btn btn-quiet",
               onclick: async () => {
                 await disablePush();
-                toast("This phone will no longer get reminders.");
+                toast(t("notifications.this_phone_will_no_longer"));
                 navigate("/notifications");
               },
             },
-            "Stop notifications on this phone",
+            t("notifications.stop_notifications_on_this_phone"),
           ),
         )
       : null,
   );
 }
 
-const devices = (n) => `${n} device${n === 1 ? "" : "s"}`;
 
 /** What POST /api/push/test did, in words: how many devices it reached, and how many not. */
 function testOutcome({ sent = 0, failed = 0 }, thisPhoneRegistered) {
   if (!sent && !failed) {
     return thisPhoneRegistered
-      ? "The test reached no device: hep has no device registered for you. Reload hep on this phone to register it again."
-      : "The test reached no device: no phone or computer is registered for your reminders yet. Register this phone above first.";
+      ? t("notifications.test_reached_no_device_hep")
+      : t("notifications.test_reached_no_device_no");
   }
-  const one = failed === 1;
-  const refused =
-    `did not arrive on ${devices(failed)}: ${one ? "its push service" : "their push services"} refused it. ` +
-    `On ${one ? "that device" : "those devices"}, open hep and turn notifications on again.`;
-  if (!sent) return `The test ${refused}`;
-  const reached = `Test sent to ${devices(sent)}. It should arrive in a few seconds.`;
-  return failed ? `${reached} It ${refused}` : reached;
+  if (!sent) return t("notifications.test_refused", { count: failed });
+  const reached = t("notifications.test_sent", { count: sent });
+  return failed ? `${reached} ${t("notifications.test_partly_refused", { count: failed })}` : reached;
 }
 
 /** "Register this phone", which says while it works and, if it fails, why (and offers again). */
@@ -210,7 +206,7 @@ function registerButton(rerender) {
       onclick: async () => {
         button.disabled = true;
         problem.textContent = "";
-        working.textContent = "Registering this phone…";
+        working.textContent = t("notifications.registering_this_phone");
         let failure = null;
         try {
           if (!(await ensureSubscription())) failure = registrationProblem(null);
@@ -220,18 +216,17 @@ function registerButton(rerender) {
         working.textContent = "";
         button.disabled = false;
         if (!failure) {
-          toast("This phone is registered for reminders.", "success");
+          toast(t("notifications.this_phone_is_registered_for"), "success");
           await rerender();
           return;
         }
         problem.textContent =
-          `This phone could not be registered: ${failure}. Try again in a moment; if it keeps ` +
-          "failing, this browser may not deliver reminders (Chrome, Edge, Firefox and Safari do).";
-        button.textContent = "Try again";
+          t("notifications.this_phone_could_not_be", { failure });
+        button.textContent = t("common.try_again");
         button.focus();
       },
     },
-    "Register this phone",
+    t("notifications.register_this_phone"),
   );
   return { element: h("div", {}, problem, working, button) };
 }

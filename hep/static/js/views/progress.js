@@ -7,6 +7,7 @@ import { addDays, dayMonth } from "../dates.js";
 import { percentText } from "../labels.js";
 import { habitStrips, timeChart } from "../charts.js";
 import { adherenceSection, dailySeries, habitSeries, strengthNote } from "../components/adherence.js";
+import { t } from "../i18n.js";
 
 export async function progress() {
   const [adherence, habits, checkIns] = await Promise.all([
@@ -17,19 +18,19 @@ export async function progress() {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Progress"),
-    h("p", { class: "subtitle" }, "Every bit counts: partial sessions and skipped days with a reason never wipe out your progress."),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("progress.progress")),
+    h("p", { class: "subtitle" }, t("progress.every_bit_counts_partial_sessions")),
     adherenceSection(adherence),
     lifestyleSection(adherence, habits, checkIns),
     strengthSection(adherence),
     h(
       "p",
       { class: "small" },
-      h("a", { href: "#/measures" }, "Questionnaires and their scores"),
+      h("a", { href: "#/measures" }, t("progress.questionnaires_and_their_scores")),
       " · ",
-      h("a", { href: "#/weekly-review" }, "Your week"),
+      h("a", { href: "#/weekly-review" }, t("progress.your_week")),
       " · ",
-      h("a", { href: "#/summary" }, "A summary to print"),
+      h("a", { href: "#/summary" }, t("progress.summary_to_print")),
     ),
   );
 }
@@ -39,7 +40,7 @@ function strengthSection(adherence) {
   return h(
     "div",
     { class: "card" },
-    h("h2", {}, "Strength"),
+    h("h2", {}, t("progress.strength")),
     strengthNote(),
     h(
       "ul",
@@ -49,14 +50,14 @@ function strengthSection(adherence) {
           "li",
           { class: "strength" },
           h("span", {}, h("strong", {}, s.name)),
-          h("span", { class: "small" }, `strength ${Math.round(s.strength)}%`),
-          h("progress", { max: "100", value: String(s.strength), "aria-label": `${s.name} strength` }),
+          h("span", { class: "small" }, t("progress.strength_round", { round: Math.round(s.strength) })),
+          h("progress", { max: "100", value: String(s.strength), "aria-label": t("progress.name_strength", { name: s.name }) }),
           h(
             "span",
             { class: "small muted" },
             s.percent_7_days === null || s.percent_7_days === undefined
-              ? `Nothing to count yet in the last 7 days · streak ${s.current_streak} (best ${s.best_streak})`
-              : `${percentText(s.percent_7_days)} done in the last 7 days · streak ${s.current_streak} (best ${s.best_streak})`,
+              ? t("progress.nothing_to_count_yet_in", { current_streak: s.current_streak, best_streak: s.best_streak })
+              : t("progress.percenttext_done_in_last_7", { percentText: percentText(s.percent_7_days), current_streak: s.current_streak, best_streak: s.best_streak }),
           ),
         ),
       ),
@@ -78,7 +79,7 @@ function insight(series, pain) {
       const a = met.reduce((x, y) => x + y, 0) / met.length;
       const b = missed.reduce((x, y) => x + y, 0) / missed.length;
       lines.push(
-        `${s.name}: pain averaged ${a.toFixed(1)} on days you met the target and ${b.toFixed(1)} on other days.`,
+        t("progress.name_pain_averaged_tofixed_on", { name: s.name, toFixed: a.toFixed(1), toFixed2: b.toFixed(1) }),
       );
     }
   }
@@ -95,14 +96,14 @@ function lifestyleSection(adherence, habits, checkIns) {
   return h(
     "div",
     { class: "card" },
-    h("h2", {}, "Pain beside sleep, water and movement"),
-    timeChart({ title: "Pain over four weeks", days, line: pain, lineLabel: "Pain (0–10)", height: 110 }),
+    h("h2", {}, t("progress.pain_beside_sleep_water_and")),
+    timeChart({ title: t("progress.pain_over_four_weeks"), days, line: pain, lineLabel: "Pain (0–10)", height: 110 }),
     series.length
       ? habitStrips({ days, series })
-      : h("p", { class: "small muted" }, h("a", { href: "#/habits" }, "Add sleep or water habits"), " to see them beside your pain."),
+      : h("p", { class: "small muted" }, h("a", { href: "#/habits" }, t("progress.add_sleep_or_water_habits")), " ", t("progress.to_see_them_beside_your")),
     notes.length
-      ? h("div", { class: "banner" }, notes.map((n) => h("p", {}, n)), h("p", { class: "small" }, "A pattern, not proof: talk it over with your therapist."))
+      ? h("div", { class: "banner" }, notes.map((n) => h("p", {}, n)), h("p", { class: "small" }, t("progress.pattern_not_proof_talk_it")))
       : null,
-    h("p", { class: "small muted" }, `From ${dayMonth(days[0])} to ${dayMonth(addDays(days[0], days.length - 1))}. Dark bars: target met.`),
+    h("p", { class: "small muted" }, t("progress.from_daymonth_to_daymonth2_dark", { dayMonth: dayMonth(days[0]), dayMonth2: dayMonth(addDays(days[0], days.length - 1)) })),
   );
 }

@@ -6,6 +6,7 @@ import { busy, field, formValues, h, showErrors } from "../dom.js";
 import { loadUser } from "../session.js";
 import { navigate } from "../router.js";
 import { passwordField } from "../components/password-field.js";
+import { t } from "../i18n.js";
 
 function page(title, ...children) {
   return h("section", { class: "page auth" }, h("h1", { class: "page-title", tabindex: "-1" }, title), ...children);
@@ -17,8 +18,8 @@ export function forgotPassword() {
     "form",
     { class: "card", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Email", { type: "email", name: "email", autocomplete: "username", required: true }),
-    h("button", { class: "btn btn-primary btn-block", type: "submit" }, "Send me a link"),
+    field(t("common.email"), { type: "email", name: "email", autocomplete: "username", required: true }),
+    h("button", { class: "btn btn-primary btn-block", type: "submit" }, t("recovery.send_me_link")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -26,37 +27,37 @@ export function forgotPassword() {
       try {
         const { email } = formValues(form);
         const data = await api.post("/api/auth/password-reset", { email }, { quiet401: true });
-        answer.textContent = `${data.message} Check your inbox (and the spam folder).`;
+        answer.textContent = t("recovery.message_check_your_inbox_and", { message: data.message });
         answer.hidden = false;
         form.hidden = true;
         answer.focus?.();
       } catch (error) {
         if (error instanceof ApiError && error.status === 429) {
-          error.message = "Too many requests for this address. Try again in a few minutes.";
+          error.message = t("recovery.too_many_requests_for_this");
         }
         showErrors(form, error);
       }
     });
   });
   return page(
-    "Forgot your password?",
-    h("p", { class: "subtitle" }, "Type the email address you sign in with. We'll email you a link to choose a new password."),
+    t("recovery.forgot_your_password"),
+    h("p", { class: "subtitle" }, t("recovery.type_email_address_you_sign")),
     answer,
     form,
     h(
       "p",
       { class: "muted small" },
-      "No email? Your therapist can give you a sign-in link from your page in their app. ",
-      h("a", { href: "#/sign-in" }, "Back to sign in"),
+      t("recovery.no_email_your_therapist_can"), " ",
+      h("a", { href: "#/sign-in" }, t("recovery.back_to_sign_in")),
     ),
   );
 }
 
 function expired() {
   return page(
-    "This link no longer works",
-    h("p", {}, "Links to choose a new password work once and expire. Ask for a new one, or ask your therapist for a sign-in link."),
-    h("p", {}, h("a", { href: "#/forgot-password" }, "Send me a new link")),
+    t("recovery.this_link_no_longer_works"),
+    h("p", {}, t("recovery.links_to_choose_new_password")),
+    h("p", {}, h("a", { href: "#/forgot-password" }, t("recovery.send_me_new_link"))),
   );
 }
 
@@ -73,10 +74,10 @@ export async function resetPassword({ params }) {
     "form",
     { class: "card", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Email", { type: "email", name: "email", value: preview.email, readonly: true, autocomplete: "username" }),
-    passwordField("New password", "new-password", "At least 8 characters. A few unrelated words make a strong, memorable password."),
-    h("p", { class: "muted small" }, "Choosing a new password signs you out on every other device."),
-    h("button", { class: "btn btn-primary btn-block", type: "submit" }, "Save and sign in"),
+    field(t("common.email"), { type: "email", name: "email", value: preview.email, readonly: true, autocomplete: "username" }),
+    passwordField(t("recovery.new_password"), "new-password", t("recovery.at_least_8_characters_few")),
+    h("p", { class: "muted small" }, t("recovery.choosing_new_password_signs_you")),
+    h("button", { class: "btn btn-primary btn-block", type: "submit" }, t("recovery.save_and_sign_in")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -89,13 +90,13 @@ export async function resetPassword({ params }) {
         navigate("/", { replace: true });
       } catch (error) {
         if (error instanceof ApiError && error.status === 404) {
-          error.message = "This link was used or has expired. Ask for a new one.";
+          error.message = t("recovery.this_link_was_used_or");
         }
         showErrors(form, error);
       }
     });
   });
-  return page("Choose a new password", form);
+  return page(t("recovery.choose_new_password"), form);
 }
 
 export async function verifyEmail({ params }) {
@@ -104,15 +105,15 @@ export async function verifyEmail({ params }) {
   } catch (error) {
     if (error.status !== 404) throw error;
     return page(
-      "This link no longer works",
-      h("p", {}, "Confirmation links work once and expire after two days. Ask for a new one in the app, under Account, Email."),
-      h("p", {}, h("a", { href: "#/" }, "Open hep")),
+      t("recovery.this_link_no_longer_works"),
+      h("p", {}, t("recovery.confirmation_links_work_once_and")),
+      h("p", {}, h("a", { href: "#/" }, t("recovery.open_hep"))),
     );
   }
   await loadUser().catch(() => null);
   return page(
-    "Address confirmed",
-    h("p", {}, "Thank you. hep can now email you, for reminders if you choose them."),
-    h("p", {}, h("a", { class: "btn btn-primary", href: "#/email" }, "Email settings")),
+    t("recovery.address_confirmed"),
+    h("p", {}, t("recovery.thank_you_hep_can_now")),
+    h("p", {}, h("a", { class: "btn btn-primary", href: "#/email" }, t("recovery.email_settings"))),
   );
 }

@@ -12,20 +12,20 @@ import { limits } from "../rules.js";
 import { historyToggle } from "../components/reminder-history.js";
 import { ruleText } from "../components/rule-text.js";
 import { reminderForm } from "../components/reminder-form.js";
+import { t, words } from "../i18n.js";
 
-const WORDS = {
-  delay: "Delay next by 1 h",
-  delayed: "Next reminder:",
-  noQuiet: "Leave both quiet-hour times empty to get reminders at any hour.",
-};
+const WORDS = words({
+  delay: "reminders.delay_next_by_1_h",
+  noQuiet: "reminders.leave_both_quiet_hour_times",
+});
 
-const PAUSE_REASONS = {
-  "flare-up": "Flare-up",
-  unwell: "Unwell",
-  away: "Away",
-  busy: "Busy few days",
-  other: "Other",
-};
+const PAUSE_REASONS = words({
+  "flare-up": "reminders.flare_up",
+  unwell: "reminders.unwell",
+  away: "reminders.away",
+  busy: "reminders.busy_few_days",
+  other: "reminders.other",
+});
 
 export async function reminders({ query }) {
   let list;
@@ -37,8 +37,8 @@ export async function reminders({ query }) {
     return h(
       "section",
       { class: "page" },
-      h("h1", { class: "page-title", tabindex: "-1" }, "Reminders"),
-      h("p", { class: "empty" }, "Reminders are not available on this server yet."),
+      h("h1", { class: "page-title", tabindex: "-1" }, t("reminders.reminders")),
+      h("p", { class: "empty" }, t("reminders.reminders_are_not_available_on")),
     );
   }
   const [programs, habits] = await Promise.all([api.get("/api/programs"), api.get("/api/habits")]);
@@ -49,15 +49,15 @@ export async function reminders({ query }) {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Reminders"),
-    h("p", { class: "subtitle" }, "Reminders come only for what is still to do: once it is done, hep stays quiet."),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("reminders.reminders")),
+    h("p", { class: "subtitle" }, t("reminders.reminders_come_only_for_what")),
     warning,
     adding || current
       ? reminderForm({ current, programs, habits, after: () => navigate("/reminders") })
-      : h("div", { class: "actions" }, h("a", { class: "btn btn-primary", href: "#/reminders?new=1" }, "Add a reminder")),
+      : h("div", { class: "actions" }, h("a", { class: "btn btn-primary", href: "#/reminders?new=1" }, t("reminders.add_reminder"))),
     list.length
       ? h("div", {}, list.map((r) => reminderCard(r, programs, habits)))
-      : h("p", { class: "empty" }, "No reminders yet."),
+      : h("p", { class: "empty" }, t("reminders.no_reminders_yet")),
     settingsForm(settings),
   );
 }
@@ -65,27 +65,27 @@ export async function reminders({ query }) {
 /** Why this phone would get none of these reminders, if it would not; else null. */
 async function deviceWarning() {
   const say = (text, link) => h("p", { class: "banner warn" }, text, " ", h("a", { href: "#/notifications" }, link), ".");
-  if (!pushSupported()) return say("This browser cannot show reminders.", "See how to get them");
-  if (permission() !== "granted") return say("Notifications are off on this phone.", "Turn them on");
+  if (!pushSupported()) return say(t("reminders.this_browser_cannot_show_reminders"), t("reminders.see_how_to_get_them"));
+  if (permission() !== "granted") return say(t("reminders.notifications_are_off_on_this"), t("reminders.turn_them_on"));
   if (!(await hasSubscription().catch(() => false))) {
-    return say("Notifications are allowed, but this phone is not registered for reminders yet.", "Register it");
+    return say(t("reminders.notifications_are_allowed_but_this"), t("reminders.register_it"));
   }
   return null;
 }
 
 function targetName(reminder, programs, habits) {
-  const t = reminder.target || {};
-  if (t.kind === "habit") return habits.find((x) => x.id === t.habit_id)?.name || "A habit";
-  if (t.kind === "program") {
-    const program = programs.find((p) => p.id === t.program_id);
-    if (!program) return "Your exercises";
-    const keys = t.item_keys || [];
+  const target = reminder.target || {};
+  if (target.kind === "habit") return habits.find((x) => x.id === target.habit_id)?.name || t("reminders.a_habit");
+  if (target.kind === "program") {
+    const program = programs.find((p) => p.id === target.program_id);
+    if (!program) return t("reminders.your_exercises");
+    const keys = target.item_keys || [];
     if (!keys.length) return program.title;
     return program.items.filter((i) => keys.includes(i.item_key)).map((i) => i.exercise.name).join(", ");
   }
-  if (t.kind === "review") return "Your weekly check-in";
-  if (t.kind === "measure") return "Questionnaires, when one is due";
-  return "A general reminder";
+  if (target.kind === "review") return t("reminders.your_weekly_check_in");
+  if (target.kind === "measure") return t("reminders.questionnaires_when_one_is_due");
+  return t("reminders.general_reminder");
 }
 
 function reminderCard(reminder, programs, habits) {
@@ -104,19 +104,21 @@ function reminderCard(reminder, programs, habits) {
       "h3",
       {},
       reminder.label || targetName(reminder, programs, habits),
-      reminder.proposed_by_therapist ? h("span", { class: "badge" }, " from your therapist") : null,
+      reminder.proposed_by_therapist ? [" ", h("span", { class: "badge" }, t("reminders.from_your_therapist"))] : null,
     ),
     h("p", { class: "small" }, targetName(reminder, programs, habits), " · ", ruleText(reminder.rule)),
     h(
       "p",
       { class: "small muted" },
-      reminder.skip_if_done ? "Skipped when already done. " : "",
+      reminder.skip_if_done ? `${t("reminders.skipped_when_already_done")} ` : "",
       paused
-        ? h("span", { class: "badge badge-warn" }, `Paused until ${reminder.paused_until}${reminder.pause_reason ? ` (${PAUSE_REASONS[reminder.pause_reason] || reminder.pause_reason})` : ""}`)
+        ? h("span", { class: "badge badge-warn" }, reminder.pause_reason
+            ? t("reminders.paused_until_why", { day: reminder.paused_until, why: PAUSE_REASONS[reminder.pause_reason] || reminder.pause_reason })
+            : t("reminders.paused_until", { day: reminder.paused_until }))
         : reminder.next_fire_at
-          ? `Next: ${zonedDateTime(reminder.next_fire_at, currentUser().timezone)}`
+          ? t("reminders.next_zoneddatetime", { zonedDateTime: zonedDateTime(reminder.next_fire_at, currentUser().timezone) })
           : reminder.target?.kind === "program"
-            ? "Stopped: the program has ended"
+            ? t("reminders.stopped_program_has_ended")
             : "",
     ),
     h(
@@ -129,10 +131,10 @@ function reminderCard(reminder, programs, habits) {
           // the weekly check-in's day and time are chosen with the check-in itself
           href: reminder.target?.kind === "review" ? "#/weekly-review" : `#/reminders?edit=${encodeURIComponent(reminder.id)}`,
         },
-        "Edit",
+        t("common.edit"),
       ),
       paused
-        ? h("button", { type: "button", class: "btn btn-small", onclick: () => change(reminder, { paused_until: null, pause_reason: "" }, "Reminder resumed.") }, "Resume")
+        ? h("button", { type: "button", class: "btn btn-small", onclick: () => change(reminder, { paused_until: null, pause_reason: "" }, t("reminders.reminder_resumed")) }, t("reminders.resume"))
         : h(
             "button",
             {
@@ -146,7 +148,7 @@ function reminderCard(reminder, programs, habits) {
                 }
               },
             },
-            "Pause",
+            t("reminders.pause"),
           ),
       h(
         "button",
@@ -157,7 +159,7 @@ function reminderCard(reminder, programs, habits) {
             try {
               // a snooze delays the next one by an hour; it never brings it forward
               const moved = await api.post(`/api/reminders/${encodeURIComponent(reminder.id)}/snooze`, { minutes: 60 });
-              toast(`${WORDS.delayed} ${zonedDateTime(moved.next_fire_at, currentUser().timezone)}`, "success");
+              toast(t("reminders.next_reminder", { when: zonedDateTime(moved.next_fire_at, currentUser().timezone) }), "success");
               navigate("/reminders");
             } catch (error) {
               toast(error.message, "error");
@@ -172,17 +174,17 @@ function reminderCard(reminder, programs, habits) {
           type: "button",
           class: "btn btn-small btn-quiet",
           onclick: async () => {
-            if (!(await confirmDialog({ title: "Delete this reminder?", confirm: "Delete", danger: true }))) return;
+            if (!(await confirmDialog({ title: t("reminders.delete_this_reminder"), confirm: t("common.delete"), danger: true }))) return;
             try {
               await api.del(`/api/reminders/${encodeURIComponent(reminder.id)}`);
-              toast("Reminder deleted.");
+              toast(t("reminders.reminder_deleted"));
               navigate("/reminders");
             } catch (error) {
               toast(error.message, "error");
             }
           },
         },
-        "Delete",
+        t("common.delete"),
       ),
       history.button,
     ),
@@ -207,9 +209,9 @@ function pauseForm(reminder) {
     "form",
     { novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Why pause?", h("select", { name: "pause_reason" }, Object.entries(PAUSE_REASONS).map(([v, l]) => h("option", { value: v }, l)))),
-    field("Until (and including)", { type: "date", name: "paused_until", min: today, value: addDays(today, 3), required: true }),
-    h("button", { type: "submit", class: "btn btn-primary btn-small" }, "Pause reminder"),
+    field(t("reminders.why_pause"), h("select", { name: "pause_reason" }, Object.entries(PAUSE_REASONS).map(([v, l]) => h("option", { value: v }, l)))),
+    field(t("reminders.until_and_including"), { type: "date", name: "paused_until", min: today, value: addDays(today, 3), required: true }),
+    h("button", { type: "submit", class: "btn btn-primary btn-small" }, t("reminders.pause_reminder")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -220,7 +222,7 @@ function pauseForm(reminder) {
           paused_until: data.get("paused_until"),
           pause_reason: data.get("pause_reason"),
         });
-        toast("Reminder paused.", "success");
+        toast(t("reminders.reminder_paused"), "success");
         navigate("/reminders");
       } catch (error) {
         showErrors(form, error);
@@ -234,19 +236,19 @@ function settingsForm(settings) {
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h2", {}, "Quiet hours and daily limit"),
-    h("p", { class: "small muted" }, "No reminders during quiet hours, and never more than your daily limit."),
+    h("h2", {}, t("reminders.quiet_hours_and_daily_limit")),
+    h("p", { class: "small muted" }, t("reminders.no_reminders_during_quiet_hours")),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     h(
       "div",
       { class: "dose-grid" },
       // exactly what is stored: an empty pair means no quiet hours
-      field("Quiet from", { type: "time", name: "quiet_start", value: settings.quiet_start ?? "" }),
-      field("Quiet until", { type: "time", name: "quiet_end", value: settings.quiet_end ?? "" }),
-      field("Most reminders a day", { type: "number", name: "daily_cap", value: String(settings.daily_cap), ...limits("notification_settings", "daily_cap") }),
+      field(t("reminders.quiet_from"), { type: "time", name: "quiet_start", value: settings.quiet_start ?? "" }),
+      field(t("reminders.quiet_until"), { type: "time", name: "quiet_end", value: settings.quiet_end ?? "" }),
+      field(t("reminders.most_reminders_day"), { type: "number", name: "daily_cap", value: String(settings.daily_cap), ...limits("notification_settings", "daily_cap") }),
     ),
     h("p", { class: "small muted" }, WORDS.noQuiet),
-    h("button", { type: "submit", class: "btn" }, "Save"),
+    h("button", { type: "submit", class: "btn" }, t("common.save")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -258,7 +260,7 @@ function settingsForm(settings) {
           quiet_end: data.get("quiet_end") || null,
           daily_cap: Number(data.get("daily_cap")),
         });
-        toast("Saved.", "success");
+        toast(t("reminders.saved"), "success");
       } catch (error) {
         showErrors(form, error);
       }

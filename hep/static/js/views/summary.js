@@ -10,6 +10,7 @@ import { currentUser } from "../session.js";
 import { BARRIERS, SKIP_REASONS, percentText } from "../labels.js";
 import { timeChart } from "../charts.js";
 import { weeklyScores } from "../components/scores.js";
+import { t } from "../i18n.js";
 
 function table(caption, headers, rows) {
   return h(
@@ -19,7 +20,7 @@ function table(caption, headers, rows) {
       "table",
       {},
       h("caption", { class: "visually-hidden" }, caption),
-      h("thead", {}, h("tr", {}, headers.map((t) => h("th", { scope: "col" }, t)))),
+      h("thead", {}, h("tr", {}, headers.map((item) => h("th", { scope: "col" }, item)))),
       h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c) => h("td", {}, c ?? "–"))))),
     ),
   );
@@ -33,18 +34,18 @@ function counts(title, found, words) {
     h("h3", {}, title),
     named.length
       ? h("ul", { class: "inline-list" }, named.map(([code, n]) => h("li", {}, `${words[code] || code}: ${n}`)))
-      : h("p", { class: "muted" }, "None."),
+      : h("p", { class: "muted" }, t("summary.none")),
   );
 }
 
 function rangeForm(start, end, base) {
   const form = h(
     "form",
-    { class: "row no-print", "aria-label": "Dates" },
-    h("label", {}, "From ", h("input", { type: "date", name: "start", value: start })),
-    h("label", {}, "to ", h("input", { type: "date", name: "end", value: end })),
-    h("button", { type: "submit", class: "btn btn-small" }, "Show"),
-    h("button", { type: "button", class: "btn btn-primary btn-small", onclick: () => window.print() }, "Print"),
+    { class: "row no-print", "aria-label": t("summary.dates") },
+    h("label", {}, t("summary.from"), " ", h("input", { type: "date", name: "start", value: start })),
+    h("label", {}, t("summary.to"), " ", h("input", { type: "date", name: "end", value: end })),
+    h("button", { type: "submit", class: "btn btn-small" }, t("summary.show")),
+    h("button", { type: "button", class: "btn btn-primary btn-small", onclick: () => window.print() }, t("summary.print")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -66,30 +67,30 @@ export async function summary({ params, query: args }) {
   return h(
     "section",
     { class: "page summary-page" },
-    therapist ? h("p", { class: "no-print" }, h("a", { href: `#/patients/${encodeURIComponent(params.id)}` }, "← Back to the patient")) : null,
-    h("h1", { class: "page-title", tabindex: "-1" }, `Progress summary: ${data.patient.name}`),
-    h("p", { class: "subtitle" }, `${shortDay(data.start)} to ${shortDay(data.end)} · made ${shortDay(data.generated_at.slice(0, 10))}`),
+    therapist ? h("p", { class: "no-print" }, h("a", { href: `#/patients/${encodeURIComponent(params.id)}` }, t("summary.back_to_patient"))) : null,
+    h("h1", { class: "page-title", tabindex: "-1" }, t("summary.progress_summary_name", { name: data.patient.name })),
+    h("p", { class: "subtitle" }, t("summary.shortday_to_shortday2_made_shortday3", { shortDay: shortDay(data.start), shortDay2: shortDay(data.end), shortDay3: shortDay(data.generated_at.slice(0, 10)) })),
     rangeForm(data.start, data.end, base),
     h(
       "section",
       { class: "summary-block" },
-      h("h2", {}, "Program done, week by week"),
+      h("h2", {}, t("summary.program_done_week_by_week")),
       h(
         "p",
         {},
         data.adherence.percent === null
-          ? "Nothing prescribed in this range could be counted yet."
-          : `Over the whole range: ${percentText(data.adherence.percent)} of the prescribed dose done.`,
+          ? t("summary.nothing_prescribed_in_this_range")
+          : t("summary.over_whole_range_percenttext_of", { percentText: percentText(data.adherence.percent) }),
       ),
       weeks.length
-        ? timeChart({ title: "Dose done and pain, week by week", days, bars: weeks.map((w) => w.percent), line: weeks.map((w) => w.pain), barLabel: "Dose done", lineLabel: "Pain (0–10)" })
+        ? timeChart({ title: t("summary.dose_done_and_pain_week"), days, bars: weeks.map((w) => w.percent), line: weeks.map((w) => w.pain), barLabel: t("summary.dose_done"), lineLabel: "Pain (0–10)" })
         : null,
-      table("Week by week", ["Week of", "Dose done", "Pain"], weeks.map((w) => [shortDay(w.week_start), percentText(w.percent), w.pain])),
+      table(t("summary.week_by_week"), [t("summary.week_of"), t("summary.dose_done"), t("summary.pain")], weeks.map((w) => [shortDay(w.week_start), percentText(w.percent), w.pain])),
     ),
     h(
       "section",
       { class: "summary-block" },
-      h("h2", {}, "Questionnaires"),
+      h("h2", {}, t("summary.questionnaires")),
       data.measures.length
         ? data.measures.map((m) =>
             h(
@@ -98,21 +99,21 @@ export async function summary({ params, query: args }) {
               h("h3", {}, m.title),
               m.score_label ? h("p", { class: "small muted" }, m.score_label) : null,
               m.score_label && m.points.length
-                ? timeChart({ title: `${m.title} beside the dose done`, days, bars: weeks.map((w) => w.percent), line: weeklyScores(weeks, m.points), barLabel: "Dose done", lineLabel: "Score" })
+                ? timeChart({ title: t("summary.title_beside_dose_done", { title: m.title }), days, bars: weeks.map((w) => w.percent), line: weeklyScores(weeks, m.points), barLabel: t("summary.dose_done"), lineLabel: t("summary.score") })
                 : null,
-              table(m.title, ["Due", "Answered", "Score"], m.points.map((p) => [shortDay(p.due_on), shortDay(p.answered_on), p.score])),
+              table(m.title, [t("summary.due"), t("summary.answered"), t("summary.score")], m.points.map((p) => [shortDay(p.due_on), shortDay(p.answered_on), p.score])),
             ),
           )
-        : h("p", { class: "muted" }, "No questionnaires answered in this range."),
+        : h("p", { class: "muted" }, t("summary.no_questionnaires_answered_in_this")),
     ),
     h(
       "section",
       { class: "summary-block" },
-      h("h2", {}, "Weekly check-ins"),
+      h("h2", {}, t("summary.weekly_check_ins")),
       data.reviews.length
         ? table(
-            "Weekly check-ins",
-            ["Week to", "Sessions (logged / said / planned)", "Habit days (met / planned)", "Confidence", "In the way"],
+            t("summary.weekly_check_ins"),
+            [t("summary.week_to"), "Sessions (logged / said / planned)", t("summary.habit_days_met_planned"), t("summary.confidence"), t("summary.in_way")],
             data.reviews.map((r) => [
               shortDay(r.week_end),
               `${r.sessions_logged} / ${r.sessions_done} / ${r.sessions_planned}`,
@@ -121,9 +122,9 @@ export async function summary({ params, query: args }) {
               [r.barriers.map((b) => BARRIERS[b] || b).join(", "), r.barrier_note].filter(Boolean).join(": "),
             ]),
           )
-        : h("p", { class: "muted" }, "No weekly check-ins in this range."),
-      counts("What got in the way, in all", data.barrier_counts, BARRIERS),
-      counts("Sessions skipped, by reason", data.skip_reasons, SKIP_REASONS),
+        : h("p", { class: "muted" }, t("summary.no_weekly_check_ins_in")),
+      counts(t("summary.what_got_in_way_in"), data.barrier_counts, BARRIERS),
+      counts(t("summary.sessions_skipped_by_reason"), data.skip_reasons, SKIP_REASONS),
     ),
   );
 }

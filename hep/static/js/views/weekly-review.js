@@ -6,6 +6,7 @@ import { busy, field, h, nextId, replace, showErrors, toast } from "../dom.js";
 import { WEEKDAYS_LONG, shortDay } from "../dates.js";
 import { BARRIERS } from "../labels.js";
 import { conversationRules, limits } from "../rules.js";
+import { t } from "../i18n.js";
 
 function countField(name, label, value, max, hint) {
   return field(
@@ -18,16 +19,16 @@ function countField(name, label, value, max, hint) {
 /** "3", or "2 and a half" where a session was partly done. */
 function sessionsText(sessions) {
   const whole = Math.floor(sessions);
-  return sessions === whole ? String(whole) : `${whole} and a half`;
+  return sessions === whole ? String(whole) : t("weekly_review.whole_and_half", { whole });
 }
 
 function confidenceScale(selected) {
-  const words = { 0: "not at all sure", 5: "fairly sure", 10: "completely sure" };
+  const words = { 0: t("weekly_review.not_at_all_sure"), 5: t("weekly_review.fairly_sure"), 10: t("weekly_review.completely_sure") };
   return h(
     "fieldset",
     { "data-field": "confidence" },
-    h("legend", {}, "How sure are you that you can keep to the plan next week?"),
-    h("p", { class: "hint" }, "0 = not sure at all · 10 = completely sure"),
+    h("legend", {}, t("weekly_review.how_sure_are_you_that")),
+    h("p", { class: "hint" }, t("weekly_review.0_not_sure_at_all")),
     h(
       "div",
       { class: "scale chips" },
@@ -53,7 +54,7 @@ function barrierPicker(ticked) {
   return h(
     "fieldset",
     { "data-field": "barriers" },
-    h("legend", {}, "What got in the way? (tick any)"),
+    h("legend", {}, t("weekly_review.what_got_in_way_tick")),
     h(
       "div",
       { class: "chips" },
@@ -77,36 +78,36 @@ function reviewForm(current, onSaved) {
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h2", {}, "The week against the plan"),
+    h("h2", {}, t("weekly_review.week_against_plan")),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     figures.sessions_planned
       ? countField(
           "sessions_done",
-          `Exercise sessions you did (${figures.sessions_planned} planned)`,
+          t("weekly_review.exercise_sessions_you_did_sessions", { sessions_planned: figures.sessions_planned }),
           review ? review.sessions_done : logged,
           figures.sessions_planned,
-          `You ticked off ${sessionsText(figures.sessions_logged)}. Change it if you did more than you ticked off.`,
+          t("weekly_review.you_ticked_off_sessionstext_change", { sessionsText: sessionsText(figures.sessions_logged) }),
         )
       : null,
     figures.habits_planned
       ? countField(
           "habits_met",
-          `Days you kept to your habits (${figures.habits_planned} planned)`,
+          t("weekly_review.days_you_kept_to_your", { habits_planned: figures.habits_planned }),
           review ? review.habits_met : figures.habits_met,
           figures.habits_planned,
-          `You ticked off ${figures.habits_met}.`,
+          t("weekly_review.you_ticked_off_habits_met", { habits_met: figures.habits_met }),
         )
       : null,
     barrierPicker(ticked),
-    field("Anything to add? (optional)", note, { name: "barrier_note" }),
+    field(t("weekly_review.anything_to_add_optional"), note, { name: "barrier_note" }),
     confidenceScale(review ? review.confidence : null),
-    h("button", { type: "submit", class: "btn btn-primary btn-block" }, review ? "Save changes" : "Send to my therapist"),
+    h("button", { type: "submit", class: "btn btn-primary btn-block" }, review ? t("weekly_review.save_changes") : t("weekly_review.send_to_my_therapist")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = new FormData(form);
     if (!data.get("confidence")) {
-      showErrors(form, { message: "Choose how sure you are.", fields: { confidence: ["Choose a number from 0 to 10."] } });
+      showErrors(form, { message: t("weekly_review.choose_how_sure_you_are"), fields: { confidence: [t("weekly_review.choose_number_from_0_to")] } });
       return;
     }
     const body = {
@@ -132,21 +133,21 @@ function scheduleForm(schedule) {
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h2", {}, "When hep asks"),
+    h("h2", {}, t("weekly_review.when_hep_asks")),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     h(
       "div",
       { class: "field", dataset: { field: "weekday" } },
-      h("label", { for: dayId }, "Day"),
+      h("label", { for: dayId }, t("weekly_review.day")),
       h(
         "select",
         { id: dayId, name: "weekday", value: String(schedule.weekday) },
         WEEKDAYS_LONG.map((name, i) => h("option", { value: String(i + 1) }, name)),
       ),
     ),
-    field("Time", { type: "time", name: "time", value: schedule.time, required: true }),
-    h("label", { class: "check" }, h("input", { type: "checkbox", name: "remind", checked: schedule.remind }), " Remind me then"),
-    h("button", { type: "submit", class: "btn" }, "Save"),
+    field(t("weekly_review.time"), { type: "time", name: "time", value: schedule.time, required: true }),
+    h("label", { class: "check" }, h("input", { type: "checkbox", name: "remind", checked: schedule.remind }), " ", t("weekly_review.remind_me_then")),
+    h("button", { type: "submit", class: "btn" }, t("common.save")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -158,7 +159,7 @@ function scheduleForm(schedule) {
           time: data.get("time"),
           remind: data.get("remind") === "on",
         });
-        toast("Saved.", "success");
+        toast(t("weekly_review.saved"), "success");
       } catch (error) {
         showErrors(form, error);
       }
@@ -174,21 +175,21 @@ export async function weeklyReview() {
     h(
       "div",
       { class: "banner", role: "status" },
-      h("p", {}, h("strong", {}, "Thank you."), " Your therapist will see how the week went."),
-      review.barriers.length ? h("p", { class: "small" }, "Talking over what got in the way is what helps most.") : null,
+      h("p", {}, h("strong", {}, t("weekly_review.thank_you")), " ", t("weekly_review.your_therapist_will_see_how")),
+      review.barriers.length ? h("p", { class: "small" }, t("weekly_review.talking_over_what_got_in")) : null,
     );
   const show = (saved) => {
     replace(body, saved ? thanks(saved) : null, reviewForm({ ...current, review: saved || current.review }, show));
     if (saved) body.querySelector(".banner")?.focus?.();
   };
   if (current.figures.planned) show(null);
-  else replace(body, h("p", { class: "empty" }, "Nothing was planned that week, so there is nothing to look back on."));
+  else replace(body, h("p", { class: "empty" }, t("weekly_review.nothing_was_planned_that_week")));
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Your week"),
-    h("p", { class: "subtitle" }, `${shortDay(current.week_start)} to ${shortDay(current.week_end)}`),
-    current.review ? h("p", { class: "small muted" }, "You answered this week already; you can still change it.") : null,
+    h("h1", { class: "page-title", tabindex: "-1" }, t("weekly_review.your_week")),
+    h("p", { class: "subtitle" }, t("weekly_review.shortday_to_shortday2", { shortDay: shortDay(current.week_start), shortDay2: shortDay(current.week_end) })),
+    current.review ? h("p", { class: "small muted" }, t("weekly_review.you_answered_this_week_already")) : null,
     body,
     scheduleForm(current.schedule),
   );
