@@ -78,6 +78,7 @@ class Reminder(Base):
 DEFAULT_QUIET_START = "22:00"
 DEFAULT_QUIET_END = "07:00"
 DEFAULT_DAILY_CAP = 8
+DEFAULT_DIGEST_TIMES = "08:00,18:00"
 
 
 class NotificationSettings(Base):
@@ -91,8 +92,14 @@ class NotificationSettings(Base):
     quiet_start: Mapped[str | None] = mapped_column(String(5))
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     daily_cap: Mapped[int] = mapped_column(Integer, default=DEFAULT_DAILY_CAP)
-    # email reminders: off, always, or fallback (while no push subscription works)
+    # email reminders: off, always, or fallback (while no push subscription works), mailed
+    # together at these local times ("HH:MM,HH:MM"; hep.reminders.digests)
     email_reminders: Mapped[str] = mapped_column(String(8), default="off", server_default="off")
+    email_digest_times: Mapped[str] = mapped_column(
+        String(24), default=DEFAULT_DIGEST_TIMES, server_default=DEFAULT_DIGEST_TIMES
+    )
+    # "You have a new message" by email too (hep.notices)
+    email_notices: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # a therapist's attention alerts: a push as a patient enters the list, and/or one email a
     # day at alert_time (local), the next of which is alert_digest_at (the alerts tick)
     alert_push: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
