@@ -347,6 +347,8 @@ def run(label: str, url: str, folder: Path, patients: int, days: int, repeat: in
     t_token, p_token, patient_id = data.therapist_token, data.patient_token, data.patient_id
     base, base_q = timed(app, getter(app, "/api/me", t_token), repeat)
     listing = getter(app, "/api/patients?page_size=100", t_token)
+    searched = getter(app, "/api/patients?page_size=100&q=01", t_token)
+    filtered = getter(app, "/api/patients?page_size=100&reason=low%20adherence", t_token)
     therapist_view = getter(app, f"/api/patients/{patient_id}/adherence", t_token)
     patient_view = getter(app, "/api/adherence", p_token)
     write = check_in(app, p_token, patient_id)
@@ -357,6 +359,8 @@ def run(label: str, url: str, folder: Path, patients: int, days: int, repeat: in
         ("  the same after a patient's check-in", listing, write),
         ("  the same after a write left one stale", listing, stale_one),
         ("  the same on a new day (all recomputed)", listing, stale_all),
+        ("  searched (a part of names and emails)", searched, None),
+        ("  filtered (an attention reason)", filtered, None),
         ("one patient's adherence (therapist)", therapist_view, None),
         ("  the same after that patient's check-in", therapist_view, write),
         ("patient today", getter(app, "/api/today", p_token), None),

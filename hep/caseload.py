@@ -8,13 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, func, null, select
+from sqlalchemy import Select, bindparam, exists, func, null, or_, select
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import BindParameter
 
 from hep import attention
 from hep.care_team import team_ids
+from hep.clinics import escape_like
 from hep.models import AdherenceSnapshot, CareLink, Discharge, User
 from hep.snapshots import missing_or_stale, recompute, stale_among
 
@@ -51,9 +54,33 @@ def _stale_count(kind: str) -> Any:
     )
 
 
-# built once per kind of list: a list is read on every visit, and its statements never change
+@dataclass(frozen=True)
+class Narrowing:
+    """What a list is narrowed to: patients whose name or email holds `text` (any case), and
+    those for whom the attention reason `reason` holds (open or acknowledged)."""
+
+    text: str = ""
+    reason: str | None = None
+
+
+def _narrowed(searching: bool, reason: str | None) -> list[Any]:
+    found: list[Any] = []
+    if searching:
+        pattern: BindParameter[str] = bindparam("pattern")
+        found.append(
+            or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"))
+        )
+    if reason is not None:
+        found.append(getattr(Snap, attention.BY_NAME[reason].column).is_not(None))
+    return found
+
+
+# built once per kind of list and narrowing: a list is read on every visit, and its
+# statements never change (the searched text is a parameter)
 @functools.cache
-def _page(kind: str, discharged: bool) -> Select[*tuple[Any, ...]]:
+def _page(
+    kind: str, discharged: bool, searching: bool = False, reason: str | None = None
+) -> Select[*tuple[Any, ...]]:
     is_discharged = exists().where(
         Discharge.patient_id == User.id, Discharge.readmitted_at.is_(None)
     )
@@ -78,7 +105,11 @@ def _page(kind: str, discharged: bool) -> Select[*tuple[Any, ...]]:
             _stale_count(kind).label("stale"),
         )
         .join(Snap, Snap.patient_id == User.id)
-        .where(User.id.in_(_scope(kind)), is_discharged if discharged else ~is_discharged)
+        .where(
+            User.id.in_(_scope(kind)),
+            is_discharged if discharged else ~is_discharged,
+            *_narrowed(searching, reason),
+        )
         .order_by(*order)
         .offset(bindparam("offset"))
         .limit(bindparam("limit"))
@@ -99,16 +130,20 @@ def _read(
     offset: int,
     limit: int,
     discharged: bool,
+    narrowing: Narrowing = Narrowing(),
 ) -> list[dict[str, Any]]:
     """One page of a list. If any of its patients' snapshots is stale, those are refreshed
     in one batch and the page is read again."""
-    params = {
+    params: dict[str, Any] = {
         "scope_id": scope_id,
         "now": now,
         "offset": offset,
         "limit": limit,
     }
-    page = _page(kind, discharged)
+    searching = bool(narrowing.text.strip())
+    if searching:
+        params["pattern"] = f"%{escape_like(narrowing.text.strip())}%"
+    page = _page(kind, discharged, searching, narrowing.reason)
     # Core, not ORM, execution: plain rows are all the page needs
     rows = session.connection().execute(page, params).all()
     # an empty page cannot say (patients without any snapshot are not joined): ask directly
@@ -134,9 +169,11 @@ def patient_list(
     offset: int,
     limit: int,
     discharged: bool = False,
+    narrowing: Narrowing = Narrowing(),
 ) -> list[dict[str, Any]]:
     """A therapist's patients (their active links): who needs attention first, then by name;
-    `discharged`: the discharged ones, by name."""
+    `discharged`: the discharged ones, by name; `narrowing`: only those found by a search
+    or an attention reason."""
     return _read(
         session,
         "therapist",
@@ -145,6 +182,7 @@ def patient_list(
         offset=offset,
         limit=limit,
         discharged=discharged,
+        narrowing=narrowing,
     )
 
 

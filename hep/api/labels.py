@@ -160,6 +160,8 @@ LABELS: dict[str, Text] = {
 
 # a form's own word for a field whose name means something else elsewhere: "Schema.field"
 IN_FORM: dict[str, Text] = {
+    "ComparisonArgs.from": _("From version"),
+    "ComparisonArgs.to": _("To version"),
     "PainIn.score": _("Pain"),
     "ActivityIn.score": _("Score"),
     "ReminderIn.target": _("Remind me about"),

@@ -60,7 +60,8 @@ CASES = [
 
 
 def shape(request: str) -> str:
-    return re.sub(r"\{[^}]+\}", "{}", request)
+    """The operation a request is of: ids as {} and no query string."""
+    return re.sub(r"\{[^}]+\}", "{}", request.partition("?")[0])
 
 
 def snapshot() -> dict[str, Any]:

@@ -112,3 +112,45 @@ def test_a_program_not_started_yet_ends_before_its_first_day(cast: Cast):
     program = t.post(f"/api/patients/{patient.id}/programs", json=body).get_json()
     ended = t.post(f"/api/programs/{program['id']}/end", json={}).get_json()
     assert ended["end_date"] == (start - dt.timedelta(days=1)).isoformat()
+
+
+def test_two_versions_are_compared_item_by_item(cast: Cast):
+    therapist, patient = cast.user(Role.THERAPIST), cast.user(Role.PATIENT)
+    cast.link(therapist, patient)
+    client = cast.client(therapist)
+    a, b, c = client.get("/api/exercises?page_size=3").get_json()
+    body = {
+        "title": "Neck",
+        "start_date": dt.date.today().isoformat(),
+        "items": [
+            {"exercise_id": a["id"], "sets": 2, "reps": 10},
+            {"exercise_id": b["id"], "sets": 1},
+        ],
+    }
+    first = client.post(f"/api/patients/{patient.id}/programs", json=body).get_json()
+    kept = first["items"][0]["item_key"]
+    revision = {
+        "title": "Neck and back",
+        "start_date": body["start_date"],
+        "items": [
+            {"item_key": kept, "exercise_id": a["id"], "sets": 3, "reps": 10},
+            {"exercise_id": c["id"]},
+        ],
+    }
+    r = client.post(f"/api/programs/{first['id']}/versions", json=revision)
+    assert r.status_code == 201, r.get_json()
+    r = client.get(f"/api/programs/{first['id']}/comparison?from=1&to=2")
+    assert r.status_code == 200, r.get_json()
+    diff = r.get_json()
+    assert (diff["from_version"], diff["to_version"]) == (1, 2)
+    assert diff["fields"] == [{"field": "title", "before": "Neck", "after": "Neck and back"}]
+    assert [(i["change"], i["exercise"]) for i in diff["items"]] == [
+        ("changed", a["name"]),
+        ("added", c["name"]),
+        ("removed", b["name"]),
+    ]
+    assert diff["items"][0]["fields"] == [{"field": "sets", "before": 2, "after": 3}]
+    # the patient reads it too; a version the program does not have is 404
+    mine = cast.client(patient).get(f"/api/programs/{first['id']}/comparison?from=2&to=1")
+    assert [i["change"] for i in mine.get_json()["items"]] == ["changed", "added", "removed"]
+    assert client.get(f"/api/programs/{first['id']}/comparison?from=1&to=9").status_code == 404

@@ -126,3 +126,38 @@ def test_check_ins_come_by_day_and_corrections_name_what_and_when(world: World) 
     assert months and all(months), months
     assert_accessible(page, "therapist patient page, by day")
     screenshot(page, "therapist-patient-by-day")
+
+
+def test_two_versions_of_a_program_are_compared_on_its_history(world: World) -> None:
+    therapist = world.therapist()
+    patient = world.patient_of(therapist, name="Vera Versions")
+    program = world.program(therapist, patient, ["chin-tucks", "doorway-pec-stretch"])
+    chin, stretch = program["items"]
+    therapist.send(
+        "POST",
+        f"/api/programs/{program['id']}/versions",
+        {
+            "title": "Neck only",
+            "start_date": program["start_date"],
+            "items": [
+                {"item_key": chin["item_key"], "exercise_id": chin["exercise"]["id"], "sets": 4}
+            ],
+        },
+    )
+    context = world.context(therapist, viewport=DESK)
+    serve_axe(context)
+    page = world.page(context)
+    open_screen(page, f"/programs/{program['id']}/versions", "History of Neck only")
+    form = page.locator("form", has=page.get_by_role("heading", name="Compare two versions"))
+    expect(form.get_by_label("From version")).to_have_value("1")
+    expect(form.get_by_label("To version")).to_have_value("2")
+    form.get_by_role("button", name="Compare").click()
+    diff = page.locator(".card", has=page.get_by_role("heading", name="Version 1 → version 2"))
+    expect(diff).to_contain_text("Title: Neck and shoulders → Neck only")
+    changed = diff.locator("li", has_text="Chin tucks")
+    expect(changed.first).to_contain_text("Changed")
+    expect(changed.first).to_contain_text(f"Sets: {chin['sets']} → 4")
+    expect(diff.locator("li", has_text=stretch["exercise"]["name"]).first).to_contain_text(
+        "Removed"
+    )
+    assert_accessible(page, "program versions compared")

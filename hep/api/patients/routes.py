@@ -20,7 +20,7 @@ from hep.api.patients.schemas import (
     PatientOut,
 )
 from hep.care import log_access
-from hep.caseload import patient_list
+from hep.caseload import Narrowing, patient_list
 from hep.clock import utcnow
 from hep.db import db
 from hep.invites import add_patient, resend_invite
@@ -74,7 +74,8 @@ class Patients(MethodView):
     def get(self, page: dict[str, Any]) -> Any:
         """Your patients, who needs attention first (most open reasons: high pain, a flare-up,
         not logging, ...; acknowledged ones count after), then by name; discharged=true: your
-        discharged patients, by name"""
+        discharged patients, by name; q and reason narrow the list (a part of the name or
+        email, an attention reason that holds)"""
         therapist = current_user()
         now = utcnow()
         rows = patient_list(
@@ -84,6 +85,7 @@ class Patients(MethodView):
             offset=page["offset"],
             limit=page["page_size"],
             discharged=page["discharged"],
+            narrowing=Narrowing(page["q"], page.get("reason")),
         )
         log_access(db.session, therapist, [row["id"] for row in rows], "patient list", now)
         db.session.commit()

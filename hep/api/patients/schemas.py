@@ -25,6 +25,15 @@ class PatientListArgs(PageArgs):
         load_default=False,
         metadata={"description": "true: the discharged patients instead of the active ones"},
     )
+    q = Text(
+        load_default="",
+        validate=validate.Length(max=120),
+        metadata={"description": "only patients whose name or email holds this (any case)"},
+    )
+    reason = fields.String(
+        validate=validate.OneOf([r.name for r in REASONS]),
+        metadata={"description": "only patients for whom this attention reason holds"},
+    )
 
 
 class InviteOut(Schema):

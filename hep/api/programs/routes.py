@@ -11,6 +11,8 @@ from flask_smorest import Blueprint
 from hep.api.access import current_user, patient_read_by_therapist, requires
 from hep.api.exercises.schemas import ExerciseOut
 from hep.api.programs.schemas import (
+    ComparisonArgs,
+    ComparisonOut,
     ProgramEnd,
     ProgramIn,
     ProgramListArgs,
@@ -37,6 +39,7 @@ from hep.programs import (
     versions,
     view,
 )
+from hep.revisions import compare
 from hep.steps import named_step, step_names
 
 blp = Blueprint("programs", __name__, url_prefix="/api", description="Programs and templates")
@@ -154,6 +157,17 @@ class ProgramVersionResource(MethodView):
     def get(self, program_id: uuid.UUID, number: int) -> Any:
         """One past version"""
         return program_out(_readable(program_id), number)
+
+
+@blp.route("/programs/<uuid:program_id>/comparison")
+class ProgramComparison(MethodView):
+    @blp.arguments(ComparisonArgs, location="query")
+    @blp.response(200, ComparisonOut)
+    @requires(Role.PATIENT, Role.THERAPIST)
+    def get(self, args: dict[str, int], program_id: uuid.UUID) -> Any:
+        """What changed from one version to another (from=, to=), item by item"""
+        program = _readable(program_id)
+        return compare(db.session, program, args["from_version"], args["to_version"])
 
 
 @blp.route("/programs/<uuid:program_id>/end")

@@ -5,7 +5,16 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from hep.api.changes import Changes
-from hep.api.fields import UUID, Boolean, Date, Integer, QueryBoolean, Text
+from hep.api.fields import (
+    SQL_INT_MAX,
+    UUID,
+    Boolean,
+    Date,
+    Integer,
+    QueryBoolean,
+    QueryInteger,
+    Text,
+)
 from hep.models.library import SIDES
 from hep.steps import STEP_BOUNDS
 
@@ -128,6 +137,45 @@ class VersionOut(Schema):
     created_at = fields.DateTime()
     start_date = fields.Date()
     end_date = fields.Date(allow_none=True)
+
+
+class ComparisonArgs(Schema):
+    from_version = QueryInteger(1, SQL_INT_MAX, data_key="from", required=True)
+    to_version = QueryInteger(1, SQL_INT_MAX, data_key="to", required=True)
+
+
+class FieldChange(Schema):
+    field = fields.String(metadata={"description": "the field's name in a version or an item"})
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+
+
+class ItemChange(Schema):
+    item_key = fields.UUID()
+    change = fields.String(
+        metadata={"description": "added, removed, changed (its dose, or another exercise), same"}
+    )
+    exercise = fields.String(metadata={"description": "the exercise (as the newer version has it)"})
+    exercise_before = fields.String(
+        allow_none=True, metadata={"description": "the exercise in the older version (null: added)"}
+    )
+    fields_ = fields.List(fields.Nested(FieldChange), data_key="fields", attribute="fields")
+
+
+class ComparisonOut(Schema):
+    program_id = fields.UUID()
+    from_version = fields.Integer()
+    to_version = fields.Integer()
+    fields_ = fields.List(
+        fields.Nested(FieldChange),
+        data_key="fields",
+        attribute="fields",
+        metadata={"description": "the program's own fields that differ (title, notes, dates)"},
+    )
+    items = fields.List(
+        fields.Nested(ItemChange),
+        metadata={"description": "the newer version's items in order, then the removed ones"},
+    )
 
 
 class ProgramListArgs(Schema):

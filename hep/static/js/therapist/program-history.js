@@ -1,9 +1,11 @@
-// A program's versions, newest first: when each was made, what changed, and its exercises.
+// A program's versions, newest first: when each was made, what changed, and its exercises;
+// and two versions compared item by item.
 
 import { api } from "../api.js";
 import { h, replace } from "../dom.js";
 import { dateTime, maskLabel } from "../dates.js";
 import { doseText } from "../labels.js";
+import { comparisonForm } from "../components/program-comparison.js";
 import { t } from "../i18n.js";
 
 export async function programHistory({ params, query }) {
@@ -66,5 +68,6 @@ export async function programHistory({ params, query }) {
       ),
     ),
     detail,
+    versions.length > 1 ? comparisonForm(program.id, versions) : null,
   );
 }

@@ -1,0 +1,73 @@
+"""What changed between two versions of a program, item by item: an item keeps its item_key
+from version to version, so each exercise is followed through the edits (added, removed,
+changed in its dose or swapped for another exercise, or the same)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hep.models import Exercise, Program, ProgramItem
+from hep.programs import CARE_FIELDS, ITEM_FIELDS, view
+
+# what a version says of the whole program
+PROGRAM_FIELDS = ("title", "notes", "start_date", "end_date", "pain_advice")
+COMPARED = (*ITEM_FIELDS, *CARE_FIELDS)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _changes(before: Any, after: Any, names: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "field": name,
+            "before": _plain(getattr(before, name)),
+            "after": _plain(getattr(after, name)),
+        }
+        for name in names
+        if getattr(before, name) != getattr(after, name)
+    ]
+
+
+def _item(
+    change: str, item: ProgramItem, exercise: Exercise, *, was: Exercise | None = None
+) -> dict[str, Any]:
+    return {
+        "item_key": item.item_key,
+        "change": change,
+        "exercise": exercise.name,
+        "exercise_before": (was or exercise).name if change != "added" else None,
+        "fields": [],
+    }
+
+
+def compare(session: Session, program: Program, older: int, newer: int) -> dict[str, Any]:
+    """Version `older` against version `newer` of `program` (404 for one it does not have):
+    the program's own fields that differ, then each item in the newer version's order
+    (added, changed or the same), then the items the newer version no longer has."""
+    before, after = view(session, program, older), view(session, program, newer)
+    kept = {item.item_key: (item, exercise) for item, exercise in before.items}
+    items: list[dict[str, Any]] = []
+    for item, exercise in after.items:
+        found = kept.pop(item.item_key, None)
+        if found is None:
+            items.append(_item("added", item, exercise))
+            continue
+        old, was = found
+        fields = _changes(old, item, COMPARED)
+        swapped = old.exercise_id != item.exercise_id
+        entry = _item("changed" if fields or swapped else "same", item, exercise, was=was)
+        entry["fields"] = fields
+        items.append(entry)
+    items += [_item("removed", item, exercise) for item, exercise in kept.values()]
+    return {
+        "program_id": program.id,
+        "from_version": before.version.version,
+        "to_version": after.version.version,
+        "fields": _changes(before.version, after.version, PROGRAM_FIELDS),
+        "items": items,
+    }
