@@ -11,6 +11,7 @@ import { limits, pageSizeMax } from "../rules.js";
 import { attentionBadges } from "../components/attention.js";
 import { inviteBox } from "../components/invite-box.js";
 import { patientSearch } from "../components/patient-search.js";
+import { t } from "../i18n.js";
 
 async function everyPage(path) {
   const list = [];
@@ -25,7 +26,7 @@ async function everyPage(path) {
 
 function listTabs(current) {
   const tab = (href, label, key) => h("a", { class: "btn btn-small", href, "aria-current": current === key ? "page" : null }, label);
-  return h("nav", { class: "row tabs", "aria-label": "Which patients" }, tab("#/patients", "Active", "active"), tab("#/patients/discharged", "Discharged", "discharged"));
+  return h("nav", { class: "row tabs", "aria-label": t("patients.which_patients") }, tab("#/patients", t("patients.active"), "active"), tab("#/patients/discharged", t("patients.discharged"), "discharged"));
 }
 
 function filtered(list, row, { label, none, empty }) {
@@ -44,7 +45,7 @@ function filtered(list, row, { label, none, empty }) {
       ? h(
           "div",
           { class: "field" },
-          h("label", { for: filterId }, "Find a patient"),
+          h("label", { for: filterId }, t("patients.find_patient")),
           h("input", { id: filterId, type: "search", oninput: (e) => render(e.target.value) }),
         )
       : null,
@@ -57,15 +58,15 @@ export async function patients() {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Patients"),
-    h("p", { class: "subtitle" }, "Who needs attention comes first: high pain, a flare-up, a step back, not logging and more. Reasons you acknowledged wait below until something new happens."),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("patients.patients")),
+    h("p", { class: "subtitle" }, t("patients.who_needs_attention_comes_first")),
     listTabs("active"),
     // searched and filtered on the server, page by page
     await patientSearch({
       row: patientRow,
-      label: "Patients, most in need of attention first",
-      none: "No patient matches.",
-      empty: "No patients yet. Add your first patient below.",
+      label: t("patients.patients_most_in_need_of"),
+      none: t("patients.no_patient_matches"),
+      empty: t("patients.no_patients_yet_add_your"),
     }),
     addPatientForm(clinics),
   );
@@ -76,14 +77,14 @@ export async function dischargedPatients() {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Discharged patients"),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("patients.discharged_patients")),
     h(
       "p",
       { class: "subtitle" },
-      "Your patients who are discharged: off the attention list, their programs ended. Their history stays readable; re-admit one from their page.",
+      t("patients.your_patients_who_are_discharged"),
     ),
     listTabs("discharged"),
-    filtered(list, dischargedRow, { label: "Discharged patients, by name", none: "No patient matches.", empty: "Nobody is discharged." }),
+    filtered(list, dischargedRow, { label: t("patients.discharged_patients_by_name"), none: t("patients.no_patient_matches"), empty: t("patients.nobody_is_discharged") }),
   );
 }
 
@@ -95,7 +96,7 @@ function dischargedRow(p) {
       "div",
       { class: "grow" },
       h("a", { class: "name", href: `#/patients/${p.id}` }, p.name),
-      h("div", { class: "small muted" }, `Discharged ${dateTime(p.discharged_at)}`),
+      h("div", { class: "small muted" }, t("patients.discharged_datetime", { dateTime: dateTime(p.discharged_at) })),
     ),
   );
 }
@@ -112,16 +113,16 @@ function patientRow(p) {
         "div",
         { class: "row small" },
         attentionBadges(p).map((r) => h("span", { class: `badge badge-${r.kind}` }, r.text)),
-        h("span", { class: "muted" }, p.invite_accepted ? `Last check-in ${relative(p.last_activity_at)}` : `Added ${relative(p.created_at)}`),
+        h("span", { class: "muted" }, p.invite_accepted ? t("patients.last_check_in_relative", { relative: relative(p.last_activity_at) }) : t("patients.added_relative", { relative: relative(p.created_at) })),
       ),
     ),
     h(
       "div",
       { class: "meter" },
       h("strong", {}, percentText(p.percent_7_days)),
-      h("div", { class: "small muted" }, "last 7 days"),
+      h("div", { class: "small muted" }, t("patients.last_7_days")),
       p.percent_7_days !== null && p.percent_7_days !== undefined
-        ? h("progress", { max: "100", value: String(p.percent_7_days), "aria-label": `${p.name}: ${percentText(p.percent_7_days)} of the prescription done in the last 7 days` })
+        ? h("progress", { max: "100", value: String(p.percent_7_days), "aria-label": t("patients.name_percenttext_of_prescription_done", { name: p.name, percentText: percentText(p.percent_7_days) }) })
         : null,
     ),
   );
@@ -134,22 +135,22 @@ function addPatientForm(clinics) {
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h2", {}, "Add a patient"),
+    h("h2", {}, t("patients.add_patient")),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Name", { type: "text", name: "name", required: true, autocomplete: "off", ...limits("sign_up", "name") }),
-    field("Email", { type: "email", name: "email", required: true, autocomplete: "off", ...limits("sign_up", "email") }),
+    field(t("common.name"), { type: "text", name: "name", required: true, autocomplete: "off", ...limits("sign_up", "name") }),
+    field(t("common.email"), { type: "email", name: "email", required: true, autocomplete: "off", ...limits("sign_up", "email") }),
     field(
-      "Patient's time zone",
+      t("patients.patients_time_zone"),
       h("select", { name: "timezone", value: zone }, zones.map((z) => h("option", { value: z }, z.replace(/_/g, " ")))),
-      { hint: "Reminders follow it; the patient's phone sets it when they accept." },
+      { hint: t("patients.reminders_follow_it_patients_phone") },
     ),
     // a therapist of several clinics says which one cares for the patient
     clinics.length > 1
-      ? field("Clinic", h("select", { name: "clinic_id" }, clinics.map((c) => h("option", { value: c.id }, c.name))), {
-          hint: "Colleagues of this clinic can join the patient's care team.",
+      ? field(t("patients.clinic"), h("select", { name: "clinic_id" }, clinics.map((c) => h("option", { value: c.id }, c.name))), {
+          hint: t("patients.colleagues_of_this_clinic_can"),
         })
       : null,
-    h("button", { type: "submit", class: "btn btn-primary" }, "Add and get invite link"),
+    h("button", { type: "submit", class: "btn btn-primary" }, t("patients.add_and_get_invite_link")),
     result,
   );
   form.addEventListener("submit", (event) => {
@@ -165,7 +166,7 @@ function addPatientForm(clinics) {
         // alike, and so does this screen (it never tells whether an account exists)
         result.replaceChildren(
           inviteBox(added.patient.name, added.patient.email, added.invite, added.patient.id),
-          h("p", {}, `Send this link to ${added.patient.name}. Once they accept it, you see their check-ins, pain and progress here.`),
+          h("p", {}, t("patients.send_this_link_to_name", { name: added.patient.name })),
         );
         form.querySelector('input[name="name"]').value = "";
         form.querySelector('input[name="email"]').value = "";
