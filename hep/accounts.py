@@ -20,6 +20,7 @@ from hep.languages import supported
 from hep.models import AuthSession, LoginFailure, NotificationSettings, Role, SignInLink, User
 from hep.passwords import Hasher, password_problem
 from hep.timezones import require_timezone
+from hep.translations import _
 
 # a cookie session slides forward on use, but its row is rewritten at most this often
 _TOUCH_EVERY = dt.timedelta(hours=1)
@@ -72,7 +73,9 @@ def create_user(
     require_timezone(timezone)
     if password is not None:
         check_new_password(password, email=email)
-    taken = Conflict("An account with this email already exists.", {"email": ["Already used."]})
+    taken = Conflict(
+        _("An account with this email already exists."), {"email": [_("Already used.")]}
+    )
     if not address_free and session.scalar(select(User.id).where(User.email == email)):
         raise taken
     user = User(
@@ -129,7 +132,7 @@ def begin_sign_in(
         count, oldest = _failures_since(session, key, since)
         if count >= limit and oldest is not None:
             retry_after = max(1, int((oldest + limits.window - now).total_seconds()) + 1)
-            raise Throttled("Too many failed sign-in attempts; try again later.", retry_after)
+            raise Throttled(_("Too many failed sign-in attempts; try again later."), retry_after)
     session.add_all(LoginFailure(key=key, at=now) for key in keys)
     user = session.scalar(select(User).where(User.email == email))
     session.flush()
@@ -145,7 +148,7 @@ def finish_sign_in(
     user = attempt.user
     ok = hasher.verify(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        raise Unauthorized("Email or password is wrong.")
+        raise Unauthorized(_("Email or password is wrong."))
     session.execute(delete(LoginFailure).where(LoginFailure.key.in_(attempt.keys)))
     return user
 
@@ -230,7 +233,7 @@ def update_profile(
         reschedule_all(session, user, old, now)
     if "password" in changes:
         if not hasher.verify(user.password_hash, changes.get("current_password", "")):
-            raise Invalid.field("current_password", "The current password is wrong.")
+            raise Invalid.field("current_password", _("The current password is wrong."))
         check_new_password(changes["password"], email=user.email)
         user.password_hash = hasher.hash(changes["password"])
         end_all_sessions(session, user.id, keep=current_session_id)
@@ -250,7 +253,7 @@ def set_active(session: Session, user: User, active: bool) -> User:
 
 # --- sign-in links -------------------------------------------------------------------------
 
-_LINK_GONE = "This sign-in link is unknown, used or expired. Ask for a new one."
+_LINK_GONE = _("This sign-in link is unknown, used or expired. Ask for a new one.")
 
 
 def issue_sign_in_link(

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from hep.accounts import hash_token
 from hep.errors import Invalid, NotFound
 from hep.models import EmailVerification, NotificationSettings, PushSubscription, Role, User
+from hep.translations import _
 
 VERIFY_LIFETIME = dt.timedelta(hours=48)
-_GONE = "This confirmation link is unknown, used or expired. Ask for a new one in the app."
+_GONE = _("This confirmation link is unknown, used or expired. Ask for a new one in the app.")
 
 
 def can_mail(user: User) -> bool:
@@ -87,13 +88,25 @@ def update_mail_choices(
     unconfirmed = "Confirm your email address first (Account, Email)."
     if "email_reminders" in changes:
         if user.role != Role.PATIENT:
-            raise Invalid.field("email_reminders", "Email reminders are for patients.")
+            raise Invalid.field("email_reminders", _("Email reminders are for patients."))
         if changes["email_reminders"] != "off" and user.email_verified_at is None:
             raise Invalid.field("email_reminders", unconfirmed)
         settings.email_reminders = changes["email_reminders"]
+    patients = sorted({"email_digest_times", "email_notices"} & set(changes))
+    if patients and user.role != Role.PATIENT:
+        raise Invalid.field(patients[0], _("Reminder and message emails are for patients."))
+    if changes.get("email_notices") and user.email_verified_at is None:
+        raise Invalid.field("email_notices", unconfirmed)
+    if "email_notices" in changes:
+        settings.email_notices = changes["email_notices"]
+    if "email_digest_times" in changes:
+        from hep.reminders.digests import choose_times
+
+        times = changes["email_digest_times"]
+        choose_times(session, user.id, user.timezone, settings, times, now)
     alerts = sorted({"alert_push", "alert_email", "alert_time"} & set(changes))
     if alerts and user.role != Role.THERAPIST:
-        raise Invalid.field(alerts[0], "Attention alerts are for therapists.")
+        raise Invalid.field(alerts[0], _("Attention alerts are for therapists."))
     if changes.get("alert_email") and user.email_verified_at is None:
         raise Invalid.field("alert_email", unconfirmed)
     for name in ("alert_push", "alert_email"):

@@ -34,6 +34,7 @@ from hep.reminders.schedule import (
     targeted_items,
 )
 from hep.timezones import local_date, zone
+from hep.translations import _
 
 PAST_DAYS = 7
 AHEAD_DAYS = 56
@@ -85,7 +86,7 @@ def set_details(session: Session, user: User, details: bool) -> CalendarFeed:
     """Let the feed's events name what they are about, or not; the address stays."""
     feed = feed_of(session, user)
     if feed is None:
-        raise NotFound("You have no calendar address: make one first.")
+        raise NotFound(_("You have no calendar address: make one first."))
     feed.details = details
     session.flush()
     return feed
@@ -220,7 +221,7 @@ class _Program:
 
     def minutes(self, due: Sequence[tuple[Subject, int]]) -> float:
         """One session of the items due (the builder's estimate)."""
-        return session_minutes([self.items[s.id] for s, _ in due if s.id in self.items])
+        return session_minutes([self.items[s.id] for s, _second in due if s.id in self.items])
 
 
 def _programs(session: Session, user: User) -> dict[uuid.UUID, _Program]:
@@ -235,7 +236,7 @@ def _programs(session: Session, user: User) -> dict[uuid.UUID, _Program]:
         .where(Program.patient_id == user.id, Program.archived_at.is_(None))
     ).all()
     items = session.scalars(
-        select(ProgramItem).where(ProgramItem.version_id.in_([v.id for _, v in rows]))
+        select(ProgramItem).where(ProgramItem.version_id.in_([v.id for _first, v in rows]))
     ).all()
     by_version: dict[uuid.UUID, dict[uuid.UUID, ProgramItem]] = {}
     for item in items:

@@ -149,7 +149,7 @@ def access_log(session: Session, patient: User, *, limit: int, offset: int) -> l
     ).all()
     return [
         {"actor_name": name, "action": action, "at": at, "first_at": first, "count": times}
-        for name, action, at, first, times, _ in rows
+        for name, action, at, first, times, _second in rows
     ]
 
 

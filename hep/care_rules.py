@@ -20,6 +20,7 @@ from hep.clinics import managed_clinic, visible_clinic
 from hep.db import insert_first
 from hep.errors import Invalid
 from hep.models import CareLink, ClinicCareRules, PatientCareRules, User
+from hep.translations import _
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,10 @@ def _checked(rules: Mapping[str, Any]) -> dict[str, int]:
         if value is None:
             continue  # back to the layer below
         if name not in BOUNDS:
-            raise Invalid.field(name, "Unknown threshold.")
+            raise Invalid.field(name, _("Unknown threshold."))
         low, high = BOUNDS[name]
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise Invalid.field(name, f"A whole number from {low} to {high}.")
+            raise Invalid.field(name, _("A whole number from {low} to {high}.", low=low, high=high))
         found[name] = value
     return found
 

@@ -20,6 +20,7 @@ from hep.clinics import is_clinic_admin, membership
 from hep.db import insert_first, lock_names
 from hep.errors import Conflict, Forbidden, Invalid, NotFound
 from hep.models import AccessLogEntry, CareLink, Clinic, Role, User
+from hep.translations import _
 
 ACTIVE = CareLink.ended_at.is_(None)
 
@@ -81,7 +82,7 @@ def join_team(
     """Put a therapist on the patient's team under a clinic; with no lead yet, they lead.
     `new`: the patient was made in this transaction, so nobody else is on the team."""
     if therapist.role is not Role.THERAPIST or patient.role is not Role.PATIENT:
-        raise Invalid.field("therapist_id", "Only a therapist can join a patient's care team.")
+        raise Invalid.field("therapist_id", _("Only a therapist can join a patient's care team."))
     link = CareLink(
         therapist_id=therapist.id,
         patient_id=patient.id,
@@ -95,7 +96,7 @@ def join_team(
         session.flush()
     else:
         lock_teams(session, [patient.id])
-        taken = Conflict("This therapist is on the patient's care team already.")
+        taken = Conflict(_("This therapist is on the patient's care team already."))
         if active_link(session, therapist.id, patient.id) is not None:
             raise taken
         link.is_lead = _lead(session, patient.id) is None
@@ -189,7 +190,7 @@ def add_colleague(
         or mine.clinic_id is None
         or membership(session, mine.clinic_id, colleague.id) is None
     ):
-        raise Invalid.field("therapist_id", "Not a therapist of your clinic.")
+        raise Invalid.field("therapist_id", _("Not a therapist of your clinic."))
     return join_team(
         session, _patient(session, patient_id), colleague, mine.clinic_id, by=actor, now=now
     )
@@ -204,10 +205,10 @@ def transfer_lead(
     if mine is None:
         raise NotFound()
     if not mine.is_lead:
-        raise Forbidden("Only the lead can hand the lead over.")
+        raise Forbidden(_("Only the lead can hand the lead over."))
     target = active_link(session, to, patient_id)
     if target is None:
-        raise Invalid.field("therapist_id", "Not on this patient's care team.")
+        raise Invalid.field("therapist_id", _("Not on this patient's care team."))
     if target.id == mine.id:
         return
     mine.is_lead = False

@@ -29,8 +29,9 @@ from hep.models import (
 )
 from hep.models.library import tag_list, tag_string
 from hep.timezones import local_date
+from hep.translations import _, _n
 
-ONE_SUBJECT = "Choose one exercise or one habit."
+ONE_SUBJECT = _("Choose one exercise or one habit.")
 # what a +1 tap changes: the count, and the state it reaches
 COUNTED = ("value", "state", "source")
 # what a PUT body may set; the subject is fixed once created
@@ -60,7 +61,7 @@ def _check_subject(session: Session, owner: User, body: dict[str, Any]) -> None:
     if habit_id is not None:
         habit = session.get(Habit, habit_id)
         if habit is None or habit.owner_id != owner.id:
-            raise Invalid.field("habit_id", "No such habit.")
+            raise Invalid.field("habit_id", _("No such habit."))
         return
     found = session.scalar(
         select(ProgramItem.id)
@@ -70,7 +71,7 @@ def _check_subject(session: Session, owner: User, body: dict[str, Any]) -> None:
         .limit(1)
     )
     if found is None:
-        raise Invalid.field("item_key", "No such program item.")
+        raise Invalid.field("item_key", _("No such program item."))
 
 
 def _check_amount(
@@ -98,9 +99,9 @@ def _check_amount(
 
 def _check_state(body: dict[str, Any]) -> None:
     if body["state"] == "skipped" and not body.get("skip_reason"):
-        raise Invalid.field("skip_reason", "Say why it was skipped.")
+        raise Invalid.field("skip_reason", _("Say why it was skipped."))
     if body["state"] != "skipped" and body.get("skip_reason"):
-        raise Invalid.field("skip_reason", "Only a skipped check-in has a reason.")
+        raise Invalid.field("skip_reason", _("Only a skipped check-in has a reason."))
 
 
 def _check_date(
@@ -108,9 +109,15 @@ def _check_date(
 ) -> None:
     today = local_date(now, owner.timezone)
     if day > today:
-        raise Invalid.field(field, "That day has not come yet.")
+        raise Invalid.field(field, _("That day has not come yet."))
     if day < today - dt.timedelta(days=window_days):
-        raise Conflict(f"Only the last {window_days} days can be logged or corrected.")
+        raise Conflict(
+            _n(
+                "Only the last day can be logged or corrected.",
+                "Only the last {count} days can be logged or corrected.",
+                window_days,
+            )
+        )
 
 
 def _audit(
@@ -179,9 +186,9 @@ def put_check_in(
         existing = _locked_check_in(session, owner, client_id)
         assert existing is not None  # the racer that created it has committed
     if existing.deleted_at is not None:
-        raise Gone("This check-in was deleted.")
+        raise Gone(_("This check-in was deleted."))
     if body.get("item_key") != existing.item_key or body.get("habit_id") != existing.habit_id:
-        raise Conflict("A check-in's exercise or habit cannot change; log a new one instead.")
+        raise Conflict(_("A check-in's exercise or habit cannot change; log a new one instead."))
     wanted = {f: body.get(f, "" if f == "note" else None) for f in CONTENT}
     wanted["source"] = body.get("source", existing.source)
     before = snapshot(existing)

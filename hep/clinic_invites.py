@@ -19,8 +19,9 @@ from hep.errors import Conflict, Forbidden, Invalid, NotFound
 from hep.languages import DEFAULT as DEFAULT_LANGUAGE
 from hep.models import Clinic, ClinicInvite, ClinicMember, ClinicRole, Role, User
 from hep.passwords import Hasher
+from hep.translations import _
 
-_GONE = "This invite link is unknown, used or expired. Ask for a new one."
+_GONE = _("This invite link is unknown, used or expired. Ask for a new one.")
 
 
 def _new_clinic_invite(
@@ -167,16 +168,19 @@ def accept_clinic_invite(
     created = False
     if user is not None:
         if user.role is not Role.THERAPIST:
-            raise Forbidden("Sign in as a therapist to join a clinic.")
+            raise Forbidden(_("Sign in as a therapist to join a clinic."))
     else:
         if not name or not password:
             raise Invalid(
-                "Sign in to join with your account, or give a name and a password.",
-                {"name": ["Needed for a new account."], "password": ["Needed for a new account."]},
+                _("Sign in to join with your account, or give a name and a password."),
+                {
+                    "name": [_("Needed for a new account.")],
+                    "password": [_("Needed for a new account.")],
+                },
             )
         taken = session.scalar(select(User.id).where(User.email == invite.email))
         if taken is not None:
-            raise Conflict("This email has an account: sign in, then open the link again.")
+            raise Conflict(_("This email has an account: sign in, then open the link again."))
         user = create_user(
             session,
             email=invite.email,
@@ -202,7 +206,7 @@ def accept_clinic_invite(
     if member is None:
         joined = ClinicMember(clinic_id=clinic.id, user_id=user.id, role=invite.role, joined_at=now)
         if not insert_first(session, joined):
-            raise Conflict("You are a member of this clinic already.")
+            raise Conflict(_("You are a member of this clinic already."))
     elif invite.role is ClinicRole.ADMIN:
         member.role = ClinicRole.ADMIN
     if created:  # made through this clinic's invite: the clinic's log shows it

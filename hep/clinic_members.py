@@ -18,6 +18,7 @@ from hep.clinics import escape_like, managed_clinic, membership, visible_clinic
 from hep.db import lock_names
 from hep.errors import Conflict, Forbidden, NotFound
 from hep.models import ClinicMember, ClinicRole, Role, User
+from hep.translations import _
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def _keep_an_admin(session: Session, member: ClinicMember, *, leaving: bool) -> 
         )
     )
     if not leaving or others:
-        raise Conflict("A clinic keeps at least one admin: make another member admin first.")
+        raise Conflict(_("A clinic keeps at least one admin: make another member admin first."))
 
 
 def change_member(
@@ -129,9 +130,9 @@ def change_member(
             )
         )
         if actor.role is not Role.ADMIN and elsewhere:
-            raise Forbidden("This therapist works in other clinics too: ask a site admin.")
+            raise Forbidden(_("This therapist works in other clinics too: ask a site admin."))
         if user.id == actor.id:
-            raise Conflict("You cannot disable your own account.")
+            raise Conflict(_("You cannot disable your own account."))
         set_active(session, user, active)
         action = "account_enabled" if active else "account_disabled"
         audit.record(session, action, actor=actor, subject=user, clinic_id=clinic_id, now=now)
@@ -157,7 +158,7 @@ def member_for_sign_in_link(
         )
     )
     if actor.role is not Role.ADMIN and elsewhere:
-        raise Forbidden("This therapist works in other clinics too: ask a site admin.")
+        raise Forbidden(_("This therapist works in other clinics too: ask a site admin."))
     return session.get_one(User, user_id)
 
 

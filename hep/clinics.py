@@ -16,6 +16,7 @@ from hep import audit
 from hep.db import lock_names
 from hep.errors import Forbidden, Invalid, NotFound
 from hep.models import Clinic, ClinicMember, ClinicRole, Role, User
+from hep.translations import _
 
 
 def member_clinics(user_id: uuid.UUID) -> Select[uuid.UUID]:
@@ -32,7 +33,7 @@ def found_clinic(
     session.flush()
     if founder is not None:
         if founder.role is not Role.THERAPIST:
-            raise Forbidden("Only therapists are members of clinics.")
+            raise Forbidden(_("Only therapists are members of clinics."))
         session.add(
             ClinicMember(
                 clinic_id=clinic.id, user_id=founder.id, role=ClinicRole.ADMIN, joined_at=now
@@ -70,15 +71,15 @@ def care_clinic(
     lock_names(session, [f"clinics-of:{therapist.id}"])  # two first patients: one clinic
     mine = clinics_of(session, therapist)
     if clinic_id is not None:
-        for clinic, _ in mine:
+        for clinic, _second in mine:
             if clinic.id == clinic_id:
                 return clinic
-        raise Invalid.field("clinic_id", "You are not a member of this clinic.")
+        raise Invalid.field("clinic_id", _("You are not a member of this clinic."))
     if len(mine) == 1:
         return mine[0][0]
     if not mine:
         return own_clinic(session, therapist, now)
-    raise Invalid.field("clinic_id", "You work in several clinics: say which one.")
+    raise Invalid.field("clinic_id", _("You work in several clinics: say which one."))
 
 
 def visible_clinic(session: Session, user: User, clinic_id: uuid.UUID) -> Clinic:
@@ -100,7 +101,7 @@ def managed_clinic(session: Session, user: User, clinic_id: uuid.UUID) -> Clinic
     """A clinic the user may manage: its admins and site admins. Other members get 403."""
     clinic = visible_clinic(session, user, clinic_id)
     if user.role is not Role.ADMIN and not is_clinic_admin(session, user, clinic_id):
-        raise Forbidden("Only the clinic's admins can do this.")
+        raise Forbidden(_("Only the clinic's admins can do this."))
     return clinic
 
 
@@ -111,7 +112,7 @@ def led_clinic(session: Session, user: User, clinic_id: uuid.UUID) -> None:
     if found is None:
         raise NotFound()
     if found.role is not ClinicRole.ADMIN:
-        raise Forbidden("Only the clinic's admins can do this.")
+        raise Forbidden(_("Only the clinic's admins can do this."))
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def list_clinics(
         pairs: Sequence[tuple[Clinic, ClinicRole | None]] = [(c, None) for c in found]
     else:
         pairs = list(clinics_of(session, user))[offset : offset + limit]
-    counts = _member_counts(session, [c.id for c, _ in pairs])
+    counts = _member_counts(session, [c.id for c, _second in pairs])
     return [ClinicView(c, role, counts.get(c.id, 0)) for c, role in pairs]
 
 

@@ -21,6 +21,7 @@ from hep.db import insert_first
 from hep.errors import Conflict
 from hep.models import Discharge, Program, User
 from hep.programs import end_program, programs_of, set_end_date, view
+from hep.translations import _
 
 
 def open_discharge(session: Session, patient_id: uuid.UUID) -> Discharge | None:
@@ -41,7 +42,7 @@ def discharge(
 ) -> Discharge:
     patient = patient_of(session, therapist, patient_id)
     lock_teams(session, [patient.id])
-    taken = Conflict("This patient is discharged already.")
+    taken = Conflict(_("This patient is discharged already."))
     if open_discharge(session, patient.id) is not None:
         raise taken
     ended: dict[str, Any] = {}
@@ -80,7 +81,7 @@ def readmit(
     lock_teams(session, [patient.id])
     found = open_discharge(session, patient.id)
     if found is None:
-        raise Conflict("This patient is not discharged.")
+        raise Conflict(_("This patient is not discharged."))
     found.readmitted_at = now
     found.readmitted_by = therapist.id
     found.readmitted_by_name = therapist.name

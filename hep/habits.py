@@ -157,7 +157,7 @@ def create_habit(
         .where(Habit.owner_id == owner.id, Habit.archived_at.is_(None))
     )
     if (count or 0) >= MAX_HABITS:
-        raise Conflict(f"At most {MAX_HABITS} active habits.")
+        raise Conflict(_("At most {max_habits} active habits.", max_habits=MAX_HABITS))
     values: dict[str, Any] = {"unit": "", "weekdays": 0b1111111}
     values.update({k: v for k, v in data.items() if k in FIELDS and v is not None})
     habit = Habit(

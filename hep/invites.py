@@ -22,6 +22,7 @@ from hep.languages import supported
 from hep.models import Invite, Role, User
 from hep.passwords import Hasher
 from hep.timezones import require_timezone
+from hep.translations import _
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def add_patient(
         )
         return Added(patient.id, patient.name, email, timezone, now, invite, code)
     if active_link(session, therapist.id, existing.id) is not None:
-        raise Conflict("This patient is on your list already.", {"email": ["Already yours."]})
+        raise Conflict(_("This patient is on your list already."), {"email": [_("Already yours.")]})
     invite, code = request_link(
         session,
         therapist,
@@ -149,7 +150,7 @@ def resend_invite(
             session, therapist, patient_id, lifetime=invite_lifetime, now=now
         )
     if patient.password_hash is not None:
-        raise Conflict("This patient has already accepted an invite.")
+        raise Conflict(_("This patient has already accepted an invite."))
     previous = session.scalar(
         select(Invite)
         .where(Invite.patient_id == patient.id, Invite.kind == "account")
@@ -168,7 +169,7 @@ def _open_invite(session: Session, code: str, now: dt.datetime) -> Invite:
         or invite.revoked_at is not None
         or invite.expires_at <= now
     ):
-        raise NotFound("This invite link is unknown, used or expired. Ask for a new one.")
+        raise NotFound(_("This invite link is unknown, used or expired. Ask for a new one."))
     return invite
 
 
@@ -194,7 +195,7 @@ def accept_invite(
     its account exists, and answers in the app once signed in."""
     invite = _open_invite(session, code, now)
     if invite.kind != "account":
-        raise Conflict("This email has an account: sign in and answer the request in the app.")
+        raise Conflict(_("This email has an account: sign in and answer the request in the app."))
     patient = session.get_one(User, invite.patient_id)
     check_new_password(password, email=patient.email)
     if timezone is not None:
@@ -209,7 +210,7 @@ def accept_invite(
         .execution_options(synchronize_session=False)
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
-        raise NotFound("This invite link is unknown, used or expired. Ask for a new one.")
+        raise NotFound(_("This invite link is unknown, used or expired. Ask for a new one."))
     patient.password_hash = hasher.hash(password)
     session.flush()
     audit.record(session, "password_set", actor=patient, subject=patient, now=now)

@@ -17,6 +17,7 @@ from hep.clinics import is_clinic_admin, member_clinics, membership
 from hep.errors import Forbidden, Invalid, NotFound
 from hep.models import Exercise, ProgramItem, ProgramTemplate, ProgramTemplateVersion, User
 from hep.models.library import tag_string
+from hep.translations import _
 
 DOSE_FIELDS = (
     "sets",
@@ -131,7 +132,7 @@ def get_visible(session: Session, viewer: User, exercise_id: uuid.UUID) -> Exerc
 
 def _share_with(session: Session, owner: User, clinic_id: uuid.UUID | None) -> None:
     if clinic_id is not None and membership(session, clinic_id, owner.id) is None:
-        raise Invalid.field("clinic_id", "You are not a member of this clinic.")
+        raise Invalid.field("clinic_id", _("You are not a member of this clinic."))
 
 
 def create_exercise(
@@ -152,12 +153,12 @@ def editable(session: Session, viewer: User, exercise_id: uuid.UUID) -> Exercise
     the clinic it is shared with. Built-ins and colleagues' are read-only (403)."""
     exercise = get_visible(session, viewer, exercise_id)
     if exercise.built_in:
-        raise Forbidden("Built-in exercises are read-only; copy one to adapt it.")
+        raise Forbidden(_("Built-in exercises are read-only; copy one to adapt it."))
     if exercise.owner_id == viewer.id or (
         exercise.owner_id is None and is_clinic_admin(session, viewer, exercise.clinic_id)
     ):
         return exercise
-    raise Forbidden("Only the exercise's author can change it; copy it to adapt it.")
+    raise Forbidden(_("Only the exercise's author can change it; copy it to adapt it."))
 
 
 def update_exercise(
@@ -168,7 +169,7 @@ def update_exercise(
     exercise = editable(session, owner, exercise_id)
     if "clinic_id" in data:
         if exercise.owner_id is None:
-            raise Forbidden("An exercise whose author left stays shared with its clinic.")
+            raise Forbidden(_("An exercise whose author left stays shared with its clinic."))
         _share_with(session, owner, data["clinic_id"])
         exercise.clinic_id = data["clinic_id"]
     if "archived" in data:

@@ -21,6 +21,7 @@ from hep.clinics import membership
 from hep.db import lock_names
 from hep.errors import Conflict, NotFound
 from hep.models import CareLink, Clinic, Invite, Role, User
+from hep.translations import _
 
 _OPEN = (Invite.used_at.is_(None), Invite.revoked_at.is_(None), Invite.declined_at.is_(None))
 
@@ -133,7 +134,7 @@ def _answer(
         .execution_options(synchronize_session=False)
     )
     if answered.rowcount != 1:  # type: ignore[attr-defined]
-        raise NotFound("This request is unknown, answered or expired.")
+        raise NotFound(_("This request is unknown, answered or expired."))
     return session.get_one(Invite, request_id, populate_existing=True)
 
 
@@ -142,7 +143,7 @@ def accept(session: Session, patient: User, request_id: uuid.UUID, now: dt.datet
     invite = _answer(session, patient, request_id, now, used_at=now)
     therapist = session.get_one(User, invite.therapist_id)
     if invite.clinic_id is None or membership(session, invite.clinic_id, therapist.id) is None:
-        raise Conflict("This therapist no longer works in the clinic they asked from.")
+        raise Conflict(_("This therapist no longer works in the clinic they asked from."))
     return join_team(session, patient, therapist, invite.clinic_id, by=patient, now=now)
 
 

@@ -27,6 +27,7 @@ from hep.models import (
 )
 from hep.questionnaires import MeasureAnswer, definition, score_answer
 from hep.timezones import local_date
+from hep.translations import _
 from hep.weeks import slot_on
 
 MAX_PLANS = 10  # active per patient
@@ -113,19 +114,19 @@ def assign_plan(
     today = local_date(now, patient.timezone)
     if spec.instrument == "custom":
         if spec.questionnaire_id is None:
-            raise Invalid.field("questionnaire_id", "Choose one of your questionnaires.")
+            raise Invalid.field("questionnaire_id", _("Choose one of your questionnaires."))
         questionnaire = session.get(Questionnaire, spec.questionnaire_id)
         if (
             questionnaire is None
             or questionnaire.owner_id != therapist.id
             or questionnaire.archived_at is not None
         ):
-            raise Invalid.field("questionnaire_id", "No such questionnaire.")
+            raise Invalid.field("questionnaire_id", _("No such questionnaire."))
     elif spec.questionnaire_id is not None:
-        raise Invalid.field("questionnaire_id", "Only a custom measure names a questionnaire.")
+        raise Invalid.field("questionnaire_id", _("Only a custom measure names a questionnaire."))
     first_due = spec.first_due or baseline_day(session, patient, today)
     if not today <= first_due <= today + FIRST_DUE_WITHIN:
-        raise Invalid.field("first_due", "Give a day from today to a year ahead.")
+        raise Invalid.field("first_due", _("Give a day from today to a year ahead."))
     lock_names(session, [f"measure-plans:{patient.id}"])  # counted and added one at a time
     active = session.scalars(
         select(MeasurePlan).where(
@@ -133,12 +134,12 @@ def assign_plan(
         )
     ).all()
     if len(active) >= MAX_PLANS:
-        raise Conflict(f"At most {MAX_PLANS} measures at a time; end one first.")
+        raise Conflict(_("At most {count} measures at a time; end one first.", count=MAX_PLANS))
     if any(
         (p.instrument, p.questionnaire_id) == (spec.instrument, spec.questionnaire_id)
         for p in active
     ):
-        raise Conflict("This measure is already scheduled for the patient.")
+        raise Conflict(_("This measure is already scheduled for the patient."))
     plan = MeasurePlan(
         patient_id=patient.id,
         instrument=spec.instrument,
@@ -213,9 +214,9 @@ def put_response(
     today = local_date(now, patient.timezone)
     current = open_slot(plan, today)
     if slot_on(plan.first_due, plan.every_weeks, due_on) != due_on:
-        raise Invalid.field("due_on", "This measure is not due on that day.")
+        raise Invalid.field("due_on", _("This measure is not due on that day."))
     if current != due_on:
-        raise Conflict("Only the measure due now can be answered or changed.")
+        raise Conflict(_("Only the measure due now can be answered or changed."))
     stored, score = score_answer(plan.instrument, questionnaire_of(session, plan), answer)
     response = _locked(session, plan, due_on)
     if response is None:
@@ -307,7 +308,7 @@ def due_now(session: Session, patient: User, now: dt.datetime) -> list[tuple[Mea
         (a, b)
         for a, b in session.execute(
             select(MeasureResponse.plan_id, MeasureResponse.due_on).where(
-                MeasureResponse.plan_id.in_([p.id for p, _ in plans])
+                MeasureResponse.plan_id.in_([p.id for p, _second in plans])
             )
         )
     }

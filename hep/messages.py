@@ -20,6 +20,7 @@ from hep.errors import Conflict, Throttled
 from hep.models import Message, MessageRead, NotificationSettings, Role, User
 from hep.reminders.schedule import in_quiet_hours, quiet_hours
 from hep.timezones import zone
+from hep.translations import _
 
 MAX_LENGTH = 2000  # characters of one message
 PER_HOUR = 20  # messages one writer may add to one thread in an hour
@@ -42,7 +43,7 @@ def _find(session: Session, author: User, client_id: uuid.UUID) -> Message | Non
 
 def _replay(found: Message, patient: User, body: str) -> Posted:
     if found.patient_id != patient.id or found.body != body:
-        raise Conflict("This message id was used for another message.")
+        raise Conflict(_("This message id was used for another message."))
     return Posted(found, False)
 
 
@@ -64,7 +65,7 @@ def post_message(
         return _replay(found, patient, body)
     from_patient = author.id == patient.id
     if from_patient and not therapists_of(session, patient):
-        raise Conflict("You have no care team to write to.")
+        raise Conflict(_("You have no care team to write to."))
     since = now - RATE_WINDOW
     recent = session.scalars(
         select(Message.created_at)
@@ -78,7 +79,7 @@ def post_message(
     if len(recent) >= PER_HOUR:
         wait = recent[len(recent) - PER_HOUR] + RATE_WINDOW - now
         raise Throttled(
-            f"At most {PER_HOUR} messages an hour; try again later.",
+            _("At most {per_hour} messages an hour; try again later.", per_hour=PER_HOUR),
             retry_after=max(1, math.ceil(wait.total_seconds())),
         )
     message = Message(

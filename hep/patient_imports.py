@@ -117,7 +117,7 @@ def read_rows(session: Session, admin: User, clinic_id: uuid.UUID, data: bytes) 
             try:
                 Email()(email)
                 if len(email) > 254:
-                    raise ValidationError("too long")
+                    raise ValidationError([])  # too long for an address
                 email = normalize_email(email)
             except ValidationError:
                 problems.append(_("email: not an email address."))
@@ -139,7 +139,7 @@ def read_rows(session: Session, admin: User, clinic_id: uuid.UUID, data: bytes) 
     if errors:
         raise Invalid(_rows_refused(len(errors)), errors)
     if not rows:
-        raise Invalid.field("file", "The file holds no patients.")
+        raise Invalid.field("file", _("The file holds no patients."))
     return rows
 
 

@@ -16,6 +16,7 @@ from hep.models import Pause, User
 from hep.models.safety import PAUSE_MODES
 from hep.pause_periods import pauses_of
 from hep.timezones import local_date
+from hep.translations import _, _n
 
 LONGEST_DAYS = 366
 """How far ahead a pause may be planned or last."""
@@ -42,18 +43,27 @@ def start_pause(
     overlap: one begun before ends the day before; one within its days is dropped, or goes
     on after them if it lasts longer. Flushes."""
     if mode not in PAUSE_MODES:
-        raise Invalid.field("mode", f"One of: {', '.join(PAUSE_MODES)}.")
+        raise Invalid.field("mode", _("One of: {choices}.", choices=", ".join(PAUSE_MODES)))
     today = local_date(now, patient.timezone)
     first = first_day or today
     if first < today - dt.timedelta(days=window_days):
-        raise Invalid.field("first_day", f"A pause can start at most {window_days} days back.")
+        raise Invalid.field(
+            "first_day",
+            _n(
+                "A pause can start at most {count} day back.",
+                "A pause can start at most {count} days back.",
+                window_days,
+            ),
+        )
     if first > today + dt.timedelta(days=LONGEST_DAYS):
-        raise Invalid.field("first_day", "That is too far ahead.")
+        raise Invalid.field("first_day", _("That is too far ahead."))
     if last_day is not None:
         if last_day < first:
-            raise Invalid.field("last_day", "The last day is before the first.")
+            raise Invalid.field("last_day", _("The last day is before the first."))
         if last_day > first + dt.timedelta(days=LONGEST_DAYS):
-            raise Invalid.field("last_day", f"A pause lasts at most {LONGEST_DAYS} days.")
+            raise Invalid.field(
+                "last_day", _("A pause lasts at most {days} days.", days=LONGEST_DAYS)
+            )
     _lock(session, patient)
     for other in session.scalars(
         select(Pause).where(Pause.patient_id == patient.id).order_by(Pause.first_day)

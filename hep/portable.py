@@ -23,6 +23,7 @@ from hep.models import Exercise, ProgramTemplate, User
 from hep.models.library import tag_list
 from hep.programs import ITEM_FIELDS, ProgramView
 from hep.templates import TemplateView, save_template
+from hep.translations import _
 
 FORMAT = "hep-program"
 VERSION = 1
@@ -126,15 +127,30 @@ def check(document: Any) -> None:
     """Refuse a file that is not a hep program file this hep reads, with every problem by
     its JSON path (Invalid). A newer format version is refused before anything else."""
     if not isinstance(document, dict):
-        raise Invalid("This is not a hep program file.", {"$": ["Expected a JSON object."]})
+        raise Invalid(_("This is not a hep program file."), {"$": [_("Expected a JSON object.")]})
     if document.get("format") != FORMAT:
-        raise Invalid("This is not a hep program file.", {"$.format": [f"Expected {FORMAT!r}."]})
+        raise Invalid(
+            _("This is not a hep program file."),
+            {"$.format": [_("Expected “{format}”.", format=FORMAT)]},
+        )
     version = document.get("format_version")
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         raise Invalid(
-            f"This file is in hep program format version {version}; this hep reads version "
-            f"{VERSION}. Update hep to import it.",
-            {"$.format_version": [f"Version {version} is newer than {VERSION}."]},
+            _(
+                "This file is in hep program format version {version}; this hep reads version "
+                "{version2}. Update hep to import it.",
+                version=version,
+                version2=VERSION,
+            ),
+            {
+                "$.format_version": [
+                    _(
+                        "Version {version} is newer than {version2}.",
+                        version=version,
+                        version2=VERSION,
+                    )
+                ]
+            },
         )
     errors: dict[str, list[str]] = {}
     validator = Draft202012Validator(schema())
@@ -144,7 +160,7 @@ def check(document: Any) -> None:
         if any("\ud800" <= c <= "\udfff" for c in text):
             errors.setdefault(path, []).append("Contains characters that are not allowed.")
     if errors:
-        raise Invalid("The file does not follow the hep program format.", errors)
+        raise Invalid(_("The file does not follow the hep program format."), errors)
 
 
 def _strings(value: Any, path: str) -> list[tuple[str, str]]:
@@ -205,7 +221,7 @@ def import_template(
                 "No exercise of this file has this ref."
             )
     if errors:
-        raise Invalid("The file names exercises this hep cannot find.", errors)
+        raise Invalid(_("The file names exercises this hep cannot find."), errors)
     used = {i["exercise"]["ref"] for i in document["items"] if "ref" in i["exercise"]}
     made: dict[str, Exercise] = {}
     for spec in document.get("exercises", []):

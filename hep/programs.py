@@ -17,6 +17,7 @@ from hep.library import get_visible
 from hep.models import Exercise, Program, ProgramItem, ProgramVersion, User
 from hep.reminders.rules import reschedule_program
 from hep.timezones import local_date
+from hep.translations import _
 
 ITEM_FIELDS = (
     "sets",
@@ -90,7 +91,7 @@ def size_warnings(items: Sequence[ProgramItem | dict[str, Any]]) -> list[str]:
 
 def _check_dates(start: dt.date, end: dt.date | None) -> None:
     if end is not None and end < start:
-        raise Invalid.field("end_date", "The end date is before the start date.")
+        raise Invalid.field("end_date", _("The end date is before the start date."))
 
 
 def _add_items(
@@ -104,7 +105,7 @@ def _add_items(
     """`kept`: the exercises the program has now, which a revision may keep even when they are
     in nobody's library the therapist sees (a colleague's own, or one whose author left)."""
     if not items:
-        raise Invalid.field("items", "A program needs at least one exercise.")
+        raise Invalid.field("items", _("A program needs at least one exercise."))
     seen: set[uuid.UUID] = set()
     for position, spec in enumerate(items):
         exercise = (kept or {}).get(spec["exercise_id"])
@@ -112,14 +113,21 @@ def _add_items(
             exercise = get_visible(session, therapist, spec["exercise_id"])
             if exercise.archived_at is not None:
                 raise Invalid(
-                    "Invalid items.", {"items": [f"item {position}: this exercise is archived"]}
+                    _("Invalid items."),
+                    {"items": [_("item {position}: this exercise is archived", position=position)]},
                 )
         key = spec.get("item_key")
         if key is not None and key not in known_keys:
-            raise Invalid("Invalid items.", {"items": [f"item {position}: unknown item_key"]})
+            raise Invalid(
+                _("Invalid items."),
+                {"items": [_("item {position}: unknown item_key", position=position)]},
+            )
         key = key or uuid.uuid4()
         if key in seen:
-            raise Invalid("Invalid items.", {"items": [f"item {position}: item_key used twice"]})
+            raise Invalid(
+                _("Invalid items."),
+                {"items": [_("item {position}: item_key used twice", position=position)]},
+            )
         seen.add(key)
         care = {
             "keep_in_flare": bool(spec.get("keep_in_flare", False)),
@@ -155,7 +163,8 @@ def _stored_step(
         exercise = get_visible(session, therapist, exercise_id)
         if exercise.archived_at is not None:
             raise Invalid(
-                "Invalid items.", {"items": [f"item {position}: a step's exercise is archived"]}
+                _("Invalid items."),
+                {"items": [_("item {position}: a step's exercise is archived", position=position)]},
             )
     stored: dict[str, Any] = {"exercise_id": str(exercise_id) if exercise_id else None}
     stored.update({f: step[f] for f in STEP_FIELDS if f in step})
@@ -217,8 +226,8 @@ def revise(
     # locked and re-read: the next version number is the one after the last edit's
     session.refresh(program, with_for_update={"key_share": True})
     current = view(session, program)
-    known = {item.item_key for item, _ in current.items}
-    kept = {exercise.id: exercise for _, exercise in current.items}
+    known = {item.item_key for item, _second in current.items}
+    kept = {exercise.id: exercise for _first, exercise in current.items}
     was = current.version
     _check_dates(spec.get("start_date", was.start_date), spec.get("end_date", was.end_date))
     version = ProgramVersion(
@@ -378,7 +387,7 @@ def copy_version(
     )
     session.add(version)
     session.flush()
-    for item, _ in current.items:
+    for item, _version in current.items:
         fields = {
             "exercise_id": item.exercise_id,
             **{f: getattr(item, f) for f in (*ITEM_FIELDS, *CARE_FIELDS)},

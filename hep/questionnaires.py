@@ -17,6 +17,7 @@ from hep.care import export_section
 from hep.db import lock_names
 from hep.errors import Conflict, Invalid, NotFound
 from hep.models import Questionnaire, User
+from hep.translations import _
 
 MAX_ACTIVITIES = 5  # PSFS: activities a patient names
 MAX_QUESTIONS = 20
@@ -130,7 +131,7 @@ def _check_spec(spec: QuestionnaireSpec) -> list[dict[str, Any]]:
             entry["high_label"] = question.high_label.strip()
         questions.append(entry)
     if problems:
-        raise Invalid("Some questions need another look.", {"questions": problems})
+        raise Invalid(_("Some questions need another look."), {"questions": problems})
     return questions
 
 
@@ -146,7 +147,9 @@ def create_questionnaire(
         .where(Questionnaire.owner_id == therapist.id, Questionnaire.archived_at.is_(None))
     )
     if (count or 0) >= MAX_QUESTIONNAIRES:
-        raise Conflict(f"At most {MAX_QUESTIONNAIRES} questionnaires; archive one first.")
+        raise Conflict(
+            _("At most {count} questionnaires; archive one first.", count=MAX_QUESTIONNAIRES)
+        )
     questionnaire = Questionnaire(
         owner_id=therapist.id,
         title=spec.title.strip(),
@@ -220,7 +223,7 @@ def _psfs(answer: MeasureAnswer) -> tuple[dict[str, Any], float | None]:
         elif name.casefold() in (n.casefold() for n in names[:position]):
             errors[f"activities.{position}.name"] = ["Name each activity only once."]
     if errors:
-        raise Invalid("Some answers need another look.", errors)
+        raise Invalid(_("Some answers need another look."), errors)
     stored = [{"name": name, "score": a.score} for name, a in zip(names, activities, strict=True)]
     return {"activities": stored}, _mean([a.score for a in activities])
 
@@ -268,7 +271,7 @@ def _custom(
         else:
             stored[key] = sorted(value) if isinstance(value, list) else value
     if errors:
-        raise Invalid("Some answers need another look.", errors)
+        raise Invalid(_("Some answers need another look."), errors)
     scales = [v for k, v in stored.items() if questions[k]["type"] == "scale"]
     return {"answers": stored}, _mean(scales)
 
@@ -288,14 +291,14 @@ def score_answer(
     extra = [name for name, present in given.items() if present and name != wanted]
     if extra:
         raise Invalid(
-            "Some answers need another look.",
-            {name: ["Not asked by this questionnaire."] for name in extra},
+            _("Some answers need another look."),
+            {name: [_("Not asked by this questionnaire.")] for name in extra},
         )
     if instrument == "psfs":
         return _psfs(answer)
     if instrument == "nprs":
         if answer.score is None:
-            raise Invalid.field("score", "Choose a number from 0 to 10.")
+            raise Invalid.field("score", _("Choose a number from 0 to 10."))
         return {"score": answer.score}, float(answer.score)
     assert questionnaire is not None
     return _custom(questionnaire, answer)

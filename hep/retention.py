@@ -24,7 +24,7 @@ from hep.models import (
 
 BATCH = 2000
 """Rows per delete: a few milliseconds of lock on either engine."""
-FINISHED_DELIVERIES = ("sent", "failed", "gone")
+FINISHED_DELIVERIES = ("sent", "failed", "gone", "dropped")
 HEARTBEATS_KEPT = dt.timedelta(days=1)
 # The audit log is kept whole: the database refuses to delete from it (append-only triggers).
 # A period for it would go here, with a migration that lets those triggers pass this prune.

@@ -19,6 +19,7 @@ from hep.db import lock_names
 from hep.errors import Conflict, NotFound
 from hep.models import CareLink, Role, User
 from hep.passwords import Hasher
+from hep.translations import _
 
 
 def find_accounts(
@@ -112,17 +113,19 @@ def change_account(
     user = account(session, user_id)
     if role is not None and role is not user.role:
         if Role.PATIENT in (role, user.role):
-            raise Conflict("A patient's account stays a patient's; create a new account.")
+            raise Conflict(_("A patient's account stays a patient's; create a new account."))
         if user.role is Role.ADMIN and _other_active_admins(session, user) == 0:
-            raise Conflict("The last admin stays an admin: make another admin first.")
+            raise Conflict(_("The last admin stays an admin: make another admin first."))
         if role is Role.ADMIN:
             cares = session.scalar(
                 select(CareLink.id).where(CareLink.therapist_id == user.id, ACTIVE)
             )
             if cares is not None or clinics_of(session, user):
                 raise Conflict(
-                    "An admin reads no health data: hand this therapist's patients over and "
-                    "remove them from their clinics first."
+                    _(
+                        "An admin reads no health data: hand this therapist's patients over and "
+                        "remove them from their clinics first."
+                    )
                 )
         before = user.role
         user.role = role
@@ -139,7 +142,7 @@ def change_account(
         )
     if active is not None and active != user.is_active:
         if not active and user.role is Role.ADMIN and _other_active_admins(session, user) == 0:
-            raise Conflict("The last admin cannot be disabled.")
+            raise Conflict(_("The last admin cannot be disabled."))
         set_active(session, user, active)
         action = "account_enabled" if active else "account_disabled"
         audit.record(session, action, actor=admin, subject=user, now=now)

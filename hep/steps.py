@@ -22,6 +22,7 @@ from hep.care import export_section, patient_of
 from hep.errors import Conflict, NotFound
 from hep.models import Exercise, Program, ProgramItem, StepProposal, User
 from hep.programs import ITEM_FIELDS, STEP_FIELDS, copy_version, view
+from hep.translations import _
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,19 @@ STEP_BOUNDS: dict[str, tuple[int, int, str]] = {
 }
 
 
+PROPOSAL_WAS = {
+    "applied": _("This proposal was applied."),
+    "superseded": _("This proposal was superseded."),
+    "dismissed": _("This proposal was dismissed."),
+}
+"""Why a proposal that is no longer open cannot be answered, by its status."""
+
+
 def step_rules(stored: Mapping[str, Any] | None) -> StepRules:
     """An item's criteria: hep's, with what the item sets (out of bounds: left out)."""
     values = {}
     for name, value in (stored or {}).items():
-        low, high, _ = STEP_BOUNDS.get(name, (1, 0, ""))
+        low, high, _words = STEP_BOUNDS.get(name, (1, 0, ""))
         if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
             values[name] = value
     rules = dataclasses.replace(StepRules(), **values)
@@ -182,9 +191,9 @@ def apply_proposal(
     if proposal.status in ("applied", "superseded"):
         return proposal
     if proposal.status != "open":
-        raise Conflict(f"This proposal was {proposal.status}.")
+        raise Conflict(PROPOSAL_WAS[proposal.status])
     current = view(session, program)
-    item = next((i for i, _ in current.items if i.item_key == proposal.item_key), None)
+    item = next((i for i, _second in current.items if i.item_key == proposal.item_key), None)
     if item is None or not matches(proposal, item):
         proposal.status = "superseded"
         proposal.decided_at = now
@@ -234,7 +243,7 @@ def dismiss_proposal(
     if proposal.status == "dismissed":
         return proposal
     if proposal.status != "open":
-        raise Conflict(f"This proposal was {proposal.status}.")
+        raise Conflict(PROPOSAL_WAS[proposal.status])
     proposal.status = "dismissed"
     proposal.decided_at = now
     proposal.decided_by = therapist.id
@@ -256,7 +265,7 @@ def supersede_changed(session: Session, program: Program, now: dt.datetime) -> N
     )
     if not found:
         return
-    current = {item.item_key: item for item, _ in view(session, program).items}
+    current = {item.item_key: item for item, _second in view(session, program).items}
     for proposal in found:
         if not matches(proposal, current.get(proposal.item_key)):
             proposal.status = "superseded"

@@ -19,6 +19,7 @@ from hep.errors import Conflict, Forbidden, Invalid, NotFound
 from hep.library import exercises_export, get_visible
 from hep.models import Exercise, Program, ProgramTemplate, ProgramTemplateVersion, User
 from hep.programs import ITEM_FIELDS, prescribe
+from hep.translations import _
 
 
 @dataclass(frozen=True)
@@ -40,19 +41,20 @@ def _items(
             exercise = get_visible(session, therapist, exercise_id)
             if exercise.archived_at is not None:
                 raise Invalid(
-                    "Invalid items.", {"items": [f"item {position}: this exercise is archived"]}
+                    _("Invalid items."),
+                    {"items": [_("item {position}: this exercise is archived", position=position)]},
                 )
         item = {f: spec[f] for f in ITEM_FIELDS if f in spec}
         item["exercise_id"] = str(exercise_id)
         items.append(item)
     if not items:
-        raise Invalid.field("items", "A template needs at least one exercise.")
+        raise Invalid.field("items", _("A template needs at least one exercise."))
     return items
 
 
 def _share_with(session: Session, therapist: User, clinic_id: uuid.UUID | None) -> None:
     if clinic_id is not None and membership(session, clinic_id, therapist.id) is None:
-        raise Invalid.field("clinic_id", "You are not a member of this clinic.")
+        raise Invalid.field("clinic_id", _("You are not a member of this clinic."))
 
 
 def save_template(
@@ -144,7 +146,7 @@ def templates_for(session: Session, therapist: User) -> list[TemplateView]:
         .where(_visible(therapist))
         .order_by(ProgramTemplate.title, ProgramTemplate.id)
     ).all()
-    owners = {t.owner_id for t, _ in rows if t.owner_id}
+    owners = {t.owner_id for t, _second in rows if t.owner_id}
     names = dict(session.execute(select(User.id, User.name).where(User.id.in_(owners))).all())
     return [
         TemplateView(
@@ -157,7 +159,7 @@ def templates_for(session: Session, therapist: User) -> list[TemplateView]:
 def editable_template(session: Session, therapist: User, template_id: uuid.UUID) -> ProgramTemplate:
     template = template_of(session, therapist, template_id)
     if not _can_edit(session, therapist, template):
-        raise Forbidden("Only the template's author can change it.")
+        raise Forbidden(_("Only the template's author can change it."))
     return template
 
 
@@ -174,7 +176,7 @@ def change_template(
         template.title = changes["title"]
     if "clinic_id" in changes:
         if template.owner_id is None:
-            raise Conflict("A template whose author left stays shared with its clinic.")
+            raise Conflict(_("A template whose author left stays shared with its clinic."))
         _share_with(session, therapist, changes["clinic_id"])
         template.clinic_id = changes["clinic_id"]
     template.updated_at = now
@@ -243,7 +245,7 @@ def apply_template(
     ids = {i["exercise_id"] for i in items}
     kept = {e.id: e for e in session.scalars(select(Exercise).where(Exercise.id.in_(ids)))}
     if len(kept) != len(ids):
-        raise Conflict("This template uses an exercise that no longer exists: edit it first.")
+        raise Conflict(_("This template uses an exercise that no longer exists: edit it first."))
     return prescribe(
         session,
         therapist,

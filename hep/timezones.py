@@ -7,6 +7,7 @@ import functools
 import zoneinfo
 
 from hep.errors import Invalid
+from hep.translations import _
 
 # zone files that some systems keep beside the IANA ones: "localtime" is the host's own zone,
 # so it would mean a different place on every server
@@ -30,7 +31,7 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
 
 def require_timezone(name: str, field: str = "timezone") -> str:
     if not is_valid_timezone(name):
-        raise Invalid.field(field, f"Unknown IANA timezone {name!r}.")
+        raise Invalid.field(field, _("Unknown IANA timezone “{name}”.", name=name))
     return name
 
 

@@ -23,6 +23,7 @@ from hep.models import CheckIn, Reminder, User, WeeklyReview, WeeklyReviewSchedu
 from hep.models.checkins import SKIP_REASONS
 from hep.models.reviews import BARRIERS, DEFAULT_TIME, DEFAULT_WEEKDAY
 from hep.timezones import local_date
+from hep.translations import _, _n
 from hep.weeks import WeekFigures, figures_of
 
 WEEK = dt.timedelta(days=7)
@@ -75,9 +76,15 @@ def review_week(weekday: int, today: dt.date) -> dt.date:
 def _check_week(patient: User, week_end: dt.date, now: dt.datetime, window_days: int) -> None:
     today = local_date(now, patient.timezone)
     if week_end > today:
-        raise Invalid.field("week_end", "That week has not ended yet.")
+        raise Invalid.field("week_end", _("That week has not ended yet."))
     if week_end < today - dt.timedelta(days=window_days):
-        raise Conflict(f"Only weeks ending in the last {window_days} days can be answered.")
+        raise Conflict(
+            _n(
+                "Only a week ending in the last day can be answered.",
+                "Only weeks ending in the last {count} days can be answered.",
+                window_days,
+            )
+        )
 
 
 def _check_answer(answer: ReviewAnswer, figures: WeekFigures) -> None:
@@ -89,7 +96,7 @@ def _check_answer(answer: ReviewAnswer, figures: WeekFigures) -> None:
     if len(set(answer.barriers)) != len(answer.barriers):
         errors["barriers"] = ["Name each only once."]
     if errors:
-        raise Invalid("Some answers need another look.", errors)
+        raise Invalid(_("Some answers need another look."), errors)
 
 
 def _locked(session: Session, patient: User, week_end: dt.date) -> WeeklyReview | None:

@@ -140,8 +140,8 @@ def _called(node: ast.expr) -> str | None:
 def _literals(node: ast.AST, constants: dict[str, int]) -> Iterator[int]:
     """Lines of words written in place: strings, f-strings and names of module strings, but
     not what _() or _n() wrap, nor a mapping's keys (field names)."""
-    if isinstance(node, ast.Call) and _called(node.func) in ("_", "_n"):
-        return
+    if isinstance(node, ast.Call | ast.Subscript):
+        return  # what _() says, or a value looked up (a field's name is no message)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         if WORDS.search(node.value):
             yield node.lineno
@@ -178,6 +178,8 @@ def unsaid(source: str, errors: set[str]) -> Iterator[int]:
         if isinstance(called, ast.Attribute) and called.attr == "field":
             if _called(called.value) in errors and len(node.args) > 1:
                 yield from _literals(node.args[1], constants)
+        elif _called(called) == "ValidationError":
+            yield from _literals(node.args[0], constants) if node.args else iter(())
         elif _called(called) in errors:
             for argument in [*node.args, *(k.value for k in node.keywords)]:
                 if not (isinstance(argument, ast.Constant) and isinstance(argument.value, int)):
@@ -214,3 +216,25 @@ def test_a_template_says_everything_through_the_catalogue(path: Path) -> None:
         if WORDS.search(text):
             loose.append(" ".join(text.split())[:80])
     assert not loose, f"{path.name}: words outside {{% trans %}}: {loose}"
+
+
+def test_no_module_hides_the_catalogue_behind_a_name_of_its_own() -> None:
+    """A loop's `for x, _ in ...` makes `_` a local name of the whole function: any _() in
+    it then fails at run time (UnboundLocalError), so a module using _() binds no `_`."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        uses = any(
+            isinstance(node, ast.ImportFrom)
+            and node.module == "hep.translations"
+            and any(a.name == "_" for a in node.names)
+            for node in tree.body
+        )
+        for node in ast.walk(tree) if uses else ():
+            bound = (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)) or isinstance(
+                node, ast.arg
+            )
+            name = node.id if isinstance(node, ast.Name) else getattr(node, "arg", None)
+            if bound and name == "_":
+                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert not found, f"`_` bound where _() is used: {found}"

@@ -148,7 +148,7 @@ def enforce_access() -> None:
         return
     user = current_user()
     if access.roles and user.role not in access.roles:
-        raise Forbidden("Your role cannot do this.")
+        raise Forbidden(_("Your role cannot do this."))
 
 
 def patient_read_by_therapist(patient_id: uuid.UUID, what: str) -> User:

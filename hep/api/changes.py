@@ -8,6 +8,8 @@ from apispec import BasePlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
+from hep.translations import _
+
 
 class Changes(Schema):
     """A schema loaded partially on its own top-level fields. A nested object (a reminder's
@@ -27,9 +29,9 @@ class Changes(Schema):
         super().__init__(**kwargs)
 
     @validates_schema
-    def _something(self, data: dict[str, Any], **_: Any) -> None:
+    def _something(self, data: dict[str, Any], **kwargs: Any) -> None:
         if not data:
-            raise ValidationError("Name at least one field to change.")
+            raise ValidationError([_("Name at least one field to change.")])
 
 
 class ChangesPlugin(BasePlugin):

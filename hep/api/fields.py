@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from hep.languages import LANGUAGES
 from hep.timezones import known_timezones
+from hep.translations import _
 
 # NUL breaks PostgreSQL text, lone surrogates break UTF-8, other controls break displays
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -55,7 +56,7 @@ class Text(fields.String):
         text: str = super()._deserialize(value, attr, data, **kwargs)
         pattern = _FORBIDDEN if self.multiline else _FORBIDDEN_ONE_LINE
         if pattern.search(text):
-            raise ValidationError("Contains characters that are not allowed.")
+            raise ValidationError([_("Contains characters that are not allowed.")])
         return text
 
 
@@ -127,7 +128,15 @@ class Date(fields.Date):
 
 def in_planned_years(day: dt.date) -> None:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ValidationError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.")
+        raise ValidationError(
+            [
+                _(
+                    "Give a date between {first} and {last}.",
+                    first=str(FIRST_YEAR),
+                    last=str(LAST_YEAR),
+                )
+            ]
+        )
 
 
 class Time(fields.Time):
@@ -211,5 +220,5 @@ class Words(Text):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         if not _VISIBLE.search(text):
-            raise ValidationError("Write something here.")
+            raise ValidationError([_("Write something here.")])
         return text

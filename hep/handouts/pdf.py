@@ -14,6 +14,7 @@ from jinja2 import Environment, select_autoescape
 from hep.errors import HepError
 from hep.handouts import Handout
 from hep.illustrations import render
+from hep.translations import _
 
 MediaReader = Callable[[uuid.UUID], tuple[bytes, str]]
 """Given a media id, its thumbnail's bytes and type."""
@@ -63,7 +64,7 @@ def pdf(handout: Handout, read_media: MediaReader) -> bytes:
         from weasyprint.urls import URLFetcher, URLFetcherResponse
     except OSError as exc:  # WeasyPrint loads Pango when imported
         raise Unavailable(
-            "This server cannot make PDFs (it lacks the Pango library); print from the app."
+            _("This server cannot make PDFs (it lacks the Pango library); print from the app.")
         ) from exc
 
     class Fetcher(URLFetcher):

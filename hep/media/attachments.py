@@ -18,6 +18,7 @@ from hep.library import editable, get_visible
 from hep.media.content import THUMBNAIL_TYPE, Cleaned
 from hep.media.storage import Storage
 from hep.models import CareLink, Exercise, Media, Program, ProgramItem, ProgramVersion, Role, User
+from hep.translations import _
 
 PENDING_GRACE = dt.timedelta(hours=1)
 """A row whose files were never stored (the process died mid-upload) is swept after this."""
@@ -37,7 +38,7 @@ def exercise_for_upload(session: Session, therapist: User, exercise_id: uuid.UUI
     clinic of theirs. Built-ins have hep's own illustration (copy one to add your own)."""
     exercise = get_visible(session, therapist, exercise_id)
     if exercise.built_in:
-        raise Forbidden("Built-in exercises are read-only; copy one to add your own media.")
+        raise Forbidden(_("Built-in exercises are read-only; copy one to add your own media."))
     shared = exercise.clinic_id is not None and membership(
         session, exercise.clinic_id, therapist.id
     )
@@ -62,7 +63,7 @@ def item_for_upload(
         .where(ProgramItem.item_key == item_key)
     )
     if found is None:
-        raise NotFound("The program's current version has no such item.")
+        raise NotFound(_("The program's current version has no such item."))
     return program
 
 
@@ -213,7 +214,7 @@ def detach(session: Session, user: User, media_id: uuid.UUID) -> None:
         raise NotFound()
     media = readable(session, user, media_id)
     if not _removable(session, user, media):
-        raise Forbidden("Only whoever added it, or who may edit the exercise, can remove it.")
+        raise Forbidden(_("Only whoever added it, or who may edit the exercise, can remove it."))
     media.exercise_id = None
     media.program_id = None
     session.flush()
@@ -224,7 +225,7 @@ def set_caption(session: Session, user: User, media_id: uuid.UUID, caption: str)
         raise NotFound()
     media = readable(session, user, media_id)
     if not _removable(session, user, media):
-        raise Forbidden("Only whoever added it, or who may edit the exercise, can change it.")
+        raise Forbidden(_("Only whoever added it, or who may edit the exercise, can change it."))
     media.caption = caption
     session.flush()
     return media

@@ -15,6 +15,7 @@ from hep.errors import Conflict, Invalid, NotFound
 from hep.models import PushSubscription, User
 from hep.push.endpoints import EndpointPolicy, EndpointRejected, Resolve, check_endpoint
 from hep.push.keys import InvalidSubscription, validate_subscription_keys
+from hep.translations import _
 
 MAX_SUBSCRIPTIONS = 10
 
@@ -61,7 +62,12 @@ def subscribe(
             .where(PushSubscription.user_id == user.id)
         )
         if (count or 0) >= MAX_SUBSCRIPTIONS:
-            raise Conflict(f"At most {MAX_SUBSCRIPTIONS} devices can get pushes; remove one first.")
+            raise Conflict(
+                _(
+                    "At most {count} devices can get pushes; remove one first.",
+                    count=MAX_SUBSCRIPTIONS,
+                )
+            )
         row = PushSubscription(
             user_id=user.id, endpoint=endpoint, p256dh=p256dh, auth=auth, created_at=now
         )
@@ -70,7 +76,7 @@ def subscribe(
         existing = _by_endpoint(session, endpoint)
         assert existing is not None  # the racer that registered it has committed
     if existing.user_id != user.id:
-        raise Conflict("This push endpoint is registered to another account.")
+        raise Conflict(_("This push endpoint is registered to another account."))
     existing.p256dh, existing.auth = p256dh, auth
     session.flush()
     return existing, False

@@ -95,12 +95,12 @@ def _apply(
         if kind == "habit":
             habit = session.get(Habit, target.get("habit_id"))
             if habit is None or habit.owner_id != owner.id:
-                raise Invalid.field("target", "No such habit.")
+                raise Invalid.field("target", _("No such habit."))
             reminder.habit_id = habit.id
         elif kind == "program":
             program = session.get(Program, target.get("program_id"))
             if program is None or program.patient_id != owner.id:
-                raise Invalid.field("target", "No such program.")
+                raise Invalid.field("target", _("No such program."))
             reminder.program_id = program.id
             keys = target.get("item_keys")
             if keys:
@@ -111,7 +111,7 @@ def _apply(
                     if s.program_id == program.id and s.current is not None
                 }
                 if not set(keys) <= known:
-                    raise Invalid.field("target", "Some items are not in this program.")
+                    raise Invalid.field("target", _("Some items are not in this program."))
                 reminder.item_keys = sorted(str(k) for k in keys)
     rule = data.get("rule")
     if rule is not None:
@@ -159,7 +159,7 @@ def create_reminder(
         select(func.count()).select_from(Reminder).where(Reminder.owner_id == owner.id)
     )
     if (count or 0) >= MAX_REMINDERS:
-        raise Conflict(f"At most {MAX_REMINDERS} reminders.")
+        raise Conflict(_("At most {count} reminders.", count=MAX_REMINDERS))
     reminder = Reminder(
         owner_id=owner.id,
         proposed_by=proposed_by.id if proposed_by else None,
@@ -224,7 +224,7 @@ def reschedule_all(session: Session, owner: User, old_timezone: str, now: dt.dat
         last = last_fired.get(reminder.id)
         if last is not None:
             served = last.astimezone(old)
-            for _ in range(64):  # bounded: a day holds at most 48 slots
+            for _slot in range(64):  # bounded: a day holds at most 48 slots
                 candidate = next_occurrence(rule_of(reminder), new, after).astimezone(new)
                 if candidate.date() != served.date() or candidate.time() > served.time():
                     break
@@ -328,7 +328,7 @@ def update_settings(session: Session, user: User, changes: dict[str, Any]) -> No
             value = changes[field]
             setattr(settings, field, value.strftime("%H:%M") if value is not None else None)
     if (settings.quiet_start is None) != (settings.quiet_end is None):
-        raise Invalid.field("quiet_end", "Give both ends of the quiet hours, or neither.")
+        raise Invalid.field("quiet_end", _("Give both ends of the quiet hours, or neither."))
     if "daily_cap" in changes:
         settings.daily_cap = changes["daily_cap"]
     session.flush()

@@ -34,6 +34,7 @@ from hep.errors import Forbidden, Throttled, Unauthorized
 from hep.languages import request_language
 from hep.metrics import meters
 from hep.models import Role, User
+from hep.translations import _
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Sign-up and sign-in")
 
@@ -106,7 +107,7 @@ def signed_in_response(user: User, status: int) -> Response:
 
 def _sign_up(body: dict[str, Any], role: Role, setting: str) -> Response:
     if not current_app.config[setting]:
-        raise Forbidden("Sign-up is switched off on this server.")
+        raise Forbidden(_("Sign-up is switched off on this server."))
     now = utcnow()
     body.setdefault("language", request_language())  # the browser's, until the person picks
     user = create_user(db.session, role=role, hasher=hasher(), now=now, **body)

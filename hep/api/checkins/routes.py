@@ -39,6 +39,7 @@ from hep.guidance import guidance
 from hep.models import CheckIn, Role, User
 from hep.progressions import after_check_in
 from hep.timezones import local_date
+from hep.translations import _
 
 blp = Blueprint("checkins", __name__, url_prefix="/api", description="Check-ins and pain diary")
 
@@ -52,14 +53,14 @@ def _range(user: User, args: dict[str, dt.date]) -> tuple[dt.date, dt.date]:
     end = args.get("end") or local_date(utcnow(), user.timezone)
     start = args.get("start") or end - dt.timedelta(days=27)
     if start > end or (end - start).days > 366:
-        raise Invalid.field("start", "Give a range of at most a year, start before end.")
+        raise Invalid.field("start", _("Give a range of at most a year, start before end."))
     return start, end
 
 
 def _edits(user: User, args: dict[str, dt.date]) -> list[dict[str, Any]]:
     start, end = _range(user, args)
     trail = edit_trail(db.session, user.id, start, end)
-    names = subject_names(db.session, [check_in for _, check_in in trail])
+    names = subject_names(db.session, [check_in for _first, check_in in trail])
     return [
         {
             "check_in_id": check_in.client_id,

@@ -39,9 +39,9 @@ class CheckInIn(Schema):
     source = fields.String(load_default="app", validate=validate.OneOf(SOURCES))
 
     @validates_schema
-    def _one_subject(self, data: dict[str, Any], **_: Any) -> None:
+    def _one_subject(self, data: dict[str, Any], **kwargs: Any) -> None:
         if (data.get("item_key") is None) == (data.get("habit_id") is None):
-            raise ValidationError(ONE_SUBJECT, "item_key")
+            raise ValidationError([ONE_SUBJECT], "item_key")
 
 
 class GuidanceOut(Schema):

@@ -26,6 +26,7 @@ from hep.invites import resend_invite
 from hep.mail.letters import write
 from hep.mail.outbox import enqueue
 from hep.models import Clinic, ClinicRole, Role, User
+from hep.translations import _
 
 blp = Blueprint("email", __name__, url_prefix="/api", description="Email and account recovery")
 
@@ -39,8 +40,10 @@ RESET_ANSWER = (
 def _mail_on() -> None:
     if not current_app.config.get("SMTP_HOST"):
         raise Conflict(
-            "This server does not send email. Ask your therapist or the administrator for a "
-            "sign-in link."
+            _(
+                "This server does not send email. Ask your therapist or the administrator for a "
+                "sign-in link."
+            )
         )
 
 
@@ -94,7 +97,7 @@ class PasswordReset(MethodView):
         now = utcnow()
         user = db.session.scalar(select(User).where(User.email == email))
         if user is not None and user.is_active:
-            _, code = issue_sign_in_link(
+            _link, code = issue_sign_in_link(
                 db.session, user, issued_by=user, lifetime=RESET_LIFETIME, now=now
             )
             _send(
@@ -117,7 +120,7 @@ class EmailVerificationRequest(MethodView):
         _mail_on()
         user = current_user()
         if user.email_verified_at is not None:
-            raise Conflict("Your address is confirmed already.")
+            raise Conflict(_("Your address is confirmed already."))
         _limits((f"verify:{user.id}", 5))
         code = start_verification(db.session, user, utcnow())
         _send(

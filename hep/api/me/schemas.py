@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from hep.api.auth.schemas import UserOut
 from hep.api.changes import Changes
 from hep.api.fields import Language, Text, Timezone
+from hep.translations import _
 
 
 class ProfileChange(Changes):
@@ -20,10 +21,10 @@ class ProfileChange(Changes):
     current_password = Text(validate=validate.Length(max=1024))
 
     @validates_schema
-    def _password_needs_current(self, data: dict[str, Any], **_: Any) -> None:
+    def _password_needs_current(self, data: dict[str, Any], **kwargs: Any) -> None:
         if "password" in data and "current_password" not in data:
             raise ValidationError(
-                "Give your current password to set a new one.", "current_password"
+                [_("Give your current password to set a new one.")], "current_password"
             )
 
 

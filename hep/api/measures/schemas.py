@@ -18,6 +18,7 @@ from hep.questionnaires import (
     MeasureAnswer,
     question_key,
 )
+from hep.translations import _
 
 MAX_TEXT_ANSWER = 1000
 _CHOICE = Integer(0, MAX_CHOICES - 1)
@@ -32,13 +33,15 @@ class AnswerValue(fields.Field):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if isinstance(value, list):
             if len(value) > MAX_CHOICES:
-                raise ValidationError(f"At most {MAX_CHOICES} choices.")
+                raise ValidationError(
+                    [_("At most {max_choices} choices.", max_choices=MAX_CHOICES)]
+                )
             return [_CHOICE.deserialize(v) for v in value]
         if isinstance(value, str):
             return _TEXT.deserialize(value)
         if type(value) is int:
             return Integer(0, 10).deserialize(value)
-        raise ValidationError("Give a whole number, a list of whole numbers, or text.")
+        raise ValidationError([_("Give a whole number, a list of whole numbers, or text.")])
 
 
 _ANSWER_DOC = {
@@ -78,7 +81,7 @@ class PlanIn(Schema):
     )
 
     @post_load
-    def _spec(self, data: dict[str, Any], **_: Any) -> PlanSpec:
+    def _spec(self, data: dict[str, Any], **kwargs: Any) -> PlanSpec:
         return PlanSpec(
             data["instrument"], data["questionnaire_id"], data["every_weeks"], data["first_due"]
         )
@@ -106,7 +109,7 @@ class AnswerIn(Schema):
     )
 
     @post_load
-    def _answer(self, data: dict[str, Any], **_: Any) -> MeasureAnswer:
+    def _answer(self, data: dict[str, Any], **kwargs: Any) -> MeasureAnswer:
         activities = data["activities"]
         return MeasureAnswer(
             None if activities is None else tuple(Activity(**a) for a in activities),

@@ -26,6 +26,7 @@ from hep.media.content import clean
 from hep.media.storage import FolderStorage
 from hep.models import Exercise, Media, Program, Role
 from hep.programs import program_for_patient, program_for_therapist
+from hep.translations import _
 from hep.web import MEDIA_CSP, upload
 
 blp = Blueprint("media", __name__, url_prefix="/api", description="Photos and videos")
@@ -63,7 +64,7 @@ def _store(
     is stored for a refused file; a failure to store leaves no row."""
     name = file.filename or ""
     if any(c in name for c in "/\\\0") or ".." in name:
-        raise Invalid.field("file", "A file name may not hold path separators.")
+        raise Invalid.field("file", _("A file name may not hold path separators."))
     storage = media_app.storage()
     with tempfile.TemporaryDirectory(prefix="hep-upload-") as folder:
         cleaned = clean(file.stream, Path(folder), media_app.limits())

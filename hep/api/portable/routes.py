@@ -23,6 +23,7 @@ from hep.portable import export_program, export_template, import_template, schem
 from hep.programs import program_for_patient, program_for_therapist, view
 from hep.templates import template_of
 from hep.templates import view as template_view
+from hep.translations import _
 
 blp = Blueprint("portable", __name__, url_prefix="/api", description="Program files")
 
@@ -95,7 +96,7 @@ class TemplateImport(MethodView):
         (422), a file of a newer format refused"""
         document = request.get_json(silent=True)
         if document is None:
-            raise Invalid("Send a hep program file (JSON).", {"$": ["Not JSON."]})
+            raise Invalid(_("Send a hep program file (JSON)."), {"$": [_("Not JSON.")]})
         user = current_user()
         template = import_template(
             db.session, user, document, utcnow(), clinic_id=args.get("clinic_id")

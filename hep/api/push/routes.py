@@ -19,6 +19,7 @@ from hep.push.keys import load_vapid_keys
 from hep.push.payload import test_payload, topic_for
 from hep.push.sender import PushMessage, send_batch
 from hep.push.subscriptions import policy_from_config, subscribe, subscriptions_of, unsubscribe
+from hep.translations import _
 
 blp = Blueprint("push", __name__, url_prefix="/api/push", description="Web push")
 
@@ -30,7 +31,7 @@ class PushNotConfigured(HepError):
 def _keys() -> Any:
     private = current_app.config["VAPID_PRIVATE_KEY"]
     if not private:
-        raise PushNotConfigured("Push is not set up on this server (no VAPID key).")
+        raise PushNotConfigured(_("Push is not set up on this server (no VAPID key)."))
     return load_vapid_keys(private)
 
 

@@ -12,6 +12,7 @@ from hep.api.labels import label_of
 from hep.channels.email import EMAIL_MODES
 from hep.reminders.schedule import mask_to_weekdays
 
+from hep.translations import _
 Weekdays = fields.List(
     Integer(1, 7),
     validate=validate.Length(min=1, max=7),
@@ -26,12 +27,12 @@ class TargetIn(Schema):
     item_keys = fields.List(UUID(), validate=validate.Length(max=40))
 
     @validates_schema
-    def _consistent(self, data: dict[str, Any], **_: Any) -> None:
+    def _consistent(self, data: dict[str, Any], **kwargs: Any) -> None:
         kind = data.get("kind")
         if kind == "habit" and "habit_id" not in data:
-            raise ValidationError("Choose the habit to be reminded of.", "habit_id")
+            raise ValidationError([_("Choose the habit to be reminded of.")], "habit_id")
         if kind == "program" and "program_id" not in data:
-            raise ValidationError("Choose the program to be reminded of.", "program_id")
+            raise ValidationError([_("Choose the program to be reminded of.")], "program_id")
 
 
 class RuleIn(Schema):
@@ -43,16 +44,16 @@ class RuleIn(Schema):
     end = Time()
 
     @validates_schema
-    def _complete(self, data: dict[str, Any], **_: Any) -> None:
+    def _complete(self, data: dict[str, Any], **kwargs: Any) -> None:
         kind = data.get("type")
         if kind == "times" and not data.get("times"):
-            raise ValidationError("Give at least one time.", "times")
+            raise ValidationError([_("Give at least one time.")], "times")
         if kind == "interval":
             for name in ("every_minutes", "start", "end"):
                 if name not in data:
                     label = label_of("RuleIn", name)
                     raise ValidationError(
-                        f"{label}: needed for a reminder every few minutes.", name
+                        [_("{label}: needed for a reminder every few minutes.", label=label)], name
                     )
 
 

@@ -17,13 +17,16 @@ from hep.errors import Invalid
 from hep.models import Role, User
 from hep.summaries import MAX_DAYS, summary
 from hep.timezones import local_date
+from hep.translations import _
 
 blp = Blueprint("summaries", __name__, url_prefix="/api", description="Progress summaries")
 
 
 def _check(start: dt.date, end: dt.date) -> None:
     if start > end or (end - start).days >= MAX_DAYS:
-        raise Invalid.field("start", f"Give a range of at most {MAX_DAYS} days, start first.")
+        raise Invalid.field(
+            "start", _("Give a range of at most {days} days, start first.", days=MAX_DAYS)
+        )
 
 
 def _summary(patient: User, args: dict[str, dt.date]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from hep.errors import Invalid
 from hep.models import Role, User, WeeklyReviewSchedule
 from hep.models.reviews import BARRIERS
 from hep.timezones import local_date
+from hep.translations import _
 from hep.weekly_reviews import (
     ReviewAnswer,
     barrier_counts,
@@ -48,7 +49,7 @@ def _range(user: User, args: dict[str, dt.date]) -> tuple[dt.date, dt.date]:
     end = args.get("end") or local_date(utcnow(), user.timezone)
     start = args.get("start") or end - dt.timedelta(weeks=12)
     if start > end or (end - start).days > 366:
-        raise Invalid.field("start", "Give a range of at most a year, start before end.")
+        raise Invalid.field("start", _("Give a range of at most a year, start before end."))
     return start, end
 
 
