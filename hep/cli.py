@@ -97,18 +97,35 @@ def _create_account(args: argparse.Namespace, role_name: str) -> int:
     return 0
 
 
-def cmd_demo(_args: argparse.Namespace) -> int:
+DEMO_HEADING = "demo accounts (one password for all, new on every run; hep keeps only its hash):"
+DEMO_PATIENT = "reminders set, no phone registered yet"
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
     from hep.clock import utcnow
     from hep.db import db
-    from hep.demo import load_demo
+    from hep.demo import load_demo, show_demo
 
     app = _app()
+    hasher = app.extensions["hep_hasher"]
     with app.app_context():
-        accounts = load_demo(db.session, hasher=app.extensions["hep_hasher"], now=utcnow())
+        if getattr(args, "show", False):
+            password, found = show_demo(db.session, hasher=hasher)
+            db.session.commit()
+            if not found:
+                print("no demo accounts here: `hep demo` makes them", file=sys.stderr)
+                return 1
+            print(DEMO_HEADING)
+            for user in found:
+                print(f"  {user.role.value:<10} {user.email}  {password}")
+            return 0
+        accounts = load_demo(db.session, hasher=hasher, now=utcnow())
         db.session.commit()
-        print("demo accounts (password is new on every run):")
+        print(DEMO_HEADING)
         print(f"  therapist  {accounts.therapist.email}  {accounts.password}")
-        print(f"  patient    {accounts.patient.email}  {accounts.password}")
+        print(f"  patient    {accounts.patient.email}  {accounts.password}  {DEMO_PATIENT}")
+        for patient, state in accounts.caseload:
+            print(f"  patient    {patient.email}  {accounts.password}  {state}")
     return 0
 
 
@@ -292,7 +309,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("init", help="instance folder, VAPID key, migrate").set_defaults(fn=cmd_init)
     sub.add_parser("migrate", help="upgrade the database schema").set_defaults(fn=cmd_migrate)
     sub.add_parser("scheduler", help="run the scheduler process").set_defaults(fn=cmd_scheduler)
-    sub.add_parser("demo", help="create or refresh demo accounts").set_defaults(fn=cmd_demo)
+    demo = sub.add_parser("demo", help="create or refresh the demo clinic and its accounts")
+    demo.add_argument(
+        "--show", action="store_true", help="print the demo sign-ins again (with a new password)"
+    )
+    demo.set_defaults(fn=cmd_demo)
     dispatch = sub.add_parser("dispatch", help="decide and send due reminders")
     dispatch.add_argument("--once", action="store_true", help="one pass, then exit (default)")
     dispatch.add_argument("--every", type=float, default=0, help="loop every N seconds")

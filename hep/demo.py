@@ -1,4 +1,7 @@
-"""Demo data for trying hep locally: a therapist and a patient with known sign-ins."""
+"""Demo data for trying hep locally: a therapist running a clinic and a caseload in different
+states (on track, not logging, pain rising, new), so the list's attention order can be seen.
+Every demo account shares one password, printed when made and replaced by `hep demo --show`:
+hep keeps only its hash."""
 
 from __future__ import annotations
 
@@ -8,13 +11,14 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hep.accounts import create_user
 from hep.care_team import active_link, join_team
-from hep.checkins import put_check_in
+from hep.checkins import put_check_in, put_pain
 from hep.clinics import clinics_of, found_clinic
 from hep.habits import add_starter
 from hep.models import Clinic, Exercise, Role, User
@@ -24,8 +28,27 @@ from hep.reminders.rules import create_reminder
 from hep.timezones import local_date
 
 DEMO_CLINIC = "Demo Clinic"
+DEMO_DOMAIN = "@demo.hep"
 THERAPIST_EMAIL = "therapist@demo.hep"
 PATIENT_EMAIL = "patient@demo.hep"
+
+
+@dataclass(frozen=True)
+class CaseloadPatient:
+    """One more demo patient, and the state their data puts them in."""
+
+    email: str
+    name: str
+    state: str
+
+
+# besides Pat Demo (on track): who the list shows first, and why
+CASELOAD = (
+    CaseloadPatient("rising@demo.hep", "Raj Rising", "pain rising"),
+    CaseloadPatient("quiet@demo.hep", "Nora Quiet", "not logging"),
+    CaseloadPatient("new@demo.hep", "Nina New", "new"),
+    CaseloadPatient("steady@demo.hep", "Otto Steady", "on track"),
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +56,7 @@ class DemoAccounts:
     therapist: User
     patient: User
     password: str
+    caseload: tuple[tuple[User, str], ...] = ()
 
 
 def _ensure_user(
@@ -92,8 +116,86 @@ def load_demo(session: Session, *, hasher: Hasher, now: dt.datetime) -> DemoAcco
         _demo_program_and_habits(session, therapist, patient, now)
     for extend in DEMO_EXTENSIONS:
         extend(session, therapist, patient, now)
+    caseload = tuple(
+        (_caseload_patient(session, therapist, clinic, who, password, hasher, now), who.state)
+        for who in CASELOAD
+    )
     session.flush()
-    return DemoAccounts(therapist, patient, password)
+    return DemoAccounts(therapist, patient, password, caseload)
+
+
+def show_demo(session: Session, *, hasher: Hasher) -> tuple[str, list[User]]:
+    """The demo accounts with a new shared password (the old one is not kept anywhere):
+    (password, accounts by email). No accounts: nothing changes."""
+    accounts = list(
+        session.scalars(select(User).where(User.email.endswith(DEMO_DOMAIN)).order_by(User.email))
+    )
+    password = "demo-" + secrets.token_urlsafe(9)
+    hashed = hasher.hash(password)
+    for user in accounts:
+        user.password_hash = hashed
+        user.is_active = True
+    session.flush()
+    return password, accounts
+
+
+def _caseload_patient(
+    session: Session,
+    therapist: User,
+    clinic: Clinic,
+    who: CaseloadPatient,
+    password: str,
+    hasher: Hasher,
+    now: dt.datetime,
+) -> User:
+    """A demo patient whose two weeks put them in `who.state`; made once, refreshed after."""
+    patient = _ensure_user(
+        session,
+        email=who.email,
+        name=who.name,
+        role=Role.PATIENT,
+        password=password,
+        hasher=hasher,
+        now=now if who.state == "new" else now - dt.timedelta(days=15),
+    )
+    session.flush()
+    if active_link(session, therapist.id, patient.id) is not None:
+        return patient
+    join_team(session, patient, therapist, clinic.id, by=therapist, now=now)
+    today = local_date(now, patient.timezone)
+    started = today if who.state == "new" else today - dt.timedelta(days=14)
+    slugs = ["chin-tucks", "doorway-pec-stretch"]
+    exercises = list(session.scalars(select(Exercise).where(Exercise.slug.in_(slugs))))
+    if not exercises:
+        return patient
+    program = prescribe(
+        session,
+        therapist,
+        patient.id,
+        {
+            "title": "Neck and chest",
+            "start_date": started,
+            "items": [{"exercise_id": e.id, "times_per_day": 1} for e in exercises],
+        },
+        now - (today - started),
+    )
+    keys = [item.item_key for item, _ in view(session, program).items]
+    rng = random.Random(who.email)
+    zone = ZoneInfo(patient.timezone)
+    for back in range(14, -1, -1):
+        day = today - dt.timedelta(days=back)
+        if who.state == "new" or (who.state == "not logging" and back < 6):
+            continue  # nothing logged: new, or gone quiet for the last days
+        # logged that evening, as the phone would have
+        evening = dt.datetime.combine(day, dt.time(19), zone).astimezone(dt.UTC)
+        logged_at = min(evening, now)
+        pain = (2 if back >= 7 else 5) if who.state == "pain rising" else rng.randint(1, 2)
+        for key in keys:
+            if rng.random() < 0.9:
+                body = {"item_key": key, "local_date": day, "state": "done", "pain": pain}
+                put_check_in(session, patient, uuid.uuid4(), body, now=logged_at, window_days=1)
+        put_pain(session, patient, day, {"score": pain}, now=logged_at, window_days=1)
+    return patient
 
 
 def _demo_clinic(session: Session, therapist: User, now: dt.datetime) -> Clinic:
@@ -124,7 +226,7 @@ def _demo_program_and_habits(
             "title": "Desk neck and shoulders",
             "start_date": today - dt.timedelta(days=10),
             "notes": "Little and often. Ease off if pain goes above 5 out of 10.",
-            "items": [{"exercise_id": e.id} for e in exercises],
+            "items": [{"exercise_id": e.id, "times_per_day": 1} for e in exercises],
         },
         now - dt.timedelta(days=10),
     )
@@ -178,7 +280,7 @@ def _demo_program_and_habits(
                         "item_key": key,
                         "local_date": day,
                         "state": "done",
-                        "pain": rng.randint(2, 5),
+                        "pain": 2,
                     },
                     now=now,
                     window_days=10,
