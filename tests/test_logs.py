@@ -438,7 +438,12 @@ def test_no_free_text_reaches_a_log_line_or_a_push(
     patient.ok("PUT", f"/api/pain/{today.isoformat()}", {"score": 6, "note": canary("pain")})
     # pain-aware care: a pause, a program's and a clinic's words on high pain (told back to the
     # patient, never logged), an acknowledgement and a dismissed step
-    patient.ok("POST", "/api/pauses", {"mode": "busy", "note": canary("pause")})
+    planned = (today + dt.timedelta(days=10)).isoformat()  # nothing paused now
+    patient.ok(
+        "POST",
+        "/api/pauses",
+        {"mode": "away", "first_day": planned, "last_day": planned, "note": canary("pause")},
+    )
     (own_clinic,) = therapist.ok("GET", "/api/clinics")
     therapist.ok(
         "PUT",

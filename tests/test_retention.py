@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from hep import retention, scheduler
 from hep.db import db
@@ -129,6 +129,16 @@ def test_it_prunes_each_kind_after_its_period_in_batches(app: Flask, cast: Cast)
     ]
     assert (_count(AuthSession), _count(LoginFailure), _count(AccessLogEntry)) == (1, 1, 3)
     assert _count(SchedulerHeartbeat) == 1
+
+
+def test_a_delivery_a_digest_dropped_is_pruned_after_the_period(app: Flask, cast: Cast):
+    periods = _periods(app)
+    seed(cast, [periods.deliveries + DAY])
+    db.session.execute(update(Delivery).where(Delivery.status == "sent").values(status="dropped"))
+    db.session.commit()
+    report = retention.prune(db.sessionmaker(app), periods, NOW, batch=10)
+    assert report.deleted["deliveries"] == 1
+    assert db.session.scalars(select(Delivery.status)).all() == ["pending"]
 
 
 def test_failed_sign_ins_stay_while_the_limiter_counts_them(app: Flask):

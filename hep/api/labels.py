@@ -45,6 +45,8 @@ LABELS: dict[str, Text] = {
     "due_on": _("Due on"),
     "duration_seconds": _("Duration (seconds)"),
     "email": _("Email"),
+    "email_digest_times": _("Email times"),
+    "email_notices": _("Message emails"),
     "email_reminders": _("Reminders by email"),
     "end": _("Until"),
     "end_date": _("End date"),

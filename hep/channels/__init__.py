@@ -66,6 +66,8 @@ class Message:
     reminder_id: str | None = None
     """Opaque id of the reminder, so the app can offer snooze."""
     urgency: Urgency = "normal"
+    at: dt.datetime | None = None
+    """When the occurrence fell due: a digest lists each reminder at its own time."""
 
 
 class Address(Protocol):

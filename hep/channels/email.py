@@ -132,12 +132,13 @@ class EmailChannel:
     def mail_for(
         self, address: EmailAddress, deliveries: Sequence[Outgoing[EmailAddress]]
     ) -> bytes:
-        """One message listing every reminder of these deliveries (same address)."""
+        """One message listing every reminder of these deliveries (same address), each at
+        its own weekday and time (a digest may reach back to the evening before)."""
         now = utcnow()
-        local = now.astimezone(zone(address.timezone)).strftime("%H:%M")
+        tz = zone(address.timezone)
         reminders = [
             {
-                "time": local,
+                "time": f"{(d.message.at or now).astimezone(tz):%a %H:%M}",
                 "what": REMINDER_WORDS.get(d.message.kind, REMINDER_WORDS["general"]),
                 # what asks (a weekly check-in, a questionnaire) is answered in the app
                 "done_url": None
@@ -145,7 +146,7 @@ class EmailChannel:
                 else self.links.done_url(uuid.UUID(hex=d.message.key)),
                 "link": d.message.link,
             }
-            for d in deliveries
+            for d in sorted(deliveries, key=lambda d: d.message.at or now)
         ]
         letter = write(
             "reminders",

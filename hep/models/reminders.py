@@ -79,6 +79,7 @@ DEFAULT_QUIET_START = "22:00"
 DEFAULT_QUIET_END = "07:00"
 DEFAULT_DAILY_CAP = 8
 DEFAULT_DIGEST_TIMES = "08:00,18:00"
+MAX_DIGEST_TIMES = 4  # email reminders come together at most this many times a day
 
 
 class NotificationSettings(Base):
@@ -173,7 +174,8 @@ class Delivery(Base):
     # delivery outlives its address); null only for deliveries made before channels whose
     # subscription was already removed
     address_id: Mapped[uuid.UUID | None] = mapped_column()
-    status: Mapped[str] = mapped_column(String(8))  # pending | sending | sent | failed | gone
+    # pending | sending | sent | failed | gone | dropped (a digest found it done meanwhile)
+    status: Mapped[str] = mapped_column(String(8))
     # answers recorded (a claim a killed dispatcher never answered does not count)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     status_code: Mapped[int | None] = mapped_column(Integer)  # HTTP status, SMTP reply code

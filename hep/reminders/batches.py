@@ -31,6 +31,7 @@ from hep.reminders.decisions import (
     occurrences_due,
     time_ordered_id,
 )
+from hep.reminders.digests import DIGEST_CHANNELS, Digests
 from hep.reminders.passes import DispatchSettings, TickReport
 from hep.reminders.prompts import ASKING, Asks, load_asks
 from hep.reminders.schedule import program_days, targeted_items, within_days
@@ -106,14 +107,15 @@ def load_context(
     now: dt.datetime,
     grace: dt.timedelta,
     channels: Sequence[Channel[Any]],
+    since: dt.date | None = None,
 ) -> Context:
     """Everything the batch's decisions need: plain rows, not ORM objects, where a batch has
-    one per reminder."""
+    one per reminder. `since`: the first day that matters, when not the batch's own."""
     owner_ids = list(owners)
     # the local days of every occurrence this batch may send: nothing older than the grace
     # window is sent, so its day is the earliest whose messages (cap) and logs (skip) matter
     earliest = max(min(r.next_fire_at or now for r in reminders), now - grace)
-    lo = min(earliest.astimezone(zone(u.timezone)).date() for u in owners.values())
+    lo = since or min(earliest.astimezone(zone(u.timezone)).date() for u in owners.values())
     hi = max(now.astimezone(zone(u.timezone)).date() for u in owners.values())
     reach: dict[uuid.UUID, list[tuple[str, Address]]] = defaultdict(list)
     for channel in channels:
@@ -198,6 +200,7 @@ def _decide_batch(
     ready: Ready = defaultdict(list)
     advanced: list[dict[str, Any]] = []
     schedules = Schedules()
+    digests = Digests(session, ctx)
     for reminder in sorted(reminders, key=lambda r: (r.owner_id, r.next_fire_at or now)):
         decisions, fire_at = occurrences_due(reminder, ctx, now, settings.grace, schedules)
         for decision in decisions:
@@ -229,23 +232,25 @@ def _decide_batch(
             )
             for kind, address in ctx.reach[reminder.owner_id]:
                 delivery_id = time_ordered_id()
-                deliveries.append(
-                    {
-                        "id": delivery_id,
-                        "occurrence_id": decision.occurrence_id,
-                        "channel": kind,
-                        "address_id": address.id,
-                        "status": "sending",
-                        "attempts": 0,
-                        "last_error": "",
-                        "next_attempt_at": now,
-                        "claimed_until": leased,
-                        "expires_at": expires_at,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                )
-                ready[kind].append(Outgoing(delivery_id, address, message))
+                row = {
+                    "id": delivery_id,
+                    "occurrence_id": decision.occurrence_id,
+                    "channel": kind,
+                    "address_id": address.id,
+                    "status": "sending",
+                    "attempts": 0,
+                    "last_error": "",
+                    "next_attempt_at": now,
+                    "claimed_until": leased,
+                    "expires_at": expires_at,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                deliveries.append(row)
+                if kind in DIGEST_CHANNELS:
+                    digests.hold(row, reminder.owner_id, decision.fire_at, settings.grace)
+                else:
+                    ready[kind].append(Outgoing(delivery_id, address, message))
         if reminder.program_id is not None and fire_at is not None:
             # asleep until its program starts; never again once it has ended
             tz = zone(ctx.owners[reminder.owner_id].timezone)

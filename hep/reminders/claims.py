@@ -58,6 +58,7 @@ class ClaimedDelivery(NamedTuple):
     occurrence_id: uuid.UUID
     reminder_id: uuid.UUID
     target_kind: str | None
+    fire_at: dt.datetime
 
 
 def claim_deliveries(
@@ -102,6 +103,7 @@ def claim_deliveries(
             Occurrence.id,
             Occurrence.reminder_id,
             Reminder.target_kind,
+            Occurrence.fire_at,
         )
         .select_from(Delivery)
         .join(Occurrence, Occurrence.id == Delivery.occurrence_id)

@@ -179,6 +179,26 @@ def decide(reminder: Due, ctx: Context, fire_at: dt.datetime) -> str:
     owner = ctx.owners[reminder.owner_id]
     tz = zone(owner.timezone)
     day = fire_at.astimezone(tz).date()
+    outcome = unwanted(reminder, ctx, day)
+    if outcome is not None:
+        return outcome
+    settings = ctx.settings.get(owner.id)
+    quiet = quiet_hours(settings)
+    if quiet is not None and in_quiet_hours(quiet, tz, fire_at):
+        return "quiet"
+    cap = settings.daily_cap if settings is not None else DEFAULT_DAILY_CAP
+    if ctx.sent_today.get((owner.id, day), 0) >= cap:
+        return "capped"
+    if not ctx.reach.get(owner.id):
+        return "no_subscription"
+    return "sent"
+
+
+def unwanted(reminder: Due, ctx: Context, day: dt.date) -> str | None:
+    """Why an occurrence on `day` is not worth telling, or None: the owner or the reminder is
+    paused, nothing of it is due, or it is already done (or answered). Asked as it fires, and
+    again as an email digest that would mention it goes out (hep.reminders.digests)."""
+    owner = ctx.owners[reminder.owner_id]
     if not owner.is_active:
         return "paused"
     if reminder.paused_until is not None and day <= reminder.paused_until:
@@ -196,16 +216,7 @@ def decide(reminder: Due, ctx: Context, fire_at: dt.datetime) -> str:
             return asked
     if reminder.skip_if_done and already_done(reminder, ctx, day):
         return "done"
-    settings = ctx.settings.get(owner.id)
-    quiet = quiet_hours(settings)
-    if quiet is not None and in_quiet_hours(quiet, tz, fire_at):
-        return "quiet"
-    cap = settings.daily_cap if settings is not None else DEFAULT_DAILY_CAP
-    if ctx.sent_today.get((owner.id, day), 0) >= cap:
-        return "capped"
-    if not ctx.reach.get(owner.id):
-        return "no_subscription"
-    return "sent"
+    return None
 
 
 def occurrences_due(
@@ -255,10 +266,11 @@ def message_for(
     expires_at: dt.datetime,
     now: dt.datetime,
     base_url: str,
+    at: dt.datetime | None = None,
 ) -> Message:
     """What an occurrence that is sent says, on every channel: its kind and opaque ids, a
-    link to its check-in page (or the page it asks to fill in), and the time left in its
-    grace window."""
+    link to its check-in page (or the page it asks to fill in), the time left in its grace
+    window, and when it fell due (`at`)."""
     key = occurrence_id.hex
     kind = MESSAGE_KINDS.get(target_kind or "none", "general")
     return Message(
@@ -267,4 +279,5 @@ def message_for(
         link=f"{base_url}/#/{PAGES.get(kind, f'check-in/{key}')}",
         ttl=max(MIN_TTL_SECONDS, int((expires_at - now).total_seconds())),
         reminder_id=reminder_id.hex,
+        at=at,
     )

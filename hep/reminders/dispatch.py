@@ -29,6 +29,7 @@ from hep.metrics import meters
 from hep.reminders.batches import Ready, decide_batch
 from hep.reminders.claims import ClaimedDelivery, claim_deliveries, claim_reminders
 from hep.reminders.decisions import message_for
+from hep.reminders.digests import recheck
 from hep.reminders.journal import Journal, orphans
 from hep.reminders.passes import DispatchSettings, TickReport
 from hep.reminders.results import Recorder
@@ -90,6 +91,7 @@ class _Claimed:
                     delivery.expires_at,
                     now,
                     base_url,
+                    delivery.fire_at,
                 )
                 self.ready[delivery.channel].append(Outgoing(delivery.id, address, message))
 
@@ -140,6 +142,8 @@ class _Pass:
             claimed = claim_deliveries(session, self.now, self.settings, list(self.channels))
             if not claimed:
                 return None
+            # a digest's reminders are decided again as it goes out
+            claimed = recheck(session, claimed, self.now, self.settings)
             found = _Claimed(session, claimed, self.channels, self.now, self.settings.base_url)
             session.commit()
         return _Batch(found.ready, found.attempts, found.unsendable)

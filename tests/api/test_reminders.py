@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from hep.db import db
-from hep.models import NotificationSettings, Role
+from hep.models import NotificationSettings, Role, User
 from tests.conftest import Cast
 
 RULE = {"type": "times", "times": ["08:00"], "weekdays": [1, 2, 3, 4, 5]}
@@ -132,3 +132,37 @@ def test_a_pause_until_yesterday_answers_422_beside_the_field(
     r = patient.patch(f"/api/reminders/{reminder['id']}", json={"paused_until": "2001-01-01"})
     assert r.status_code == 422, r.get_json()
     assert r.get_json()["errors"] == {"paused_until": ["Paused until: today or a later day."]}
+
+
+SETTINGS = "/api/me/notification-settings"
+
+
+def test_a_patient_chooses_up_to_four_email_times_each_once(cast: Cast):
+    client = cast.client(cast.user(Role.PATIENT))
+    assert client.get(SETTINGS).get_json()["email_digest_times"] == ["08:00", "18:00"]
+    r = client.patch(SETTINGS, json={"email_digest_times": ["21:00", "07:30", "12:00", "16:45"]})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["email_digest_times"] == ["07:30", "12:00", "16:45", "21:00"]
+    for times in ([], ["08:00", "08:00"], ["07:00", "08:00", "09:00", "10:00", "11:00"], ["8:00"]):
+        r = client.patch(SETTINGS, json={"email_digest_times": times})
+        assert r.status_code == 422, (times, r.get_json())
+        assert list(r.get_json()["errors"]) == ["email_digest_times"]
+    assert client.get(SETTINGS).get_json()["email_digest_times"][0] == "07:30"
+
+
+def test_email_times_and_message_emails_are_for_patients_with_a_confirmed_address(cast: Cast):
+    therapist = cast.client(cast.user(Role.THERAPIST))
+    for change in ({"email_digest_times": ["09:00"]}, {"email_notices": True}):
+        r = therapist.patch(SETTINGS, json=change)
+        assert r.status_code == 422 and list(r.get_json()["errors"]) == list(change)
+    user = cast.user(Role.PATIENT)
+    patient = cast.client(user)
+    r = patient.patch(SETTINGS, json={"email_notices": True})
+    assert r.status_code == 422 and list(r.get_json()["errors"]) == ["email_notices"]
+    assert patient.patch(SETTINGS, json={"email_notices": False}).status_code == 200
+    db.session.get_one(User, user.id).email_verified_at = db.session.get_one(
+        User, user.id
+    ).created_at
+    db.session.commit()
+    r = patient.patch(SETTINGS, json={"email_notices": True})
+    assert r.status_code == 200 and r.get_json()["email_notices"] is True

@@ -52,10 +52,15 @@ def test_a_patient_without_push_gets_the_reminder_by_mail_and_ticks_it_off_from_
     ).get_json()
     settings = p.get("/api/me/notification-settings").get_json()
     assert settings["push_subscriptions"] == 0  # what the app offers email on
-    r = p.patch("/api/me/notification-settings", json={"email_reminders": "fallback"})
-    assert r.status_code == 200, r.get_json()
     local = now.astimezone(ZoneInfo(zone))
     times = [(local + dt.timedelta(minutes=m)).strftime("%H:%M") for m in (2, 4)]
+    # mailed at the first reminder's time, which is a digest time
+    r = p.patch(
+        "/api/me/notification-settings",
+        json={"email_reminders": "fallback", "email_digest_times": times[:1]},
+    )
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["email_digest_times"] == times[:1]
     r = p.post(
         "/api/reminders",
         json={

@@ -142,7 +142,9 @@ def test_by_mail_a_reminder_that_asks_links_to_its_page_and_offers_no_done(
 ):
     owner = cast.user(Role.PATIENT, "Hidden Name", timezone="Europe/Berlin")
     db.session.get_one(User, owner.id).email_verified_at = MONDAY
-    db.session.get_one(NotificationSettings, owner.id).email_reminders = "always"
+    settings = db.session.get_one(NotificationSettings, owner.id)
+    settings.email_reminders = "always"
+    settings.email_digest_times = "19:00"  # the reminder's time: mailed as it is due
     db.session.commit()
     weekly(owner)
     run_once(Database.sessionmaker(app), SUNDAY_EVENING, DispatchSettings.from_app(app))

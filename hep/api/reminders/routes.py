@@ -141,6 +141,7 @@ def _settings_view(settings: Any, user: Any) -> dict[str, Any]:
         if name != "push_subscriptions"
     }
     view["push_subscriptions"] = push_subscriptions(db.session, user)
+    view["email_digest_times"] = settings.email_digest_times.split(",")
     return view
 
 

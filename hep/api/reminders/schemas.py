@@ -10,9 +10,10 @@ from hep.api.changes import Changes
 from hep.api.fields import UUID, Boolean, Date, Integer, Text, Time
 from hep.api.labels import label_of
 from hep.channels.email import EMAIL_MODES
+from hep.models.reminders import MAX_DIGEST_TIMES
 from hep.reminders.schedule import mask_to_weekdays
-
 from hep.translations import _
+
 Weekdays = fields.List(
     Integer(1, 7),
     validate=validate.Length(min=1, max=7),
@@ -116,6 +117,17 @@ class SettingsIn(Changes):
             "while none of your push subscriptions works). Needs a confirmed address."
         },
     )
+    email_digest_times = fields.List(
+        Time(),
+        validate=validate.Length(1, MAX_DIGEST_TIMES),
+        metadata={
+            "description": "patients: the local times email reminders come, the reminders of "
+            "the hours before together in one mail (one in quiet hours waits for their end)"
+        },
+    )
+    email_notices = Boolean(
+        metadata={"description": "patients: 'You have a new message' by email too"}
+    )
     alert_push = Boolean(metadata={"description": "therapists: a push as a patient needs you"})
     alert_email = Boolean(metadata={"description": "therapists: one email a day at alert_time"})
     alert_time = Time()
@@ -126,6 +138,8 @@ class SettingsOut(Schema):
     quiet_end = fields.String(allow_none=True)
     daily_cap = fields.Integer()
     email_reminders = fields.String()
+    email_digest_times = fields.List(fields.String())
+    email_notices = fields.Boolean()
     alert_push = fields.Boolean()
     alert_email = fields.Boolean()
     alert_time = fields.String()

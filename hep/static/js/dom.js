@@ -100,7 +100,7 @@ export function showErrors(form, error) {
     form.prepend(alert);
   }
   // the server's sentence for the whole ("Check the highlighted fields."), and what has no field
-  const said = [placed.length || !unplaced.length ? error?.message || SOMETHING_WRONG : null, ...unplaced];
+  const said = [placed.length || !unplaced.length ? error?.summary || error?.message || SOMETHING_WRONG : null, ...unplaced];
   alert.textContent = said.filter(Boolean).join(" ");
   (first || alert).focus?.();
 }
