@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 NODE_DIR := tests/node
+# two pytest processes (pytest-xdist): the suite's time on a 2-core machine
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint bench clean
 
