@@ -1,6 +1,7 @@
 """Notices outside reminders ("You have a new message"), sent to a person's own devices with
-generic words only: nothing of who wrote or what. The one way a notice leaves hep, so email
-joins here once the channels carry a generic notice."""
+generic words only: nothing of who wrote or what. The one way a notice leaves hep: by push to
+every device, and by email to those who chose it (a confirmed address that does not bounce),
+through the mail outbox."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from hep.models import PushSubscription
+from hep.models import NotificationSettings, PushSubscription, User
 
 TTL_SECONDS = 24 * 3600
 
@@ -26,21 +27,71 @@ def tell(
     now: dt.datetime,
 ) -> int:
     """Push the notice of `kind` (hep.push.payload.NOTICES) to every device of these users,
-    concurrently; subscriptions the push service calls gone are removed. Commits. Returns how
-    many users at least one device accepted it for."""
+    concurrently; subscriptions the push service calls gone are removed; and queue it as an
+    email for those who chose message emails. Commits. Returns how many users at least one
+    device accepted it for, or its email was queued for."""
+    mailed = _mail(session, config, user_ids, kind, now)
+    session.commit()
+    return len(_push(session, config, user_ids, kind, now) | mailed)
+
+
+def _mail(
+    session: Session,
+    config: Mapping[str, Any],
+    user_ids: Sequence[uuid.UUID],
+    kind: str,
+    now: dt.datetime,
+) -> set[uuid.UUID]:
+    from hep.mail.letters import write
+    from hep.mail.links import MailLinks
+    from hep.mail.outbox import enqueue
+
+    if not config.get("SMTP_HOST") or kind != "message":
+        return set()
+    readers = session.scalars(
+        select(User)
+        .join(NotificationSettings, NotificationSettings.user_id == User.id)
+        .where(
+            User.id.in_(user_ids),
+            NotificationSettings.email_notices.is_(True),
+            User.email_verified_at.is_not(None),
+            User.email_bounced_at.is_(None),
+        )
+    ).all()
+    base = str(config["BASE_URL"]).rstrip("/")
+    links = MailLinks.from_config(config)
+    for user in readers:
+        letter = write(
+            "message_notice",
+            base_url=base,
+            unsubscribe_url=links.unsubscribe_url(user.id, "message_notice"),
+        )
+        enqueue(
+            session, letter, recipient=user.email, user=user, sender=config["SMTP_FROM"], now=now
+        )
+    return {user.id for user in readers}
+
+
+def _push(
+    session: Session,
+    config: Mapping[str, Any],
+    user_ids: Sequence[uuid.UUID],
+    kind: str,
+    now: dt.datetime,
+) -> set[uuid.UUID]:
     from hep.push.keys import load_vapid_keys
     from hep.push.payload import notice_payload
     from hep.push.sender import PushMessage, PushSender
     from hep.push.subscriptions import policy_from_config
 
     if not config.get("VAPID_PRIVATE_KEY"):
-        return 0
+        return set()
     subscriptions = list(
         session.scalars(select(PushSubscription).where(PushSubscription.user_id.in_(user_ids)))
     )
     session.commit()  # no transaction stays open while the push services answer
     if not subscriptions:
-        return 0
+        return set()
     payload = notice_payload(kind=kind, base_url=str(config["BASE_URL"]).rstrip("/"))
     messages = [
         PushMessage(
@@ -76,4 +127,4 @@ def tell(
             .values(last_success_at=now)
         )
     session.commit()
-    return len({sub.user_id for sub in accepted})
+    return {sub.user_id for sub in accepted}

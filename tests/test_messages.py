@@ -220,3 +220,35 @@ def test_export_and_deletion_cover_the_thread(cast: Cast, team):
     db.session.rollback()
     assert db.session.scalar(select(Message.id)) is None
     assert db.session.scalar(select(MessageRead.reader_id)) is None
+
+
+def test_a_patient_who_chose_message_emails_gets_one_with_generic_words(
+    app: Flask, team, tmp_path
+):
+    from hep.mail.outbox import send_pending
+    from hep.mail.smtp import MailSettings
+    from tests.mail_server import mail_server
+
+    lead, _, patient = team
+    db.session.get_one(User, patient.id).email_verified_at = NOW
+    db.session.get_one(NotificationSettings, patient.id).email_notices = True
+    post(lead, patient, "Your scan shows a torn ligament, Pat")
+    db.session.commit()
+    with mail_server(tmp_path) as server:
+        config = {**app.config, **server.config()}
+        assert messages.notify(db.session, config, NOW) == 1
+        report = send_pending(db.sessionmaker(app), MailSettings.from_config(config), NOW)
+        assert report["sent"] == 1, report
+        [mail] = server.for_address(patient.email)
+    assert mail["Subject"] == "You have a new message in hep"
+    assert mail["List-Unsubscribe"]
+    text = mail.get_body(("plain",)).get_content()
+    assert "Open hep to read it" in text and "/#/messages" in text
+    whole = text + mail.get_body(("html",)).get_content() + str(mail["Subject"])
+    for secret in ("scan", "ligament", "Pat", "Dana"):
+        assert secret not in whole
+    # turned off (or an address not confirmed): no mail
+    db.session.get_one(NotificationSettings, patient.id).email_notices = False
+    post(lead, patient, "Another")
+    db.session.commit()
+    assert messages.notify(db.session, config, NOW) == 0

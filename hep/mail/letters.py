@@ -27,8 +27,9 @@ SUBJECTS = {
     "sign_in_link": "Your link to sign in to hep",
     "reminders": "A reminder from hep",
     "attention_digest": "Patients to look at in hep",
+    "message_notice": "You have a new message in hep",
 }
-UNSUBSCRIBABLE = frozenset({"reminders", "attention_digest"})
+UNSUBSCRIBABLE = frozenset({"reminders", "attention_digest", "message_notice"})
 """Mail sent again and again carries RFC 8058 one-click unsubscribe; account mail (answers to
 something the reader just did) does not."""
 

@@ -15,7 +15,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from hep.push.keys import load_vapid_keys
 
 DONE_SECONDS = 2 * 24 * 3600
-UNSUBSCRIBE_LISTS = frozenset({"reminders", "attention_digest"})
+UNSUBSCRIBE_LISTS = frozenset({"reminders", "attention_digest", "message_notice"})
 
 
 class MailLinks:

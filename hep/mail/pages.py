@@ -19,6 +19,7 @@ blp = Blueprint("mail_pages", __name__, url_prefix="/mail", template_folder="tem
 LISTS = {
     "reminders": "reminder emails",
     "attention_digest": "daily emails about your attention list",
+    "message_notice": "emails telling you of a new message",
 }
 
 
@@ -96,6 +97,8 @@ def unsubscribe() -> tuple[str, int]:
             settings = settings_of(db.session, user)
             if what == "reminders":
                 settings.email_reminders = "off"
+            elif what == "message_notice":
+                settings.email_notices = False
             else:
                 settings.alert_email = False
             db.session.commit()

@@ -125,6 +125,56 @@ def test_a_patient_whose_phone_gets_no_pushes_chooses_email_reminders(
     screenshot(page, "email-reminders")
 
 
+def test_a_patient_chooses_when_reminder_emails_come_and_message_emails(
+    world: World, mailing_hep: HepServer
+) -> None:
+    therapist = world.therapist()
+    patient = world.patient_of(therapist)
+    with _factory(mailing_hep)() as session:
+        session.execute(
+            update(User)
+            .where(User.email == patient.email)
+            .values(email_verified_at=dt.datetime.now(dt.UTC))
+        )
+        session.commit()
+    context = world.context(patient)
+    serve_axe(context)
+    page = world.page(context)
+    page.set_viewport_size({"width": 360, "height": 740})
+    open_screen(page, "/email", "Email")
+    form = page.locator("form", has=page.get_by_role("heading", name="When reminder emails come"))
+    times = form.get_by_label("Email time")
+    expect(times).to_have_count(2)  # what the server stores until chosen
+    assert [times.nth(i).input_value() for i in range(2)] == ["08:00", "18:00"]
+    for _ in range(2):
+        form.get_by_role("button", name="Add a time").click()
+    expect(form.get_by_role("button", name="Add a time")).to_be_hidden()  # four at most
+    times.nth(2).fill("12:00")
+    times.nth(3).fill("12:00")
+    form.get_by_role("button", name="Save times").click()
+    expect(form.locator(".field-error")).to_have_text("Email times: each time once.")
+    assert patient.get("/api/me/notification-settings")["email_digest_times"] == [
+        "08:00",
+        "18:00",
+    ]
+    screenshot(page, "email-times-refused")
+    form.get_by_role("button", name="Remove").nth(3).click()
+    times.nth(2).fill("12:30")
+    form.get_by_role("button", name="Save times").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    expect(form.locator(".field-error")).to_have_count(0)
+    assert patient.get("/api/me/notification-settings")["email_digest_times"] == [
+        "08:00",
+        "12:30",
+        "18:00",
+    ]
+    page.get_by_label("Email me when my care team writes to me").check()
+    expect(page.get_by_text("Saved.").first).to_be_visible()
+    assert patient.get("/api/me/notification-settings")["email_notices"] is True
+    assert_accessible(page, "email times")
+    screenshot(page, "email-times")
+
+
 def test_hep_mails_a_clinic_invite_and_a_patients_sign_in_link(
     world: World, mailing_hep: HepServer, smtp: MailServer
 ) -> None:

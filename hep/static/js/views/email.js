@@ -1,11 +1,11 @@
-// Email: your address (confirmed or not), email reminders for a phone that cannot get pushes
-// (patients), and attention alerts (therapists). Offered only when the server sends email.
+// Email: your address (confirmed or not), email reminders for a phone that cannot get pushes,
+// the times they come and message emails (patients), and attention alerts (therapists). Offered only when the server sends email.
 
 import { ApiError, api } from "../api.js";
-import { busy, h, toast } from "../dom.js";
+import { busy, clearErrors, h, showErrors, toast } from "../dom.js";
 import { currentUser, loadUser } from "../session.js";
 import { needsHomeScreen, pushSupported } from "../push.js";
-import { emailAvailable } from "../rules.js";
+import { emailAvailable, maxItems } from "../rules.js";
 import { t } from "../i18n.js";
 
 const MODES = [
@@ -82,6 +82,92 @@ function remindersCard(user, settings) {
   return card;
 }
 
+// When email reminders come: the reminders of the hours before, together in one mail
+function timesForm(user, settings) {
+  const most = maxItems("notification_settings", "email_digest_times") || 1;
+  const list = h("div", { class: "stack" });
+  const add = h("button", { type: "button", class: "btn btn-small" }, t("email.add_a_time"));
+  const sync = () => {
+    const rows = list.querySelectorAll(".time-row");
+    add.hidden = rows.length >= most || !user.email_verified;
+    rows.forEach((row) => {
+      row.querySelector("button").hidden = rows.length <= 1;
+    });
+  };
+  const row = (value) => {
+    const input = h("input", {
+      type: "time",
+      name: "email_digest_times",
+      value,
+      required: true,
+      disabled: !user.email_verified,
+      "aria-label": t("email.email_time"),
+    });
+    const remove = h("button", { type: "button", class: "btn btn-small" }, t("email.remove"));
+    const line = h("div", { class: "row time-row" }, input, remove);
+    remove.addEventListener("click", () => {
+      line.remove();
+      sync();
+    });
+    return line;
+  };
+  for (const value of settings.email_digest_times) list.append(row(value));
+  add.addEventListener("click", () => {
+    list.append(row("12:00"));
+    sync();
+    list.lastElementChild.querySelector("input").focus();
+  });
+  const form = h(
+    "form",
+    { class: "card", novalidate: true },
+    h("h2", {}, t("email.when_emails_come")),
+    h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
+    h("p", { class: "small muted" }, t("email.one_mail_at_each_time", { count: most })),
+    h("div", { "data-field": "email_digest_times" }, list),
+    h("div", { class: "row actions" }, add, h("button", { type: "submit", class: "btn btn-primary", disabled: !user.email_verified }, t("email.save_times"))),
+  );
+  sync();
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const times = [...form.querySelectorAll("input[name=email_digest_times]")].map((input) => input.value);
+    busy(form, async () => {
+      try {
+        const saved = await api.patch("/api/me/notification-settings", { email_digest_times: times });
+        clearErrors(form);
+        list.replaceChildren(...saved.email_digest_times.map(row));
+        sync();
+        toast(t("email.saved"), "success");
+      } catch (error) {
+        showErrors(form, error);
+      }
+    });
+  });
+  return form;
+}
+
+function noticesCard(user, settings) {
+  const box = h("input", { type: "checkbox", name: "email_notices", checked: settings.email_notices, disabled: !user.email_verified });
+  const card = h(
+    "fieldset",
+    { class: "card" },
+    h("legend", {}, h("h2", {}, t("email.new_messages"))),
+    h("label", { class: "check" }, box, t("email.email_me_when_my_care")),
+    h("p", { class: "small muted" }, t("email.the_email_says_only_that")),
+  );
+  box.addEventListener("change", () =>
+    busy(card, async () => {
+      try {
+        await api.patch("/api/me/notification-settings", { email_notices: box.checked });
+        toast(t("email.saved"), "success");
+      } catch (error) {
+        box.checked = !box.checked;
+        toast(error.message, "error");
+      }
+    }),
+  );
+  return card;
+}
+
 function alertsCard(user, settings) {
   const push = h("input", { type: "checkbox", name: "alert_push", checked: settings.alert_push });
   const email = h("input", { type: "checkbox", name: "alert_email", checked: settings.alert_email, disabled: !user.email_verified });
@@ -131,6 +217,8 @@ export async function email() {
     title,
     addressCard(user),
     user.role === "patient" ? remindersCard(user, settings) : null,
+    user.role === "patient" ? timesForm(user, settings) : null,
+    user.role === "patient" ? noticesCard(user, settings) : null,
     user.role === "therapist" ? alertsCard(user, settings) : null,
   );
 }
