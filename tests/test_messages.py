@@ -222,9 +222,7 @@ def test_export_and_deletion_cover_the_thread(cast: Cast, team):
     assert db.session.scalar(select(MessageRead.reader_id)) is None
 
 
-def test_a_patient_who_chose_message_emails_gets_one_with_generic_words(
-    app: Flask, team, tmp_path
-):
+def test_a_patient_who_chose_message_emails_gets_one_with_generic_words(app: Flask, team, tmp_path):
     from hep.mail.outbox import send_pending
     from hep.mail.smtp import MailSettings
     from tests.mail_server import mail_server
