@@ -26,15 +26,11 @@ MONDAY = dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC)  # 07:00 in Berlin
 DAILY = [1, 2, 3, 4, 5, 6, 7]
 
 
-def postgresql_only() -> None:
-    if db.engine.dialect.name == "sqlite":
-        pytest.skip("SQLite runs one writing transaction at a time: nothing runs inside a pass")
-
-
+# SQLite runs one writing transaction at a time: nothing runs inside a pass there
+@pytest.mark.postgresql_only
 def test_a_claim_taken_over_after_its_lease_is_decided_once(
     app: Flask, cast: Cast, monkeypatch: pytest.MonkeyPatch
 ):
-    postgresql_only()
     settings = dispatch_settings(app)
     channels = [channel.open() for channel in settings.channels]
     patient = cast.user(Role.PATIENT, timezone="Europe/Berlin")
@@ -65,10 +61,10 @@ def test_a_claim_taken_over_after_its_lease_is_decided_once(
     assert fired == [(MONDAY + dt.timedelta(hours=1), later)]
 
 
+@pytest.mark.postgresql_only
 def test_an_edit_made_while_a_pass_decides_the_reminder_is_kept(
     app: Flask, cast: Cast, monkeypatch: pytest.MonkeyPatch
 ):
-    postgresql_only()
     settings = dispatch_settings(app)
     channels = [channel.open() for channel in settings.channels]
     patient = cast.user(Role.PATIENT, timezone="Europe/Berlin")
