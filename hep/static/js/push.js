@@ -20,7 +20,7 @@ export function isIos() {
 
 export function isStandalone() {
   return (
-    window.matchMedia?.(t("push.display_mode_standalone")).matches || navigator.standalone === true
+    window.matchMedia?.("(display-mode: standalone)").matches || navigator.standalone === true
   );
 }
 

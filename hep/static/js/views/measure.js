@@ -56,7 +56,7 @@ function psfsRows(plan, answered) {
 }
 
 function customQuestion(question, given) {
-  const name = t("measure.answers_key", { key: question.key });
+  const name = `answers.${question.key}`;
   const legend = `${question.text}${question.required ? "" : " (optional)"}`;
   if (question.type === "scale") return scale(name, legend, given ?? null, question.low_label, question.high_label);
   if (question.type === "text") {
@@ -102,7 +102,7 @@ function bodyOf(plan, form) {
   if (instrument === "nprs") return { score: data.get("score") === null ? null : Number(data.get("score")) };
   const answers = {};
   for (const q of plan.measure.questions) {
-    const name = t("measure.answers_key", { key: q.key });
+    const name = `answers.${q.key}`;
     if (q.type === "multiple") answers[q.key] = data.getAll(name).map(Number);
     else if (data.get(name) === null || data.get(name) === "") continue;
     else answers[q.key] = q.type === "text" ? data.get(name) : Number(data.get(name));
