@@ -31,6 +31,7 @@ from hep.models import (
 )
 from hep.reminders.schedule import in_quiet_hours, parse_time, quiet_hours
 from hep.timezones import zone
+from hep.translations import Text, _
 
 PUSH_WITHIN = dt.timedelta(hours=24)
 """An alert not pushed by then (quiet hours, no device) is left to the list and the email."""
@@ -45,7 +46,7 @@ def schedule_digest(settings: NotificationSettings, tz_name: str, now: dt.dateti
     local = now.astimezone(tz)
     at = parse_time(settings.alert_time or "08:00")
     day = local.date()
-    for _ in range(3):
+    for _attempt in range(3):
         candidate = dt.datetime.combine(day, at, tzinfo=tz).astimezone(dt.UTC)
         if candidate > now:
             settings.alert_digest_at = candidate
@@ -74,7 +75,7 @@ def note_alerts(session: Session, now: dt.datetime) -> list[AttentionAlert]:
     wanted: set[tuple[uuid.UUID, uuid.UUID, str]] = set()
     settled = now - dt.timedelta(days=QUIET_DAYS)
     for row in rows:
-        open_now, _ = attention.explain(row._asdict())
+        open_now, _acknowledged = attention.explain(row._asdict())
         reasons = {name for name in open_now if attention.BY_NAME[name].alert}
         if row.created_at > settled:
             reasons.discard("not logging")  # a patient just added has not had the chance
@@ -150,17 +151,29 @@ def alerts_to_push(session: Session, now: dt.datetime) -> dict[uuid.UUID, list[A
     return found
 
 
-def _told(reason: str) -> str:
+TOLD = {
+    "figures changed": _("figures changed"),
+    "paused their exercises": _("paused their exercises"),
+    "a program change to look at": _("a program change to look at"),
+    "no check-ins for a few days": _("no check-ins for a few days"),
+    "reminders cannot reach them": _("reminders cannot reach them"),
+}
+"""The words of each reason's `told` (hep.attention.REASONS), to be said in the reader's
+language."""
+
+
+def _told(reason: str) -> Text:
     """What the email says of a reason: generic words, never health details."""
     found = attention.BY_NAME.get(reason)
-    return found.told if found is not None else "figures changed"
+    told = found.told if found is not None else "figures changed"
+    return TOLD.get(told, TOLD["figures changed"])
 
 
-def initials(name: str) -> str:
+def initials(name: str) -> str | Text:
     """ "Ana K. Smith" -> "A. S.": who, for the reader who knows their patients, and no more."""
     parts = [p for p in name.replace(".", " ").split() if p[:1].isalpha()]
     if not parts:
-        return "A patient"
+        return _("A patient")
     picked = [parts[0], parts[-1]] if len(parts) > 1 else parts
     return " ".join(f"{p[0].upper()}." for p in picked)
 
@@ -207,7 +220,8 @@ def digests_due(session: Session, now: dt.datetime) -> list[tuple[User, list[dic
             {
                 "patient_id": patient_id,
                 "reference": initials(names.get(patient_id, "")),
-                "why": "; ".join(sorted({_told(reason) for reason in reasons})),
+                # said in the therapist's language as the email is written
+                "why": sorted({_told(reason) for reason in reasons}, key=lambda t: t.singular),
             }
             for patient_id, reasons in by_patient.items()
         ]
@@ -238,6 +252,7 @@ def run(session: Session, config: Mapping[str, Any], now: dt.datetime) -> Counte
             letter = write(
                 "attention_digest",
                 base_url=base,
+                language=therapist.language,
                 unsubscribe_url=links.unsubscribe_url(therapist.id, "attention_digest"),
                 patients=patients,
             )

@@ -64,6 +64,7 @@ def _mail(
         letter = write(
             "message_notice",
             base_url=base,
+            language=user.language,
             unsubscribe_url=links.unsubscribe_url(user.id, "message_notice"),
         )
         enqueue(

@@ -13,11 +13,13 @@ from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
+from babel import dates
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from hep.channels import Outcome, Outgoing, Result
 from hep.clock import utcnow
+from hep.languages import DEFAULT, supported
 from hep.mail.letters import REMINDER_WORDS, write
 from hep.mail.letters import to_bytes as mail_bytes
 from hep.mail.links import MailLinks
@@ -33,15 +35,17 @@ their push subscriptions works (none registered, all gone, or a browser that can
 
 
 class EmailAddress(NamedTuple):
-    """A patient's verified address (its id is the user's: one address per account)."""
+    """A patient's verified address (its id is the user's: one address per account), with
+    the zone and language the mail is written for."""
 
     id: uuid.UUID
     owner_id: uuid.UUID
     email: str
     timezone: str
+    language: str = DEFAULT
 
 
-_COLUMNS = (User.id, User.id, User.email, User.timezone)
+_COLUMNS = (User.id, User.id, User.email, User.timezone, User.language)
 
 
 def _reachable() -> Any:
@@ -136,9 +140,10 @@ class EmailChannel:
         its own weekday and time (a digest may reach back to the evening before)."""
         now = utcnow()
         tz = zone(address.timezone)
+        language = supported(address.language)
         reminders = [
             {
-                "time": f"{(d.message.at or now).astimezone(tz):%a %H:%M}",
+                "time": _when((d.message.at or now).astimezone(tz), language),
                 "what": REMINDER_WORDS.get(d.message.kind, REMINDER_WORDS["general"]),
                 # what asks (a weekly check-in, a questionnaire) is answered in the app
                 "done_url": None
@@ -151,6 +156,7 @@ class EmailChannel:
         letter = write(
             "reminders",
             base_url=self.settings.base_url,
+            language=language,
             unsubscribe_url=self.links.unsubscribe_url(address.owner_id, "reminders"),
             reminders=reminders,
         )
@@ -183,6 +189,14 @@ class EmailChannel:
     @property
     def connections_opened(self) -> int:
         return self._sender.connections_opened
+
+
+def _when(moment: dt.datetime, language: str) -> str:
+    """A reminder's weekday and time on the reader's clock, in their words: "Tue 08:00",
+    "Di. 08:00", "mar 08:00"."""
+    if language == DEFAULT:
+        return f"{moment:%a %H:%M}"
+    return dates.format_datetime(moment, "EEE HH:mm", tzinfo=moment.tzinfo, locale=language)
 
 
 _OUTCOMES = {

@@ -23,6 +23,7 @@ from hep.clock import utcnow
 from hep.db import db
 from hep.errors import Conflict
 from hep.invites import resend_invite
+from hep.languages import DEFAULT, date_text, request_language, supported, time_text
 from hep.mail.letters import write
 from hep.mail.outbox import enqueue
 from hep.models import Clinic, ClinicRole, Role, User
@@ -51,8 +52,9 @@ def _base() -> str:
     return str(current_app.config["BASE_URL"]).rstrip("/")
 
 
-def _send(kind: str, user: User | None, recipient: str, **values: Any) -> None:
-    letter = write(kind, base_url=_base(), **values)
+def _send(kind: str, user: User | None, recipient: str, language: str, **values: Any) -> None:
+    """Queue a mail in its reader's language (a user's, else the request's)."""
+    letter = write(kind, base_url=_base(), language=language, **values)
     enqueue(
         db.session,
         letter,
@@ -75,8 +77,12 @@ def _limits(*keys: tuple[str, int]) -> None:
     db.session.commit()
 
 
-def _expires(when: dt.datetime) -> str:
-    return when.strftime("%d %B %Y, %H:%M UTC")
+def _expires(when: dt.datetime, language: str) -> str:
+    """When a link expires, in UTC, as its reader writes a date and a time."""
+    if supported(language) == DEFAULT:
+        return when.strftime("%d %B %Y, %H:%M UTC")
+    moment = when.astimezone(dt.UTC)
+    return f"{date_text(moment.date(), language)}, {time_text(moment, language)} UTC"
 
 
 @blp.route("/auth/password-reset")
@@ -104,6 +110,7 @@ class PasswordReset(MethodView):
                 "password_reset",
                 user,
                 user.email,
+                user.language,
                 link=f"{_base()}/#/reset/{code}",
                 minutes=int(RESET_LIFETIME.total_seconds() // 60),
             )
@@ -127,6 +134,7 @@ class EmailVerificationRequest(MethodView):
             "verify_email",
             user,
             user.email,
+            user.language,
             link=f"{_base()}/#/verify-email/{code}",
             hours=int(VERIFY_LIFETIME.total_seconds() // 3600),
         )
@@ -162,7 +170,9 @@ class MailedInvite(MethodView):
         )
         patient = db.session.get_one(User, invite.patient_id)
         url = f"{_base()}/#/invite/{code}"
-        _send("invite", patient, patient.email, link=url, expires=_expires(invite.expires_at))
+        language = patient.language
+        expires = _expires(invite.expires_at, language)
+        _send("invite", patient, patient.email, language, link=url, expires=expires)
         db.session.commit()
         return {"url": url, "expires_at": invite.expires_at, "email": patient.email}
 
@@ -188,9 +198,9 @@ class MailedSignInLink(MethodView):
             "sign_in_link",
             patient,
             patient.email,
+            patient.language,
             link=url,
-            issuer="therapist",
-            expires=_expires(link.expires_at),
+            expires=_expires(link.expires_at, patient.language),
         )
         db.session.commit()
         return {"url": url, "expires_at": link.expires_at, "email": patient.email}
@@ -213,13 +223,17 @@ class MailedClinicInvite(MethodView):
             now=utcnow(),
         )
         clinic = db.session.get_one(Clinic, clinic_id)
-        role = "an admin" if invite.role is ClinicRole.ADMIN else "a therapist"
+        role = "admin" if invite.role is ClinicRole.ADMIN else "therapist"
         url = f"{_base()}/#/join-clinic/{code}"
-        expires = _expires(invite.expires_at)
+        # the address's account's language, else (no account yet) the sender's
+        reader = db.session.scalar(select(User).where(User.email == invite.email))
+        language = reader.language if reader is not None else request_language()
+        expires = _expires(invite.expires_at, language)
         _send(
             "clinic_invite",
             None,
             invite.email,
+            language,
             link=url,
             clinic=clinic.name,
             role=role,
