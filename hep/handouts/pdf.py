@@ -1,5 +1,6 @@
-"""The handout as a PDF (WeasyPrint): hep's HTML and stylesheet for paper, pictures read from
-media storage and hep's drawings, nothing fetched from anywhere else."""
+"""The handout as a PDF (WeasyPrint): hep's HTML and stylesheet for paper, in the patient's
+language, pictures read from media storage and hep's drawings, nothing fetched from anywhere
+else."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 
 from hep.errors import HepError
-from hep.handouts import Handout
+from hep.handouts import Handout, day_text
 from hep.illustrations import render
+from hep.mail.letters import in_language
 from hep.translations import _
 
 MediaReader = Callable[[uuid.UUID], tuple[bytes, str]]
@@ -28,10 +30,12 @@ class Unavailable(HepError):
 
 
 @cache
-def _template() -> Any:
+def _template(language: str) -> Any:
     folder = resources.files("hep") / "handouts"
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    return env.from_string((folder / "handout.html").read_text(encoding="utf-8"))
+    return in_language(env, language).from_string(
+        (folder / "handout.html").read_text(encoding="utf-8")
+    )
 
 
 @cache
@@ -50,8 +54,8 @@ def html(handout: Handout) -> str:
             sources.append(f"{_MEDIA}{picture.media_id}")
         else:
             sources.append(f"{_DRAWING}{picture.slug}")
-    printed = f"{handout.printed_on.day} {handout.printed_on:%B %Y}"
-    rendered: str = _template().render(
+    printed = day_text(handout.printed_on, handout.language)
+    rendered: str = _template(handout.language).render(
         h=handout, qr=handout.qr_svg(), sources=sources, printed=printed
     )
     return rendered
