@@ -18,7 +18,8 @@ from hep.languages import DEFAULT, LANGUAGES
 
 PACKAGE = Path(__file__).resolve().parent
 LOCALES = PACKAGE / "locales"
-KEYWORDS = {"_": None, "_n": (1, 2)}
+KEYWORDS = {"_": None, "_n": (1, 2), "gettext": None, "ngettext": (1, 2)}
+"""_() and _n() in the code; a template's {% trans %} blocks are gettext() and ngettext()."""
 METHODS = [
     ("**/migrations/**", "ignore"),
     ("**.py", "python"),
