@@ -201,6 +201,14 @@ def _request_schemas(
         yield from _request_schemas(doc, schema["items"], f"{where}[]")
 
 
+# Bodies whose whole schema lives outside the OpenAPI document, and why.
+ELSEWHERE = {
+    "POST /api/templates/import body": "a hep program file follows its own JSON Schema (draft "
+    "2020-12, served at /api/program-format/schema.json; unknown fields refused there), which "
+    "an OpenAPI 3.0 document cannot carry",
+}
+
+
 def test_the_document_says_what_the_server_enforces(app: Flask):
     doc = app.test_client().get("/api/openapi.json").get_json()
     loose = []
@@ -218,6 +226,8 @@ def test_the_document_says_what_the_server_enforces(app: Flask):
                 loose.append(f"{op}: a change must name at least one field")
             found += list(_request_schemas(doc, body["schema"], f"{op} body"))
         for where, schema in found:
+            if where in ELSEWHERE:
+                continue
             kind = schema.get("type")
             if kind in ("integer", "number") and not ("minimum" in schema and "maximum" in schema):
                 loose.append(f"{where}: unbounded number")

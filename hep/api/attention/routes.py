@@ -33,7 +33,7 @@ class PatientAttention(MethodView):
 
 @blp.route("/patients/<uuid:patient_id>/acknowledgements")
 class Acknowledgements(MethodView):
-    @blp.arguments(AcknowledgementIn)
+    @blp.arguments(AcknowledgementIn, required=False)
     @blp.response(201, AcknowledgementOut)
     @requires(Role.THERAPIST)
     def post(self, body: dict[str, Any], patient_id: uuid.UUID) -> Any:

@@ -39,7 +39,7 @@ class MyCalendar(MethodView):
         """Whether your calendar address works (the address itself is shown only when made)"""
         return _state(feed_of(db.session, current_user()))
 
-    @blp.arguments(FeedIn)
+    @blp.arguments(FeedIn, required=False)
     @blp.response(201, FeedMade)
     @requires(Role.PATIENT)
     def post(self, body: dict[str, bool]) -> Any:
