@@ -57,7 +57,7 @@ const routes = [
     view: lazy("./views/recovery.js", "resetPassword"),
     public: "any",
   },
-  { path: "/account-deleted", title: "Account deleted", view: lazy("./views/account.js", "accountDeleted"), public: "any" },
+  { path: "/account-deleted", title: "route.account_deleted", view: lazy("./views/account.js", "accountDeleted"), public: "any" },
   { path: "/join-clinic/:code", title: "route.join_a_clinic", view: lazy("./views/join-clinic.js", "joinClinic"), public: "any" },
   { path: "/verify-email/:code", title: "route.confirm_your_address", view: lazy("./views/recovery.js", "verifyEmail"), public: "any" },
   { path: "/email", title: "route.email", view: lazy("./views/email.js", "email") },

@@ -1,6 +1,7 @@
 // Building DOM without innerHTML: every server string lands as text, never as markup.
 
-const SOMETHING_WRONG = "Something went wrong. Try again in a moment.";
+import { t } from "./i18n.js";
+
 const PROPS = new Set(["value", "checked", "disabled", "selected", "indeterminate", "hidden"]);
 
 /** h("button", {class: "btn", onclick}, "Save") → an element. Children may be nested arrays. */
@@ -100,7 +101,7 @@ export function showErrors(form, error) {
     form.prepend(alert);
   }
   // the server's sentence for the whole ("Check the highlighted fields."), and what has no field
-  const said = [placed.length || !unplaced.length ? error?.summary || error?.message || SOMETHING_WRONG : null, ...unplaced];
+  const said = [placed.length || !unplaced.length ? error?.summary || error?.message || t("common.something_went_wrong_try_again") : null, ...unplaced];
   alert.textContent = said.filter(Boolean).join(" ");
   (first || alert).focus?.();
 }
@@ -139,7 +140,7 @@ export function toast(message, kind = "info") {
 }
 
 /** A modal confirm built on <dialog> (focus is trapped and restored by the browser). */
-export function confirmDialog({ title, body, confirm = "OK", cancel = "Cancel", danger = false }) {
+export function confirmDialog({ title, body, confirm = t("common.ok"), cancel = t("common.cancel"), danger = false }) {
   return new Promise((resolve) => {
     const titleId = nextId("dlg");
     const dialog = h(

@@ -5,14 +5,17 @@ import { api } from "../api.js";
 import { h, toast } from "../dom.js";
 import { longDay } from "../dates.js";
 import { pauseModes } from "../rules.js";
+import { t } from "../i18n.js";
 
 const wordsOf = (mode) => pauseModes().find((m) => m.mode === mode)?.words || mode;
 
 function pausedText(pause, pausedItems) {
-  const until = pause.last_day ? ` to ${longDay(pause.last_day)}` : ", until you say it is over";
-  const since = pause.active ? `since ${longDay(pause.first_day)}` : `from ${longDay(pause.first_day)}`;
-  const what = pausedItems ? ` ${pausedItems} exercise${pausedItems === 1 ? " is" : "s are"} paused today.` : "";
-  return `${wordsOf(pause.mode)}: paused ${since}${until}.${what}`;
+  const params = { mode: wordsOf(pause.mode), first: longDay(pause.first_day), last: pause.last_day ? longDay(pause.last_day) : "" };
+  const key = pause.last_day
+    ? (pause.active ? "pause_card.paused_since_to_last" : "pause_card.paused_from_to_last")
+    : (pause.active ? "pause_card.paused_since_until_over" : "pause_card.paused_from_until_over");
+  const said = t(key, params);
+  return pausedItems ? `${said} ${t("pause_card.exercises_paused_today", { count: pausedItems })}` : said;
 }
 
 /** `state`: the day (pause, pausedItems); `reload()` shows the server's view again. */
@@ -29,7 +32,7 @@ export function pauseCard(state, reload) {
           end.disabled = true;
           try {
             await api.post(`/api/pauses/${encodeURIComponent(pause.id)}/end`);
-            toast(pause.active ? "Welcome back. Everything is due again from today." : "That pause is cancelled.", "success");
+            toast(pause.active ? t("pause.welcome_back_everything_is_due") : t("pause_card.that_pause_is_cancelled"), "success");
             await reload();
           } catch (error) {
             end.disabled = false;
@@ -37,14 +40,14 @@ export function pauseCard(state, reload) {
           }
         },
       },
-      pause.active ? "It's over" : "Cancel this pause",
+      pause.active ? t("pause.its_over") : t("pause_card.cancel_this_pause"),
     );
     return h(
       "div",
       { class: "banner", "data-role": "pause" },
       h("p", {}, h("strong", {}, pausedText(pause, state.pausedItems))),
       pause.note ? h("p", { class: "small" }, pause.note) : null,
-      h("div", { class: "actions" }, end, h("a", { class: "btn btn-small btn-quiet", href: "#/pause" }, "Change")),
+      h("div", { class: "actions" }, end, h("a", { class: "btn btn-small btn-quiet", href: "#/pause" }, t("habits.change"))),
     );
   }
   const flare = h(
@@ -57,7 +60,7 @@ export function pauseCard(state, reload) {
         flare.disabled = true;
         try {
           await api.post("/api/pauses", { mode: "flare_up" });
-          toast("Flare-up noted: only the gentle exercises stay. Your care team has been told.", "success");
+          toast(t("pause_card.flare_up_noted"), "success");
           await reload();
         } catch (error) {
           flare.disabled = false;
@@ -65,13 +68,13 @@ export function pauseCard(state, reload) {
         }
       },
     },
-    "I'm having a flare-up",
+    t("pause_card.im_having_a_flare_up"),
   );
   return h(
     "div",
     { class: "row pause-row", "data-role": "pause" },
-    h("span", { class: "muted small" }, "Not up to it?"),
+    h("span", { class: "muted small" }, t("pause_card.not_up_to_it")),
     flare,
-    h("a", { class: "btn btn-small btn-quiet", href: "#/pause" }, "Other pauses"),
+    h("a", { class: "btn btn-small btn-quiet", href: "#/pause" }, t("pause_card.other_pauses")),
   );
 }

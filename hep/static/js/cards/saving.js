@@ -6,6 +6,7 @@ import { toast } from "../dom.js";
 import { deleteCheckIn, saveCheckIn } from "../checkins.js";
 import { forget, remember } from "../day.js";
 import { offlineGuidance, showGuidance } from "../components/pain-guidance.js";
+import { t } from "../i18n.js";
 
 /** ctx: {state (the day), user, onChange}. Resolves to saveCheckIn's result. */
 export async function save(ctx, id, body, { successText } = {}) {
@@ -13,7 +14,7 @@ export async function save(ctx, id, body, { successText } = {}) {
   remember(ctx.user, ctx.state, result.checkIn, { pending: result.queued });
   ctx.onChange();
   if (successText) {
-    toast(result.queued ? `${successText} Saved on this phone; it will sync when you're online.` : successText, "success");
+    toast(result.queued ? t("saving.text_saved_on_this_phone", { text: successText }) : successText, "success");
   }
   // high pain: stop, and what to do (the server's words; offline, those Today brought)
   const guidance = result.checkIn.guidance || (result.queued ? offlineGuidance(ctx.state.care, body.pain) : null);
@@ -28,5 +29,5 @@ export async function undo(ctx, checkIn) {
 }
 
 export function errorToast(error) {
-  toast(error.offline ? "That needs a connection. Try again when you're online." : error.message, "error");
+  toast(error.offline ? t("saving.that_needs_a_connection") : error.message, "error");
 }

@@ -8,7 +8,7 @@ import { currentUser, setUser, signOut, wipeLocalData } from "../session.js";
 import { disablePush } from "../push.js";
 import { limits, minLength, pageSizeMax } from "../rules.js";
 import { passwordField } from "../components/password-field.js";
-import { t } from "../i18n.js";
+import { t, words } from "../i18n.js";
 
 export async function account() {
   const user = currentUser();
@@ -259,12 +259,12 @@ async function bringIn() {
   );
 }
 
-const GONE = {
-  title: "Your account is deleted",
-  body: "Your account and everything it held are gone from this server, and this phone keeps none of it.",
-  again: "You can create a new account at any time.",
-  start: "Back to the start",
-};
+const GONE = words({
+  title: "account.your_account_is_deleted",
+  body: "account.your_account_and_everything_it",
+  again: "account.you_can_create_new_account",
+  start: "app.back_to_start",
+});
 
 /** Where a deleted account ends: it says the account is gone. */
 export async function accountDeleted() {

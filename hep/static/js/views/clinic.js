@@ -9,6 +9,7 @@ import { limits } from "../rules.js";
 import { currentUser } from "../session.js";
 import { clinicInvites } from "../components/clinic-invites.js";
 import { clinicMembers } from "../components/clinic-members.js";
+import { t } from "../i18n.js";
 
 export async function clinic({ params }) {
   const found = await api.get(`/api/clinics/${encodeURIComponent(params.id)}`);
@@ -16,23 +17,23 @@ export async function clinic({ params }) {
   const manage = siteAdmin || found.my_role === "admin";
   const links = [
     // the caseload is health data: a clinic's admins see it, a site admin does not
-    found.my_role === "admin" ? h("a", { class: "btn", href: `#/clinics/${found.id}/caseload` }, "Caseload") : null,
-    manage ? h("a", { class: "btn", href: `#/clinics/${found.id}/audit-log` }, "Audit log") : null,
-    h("a", { class: "btn", href: `#/clinics/${found.id}/care-rules` }, "Attention thresholds"),
+    found.my_role === "admin" ? h("a", { class: "btn", href: `#/clinics/${found.id}/caseload` }, t("route.caseload")) : null,
+    manage ? h("a", { class: "btn", href: `#/clinics/${found.id}/audit-log` }, t("nav.audit_log")) : null,
+    h("a", { class: "btn", href: `#/clinics/${found.id}/care-rules` }, t("app.attention_thresholds")),
   ].filter(Boolean);
   return h(
     "section",
     { class: "page" },
-    h("p", {}, h("a", { href: "#/clinics" }, siteAdmin ? "← Clinics" : "← Your clinics")),
+    h("p", {}, h("a", { href: "#/clinics" }, siteAdmin ? t("clinic.clinics") : t("clinic.your_clinics"))),
     h("h1", { class: "page-title", tabindex: "-1" }, found.name),
     h(
       "p",
       { class: "subtitle" },
       found.my_role === "admin"
-        ? "You are an admin of this clinic: you invite and remove its members and change their roles."
+        ? t("clinic.you_are_an_admin")
         : found.my_role
-          ? "You are a therapist of this clinic. Its admins manage its members."
-          : "You manage this clinic as the site's admin.",
+          ? t("clinic.you_are_a_therapist")
+          : t("clinic.you_manage_as_site_admin"),
     ),
     links.length ? h("div", { class: "actions" }, links) : null,
     h(
@@ -48,10 +49,10 @@ function renameForm(found) {
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h2", {}, "Name"),
+    h("h2", {}, t("clinic.name")),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Clinic name", { type: "text", name: "name", value: found.name, required: true, ...limits("clinic", "name") }),
-    h("button", { type: "submit", class: "btn" }, "Rename"),
+    field(t("clinics.clinic_name"), { type: "text", name: "name", value: found.name, required: true, ...limits("clinic", "name") }),
+    h("button", { type: "submit", class: "btn" }, t("clinic.rename")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -60,7 +61,7 @@ function renameForm(found) {
       try {
         const saved = await api.patch(`/api/clinics/${encodeURIComponent(found.id)}`, { name });
         clearErrors(form);
-        toast(`Renamed to ${saved.name}.`, "success");
+        toast(t("clinic.renamed_to_name", { name: saved.name }), "success");
         navigate(`/clinics/${found.id}`);
       } catch (error) {
         showErrors(form, error);

@@ -9,6 +9,9 @@ import { navigate } from "../router.js";
 import { limits, maxItems } from "../rules.js";
 import { t } from "../i18n.js";
 
+// the form field of a built question's answer: answers.<key>, as the server names it
+const answerName = (key) => ["answers", key].join(".");
+
 function scale(name, legend, selected, low, high) {
   return h(
     "fieldset",
@@ -56,8 +59,8 @@ function psfsRows(plan, answered) {
 }
 
 function customQuestion(question, given) {
-  const name = `answers.${question.key}`;
-  const legend = `${question.text}${question.required ? "" : " (optional)"}`;
+  const name = answerName(question.key);
+  const legend = question.required ? question.text : t("measure.question_optional", { question: question.text });
   if (question.type === "scale") return scale(name, legend, given ?? null, question.low_label, question.high_label);
   if (question.type === "text") {
     return field(legend, h("textarea", { name, rows: "3", maxlength: "1000" }, given || ""), { name });
@@ -102,7 +105,7 @@ function bodyOf(plan, form) {
   if (instrument === "nprs") return { score: data.get("score") === null ? null : Number(data.get("score")) };
   const answers = {};
   for (const q of plan.measure.questions) {
-    const name = `answers.${q.key}`;
+    const name = answerName(q.key);
     if (q.type === "multiple") answers[q.key] = data.getAll(name).map(Number);
     else if (data.get(name) === null || data.get(name) === "") continue;
     else answers[q.key] = q.type === "text" ? data.get(name) : Number(data.get(name));

@@ -9,6 +9,7 @@ import { timeChart } from "../charts.js";
 import { editDays, limits } from "../rules.js";
 import { painScale } from "../components/scales.js";
 import { showGuidance } from "../components/pain-guidance.js";
+import { t } from "../i18n.js";
 
 const svg = (tag, attrs, ...c) => h(`svg:${tag}`, attrs, ...c);
 
@@ -35,7 +36,7 @@ export function bodyMap(selected) {
     part("legs", "rect", { x: 51 + dx, y: 116, width: 12, height: 66, rx: 5 }),
     part("feet", "ellipse", { cx: 42 + dx, cy: 190, rx: 8, ry: 5 }),
     part("feet", "ellipse", { cx: 58 + dx, cy: 190, rx: 8, ry: 5 }),
-    svg("text", { x: 50 + dx, y: 210, "text-anchor": "middle" }, back ? "back" : "front"),
+    svg("text", { x: 50 + dx, y: 210, "text-anchor": "middle" }, back ? t("pain.back") : t("pain.front")),
   ];
   return svg(
     "svg",
@@ -68,19 +69,19 @@ export async function pain({ query }) {
   function refreshHistory() {
     const days = Array.from({ length: 28 }, (_, i) => addDays(start, i));
     historyBox.replaceChildren(
-      h("h2", {}, "The last four weeks"),
+      h("h2", {}, t("pain.the_last_four_weeks")),
       byDay.size
         ? h(
             "div",
             { class: "card" },
             timeChart({
-              title: "Pain over the last four weeks",
+              title: t("pain.pain_over_the_last_four"),
               days,
               line: days.map((d) => byDay.get(d)?.score ?? null),
-              lineLabel: "Pain (0–10)",
+              lineLabel: t("pain.pain_0_10"),
             }),
           )
-        : h("p", { class: "muted" }, "Nothing recorded yet."),
+        : h("p", { class: "muted" }, t("pain.nothing_recorded_yet")),
       h(
         "ul",
         { class: "list card" },
@@ -90,7 +91,7 @@ export async function pain({ query }) {
             h(
               "li",
               {},
-              h("strong", {}, `${shortDay(e.local_date)}: ${e.score}/10`),
+              h("strong", {}, t("pain.day_score", { day: shortDay(e.local_date), score: e.score })),
               e.regions.length ? ` · ${e.regions.map((r) => REGIONS[r] || r).join(", ")}` : "",
               e.note ? h("p", { class: "muted small" }, e.note) : null,
             ),
@@ -103,8 +104,8 @@ export async function pain({ query }) {
   return h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, "Pain diary"),
-    h("p", { class: "subtitle" }, "A quick daily note of your pain helps you and your therapist see what helps."),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("route.pain_diary")),
+    h("p", { class: "subtitle" }, t("pain.quick_daily_note_of_your")),
     formBox,
     historyBox,
   );
@@ -120,20 +121,20 @@ function painForm(day, byDay, todayDate, onSaved, onDay) {
     { class: "card", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     field(
-      "Day",
+      t("charts.day"),
       h(
         "select",
         { id: dayId, name: "day", onchange: (e) => onDay(e.target.value), value: day },
         Array.from({ length: editDays() + 1 }, (_, i) => addDays(todayDate, -i)).map((d) =>
-          h("option", { value: d }, d === todayDate ? `Today (${longDay(d)})` : longDay(d)),
+          h("option", { value: d }, d === todayDate ? t("pain.today_day", { day: longDay(d) }) : longDay(d)),
         ),
       ),
     ),
-    painScale(existing?.score, "Pain right now or at its worst today (0 = none, 10 = worst)"),
+    painScale(existing?.score, t("pain.pain_right_now_or_at")),
     h(
       "fieldset",
       { "data-field": "regions" },
-      h("legend", {}, "Where? (tick all that apply)"),
+      h("legend", {}, t("pain.where_tick_all_that_apply")),
       map,
       h(
         "div",
@@ -158,10 +159,10 @@ function painForm(day, byDay, todayDate, onSaved, onDay) {
         ),
       ),
     ),
-    field("Note (optional)", h("textarea", { name: "note", rows: "2", ...limits("pain", "note") }, existing?.note || ""), {
-      hint: "What made it better or worse? Sleep, work, a long drive…",
+    field(t("check_in_forms.note_optional"), h("textarea", { name: "note", rows: "2", ...limits("pain", "note") }, existing?.note || ""), {
+      hint: t("pain.what_made_it_better_or"),
     }),
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, existing ? "Update" : "Save")),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, existing ? t("pain.update") : t("common.save"))),
   );
   // a tap on the body picture ticks the matching box
   map.addEventListener("click", (event) => {
@@ -176,7 +177,7 @@ function painForm(day, byDay, todayDate, onSaved, onDay) {
     event.preventDefault();
     const data = new FormData(form);
     if (data.get("pain") === null) {
-      showErrors(form, { message: "Choose a pain score.", fields: { pain: ["Choose a number from 0 to 10."] } });
+      showErrors(form, { message: t("pain.choose_a_pain_score"), fields: { pain: [t("weekly_review.choose_number_from_0_to")] } });
       return;
     }
     busy(form, async () => {
@@ -186,7 +187,7 @@ function painForm(day, byDay, todayDate, onSaved, onDay) {
           regions: data.getAll("regions"),
           note: (data.get("note") || "").trim(),
         });
-        toast("Pain diary saved.", "success");
+        toast(t("pain.pain_diary_saved"), "success");
         onSaved(saved);
         if (saved.guidance) showGuidance(saved.guidance);
       } catch (error) {

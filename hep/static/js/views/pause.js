@@ -8,13 +8,14 @@ import { addDays, longDay, todayIn } from "../dates.js";
 import { navigate } from "../router.js";
 import { currentUser } from "../session.js";
 import { limits, pauseModes } from "../rules.js";
+import { t, words } from "../i18n.js";
 
-const WHAT = {
-  flare_up: "Only the exercises your therapist marked as gentle stay on Today. Your care team is told.",
-  unwell: "Nothing is due and no reminders come. Your scores and streaks wait for you.",
-  away: "Nothing is due and no reminders come. Your scores and streaks wait for you.",
-  busy: "Only your minimum dose stays on Today, and your habits.",
-};
+const WHAT = words({
+  flare_up: "pause.only_gentle_exercises_stay",
+  unwell: "pause.nothing_is_due_no_reminders",
+  away: "pause.nothing_is_due_no_reminders",
+  busy: "pause.only_minimum_dose_stays",
+});
 
 export async function pause({ query }) {
   const user = currentUser();
@@ -26,12 +27,12 @@ export async function pause({ query }) {
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h2", {}, current ? "Change the pause" : "Pause for a while"),
+    h("h2", {}, current ? t("pause.change_the_pause") : t("pause.pause_for_a_while")),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
     h(
       "fieldset",
       { "data-field": "mode", "aria-labelledby": legendId },
-      h("legend", { id: legendId }, "What is going on?"),
+      h("legend", { id: legendId }, t("pause.what_is_going_on")),
       pauseModes().map((m) =>
         h(
           "label",
@@ -41,9 +42,9 @@ export async function pause({ query }) {
         ),
       ),
     ),
-    field("Last day (optional)", { type: "date", name: "last_day", min: today, max: addDays(today, 365) }, { hint: "Leave it empty to say when it is over." }),
-    field("A note for your care team (optional)", { type: "text", name: "note", ...limits("pause", "note") }),
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Pause from today")),
+    field(t("pause.last_day_optional"), { type: "date", name: "last_day", min: today, max: addDays(today, 365) }, { hint: t("pause.leave_it_empty_to_say") }),
+    field(t("pause.note_for_your_care_team"), { type: "text", name: "note", ...limits("pause", "note") }),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "btn btn-primary" }, t("pause.pause_from_today"))),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -55,7 +56,7 @@ export async function pause({ query }) {
           last_day: data.get("last_day") || null,
           note: (data.get("note") || "").trim(),
         });
-        toast("Paused. Today shows what is still due.", "success");
+        toast(t("pause.paused_today_shows_what"), "success");
         navigate("/today");
       } catch (error) {
         showErrors(form, error);
@@ -65,8 +66,8 @@ export async function pause({ query }) {
   return h(
     "section",
     { class: "page" },
-    h("p", {}, h("a", { href: "#/today" }, "← Today")),
-    h("h1", { class: "page-title", tabindex: "-1" }, "Pause"),
+    h("p", {}, h("a", { href: "#/today" }, t("exercise.today"))),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("app.pause")),
     current ? currentCard(current) : null,
     form,
     history(pauses.filter((p) => p !== current)),
@@ -87,7 +88,7 @@ function currentCard(pause) {
         end.disabled = true;
         try {
           await api.post(`/api/pauses/${encodeURIComponent(pause.id)}/end`);
-          toast("Welcome back. Everything is due again from today.", "success");
+          toast(t("pause.welcome_back_everything_is_due"), "success");
           navigate("/today");
         } catch (error) {
           end.disabled = false;
@@ -95,13 +96,19 @@ function currentCard(pause) {
         }
       },
     },
-    "It's over",
+    t("pause.its_over"),
   );
   return h(
     "div",
     { class: "card", "data-role": "current-pause" },
-    h("h2", {}, `Now: ${label(pause.mode)}`),
-    h("p", {}, `Since ${longDay(pause.first_day)}${pause.last_day ? `, to ${longDay(pause.last_day)}` : ", until you say it is over"}.`),
+    h("h2", {}, t("pause.now_mode", { mode: label(pause.mode) })),
+    h(
+      "p",
+      {},
+      pause.last_day
+        ? t("pause.since_first_to_last", { first: longDay(pause.first_day), last: longDay(pause.last_day) })
+        : t("pause.since_first_until_over", { first: longDay(pause.first_day) }),
+    ),
     pause.note ? h("p", { class: "small" }, pause.note) : null,
     h("div", { class: "actions" }, end),
   );
@@ -112,7 +119,7 @@ function history(pauses) {
   return h(
     "div",
     { class: "card" },
-    h("h2", {}, "Earlier and planned"),
+    h("h2", {}, t("pause.earlier_and_planned")),
     h(
       "ul",
       { class: "list" },
@@ -122,7 +129,7 @@ function history(pauses) {
           {},
           h("strong", {}, label(p.mode)),
           " ",
-          p.dropped ? `${longDay(p.first_day)}, called off` : `${longDay(p.first_day)}${p.last_day ? ` – ${longDay(p.last_day)}` : ""}`,
+          p.dropped ? t("pause.first_called_off", { first: longDay(p.first_day) }) : `${longDay(p.first_day)}${p.last_day ? ` – ${longDay(p.last_day)}` : ""}`,
           p.note ? h("div", { class: "small muted" }, p.note) : null,
         ),
       ),

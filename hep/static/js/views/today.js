@@ -15,6 +15,7 @@ import { promptCards } from "../cards/prompts.js";
 import { pauseCard } from "../cards/pause.js";
 import { changesCard } from "../cards/changes.js";
 import { mediaOfDay } from "../components/media.js";
+import { t } from "../i18n.js";
 
 const PROMPT_DISMISSED = "hep.notifications.prompt-dismissed";
 
@@ -36,8 +37,8 @@ export async function today(ctx) {
   const view = h(
     "section",
     { class: "page" },
-    h("h1", { class: "page-title", tabindex: "-1" }, isToday ? "Today" : longDay(day)),
-    h("p", { class: "subtitle" }, isToday ? longDay(day) : readOnly ? "As it was logged" : "Filling in an earlier day"),
+    h("h1", { class: "page-title", tabindex: "-1" }, isToday ? t("route.today") : longDay(day)),
+    h("p", { class: "subtitle" }, isToday ? longDay(day) : readOnly ? t("today.as_it_was_logged") : t("today.filling_in_an_earlier_day")),
     dayNav(day, todayDate, oldest),
     readOnly ? pastWindowNote() : null,
     notice,
@@ -52,11 +53,11 @@ export async function today(ctx) {
     replace(
       notice,
       state.savedAt
-        ? h("p", { class: "banner warn" }, `Offline — showing what was loaded at ${clockTime(state.savedAt)}`)
+        ? h("p", { class: "banner warn" }, t("today.offline_showing_what_was_loaded", { time: clockTime(state.savedAt) }))
         : null,
     );
     if (isToday && !state.savedAt) replace(care, pauseCard(state, () => refresh()), changesCard(state.changes));
-    const label = isToday ? "Done today" : "Done that day";
+    const label = isToday ? t("today.done_today") : t("today.done_that_day");
     renderSummary(summary, state, label);
     replace(lists, renderLists(state, { user, isToday, readOnly, onChange: () => renderSummary(summary, state, label) }));
   };
@@ -90,7 +91,7 @@ function dayNav(day, todayDate, oldest) {
     min: oldest,
     max: todayDate,
     value: day >= oldest ? day : "",
-    "aria-label": "Pick a day to fill in",
+    "aria-label": t("today.pick_a_day_to_fill_in"),
     onchange: (event) => {
       const chosen = event.target.value;
       if (chosen) navigate(chosen === todayDate ? "/today" : `/day/${chosen}`);
@@ -100,17 +101,17 @@ function dayNav(day, todayDate, oldest) {
   const next = addDays(day, 1);
   return h(
     "nav",
-    { class: "row", "aria-label": "Days" },
-    prev >= oldest ? h("a", { class: "btn btn-small", href: `#/day/${prev}` }, "← Earlier day") : null,
+    { class: "row", "aria-label": t("today.days") },
+    prev >= oldest ? h("a", { class: "btn btn-small", href: `#/day/${prev}` }, t("today.earlier_day")) : null,
     day < todayDate
       ? h(
           "a",
           { class: "btn btn-small", href: next === todayDate ? "#/today" : `#/day/${next < oldest ? oldest : next}` },
-          next < oldest ? "Back to days you can fill in →" : "Later day →",
+          next < oldest ? t("today.back_to_days_you_can_fill_in") : t("today.later_day"),
         )
       : null,
     h("span", { class: "grow" }, picker),
-    h("a", { class: "btn btn-small btn-quiet", href: "#/history" }, "History"),
+    h("a", { class: "btn btn-small btn-quiet", href: "#/history" }, t("route.history")),
   );
 }
 
@@ -120,12 +121,13 @@ function notificationPrompt() {
   const box = h(
     "div",
     { class: "banner" },
-    h("strong", {}, "Get reminders on this phone. "),
-    "hep only reminds you about what is still to do.",
+    h("strong", {}, t("today.get_reminders_on_this_phone")),
+    " ",
+    t("today.hep_only_reminds_you_about"),
     h(
       "div",
       { class: "actions" },
-      h("a", { class: "btn btn-primary btn-small", href: "#/notifications" }, "Set up reminders"),
+      h("a", { class: "btn btn-primary btn-small", href: "#/notifications" }, t("today.set_up_reminders")),
       h(
         "button",
         {
@@ -136,7 +138,7 @@ function notificationPrompt() {
             box.remove();
           },
         },
-        "Not now",
+        t("today.not_now"),
       ),
     ),
   );
@@ -163,7 +165,7 @@ function renderSummary(box, state, label) {
   replace(
     box,
     h("progress", { max: String(due), value: String(done), "aria-label": label }),
-    h("span", { class: "muted" }, `${done} of ${due} done`),
+    h("span", { class: "muted" }, t("today.done_of_due", { done, due })),
   );
 }
 
@@ -174,9 +176,9 @@ function renderLists(state, { user, isToday, readOnly, onChange }) {
     return h(
       "div",
       { class: "empty" },
-      h("p", {}, isToday ? "Nothing is due today." : "Nothing was due that day."),
-      h("p", {}, h("a", { href: "#/habits" }, "Add a daily habit"), " to track on your own."),
-      h("p", { class: "small" }, h("a", { href: "#/messages" }, "Messages with your care team")),
+      h("p", {}, isToday ? t("today.nothing_is_due_today") : t("today.nothing_was_due_that_day")),
+      h("p", {}, withLink("today.link_to_track_on_your_own", h("a", { href: "#/habits" }, t("today.add_a_daily_habit")))),
+      h("p", { class: "small" }, h("a", { href: "#/messages" }, t("messages.messages_with_your_care_team"))),
     );
   }
   const ctx = { state, user, onChange, readOnly };
@@ -187,7 +189,7 @@ function renderLists(state, { user, isToday, readOnly, onChange }) {
       ? h(
           "section",
           { "aria-labelledby": "today-exercises" },
-          h("h2", { id: "today-exercises" }, "Exercises"),
+          h("h2", { id: "today-exercises" }, t("template.exercises")),
           items.map((entry) => exerciseCard(entry, ctx)),
         )
       : null,
@@ -195,18 +197,24 @@ function renderLists(state, { user, isToday, readOnly, onChange }) {
       ? h(
           "section",
           { "aria-labelledby": "today-habits" },
-          h("h2", { id: "today-habits" }, "Habits"),
+          h("h2", { id: "today-habits" }, t("route.habits")),
           habits.map((entry) => habitCard(entry, ctx)),
         )
       : null,
     h(
       "p",
       { class: "muted small" },
-      h("a", { href: "#/pain" }, "How is your pain today?"),
+      h("a", { href: "#/pain" }, t("today.how_is_your_pain_today")),
       " · ",
-      h("a", { href: "#/habits" }, "Manage habits"),
+      h("a", { href: "#/habits" }, t("today.manage_habits")),
       " · ",
-      h("a", { href: "#/messages" }, "Messages"),
+      h("a", { href: "#/messages" }, t("route.messages")),
     ),
   );
+}
+
+/** A catalogue sentence with an element (a link) where its {link} place is. */
+function withLink(key, link) {
+  const [before, after = ""] = t(key, { link: "\u0000" }).split("\u0000");
+  return [before, link, after];
 }
