@@ -6,11 +6,11 @@ import { api } from "../api.js";
 import { busy, field, h, replace, showErrors, toast } from "../dom.js";
 import { dateTime, longDay } from "../dates.js";
 import { limits, pauseModes } from "../rules.js";
-
-const named = (reason) => reason.charAt(0).toUpperCase() + reason.slice(1);
+import { t } from "../i18n.js";
+import { reasonName, reasonWords } from "./attention.js";
 
 function reasonList(reasons) {
-  if (!reasons.length) return h("p", { class: "muted" }, "Nothing needs a look now.");
+  if (!reasons.length) return h("p", { class: "muted" }, t("attention_panel.nothing_needs_look_now"));
   return h(
     "ul",
     { class: "list" },
@@ -18,8 +18,8 @@ function reasonList(reasons) {
       h(
         "li",
         { "data-reason": r.reason },
-        h("span", { class: `badge ${r.acknowledged ? "badge-ok" : "badge-alert"}` }, named(r.reason)),
-        h("span", { class: "small muted" }, ` ${r.acknowledged ? "acknowledged" : "since"} · ${dateTime(r.since)}`),
+        h("span", { class: `badge ${r.acknowledged ? "badge-ok" : "badge-alert"}` }, reasonName(r.reason)),
+        h("span", { class: "small muted" }, ` ${t(r.acknowledged ? "attention_panel.acknowledged_at" : "attention_panel.since_at", { at: dateTime(r.since) })}`),
       ),
     ),
   );
@@ -28,29 +28,43 @@ function reasonList(reasons) {
 function pauseLine(pause) {
   if (!pause) return null;
   const mode = pauseModes().find((m) => m.mode === pause.mode)?.words || pause.mode;
-  const when = pause.active ? `since ${longDay(pause.first_day)}` : `planned from ${longDay(pause.first_day)}`;
-  const until = pause.last_day ? ` to ${longDay(pause.last_day)}` : " (open-ended)";
+  const days = { first: longDay(pause.first_day), last: pause.last_day ? longDay(pause.last_day) : null };
+  const when = pause.active
+    ? t(pause.last_day ? "attention_panel.since_first_to_last" : "attention_panel.since_first_open_ended", days)
+    : t(pause.last_day ? "attention_panel.planned_from_first_to_last" : "attention_panel.planned_from_first_open_ended", days);
   return h(
     "p",
     { class: "banner warn", "data-role": "patient-pause" },
-    h("strong", {}, `Paused: ${mode}`),
-    ` ${when}${until}.`,
-    pause.note ? h("span", { class: "small" }, ` “${pause.note}”`) : null,
+    h("strong", {}, t("attention_panel.paused_mode", { mode })),
+    ` ${when}`,
+    pause.note ? h("span", { class: "small" }, ` ${t("attention_panel.quoted_note", { note: pause.note })}`) : null,
   );
+}
+
+// "Acknowledged by Dana (high pain): “Called”", its reasons and note there or not
+function acknowledgement(a) {
+  const params = { by: a.by, reasons: a.reasons.map(reasonWords).join(", "), note: a.note };
+  if (a.reasons.length && a.note) return t("attention_panel.acknowledged_by_reasons_note", params);
+  if (a.reasons.length) return t("attention_panel.acknowledged_by_reasons", params);
+  if (a.note) return t("attention_panel.acknowledged_by_note", params);
+  return t("attention_panel.acknowledged_by", params);
 }
 
 function history(found) {
   const rows = [
-    ...found.acknowledgements.map((a) => ({ at: a.at, text: `Acknowledged by ${a.by}${a.reasons.length ? ` (${a.reasons.join(", ")})` : ""}${a.note ? `: “${a.note}”` : ""}` })),
-    ...found.alerts.map((a) => ({ at: a.noted_at, text: `Alert to you: ${a.reason}${a.cleared_at ? " (closed)" : ""}` })),
+    ...found.acknowledgements.map((a) => ({ at: a.at, text: acknowledgement(a) })),
+    ...found.alerts.map((a) => ({
+      at: a.noted_at,
+      text: t(a.cleared_at ? "attention_panel.alert_to_you_closed" : "attention_panel.alert_to_you", { reason: reasonWords(a.reason) }),
+    })),
   ].sort((a, b) => String(b.at).localeCompare(String(a.at)));
   return h(
     "details",
     { "data-role": "attention-history" },
-    h("summary", {}, "History"),
+    h("summary", {}, t("attention_panel.history")),
     rows.length
       ? h("ul", { class: "list small" }, rows.map((r) => h("li", {}, h("span", { class: "muted" }, `${dateTime(r.at)} · `), r.text)))
-      : h("p", { class: "muted small" }, "No alerts or acknowledgements yet."),
+      : h("p", { class: "muted small" }, t("attention_panel.no_alerts_or_acknowledgements_yet")),
   );
 }
 
@@ -64,15 +78,15 @@ export async function attentionPanel(base) {
       "form",
       { novalidate: true },
       h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-      field("What you did (optional)", { type: "text", name: "note", placeholder: "Called, adjusted the program", ...limits("acknowledgement", "note") }),
-      h("button", { type: "submit", class: "btn" }, "Acknowledge"),
+      field(t("attention_panel.what_you_did_optional"), { type: "text", name: "note", placeholder: t("attention_panel.called_adjusted_program"), ...limits("acknowledgement", "note") }),
+      h("button", { type: "submit", class: "btn" }, t("attention_panel.acknowledge")),
     );
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       busy(form, async () => {
         try {
           await api.post(`${base}/acknowledgements`, { note: (new FormData(form).get("note") || "").trim() });
-          toast("Acknowledged. Only something new brings them back to the top.", "success");
+          toast(t("attention_panel.acknowledged_only_something_new"), "success");
           await render();
         } catch (error) {
           showErrors(form, error);
@@ -81,7 +95,7 @@ export async function attentionPanel(base) {
     });
     replace(
       box,
-      h("h2", {}, "Needs attention"),
+      h("h2", {}, t("attention_panel.needs_attention")),
       pauseLine(found.pause),
       reasonList(found.reasons),
       open.length ? form : null,

@@ -4,6 +4,7 @@
 import { api } from "../api.js";
 import { busy, h, showErrors, toast } from "../dom.js";
 import { thresholdFields, thresholdValues } from "./thresholds.js";
+import { t } from "../i18n.js";
 
 export async function careSettings(base) {
   const found = await api.get(`${base}/care-rules`);
@@ -12,12 +13,12 @@ export async function careSettings(base) {
   const form = h(
     "form",
     { class: "card", novalidate: true, "data-role": "care-settings" },
-    h("h2", {}, "Thresholds and automatic steps"),
+    h("h2", {}, t("care_settings.thresholds_and_automatic_steps")),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    h("details", {}, h("summary", {}, "Thresholds for this patient"), thresholdFields(found.own, found.clinic, "the clinic's")),
-    check("auto_progress", "hep may move exercises on by itself", found.auto_progress),
-    check("auto_regress", "hep steps exercises back at once when pain calls for it (you are told)", found.auto_regress),
-    h("button", { type: "submit", class: "btn" }, "Save"),
+    h("details", {}, h("summary", {}, t("care_settings.thresholds_for_this_patient")), thresholdFields(found.own, found.clinic, "thresholds.empty_value_clinics")),
+    check("auto_progress", t("care_settings.hep_may_move_exercises_on"), found.auto_progress),
+    check("auto_regress", t("care_settings.hep_steps_exercises_back_at_once"), found.auto_regress),
+    h("button", { type: "submit", class: "btn" }, t("common.save")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -29,7 +30,7 @@ export async function careSettings(base) {
           auto_progress: data.get("auto_progress") === "on",
           auto_regress: data.get("auto_regress") === "on",
         });
-        toast("Saved.", "success");
+        toast(t("care_settings.saved"), "success");
       } catch (error) {
         showErrors(form, error);
       }

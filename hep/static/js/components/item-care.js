@@ -5,22 +5,24 @@
 import { api } from "../api.js";
 import { field, h, nextId } from "../dom.js";
 import { careRules, limits } from "../rules.js";
+import { t } from "../i18n.js";
 
+// a step's dose numbers and the catalogue keys of their labels
 const STEP_NUMBERS = [
-  ["sets", "Sets"],
-  ["reps", "Reps"],
-  ["hold_seconds", "Hold (s)"],
-  ["duration_seconds", "Duration (s)"],
-  ["times_per_day", "Times a day"],
+  ["sets", "program_estimate.sets"],
+  ["reps", "program_estimate.reps"],
+  ["hold_seconds", "program_estimate.hold_s"],
+  ["duration_seconds", "program_estimate.duration_s"],
+  ["times_per_day", "program_estimate.times_day"],
 ];
 const CRITERIA = [
-  ["progress_share", "Move on after at least … % of the dose"],
-  ["progress_days", "… over … days"],
-  ["progress_max_pain", "… with pain never above"],
-  ["progress_max_difficulty", "… and difficulty never above"],
-  ["regress_pain", "Step back at pain of at least"],
-  ["regress_sessions", "… on … sessions"],
-  ["regress_window", "… of the last … sessions"],
+  ["progress_share", "item_care.move_on_after_share_of_dose"],
+  ["progress_days", "item_care.over_days"],
+  ["progress_max_pain", "item_care.with_pain_never_above"],
+  ["progress_max_difficulty", "item_care.and_difficulty_never_above"],
+  ["regress_pain", "item_care.step_back_at_pain_of_at_least"],
+  ["regress_sessions", "item_care.on_sessions"],
+  ["regress_window", "item_care.of_last_sessions"],
 ];
 
 let library = null;
@@ -36,8 +38,8 @@ function stepEditor(item, side, label) {
   const choice = h(
     "select",
     { id, name: `${side}-exercise` },
-    h("option", { value: "none", selected: !step }, "None"),
-    h("option", { value: "same", selected: Boolean(step) && !step.exercise_id }, `${item.exercise.name}, another dose`),
+    h("option", { value: "none", selected: !step }, t("item_care.none")),
+    h("option", { value: "same", selected: Boolean(step) && !step.exercise_id }, t("item_care.name_another_dose", { name: item.exercise.name })),
   );
   exercises().then((list) => {
     for (const e of list) {
@@ -49,7 +51,7 @@ function stepEditor(item, side, label) {
     "div",
     { class: "dose-grid", hidden: !step },
     STEP_NUMBERS.map(([name, text]) =>
-      field(text, {
+      field(t(text), {
         type: "number",
         name: `${side}-${name}`,
         inputmode: "numeric",
@@ -73,7 +75,7 @@ function stepEditor(item, side, label) {
     { class: "field-wide", "data-role": side },
     h("div", { class: "field" }, h("label", { for: id }, label), choice),
     numbers,
-    h("p", { class: "hint" }, "Only what you fill in changes; another exercise starts from its own dose."),
+    h("p", { class: "hint" }, t("item_care.only_what_you_fill_in_changes")),
   );
 }
 
@@ -97,21 +99,21 @@ export function itemCare(item) {
   return h(
     "details",
     { class: "field-wide", "data-role": "item-care" },
-    h("summary", {}, "Pauses and steps"),
-    check("keep_in_flare", "Keep during a flare-up (a gentle one)"),
-    check("minimum_dose", "Part of the minimum dose (a busy week)"),
-    stepEditor(item, "next_step", "Next step, when it gets easy"),
-    stepEditor(item, "previous_step", "Previous step, when it hurts"),
+    h("summary", {}, t("item_care.pauses_and_steps")),
+    check("keep_in_flare", t("item_care.keep_during_flare_up")),
+    check("minimum_dose", t("item_care.part_of_minimum_dose")),
+    stepEditor(item, "next_step", t("item_care.next_step_when_it_gets_easy")),
+    stepEditor(item, "previous_step", t("item_care.previous_step_when_it_hurts")),
     h(
       "details",
       {},
-      h("summary", {}, "When hep proposes them"),
+      h("summary", {}, t("item_care.when_hep_proposes_them")),
       h(
         "div",
         { class: "dose-grid" },
         CRITERIA.map(([name, text]) =>
           field(
-            text,
+            t(text),
             {
               type: "number",
               name: `rule-${name}`,
@@ -123,7 +125,7 @@ export function itemCare(item) {
                 item.step_rules = { ...(item.step_rules || {}), [name]: e.target.value === "" ? null : Number(e.target.value) };
               },
             },
-            { hint: `Empty: ${defaults[name]}` },
+            { hint: t("item_care.empty_value", { value: defaults[name] }) },
           ),
         ),
       ),

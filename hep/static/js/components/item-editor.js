@@ -54,20 +54,20 @@ function itemMedia(item, program, media) {
   const shown = h(
     "div",
     { class: "media-row", "data-role": "item-media" },
-    own.map((m) => h("img", { class: "media-thumb", src: m.thumbnail_url, alt: m.caption || `${m.kind === "video" ? "Video" : "Photo"}: ${name}`, width: "64", height: "54" })),
+    own.map((m) => h("img", { class: "media-thumb", src: m.thumbnail_url, alt: m.caption || t(m.kind === "video" ? "media.video_of" : "media.photo_of", { name }), width: "64", height: "54" })),
   );
   const saved = program && program.items.some((i) => i.item_key === item.item_key);
   return h(
     "div",
     { class: "field field-wide" },
-    h("p", { class: "label" }, "Photos and videos for the patient"),
+    h("p", { class: "label" }, t("item_editor.photos_and_videos_for_patient")),
     shown,
     saved
       ? uploadControl(`/api/programs/${program.id}/items/${item.item_key}/media`, name, (added) => {
           media.push(added);
-          shown.append(h("img", { class: "media-thumb", src: added.thumbnail_url, alt: added.caption || `${added.kind === "video" ? "Video" : "Photo"}: ${name}`, width: "64", height: "54" }));
+          shown.append(h("img", { class: "media-thumb", src: added.thumbnail_url, alt: added.caption || t(added.kind === "video" ? "media.video_of" : "media.photo_of", { name }), width: "64", height: "54" }));
         })
-      : h("p", { class: "hint" }, "Save the program first, then add a photo or video of the patient doing it."),
+      : h("p", { class: "hint" }, t("item_editor.save_program_first_then_add")),
   );
 }
 
@@ -78,7 +78,7 @@ function itemMedia(item, program, media) {
  */
 export function itemEditor(item, index, items, { onChange, onMove, program, media, care = false }) {
   const headingId = nextId("item");
-  const days = weekdayPicker(`weekdays-${headingId}`, item.weekdays ?? EVERY_DAY, "Days");
+  const days = weekdayPicker(`weekdays-${headingId}`, item.weekdays ?? EVERY_DAY, t("item_editor.days"));
   days.addEventListener("change", () => {
     item.weekdays = maskFrom(days, `weekdays-${headingId}`) || 0;
     onChange();
@@ -104,20 +104,20 @@ export function itemEditor(item, index, items, { onChange, onMove, program, medi
       h(
         "div",
         { class: "row" },
-        h("button", { type: "button", class: "btn btn-small", "aria-label": `Move ${item.exercise.name} up`, disabled: index === 0, onclick: () => move(-1) }, "↑"),
-        h("button", { type: "button", class: "btn btn-small", "aria-label": `Move ${item.exercise.name} down`, disabled: index === items.length - 1, onclick: () => move(1) }, "↓"),
+        h("button", { type: "button", class: "btn btn-small", "aria-label": t("item_editor.move_name_up", { name: item.exercise.name }), disabled: index === 0, onclick: () => move(-1) }, "↑"),
+        h("button", { type: "button", class: "btn btn-small", "aria-label": t("item_editor.move_name_down", { name: item.exercise.name }), disabled: index === items.length - 1, onclick: () => move(1) }, "↓"),
         h(
           "button",
           {
             type: "button",
             class: "btn btn-small btn-quiet",
-            "aria-label": `Remove ${item.exercise.name}`,
+            "aria-label": t("item_editor.remove_name", { name: item.exercise.name }),
             onclick: () => {
               items.splice(index, 1);
               onMove(Math.max(0, index - 1));
             },
           },
-          "Remove",
+          t("common.remove"),
         ),
       ),
     ),
@@ -126,7 +126,7 @@ export function itemEditor(item, index, items, { onChange, onMove, program, medi
       { class: "dose-grid" },
       DOSE_NUMBERS.map(([name, label]) => numberField(t(label), item, name, onChange)),
       wide(field(
-        "Side",
+        t("item_editor.side"),
         h(
           "select",
           {
@@ -144,7 +144,7 @@ export function itemEditor(item, index, items, { onChange, onMove, program, medi
     days,
     media === false ? null : itemMedia(item, program, media),
     care ? itemCare(item) : null,
-    field("Load or band (optional)", {
+    field(t("item_editor.load_or_band_optional"), {
       type: "text",
       name: "load_note",
       value: item.load_note || "",
@@ -154,7 +154,7 @@ export function itemEditor(item, index, items, { onChange, onMove, program, medi
       },
     }),
     field(
-      "Note for the patient (optional)",
+      t("item_editor.note_for_patient_optional"),
       h(
         "textarea",
         {

@@ -98,7 +98,7 @@ export function uploadControl(url, name, onAdded) {
     event.target.value = "";
     if (!file) return;
     const body = new FormData();
-    body.append("file", file);
+    body.set("file", file); // the upload's form field
     status.textContent = file.type.startsWith("video/") ? t("media.uploading_video") : t("media.uploading_photo");
     try {
       const media = await api.post(url, body);

@@ -3,11 +3,12 @@
 // pause for a flare-up. The server says so in the answer to the write; offline, Today's `care`.
 
 import { h, nextId } from "../dom.js";
+import { t } from "../i18n.js";
 
 /** The guidance for `pain` from Today's `care` (threshold and words), when no answer came. */
 export function offlineGuidance(care, pain) {
   if (!care || pain === null || pain === undefined || pain < care.high_pain) return null;
-  return { title: "Stop for now", advice: care.advice, team_told: null, threshold: care.high_pain };
+  return { title: t("pain_guidance.stop_for_now"), advice: care.advice, team_told: null, threshold: care.high_pain };
 }
 
 /** Show the guidance in a dialog that keeps focus until it is read and closed. */
@@ -27,8 +28,8 @@ export function showGuidance(guidance) {
     h(
       "div",
       { class: "actions" },
-      h("button", { type: "button", class: "btn btn-primary", onclick: close }, "OK"),
-      h("a", { class: "btn", href: "#/pause?mode=flare_up", onclick: close }, "Pause for a flare-up"),
+      h("button", { type: "button", class: "btn btn-primary", onclick: close }, t("common.ok")),
+      h("a", { class: "btn", href: "#/pause?mode=flare_up", onclick: close }, t("pain_guidance.pause_for_flare_up")),
     ),
   );
   dialog.addEventListener("cancel", () => dialog.remove());

@@ -5,19 +5,19 @@
 import { api, query } from "../api.js";
 import { field, h, nextId, toast } from "../dom.js";
 import { careRules, pageSizeMax } from "../rules.js";
+import { t, words } from "../i18n.js";
+import { reasonName } from "./attention.js";
 
-const WORDS = {
-  search: "Find a patient",
-  searchHint: "A part of the name or the email.",
-  reason: "Needing attention for",
-  anyReason: "Any reason, or none",
-  more: "Show more patients",
-  found: (count) => (count === 1 ? "1 patient shown." : `${count} patients shown.`),
-};
+const WORDS = words({
+  search: "patient_search.find_patient",
+  searchHint: "patient_search.part_of_name_or_email",
+  reason: "patient_search.needing_attention_for",
+  anyReason: "patient_search.any_reason_or_none",
+  more: "patient_search.show_more_patients",
+  found: (count) => t("patient_search.patients_shown", { count }),
+});
 const PAGE = 50;
 const WAIT_MS = 250;
-
-const said = (reason) => reason.charAt(0).toUpperCase() + reason.slice(1);
 
 /** `row` draws one patient; `words`: the list's label, and what to say with none to show. */
 export async function patientSearch({ row, label, none, empty }) {
@@ -28,7 +28,7 @@ export async function patientSearch({ row, label, none, empty }) {
     "select",
     { name: "reason" },
     h("option", { value: "" }, WORDS.anyReason),
-    reasons.map((r) => h("option", { value: r }, said(r))),
+    reasons.map((r) => h("option", { value: r }, reasonName(r))),
   );
   const listBox = h("div");
   const status = h("p", { class: "visually-hidden", role: "status" });

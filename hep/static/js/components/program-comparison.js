@@ -4,52 +4,53 @@
 import { api, query } from "../api.js";
 import { busy, field, h, replace, showErrors } from "../dom.js";
 import { maskLabel } from "../dates.js";
+import { t, words } from "../i18n.js";
 
-const WORDS = {
-  title: "Compare two versions",
-  from: "From version",
-  to: "To version",
-  compare: "Compare",
-  heading: (from, to) => `Version ${from} → version ${to}`,
-  programChanged: "The program",
-  nothing: "Nothing changed between these versions.",
-  version: (v) => `Version ${v}`,
-  added: "Added",
-  removed: "Removed",
-  changed: "Changed",
-  same: "Unchanged",
-  swapped: (before) => `instead of ${before}`,
-  empty: "–",
-  yes: "yes",
-  no: "no",
-};
+const WORDS = words({
+  title: "program_comparison.compare_two_versions",
+  from: "program_comparison.from_version",
+  to: "program_comparison.to_version",
+  compare: "program_comparison.compare",
+  heading: (from, to) => t("program_comparison.version_from_to", { from, to }),
+  programChanged: "program_comparison.the_program",
+  nothing: "program_comparison.nothing_changed_between_versions",
+  version: (version) => t("program_comparison.version", { version }),
+  added: "program_comparison.added",
+  removed: "program_comparison.removed",
+  changed: "program_comparison.changed",
+  same: "program_comparison.unchanged",
+  swapped: (before) => t("program_comparison.instead_of", { before }),
+  yes: "program_comparison.yes",
+  no: "program_comparison.no",
+});
 
 // what each compared field is called
-const FIELDS = {
-  title: "Title",
-  notes: "Notes for the patient",
-  start_date: "Start",
-  end_date: "End",
-  pain_advice: "Advice when it hurts",
-  sets: "Sets",
-  reps: "Reps",
-  hold_seconds: "Hold (seconds)",
-  duration_seconds: "Duration (seconds)",
-  rest_seconds: "Rest (seconds)",
-  side: "Side",
-  load_note: "Load",
-  times_per_day: "Times a day",
-  weekdays: "Days",
-  keep_in_flare: "Kept in a flare-up",
-  minimum_dose: "Least dose in a busy week",
-  next_step: "Next step",
-  previous_step: "Step back",
-  step_rules: "Step rules",
-};
+const FIELDS = words({
+  title: "program_comparison.field_title",
+  notes: "program_comparison.field_notes",
+  start_date: "program_comparison.field_start",
+  end_date: "program_comparison.field_end",
+  pain_advice: "program_comparison.field_pain_advice",
+  sets: "program_comparison.field_sets",
+  reps: "program_comparison.field_reps",
+  hold_seconds: "program_comparison.field_hold_seconds",
+  duration_seconds: "program_comparison.field_duration_seconds",
+  rest_seconds: "program_comparison.field_rest_seconds",
+  side: "program_comparison.field_side",
+  load_note: "program_comparison.field_load",
+  times_per_day: "program_comparison.field_times_a_day",
+  weekdays: "program_comparison.field_days",
+  keep_in_flare: "program_comparison.field_kept_in_flare_up",
+  minimum_dose: "program_comparison.field_least_dose",
+  next_step: "program_comparison.field_next_step",
+  previous_step: "program_comparison.field_step_back",
+  step_rules: "program_comparison.field_step_rules",
+});
+const EMPTY = "–";
 const BADGES = { added: "badge-ok", removed: "badge-warn", changed: "badge", same: "badge" };
 
 function value(name, v) {
-  if (v === null || v === undefined || v === "") return WORDS.empty;
+  if (v === null || v === undefined || v === "") return EMPTY;
   if (name === "weekdays") return maskLabel(v);
   if (typeof v === "boolean") return v ? WORDS.yes : WORDS.no;
   if (typeof v === "object") return v.exercise_name || v.name || JSON.stringify(v);

@@ -4,17 +4,21 @@
 import { api } from "../api.js";
 import { h, replace, toast } from "../dom.js";
 import { shortDay } from "../dates.js";
+import { t } from "../i18n.js";
+
+// the evidence table's columns
+const COLUMNS = ["proposals.day", "proposals.done", "proposals.pain", "proposals.difficulty"];
 
 function evidence(found) {
   const sessions = found.evidence.sessions || [];
   if (!sessions.length) return null;
   return h(
     "div",
-    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Sessions behind it" },
+    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t("proposals.sessions_behind_it") },
     h(
       "table",
       { class: "small" },
-      h("thead", {}, h("tr", {}, ["Day", "Done", "Pain", "Difficulty"].map((t) => h("th", { scope: "col" }, t)))),
+      h("thead", {}, h("tr", {}, COLUMNS.map((key) => h("th", { scope: "col" }, t(key))))),
       h(
         "tbody",
         {},
@@ -23,7 +27,7 @@ function evidence(found) {
             "tr",
             {},
             h("th", { scope: "row" }, shortDay(s.date)),
-            h("td", {}, s.state === "partial" ? "part" : "all"),
+            h("td", {}, t(s.state === "partial" ? "proposals.part" : "proposals.all")),
             h("td", {}, s.pain ?? "–"),
             h("td", {}, s.difficulty ?? "–"),
           ),
@@ -41,10 +45,10 @@ function proposal(found, reload) {
       const done = await api.post(`/api/proposals/${encodeURIComponent(found.id)}/${what}`, what === "dismiss" ? {} : undefined);
       toast(
         done.status === "applied"
-          ? `Done: version ${done.applied_version} of the program. The patient sees what changed and why.`
+          ? t("proposals.done_version_of_program", { version: done.applied_version })
           : done.status === "superseded"
-            ? "The program changed since; this proposal no longer fits."
-            : "Dismissed. Only new sessions can bring it back.",
+            ? t("proposals.program_changed_since")
+            : t("proposals.dismissed_only_new_sessions"),
         done.status === "applied" ? "success" : "info",
       );
       await reload();
@@ -53,21 +57,22 @@ function proposal(found, reload) {
       toast(error.message, "error");
     }
   };
-  const name = found.evidence.exercise || "this exercise";
+  const name = found.evidence.exercise || t("proposals.this_exercise");
+  const direction = t(found.direction === "progress" ? "proposals.move_on" : "proposals.step_back");
   return h(
     "li",
     { "data-proposal": found.direction },
-    h("span", { class: `badge ${found.direction === "progress" ? "badge-ok" : "badge-warn"}` }, found.direction === "progress" ? "Move on" : "Step back"),
+    h("span", { class: `badge ${found.direction === "progress" ? "badge-ok" : "badge-warn"}` }, direction),
     h("p", {}, found.words),
     found.evidence.percent !== null && found.evidence.percent !== undefined
-      ? h("p", { class: "small muted" }, `${found.evidence.percent}% of the dose done`)
+      ? h("p", { class: "small muted" }, t("proposals.percent_of_dose_done", { percent: found.evidence.percent }))
       : null,
     evidence(found),
     h(
       "div",
       { class: "actions" },
-      h("button", { type: "button", class: "btn btn-primary btn-small", onclick: act("apply") }, found.direction === "progress" ? "Move on" : "Step back", h("span", { class: "visually-hidden" }, `: ${name}`)),
-      h("button", { type: "button", class: "btn btn-small", onclick: act("dismiss") }, "Not now", h("span", { class: "visually-hidden" }, `: ${name}`)),
+      h("button", { type: "button", class: "btn btn-primary btn-small", onclick: act("apply") }, direction, h("span", { class: "visually-hidden" }, `: ${name}`)),
+      h("button", { type: "button", class: "btn btn-small", onclick: act("dismiss") }, t("proposals.not_now"), h("span", { class: "visually-hidden" }, `: ${name}`)),
     ),
   );
 }
@@ -78,10 +83,10 @@ export async function proposalsPanel(base) {
     const found = await api.get(`${base}/proposals`);
     replace(
       box,
-      h("h2", {}, "Steps proposed"),
+      h("h2", {}, t("proposals.steps_proposed")),
       found.length
         ? h("ul", { class: "list" }, found.map((p) => proposal(p, render)))
-        : h("p", { class: "muted" }, "None now. hep proposes a step when an exercise with a next or previous step has earned it."),
+        : h("p", { class: "muted" }, t("proposals.none_now_hep_proposes")),
     );
   };
   await render();

@@ -4,22 +4,27 @@
 
 import { field } from "../dom.js";
 import { limits } from "../rules.js";
+import { t } from "../i18n.js";
 
+// each threshold's field name and the catalogue key of its words
 export const THRESHOLDS = [
-  ["high_pain", "High pain: a score at or above"],
-  ["rising_sessions", "Pain rising during an exercise: over its last … sessions"],
-  ["rising_points", "… up by at least (points)"],
-  ["too_hard_sessions", "Too hard: on … of an exercise's last 3 sessions"],
-  ["pain_skips", "Skipped for pain: … times in a week"],
+  ["high_pain", "thresholds.high_pain_score_at_or_above"],
+  ["rising_sessions", "thresholds.pain_rising_over_last_sessions"],
+  ["rising_points", "thresholds.up_by_at_least_points"],
+  ["too_hard_sessions", "thresholds.too_hard_on_of_last_3"],
+  ["pain_skips", "thresholds.skipped_for_pain_times_in_week"],
 ];
 
-/** `own`: the values set here; `fallback`: what applies without them (shown as hints). */
-export function thresholdFields(own, fallback, fallbackName) {
+/**
+ * `own`: the values set here; `fallback`: what applies without them (shown as hints, in the
+ * sentence of `emptyKey`: whose value it is, with its {value} place).
+ */
+export function thresholdFields(own, fallback, emptyKey) {
   return THRESHOLDS.map(([name, label]) =>
     field(
-      label,
+      t(label),
       { type: "number", name, inputmode: "numeric", value: own[name] ?? "", placeholder: String(fallback[name]), ...limits("thresholds", name) },
-      { hint: `Empty: ${fallback[name]} (${fallbackName})` },
+      { hint: t(emptyKey, { value: fallback[name] }) },
     ),
   );
 }

@@ -6,6 +6,7 @@ import { busy, field, h, showErrors, toast } from "../dom.js";
 import { limits } from "../rules.js";
 import { currentUser } from "../session.js";
 import { thresholdFields, thresholdValues } from "../components/thresholds.js";
+import { t } from "../i18n.js";
 
 export async function clinicCare({ params }) {
   const clinic = await api.get(`/api/clinics/${encodeURIComponent(params.id)}`);
@@ -16,16 +17,16 @@ export async function clinicCare({ params }) {
     "form",
     { class: "card", novalidate: true },
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    manage ? null : h("p", { class: "banner" }, "The clinic's admins set these."),
-    h("h2", {}, "When a patient needs a look"),
-    thresholdFields(found.own, found.defaults, "hep's"),
-    h("h2", {}, "What a patient logging high pain is told"),
+    manage ? null : h("p", { class: "banner" }, t("clinic_care.clinics_admins_set_these")),
+    h("h2", {}, t("clinic_care.when_patient_needs_look")),
+    thresholdFields(found.own, found.defaults, "thresholds.empty_value_heps"),
+    h("h2", {}, t("clinic_care.what_patient_logging_high_pain_is_told")),
     field(
-      "Your clinic's words (optional)",
+      t("clinic_care.your_clinics_words_optional"),
       h("textarea", { name: "pain_advice", rows: "5", ...limits("clinic_care", "pain_advice") }, found.pain_advice),
-      { hint: `Empty: hep's words. “${found.default_advice}” A program can have its own.` },
+      { hint: t("clinic_care.empty_heps_words_advice", { advice: found.default_advice }) },
     ),
-    manage ? h("button", { type: "submit", class: "btn btn-primary" }, "Save") : null,
+    manage ? h("button", { type: "submit", class: "btn btn-primary" }, t("common.save")) : null,
   );
   if (!manage) form.querySelectorAll("input, textarea").forEach((control) => (control.readOnly = true));
   form.addEventListener("submit", (event) => {
@@ -36,7 +37,7 @@ export async function clinicCare({ params }) {
           thresholds: thresholdValues(form),
           pain_advice: (new FormData(form).get("pain_advice") || "").trim(),
         });
-        toast("Saved. The clinic's patients follow these from now on.", "success");
+        toast(t("clinic_care.saved_clinics_patients_follow_these"), "success");
       } catch (error) {
         showErrors(form, error);
       }
@@ -46,8 +47,8 @@ export async function clinicCare({ params }) {
     "section",
     { class: "page" },
     h("p", {}, h("a", { href: `#/clinics/${clinic.id}` }, `← ${clinic.name}`)),
-    h("h1", { class: "page-title", tabindex: "-1" }, "Attention thresholds"),
-    h("p", { class: "subtitle" }, "Defaults for the patients your clinic's therapists lead; a patient's care team can set their own."),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("clinic_care.attention_thresholds")),
+    h("p", { class: "subtitle" }, t("clinic_care.defaults_for_patients_your_clinics")),
     form,
   );
 }

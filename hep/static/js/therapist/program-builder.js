@@ -13,6 +13,7 @@ import { itemEditor } from "../components/item-editor.js";
 import { careBody } from "../components/item-care.js";
 import { DOSE_NUMBERS, doseProblems, sessionMinutes, sizeWarnings } from "../components/program-estimate.js";
 import { EVERY_DAY } from "../components/weekday-picker.js";
+import { t } from "../i18n.js";
 
 const DOSE_FIELDS = ["sets", "reps", "hold_seconds", "duration_seconds", "rest_seconds", "side", "times_per_day"];
 
@@ -46,20 +47,20 @@ export async function editTemplate({ params }) {
   const template = await api.get(`/api/templates/${encodeURIComponent(params.id)}`);
   const exercises = new Map();
   for (const id of new Set(template.items.map((i) => i.exercise_id))) {
-    exercises.set(id, await api.get(`/api/exercises/${encodeURIComponent(id)}`).catch(() => ({ id, name: "An exercise no longer in your library" })));
+    exercises.set(id, await api.get(`/api/exercises/${encodeURIComponent(id)}`).catch(() => ({ id, name: t("program_builder.exercise_no_longer_in_library") })));
   }
   const items = template.items.map((i) => ({ ...fromExercise(exercises.get(i.exercise_id)), ...i, exercise: exercises.get(i.exercise_id) }));
   const { itemsBox, summary, add } = itemsPanel(items, { media: false });
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h2", {}, `Edit template (now version ${template.version})`),
+    h("h2", {}, t("program_builder.edit_template_now_version", { version: template.version })),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Title", { type: "text", name: "title", required: true, value: template.title, ...limits("template", "title") }),
-    field("Notes", h("textarea", { name: "notes", rows: "2", ...limits("template_revision", "notes") }, template.notes || "")),
-    h("h3", {}, "Exercises"),
+    field(t("program_builder.title"), { type: "text", name: "title", required: true, value: template.title, ...limits("template", "title") }),
+    field(t("program_builder.notes"), h("textarea", { name: "notes", rows: "2", ...limits("template_revision", "notes") }, template.notes || "")),
+    h("h3", {}, t("program_builder.exercises")),
     itemsBox,
-    field("What changed (shown in the versions)", { type: "text", name: "change_note", ...limits("template_revision", "change_note") }),
+    field(t("program_builder.what_changed_shown_in_versions"), { type: "text", name: "change_note", ...limits("template_revision", "change_note") }),
     h(
       "div",
       { class: "sticky-summary" },
@@ -67,8 +68,8 @@ export async function editTemplate({ params }) {
       h(
         "div",
         { class: "actions" },
-        h("button", { type: "submit", class: "btn btn-primary" }, "Save new version"),
-        h("a", { class: "btn btn-quiet", href: `#/templates/${template.id}` }, "Cancel"),
+        h("button", { type: "submit", class: "btn btn-primary" }, t("program_builder.save_new_version")),
+        h("a", { class: "btn btn-quiet", href: `#/templates/${template.id}` }, t("common.cancel")),
       ),
     ),
   );
@@ -91,7 +92,7 @@ export async function editTemplate({ params }) {
         // a new title is a rename (no new version); the items and notes make the version
         if (title !== template.title) await api.patch(`/api/templates/${template.id}`, { title });
         const saved = await api.post(`/api/templates/${template.id}/versions`, body);
-        toast(`Saved version ${saved.version} of ${saved.title}.`, "success");
+        toast(t("program_builder.saved_version_of_title", { version: saved.version, title: saved.title }), "success");
         navigate(`/templates/${template.id}`);
       } catch (error) {
         showErrors(form, mapItemErrors(error));
@@ -102,7 +103,7 @@ export async function editTemplate({ params }) {
     "section",
     { class: "page" },
     h("p", {}, h("a", { href: `#/templates/${template.id}` }, `← ${template.title}`)),
-    h("h1", { class: "page-title", tabindex: "-1" }, `Edit ${template.title}`),
+    h("h1", { class: "page-title", tabindex: "-1" }, t("program_builder.edit_title", { title: template.title })),
     h("div", { class: "builder grid-2" }, librarySearch(add), form),
   );
 }
@@ -119,8 +120,8 @@ function itemsPanel(items, { program = null, media = [], care = false }) {
       h(
         "p",
         {},
-        h("strong", {}, `${items.length} exercise${items.length === 1 ? "" : "s"}`),
-        minutes === null ? " · Check the marked values to see the time per session." : ` · about ${minutes} min per session`,
+        h("strong", {}, t("program_builder.exercises_count", { count: items.length })),
+        ` · ${minutes === null ? t("program_builder.check_marked_values_to_see_time") : t("program_builder.about_minutes_per_session", { minutes })}`,
       ),
       sizeWarnings(items).map((w) => h("p", { class: "banner warn small", "data-role": "size-warning" }, w)),
     );
@@ -132,7 +133,7 @@ function itemsPanel(items, { program = null, media = [], care = false }) {
         ? items.map((item, index) =>
             itemEditor(item, index, items, { onChange: renderSummary, onMove: renderItems, program, media, care }),
           )
-        : h("p", { class: "empty" }, "Search the library and add 2–4 exercises."),
+        : h("p", { class: "empty" }, t("program_builder.search_library_and_add")),
     );
     renderSummary();
     if (focusIndex !== undefined) itemsBox.querySelectorAll(".item-editor h3")[focusIndex]?.focus();
@@ -141,7 +142,7 @@ function itemsPanel(items, { program = null, media = [], care = false }) {
   const add = (exercise) => {
     items.push(fromExercise(exercise));
     renderItems(items.length - 1);
-    toast(`Added ${exercise.name}.`);
+    toast(t("program_builder.added_name", { name: exercise.name }));
   };
   renderItems();
   return { itemsBox, summary, add };
@@ -154,25 +155,25 @@ function builder({ patient, program, media = [] }) {
   const form = h(
     "form",
     { class: "card", novalidate: true },
-    h("h2", {}, program ? `Edit program (now version ${program.version})` : "Program"),
+    h("h2", {}, program ? t("program_builder.edit_program_now_version", { version: program.version }) : t("program_builder.program")),
     h("p", { class: "form-alert", role: "alert", tabindex: "-1" }),
-    field("Title", { type: "text", name: "title", required: true, value: program?.title || "Home program", ...limits("program", "title") }),
+    field(t("program_builder.title"), { type: "text", name: "title", required: true, value: program?.title || t("program_builder.home_program"), ...limits("program", "title") }),
     h(
       "div",
       { class: "two-up" },
-      field("Start", { type: "date", name: "start_date", value: program?.start_date || today, required: true }),
-      field("End (optional)", { type: "date", name: "end_date", value: program?.end_date || "" }),
+      field(t("program_builder.start"), { type: "date", name: "start_date", value: program?.start_date || today, required: true }),
+      field(t("program_builder.end_optional"), { type: "date", name: "end_date", value: program?.end_date || "" }),
     ),
-    field("Notes for the patient", h("textarea", { name: "notes", rows: "2", ...limits("program", "notes") }, program?.notes || "")),
+    field(t("program_builder.notes_for_patient"), h("textarea", { name: "notes", rows: "2", ...limits("program", "notes") }, program?.notes || "")),
     field(
-      "If the patient logs high pain, tell them (optional)",
+      t("program_builder.if_patient_logs_high_pain"),
       h("textarea", { name: "pain_advice", rows: "2", ...limits("program", "pain_advice") }, program?.pain_advice || ""),
-      { hint: "Empty: your clinic's words, else hep's." },
+      { hint: t("program_builder.empty_your_clinics_words_else") },
     ),
-    h("h3", {}, "Exercises"),
+    h("h3", {}, t("program_builder.exercises")),
     itemsBox,
     program
-      ? field("What changed (shown in the history)", { type: "text", name: "change_note", placeholder: "Progressed chin tucks to 3 sets", ...limits("program", "change_note") })
+      ? field(t("program_builder.what_changed_shown_in_history"), { type: "text", name: "change_note", placeholder: t("program_builder.progressed_chin_tucks_to_3"), ...limits("program", "change_note") })
       : null,
     // the size, the warnings and the save buttons stay in view while the list grows
     h(
@@ -182,9 +183,9 @@ function builder({ patient, program, media = [] }) {
       h(
         "div",
         { class: "actions" },
-        h("button", { type: "submit", class: "btn btn-primary", "data-role": "save-program" }, program ? "Save new version" : "Save program"),
-        h("button", { type: "button", class: "btn", "data-role": "save-template", onclick: () => saveTemplate(form, items) }, "Save as template"),
-        h("a", { class: "btn btn-quiet", href: `#/patients/${patient.id}` }, "Cancel"),
+        h("button", { type: "submit", class: "btn btn-primary", "data-role": "save-program" }, t(program ? "program_builder.save_new_version" : "program_builder.save_program")),
+        h("button", { type: "button", class: "btn", "data-role": "save-template", onclick: () => saveTemplate(form, items) }, t("program_builder.save_as_template")),
+        h("a", { class: "btn btn-quiet", href: `#/patients/${patient.id}` }, t("common.cancel")),
       ),
     ),
   );
@@ -206,7 +207,7 @@ function builder({ patient, program, media = [] }) {
         const saved = program
           ? await api.post(`/api/programs/${program.id}/versions`, body)
           : await api.post(`/api/patients/${patient.id}/programs`, body);
-        toast(program ? `Saved version ${saved.version}.` : "Program saved. The patient sees it now.", "success");
+        toast(program ? t("program_builder.saved_version", { version: saved.version }) : t("program_builder.program_saved_patient_sees_it"), "success");
         navigate(`/patients/${patient.id}`);
       } catch (error) {
         showErrors(form, mapItemErrors(error));
@@ -218,7 +219,7 @@ function builder({ patient, program, media = [] }) {
     "section",
     { class: "page" },
     h("p", {}, h("a", { href: `#/patients/${patient.id}` }, `← ${patient.name}`)),
-    h("h1", { class: "page-title", tabindex: "-1" }, program ? `${program.title}` : `New program for ${patient.name}`),
+    h("h1", { class: "page-title", tabindex: "-1" }, program ? program.title : t("program_builder.new_program_for_name", { name: patient.name })),
     h("div", { class: "builder grid-2" }, librarySearch(add), form),
   );
 }
@@ -241,7 +242,12 @@ function itemBody(item) {
 function mapItemErrors(error) {
   const fields = error.fields || {};
   if (fields.items && typeof fields.items === "object" && !Array.isArray(fields.items)) {
-    const lines = Object.entries(fields.items).map(([i, errs]) => `Exercise ${Number(i) + 1}: ${Object.entries(errs).map(([k, v]) => `${k.replace("_", " ")} — ${[].concat(v).join(" ")}`).join("; ")}`);
+    const lines = Object.entries(fields.items).map(([i, errs]) =>
+      t("program_builder.exercise_number_problems", {
+        number: Number(i) + 1,
+        problems: Object.entries(errs).map(([k, v]) => `${k.replace("_", " ")} — ${[].concat(v).join(" ")}`).join("; "),
+      }),
+    );
     error.fields = { ...fields };
     delete error.fields.items;
     error.message = lines.join(" ");
@@ -252,14 +258,14 @@ function mapItemErrors(error) {
 /** With a dose value the server would refuse, say so and put the keyboard on it. */
 function markedFirst(form, items) {
   if (!items.some((item) => Object.keys(doseProblems(item)).length)) return false;
-  form.querySelector(".form-alert").textContent = "Check the marked values: they are outside what a program can hold.";
+  form.querySelector(".form-alert").textContent = t("program_builder.check_marked_values_outside");
   form.querySelector('.item-editor [aria-invalid="true"]')?.focus();
   return true;
 }
 
 async function saveTemplate(form, items) {
   if (!items.length) {
-    toast("Add at least one exercise first.", "error");
+    toast(t("program_builder.add_at_least_one_exercise"), "error");
     return;
   }
   if (markedFirst(form, items)) return;
@@ -274,7 +280,7 @@ async function saveTemplate(form, items) {
         return body;
       }),
     });
-    toast(`Saved template “${template.title}”.`, "success");
+    toast(t("program_builder.saved_template_title", { title: template.title }), "success");
   } catch (error) {
     showErrors(form, mapItemErrors(error));
   }
