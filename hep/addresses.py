@@ -85,7 +85,7 @@ def update_mail_choices(
     settings; mail goes only to a confirmed address, so choosing it needs one."""
     from hep.alerts import schedule_digest
 
-    unconfirmed = "Confirm your email address first (Account, Email)."
+    unconfirmed = _("Confirm your email address first (Account, Email).")
     if "email_reminders" in changes:
         if user.role != Role.PATIENT:
             raise Invalid.field("email_reminders", _("Email reminders are for patients."))

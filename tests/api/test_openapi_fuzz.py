@@ -45,6 +45,7 @@ QUESTIONS = (
 )
 ANSWER = "what a measure asks depends on the plan's instrument and questions (a database lookup)"
 CLINIC = "a clinic the caller works in (a database lookup)"
+ROLE = "settings of one role only, the caller's (and the account's state)"
 JOINING = "signed in, nothing; signed out, a name and a password: required by the caller's state"
 PROGRAM_FILE = (
     "a hep program file follows its own JSON Schema (draft 2020-12, served at "
@@ -86,7 +87,16 @@ BUSINESS_RULES: dict[str, dict[str, str]] = {
     "POST /api/reminders": {"target": OWN, "rule": INTERVAL},
     "POST /api/patients/{patient_id}/reminders": {"target": OWN, "rule": INTERVAL},
     "PATCH /api/reminders/{reminder_id}": {"target": OWN, "rule": INTERVAL},
-    "PATCH /api/me/notification-settings": {"quiet_start": PAIR, "quiet_end": PAIR},
+    "PATCH /api/me/notification-settings": {
+        "quiet_start": PAIR,
+        "quiet_end": PAIR,
+        **dict.fromkeys(("alert_push", "alert_email", "alert_time"), ROLE + ": therapists"),
+        **dict.fromkeys(
+            ("email_reminders", "email_digest_times", "email_notices"),
+            ROLE + ": patients, with a confirmed address",
+        ),
+    },
+    "POST /api/me/password-check": {"password": "the caller's own password"},
     "POST /api/patients/{patient_id}/programs": {"end_date": ENDS},
     "POST /api/programs/{program_id}/versions": {"end_date": ENDS},
     "POST /api/push/subscriptions": {"endpoint": PUSH, "keys": PUSH},
