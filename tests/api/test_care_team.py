@@ -102,7 +102,8 @@ def test_therapist_reads_land_in_the_patients_access_log(cast: Cast):
     assert log.status_code == 200
     entries = log.get_json()
     assert entries[0]["actor"] == "Dr Who" and entries[0]["action"] == "patient profile"
-    assert set(entries[0]) == {"actor", "action", "at"}
+    assert set(entries[0]) == {"actor", "action", "at", "first_at", "count"}
+    assert entries[0]["count"] == 1
 
 
 def test_page_sizes_are_clamped(app: Flask, cast: Cast):

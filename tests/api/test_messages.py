@@ -69,8 +69,10 @@ def test_the_therapist_writes_the_patient_answers_and_each_reads_their_own_state
         {"patient_id": str(people["patient"].id), "unread": 2}
     ]
     assert p.post("/api/messages/read", json={"up_to": question["seq"]}).get_json()["unread"] == 0
-    actions = [e["action"] for e in p.get("/api/me/access-log").get_json()]
-    assert actions.count("messages") == 3 and "unread messages" in actions
+    log = p.get("/api/me/access-log").get_json()
+    # a reader reading the same thing within the hour is one entry with its count
+    assert sum(e["count"] for e in log if e["action"] == "messages") == 3
+    assert "unread messages" in [e["action"] for e in log]
 
 
 def test_a_retry_is_one_message_and_a_reused_id_with_another_body_a_conflict(people):

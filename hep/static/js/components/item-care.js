@@ -47,28 +47,35 @@ function stepEditor(item, side, label) {
       choice.append(h("option", { value: e.id, selected: step?.exercise_id === e.id }, e.name));
     }
   });
-  const numbers = h(
-    "div",
-    { class: "dose-grid", hidden: !step },
-    STEP_NUMBERS.map(([name, text]) =>
-      field(t(text), {
-        type: "number",
-        name: `${side}-${name}`,
-        inputmode: "numeric",
-        value: step?.[name] ?? "",
-        ...limits("program_step", name),
-        oninput: (e) => {
-          if (!item[side]) return;
-          item[side][name] = e.target.value === "" ? null : Number(e.target.value);
-        },
-      }),
-    ),
-  );
+  // the step's dose fields exist only while there is a step: hidden ones would share their
+  // labels (Reps, Sets, ...) with the item's own fields
+  const numbers = h("div", { class: "dose-grid" });
+  const showNumbers = (shown) => {
+    numbers.hidden = !shown;
+    numbers.replaceChildren(
+      ...(shown
+        ? STEP_NUMBERS.map(([name, text]) =>
+            field(t(text), {
+              type: "number",
+              name: `${side}-${name}`,
+              inputmode: "numeric",
+              value: item[side]?.[name] ?? "",
+              ...limits("program_step", name),
+              oninput: (e) => {
+                if (!item[side]) return;
+                item[side][name] = e.target.value === "" ? null : Number(e.target.value);
+              },
+            }),
+          )
+        : []),
+    );
+  };
+  showNumbers(Boolean(step));
   choice.addEventListener("change", () => {
     const value = choice.value;
     if (value === "none") item[side] = null;
     else item[side] = { ...(item[side] || {}), exercise_id: value === "same" ? null : value };
-    numbers.hidden = value === "none";
+    showNumbers(value !== "none");
   });
   return h(
     "div",
