@@ -88,8 +88,12 @@ def test_the_admin_console_searches_disables_changes_roles_and_exports_the_audit
     open_screen(page, "/admin/accounts", "Accounts")
     # an admin is offered no patient's screens, and asking for one leads back to the console
     expect(page.locator("#nav")).not_to_contain_text("Patients")
+    # (the console's screen is drawn again after the redirect: wait for the new one, or the
+    # search below would type into the screen about to be replaced)
+    page.evaluate("() => { document.querySelector('main h1').dataset.before = '1'; }")
     page.goto("/#/patients")
-    expect(page.locator("main h1")).to_have_text("Accounts")
+    expect(page.locator("main h1:not([data-before])")).to_have_text("Accounts")
+    expect(page).to_have_url(re.compile(r"#/admin/accounts$"))
 
     # search, a page at a time
     search(page, f"Zed {mark}")

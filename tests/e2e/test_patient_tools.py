@@ -153,6 +153,9 @@ def test_signing_out_leaves_nothing_behind_and_deleting_ends_everything(world: W
     danger.get_by_label("Your password, to confirm").fill(PASSWORD)
     danger.get_by_role("button", name="Delete my account").click()
     page.get_by_role("dialog").get_by_role("button", name="Delete everything").click()
+    # the app says the account is gone, then leads back to the start
+    expect(page.locator("main h1")).to_have_text("Your account is deleted")
+    page.get_by_role("link", name="Back to the start").click()
     expect(page.locator("main h1")).to_have_text("Sign in")
     assert patient.api.get("/api/me").status == 401
     r = world.api_client().post(
