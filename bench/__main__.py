@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from collections.abc import Sequence
 
 BENCHES = {
     "adherence": "bench.adherence",
@@ -16,13 +17,23 @@ BENCHES = {
 }
 
 
-def main() -> None:
+def chosen(argv: Sequence[str] | None = None) -> tuple[list[str], bool]:
+    """The benchmarks asked for (all when none is named) and whether to run them small."""
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("names", nargs="*", choices=[*BENCHES, []], default=list(BENCHES))
+    # no `choices`: argparse would check an empty list against them and refuse it
+    parser.add_argument("names", nargs="*", metavar="name", help=f"of: {', '.join(BENCHES)}")
     parser.add_argument("--quick", action="store_true", help="small data, for a smoke run")
-    args = parser.parse_args()
-    for name in args.names or list(BENCHES):
-        importlib.import_module(BENCHES[name]).main(quick=args.quick)
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.names if name not in BENCHES]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)} (choose from {', '.join(BENCHES)})")
+    return args.names or list(BENCHES), args.quick
+
+
+def main() -> None:
+    names, quick = chosen()
+    for name in names:
+        importlib.import_module(BENCHES[name]).main(quick=quick)
 
 
 if __name__ == "__main__":
