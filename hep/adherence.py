@@ -33,6 +33,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from hep.db import dialect_insert
 from hep.illustrations import illustration_url
+from hep.library import exercise_name, exercise_words
 from hep.models import (
     CheckIn,
     Exercise,
@@ -95,6 +96,13 @@ class Subject:
     current: tuple[dt.date, dt.date | None] | None = None
     # the patient's pauses of the whole account (hep.pauses), shared by all their subjects
     pauses: Sequence[Period] = ()
+    # item: its exercise's slug when a built-in (its name is then said in the reader's words)
+    slug: str | None = None
+
+    def name_in(self, language: str) -> str:
+        """Its name for a reader of `language` (a habit's, and a therapist's own exercise's,
+        as written)."""
+        return exercise_name(self.slug, self.name, language)
 
     def _version_on(self, day: dt.date) -> Dose | None:
         item = None
@@ -205,6 +213,7 @@ _ITEMS = (
         ProgramItem.keep_in_flare,
         ProgramItem.minimum_dose,
         Exercise.name,
+        Exercise.slug,
     )
     .join(ProgramVersion, ProgramVersion.program_id == Program.id)
     .join(ProgramItem, ProgramItem.version_id == ProgramVersion.id)
@@ -275,6 +284,7 @@ def load_subjects(
         flare,
         minimum,
         name,
+        slug,
     ) in rows:
         # an edit takes effect from the local day it was made (or the version's start)
         first_day = (
@@ -295,7 +305,7 @@ def load_subjects(
             )
             by_key[(program_id, key)] = subject
             result[patient_id].append(subject)
-        subject.name = name
+        subject.name, subject.slug = name, slug
         subject.end = end
         if number == current:
             subject.current = (start, end)
@@ -495,7 +505,7 @@ def today_view(session: Session, patient: User, day: dt.date) -> dict[str, Any]:
     ]
     week_start = day - dt.timedelta(days=day.weekday())
     logs = load_logs(session, [patient.id], week_start, day)[patient.id]
-    current_items = _current_items(session, patient.id)
+    current_items = _current_items(session, patient.id, patient.language)
     entries = []
     held = 0
     for subject in subjects:
@@ -564,10 +574,10 @@ def today_view(session: Session, patient: User, day: dt.date) -> dict[str, Any]:
 
 
 def _current_items(
-    session: Session, patient_id: uuid.UUID
+    session: Session, patient_id: uuid.UUID, language: str
 ) -> dict[uuid.UUID, tuple[uuid.UUID, dict[str, Any], dict[str, Any]]]:
     """What Today shows of the current version's items (whether one is due that day is
-    `Subject.due_on`'s to say): one query."""
+    `Subject.due_on`'s to say), in the patient's language: one query."""
     rows = session.execute(
         select(Program.id, ProgramItem, Exercise)
         .join(
@@ -583,6 +593,7 @@ def _current_items(
     ).all()
     found = {}
     for program_id, item, exercise in rows:
+        words = exercise_words(exercise, language)
         dose = {
             f: getattr(item, f)
             for f in (
@@ -602,10 +613,10 @@ def _current_items(
             dose,
             {
                 "id": exercise.id,
-                "name": exercise.name,
+                "name": words.name,
                 "category": exercise.category,
-                "instructions": exercise.instructions,
-                "cautions": exercise.cautions,
+                "instructions": words.instructions,
+                "cautions": words.cautions,
                 "media_url": exercise.media_url,
                 "illustration": illustration_url(exercise),
             },

@@ -176,7 +176,7 @@ def events(session: Session, user: User, details: bool, now: dt.datetime) -> lis
                         local,
                         max(MIN_SESSION_MINUTES, round(program.minutes(due))),
                         program.title if details else "Exercise session",
-                        _names(due) if details else "",
+                        _names(due, user.language) if details else "",
                         revised,
                     )
                 )
@@ -193,7 +193,7 @@ def events(session: Session, user: User, details: bool, now: dt.datetime) -> lis
             due = [(s, n) for s in own if (n := s.due_on(day))]
             if due:
                 title = program.title if details else "Exercises today"
-                description = _names(due) if details else ""
+                description = _names(due, user.language) if details else ""
                 found.append(
                     Event(_uid(program.id, day), day, 0, title, description, program.revised)
                 )
@@ -208,8 +208,10 @@ def _sort_key(start: dt.datetime | dt.date, tz: dt.tzinfo) -> dt.datetime:
     return dt.datetime.combine(start, dt.time(), tzinfo=tz)
 
 
-def _names(due: Sequence[tuple[Subject, int]]) -> str:
-    return "\n".join(f"{s.name} ({n}x today)" if n > 1 else s.name for s, n in due)
+def _names(due: Sequence[tuple[Subject, int]], language: str) -> str:
+    return "\n".join(
+        f"{s.name_in(language)} ({n}x today)" if n > 1 else s.name_in(language) for s, n in due
+    )
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from hep.care import export_section
 from hep.db import insert_first
 from hep.errors import Conflict, HepError, Invalid, NotFound
 from hep.habits import check_amount
+from hep.languages import DEFAULT
+from hep.library import exercise_name
 from hep.models import (
     CheckIn,
     CheckInEdit,
@@ -266,9 +268,11 @@ def change_kind(edit: CheckInEdit, check_in: CheckIn, timezone: str) -> str:
     return "added" if raised and alike and on_its_day else "corrected"
 
 
-def subject_names(session: Session, check_ins: Sequence[CheckIn]) -> dict[uuid.UUID, str]:
+def subject_names(
+    session: Session, check_ins: Sequence[CheckIn], language: str = DEFAULT
+) -> dict[uuid.UUID, str]:
     """Check-in id -> the name of its habit or exercise (an exercise as its program's newest
-    version names it), in two queries."""
+    version names it, for a reader of `language`), in two queries."""
     habit_ids = {c.habit_id for c in check_ins if c.habit_id is not None}
     item_keys = {c.item_key for c in check_ins if c.item_key is not None}
     names: dict[uuid.UUID, str] = {}
@@ -277,13 +281,15 @@ def subject_names(session: Session, check_ins: Sequence[CheckIn]) -> dict[uuid.U
         names.update((id_, name) for id_, name in session.execute(habits))
     if item_keys:
         items = (
-            select(ProgramItem.item_key, Exercise.name)
+            select(ProgramItem.item_key, Exercise.slug, Exercise.name)
             .join(Exercise, Exercise.id == ProgramItem.exercise_id)
             .join(ProgramVersion, ProgramVersion.id == ProgramItem.version_id)
             .where(ProgramItem.item_key.in_(item_keys))
             .order_by(ProgramVersion.version)
         )
-        names.update((key, name) for key, name in session.execute(items))  # newest wins
+        names.update(  # newest wins
+            (key, exercise_name(slug, name, language)) for key, slug, name in session.execute(items)
+        )
     return {
         c.id: names[subject]
         for c in check_ins

@@ -4,17 +4,20 @@ private or shared with a clinic, copied from another to adapt it, archived when 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, case, delete, exists, or_, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from hep.clinics import is_clinic_admin, member_clinics, membership
 from hep.errors import Forbidden, Invalid, NotFound
+from hep.languages import DEFAULT, supported
 from hep.models import Exercise, ProgramItem, ProgramTemplate, ProgramTemplateVersion, User
 from hep.models.library import tag_string
 from hep.translations import _
@@ -34,6 +37,71 @@ def builtin_exercises() -> list[dict[str, Any]]:
     text = (resources.files("hep") / "data" / "exercises.json").read_text(encoding="utf-8")
     exercises: list[dict[str, Any]] = json.loads(text)["exercises"]
     return exercises
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """What an exercise says to a person: its name, summary, steps and cautions."""
+
+    name: str
+    summary: str
+    instructions: list[str]
+    cautions: list[str]
+
+
+@functools.cache
+def translated_builtins(language: str) -> Mapping[str, Words]:
+    """The built-ins' words in a language, by slug, from hep/data/exercises.<language>.json
+    (read once per process); empty for English and for a language not translated yet."""
+    language = supported(language)
+    if language == DEFAULT:
+        return {}
+    source = resources.files("hep") / "data" / f"exercises.{language}.json"
+    if not source.is_file():
+        return {}
+    found = json.loads(source.read_text(encoding="utf-8"))["exercises"]
+    return {
+        slug: Words(
+            name=words["name"],
+            summary=words["summary"],
+            instructions=list(words["instructions"]),
+            cautions=list(words["cautions"]),
+        )
+        for slug, words in found.items()
+    }
+
+
+def exercise_words(exercise: Exercise, language: str) -> Words:
+    """An exercise's words for a reader of `language`: a built-in's translation (English where
+    there is none), a therapist's own exercise as written."""
+    if exercise.slug is not None:
+        found = translated_builtins(language).get(exercise.slug)
+        if found is not None:
+            return found
+    return Words(
+        exercise.name,
+        exercise.summary,
+        list(exercise.instructions or []),
+        list(exercise.cautions or []),
+    )
+
+
+def exercise_name(slug: str | None, name: str, language: str) -> str:
+    """An exercise's name for a reader of `language`, from its slug and stored (English or
+    therapist-written) name: for queries that read only those two columns."""
+    if slug is not None:
+        found = translated_builtins(language).get(slug)
+        if found is not None:
+            return found.name
+    return name
+
+
+def _name_in(language: str) -> ColumnElement[str] | InstrumentedAttribute[str]:
+    """Exercise.name as a reader of `language` sees it, for ordering in SQL."""
+    names = {slug: words.name for slug, words in translated_builtins(language).items()}
+    if not names:
+        return Exercise.name
+    return case(names, value=Exercise.slug, else_=Exercise.name)
 
 
 def _apply(exercise: Exercise, data: dict[str, Any]) -> None:
@@ -91,10 +159,13 @@ def search(
     text: str | None = None,
     mine: bool = False,
     archived: bool = False,
+    language: str = DEFAULT,
     limit: int,
     offset: int,
 ) -> Sequence[Exercise]:
-    """Archived exercises are left out, unless asked for (then only they are listed)."""
+    """Archived exercises are left out, unless asked for (then only they are listed). Text
+    finds a built-in by its words in `language` as well as in English; the list is in the
+    order of the names `language` reads."""
     query = visible_to(viewer)
     if mine:
         query = query.where(Exercise.owner_id == viewer.id)
@@ -112,14 +183,21 @@ def search(
         pattern = (
             "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         )
+        wanted = text.casefold()
+        translated = [
+            slug
+            for slug, words in translated_builtins(language).items()
+            if wanted in words.name.casefold() or wanted in words.summary.casefold()
+        ]
         query = query.where(
             or_(
                 Exercise.name.ilike(pattern, escape="\\"),
                 Exercise.summary.ilike(pattern, escape="\\"),
+                Exercise.slug.in_(translated),
             )
         )
     return session.scalars(
-        query.order_by(Exercise.name, Exercise.id).limit(limit).offset(offset)
+        query.order_by(_name_in(language), Exercise.id).limit(limit).offset(offset)
     ).all()
 
 

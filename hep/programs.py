@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from hep.care import export_section, patient_of
 from hep.errors import Invalid, NotFound
-from hep.library import get_visible
+from hep.library import exercise_name, get_visible
 from hep.models import Exercise, Program, ProgramItem, ProgramVersion, User
 from hep.reminders.rules import reschedule_program
 from hep.timezones import local_date
@@ -436,7 +436,7 @@ def _export_programs(session: Session, user: User) -> tuple[str, Any]:
                     "items": [
                         {
                             "item_key": str(i.item_key),
-                            "exercise": e.name,
+                            "exercise": exercise_name(e.slug, e.name, user.language),
                             **{f: getattr(i, f) for f in (*ITEM_FIELDS, *CARE_FIELDS)},
                         }
                         for i, e in found.items

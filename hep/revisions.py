@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from hep.languages import DEFAULT
+from hep.library import exercise_name
 from hep.models import Exercise, Program, ProgramItem
 from hep.programs import CARE_FIELDS, ITEM_FIELDS, view
 
@@ -34,36 +36,48 @@ def _changes(before: Any, after: Any, names: tuple[str, ...]) -> list[dict[str, 
 
 
 def _item(
-    change: str, item: ProgramItem, exercise: Exercise, *, was: Exercise | None = None
+    change: str,
+    item: ProgramItem,
+    exercise: Exercise,
+    language: str,
+    *,
+    was: Exercise | None = None,
 ) -> dict[str, Any]:
+    before = was or exercise
     return {
         "item_key": item.item_key,
         "change": change,
-        "exercise": exercise.name,
-        "exercise_before": (was or exercise).name if change != "added" else None,
+        "exercise": exercise_name(exercise.slug, exercise.name, language),
+        "exercise_before": exercise_name(before.slug, before.name, language)
+        if change != "added"
+        else None,
         "fields": [],
     }
 
 
-def compare(session: Session, program: Program, older: int, newer: int) -> dict[str, Any]:
+def compare(
+    session: Session, program: Program, older: int, newer: int, *, language: str = DEFAULT
+) -> dict[str, Any]:
     """Version `older` against version `newer` of `program` (404 for one it does not have):
     the program's own fields that differ, then each item in the newer version's order
-    (added, changed or the same), then the items the newer version no longer has."""
+    (added, changed or the same), then the items the newer version no longer has; exercises
+    named for a reader of `language`."""
     before, after = view(session, program, older), view(session, program, newer)
     kept = {item.item_key: (item, exercise) for item, exercise in before.items}
     items: list[dict[str, Any]] = []
     for item, exercise in after.items:
         found = kept.pop(item.item_key, None)
         if found is None:
-            items.append(_item("added", item, exercise))
+            items.append(_item("added", item, exercise, language))
             continue
         old, was = found
         fields = _changes(old, item, COMPARED)
         swapped = old.exercise_id != item.exercise_id
-        entry = _item("changed" if fields or swapped else "same", item, exercise, was=was)
+        change = "changed" if fields or swapped else "same"
+        entry = _item(change, item, exercise, language, was=was)
         entry["fields"] = fields
         items.append(entry)
-    items += [_item("removed", item, exercise) for item, exercise in kept.values()]
+    items += [_item("removed", item, exercise, language) for item, exercise in kept.values()]
     return {
         "program_id": program.id,
         "from_version": before.version.version,

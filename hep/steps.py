@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from hep.care import export_section, patient_of
 from hep.errors import Conflict, NotFound
+from hep.languages import DEFAULT
+from hep.library import exercise_name
 from hep.models import Exercise, Program, ProgramItem, StepProposal, User
 from hep.programs import ITEM_FIELDS, STEP_FIELDS, copy_version, view
 from hep.translations import _
@@ -94,8 +96,11 @@ def dose_words(dose: Mapping[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def step_names(session: Session, items: Sequence[ProgramItem]) -> dict[str, str]:
-    """The names of the exercises the items' steps name: one query."""
+def step_names(
+    session: Session, items: Sequence[ProgramItem], language: str = DEFAULT
+) -> dict[str, str]:
+    """The names of the exercises the items' steps name, for a reader of `language`: one
+    query."""
     ids = {
         uuid.UUID(step["exercise_id"])
         for item in items
@@ -104,12 +109,17 @@ def step_names(session: Session, items: Sequence[ProgramItem]) -> dict[str, str]
     }
     if not ids:
         return {}
-    rows = session.execute(select(Exercise.id, Exercise.name).where(Exercise.id.in_(ids)))
-    return {str(exercise_id): name for exercise_id, name in rows}
+    rows = session.execute(
+        select(Exercise.id, Exercise.slug, Exercise.name).where(Exercise.id.in_(ids))
+    )
+    return {str(id_): exercise_name(slug, name, language) for id_, slug, name in rows}
 
 
 def named_step(
-    step: Mapping[str, Any] | None, exercise: Exercise, names: Mapping[str, str]
+    step: Mapping[str, Any] | None,
+    exercise: Exercise,
+    names: Mapping[str, str],
+    language: str = DEFAULT,
 ) -> dict[str, Any] | None:
     """A stored step as the API shows it: with its exercise's name and its dose in words."""
     if not step:
@@ -117,7 +127,9 @@ def named_step(
     other = step.get("exercise_id")
     return {
         **step,
-        "exercise_name": names.get(other, "Another exercise") if other else exercise.name,
+        "exercise_name": names.get(other, "Another exercise")
+        if other
+        else exercise_name(exercise.slug, exercise.name, language),
         "words": dose_words(step),
     }
 

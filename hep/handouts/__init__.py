@@ -19,6 +19,7 @@ from hep.care_team import team
 from hep.errors import NotFound
 from hep.illustrations import illustration_url
 from hep.languages import DEFAULT, date_text, locale, supported
+from hep.library import exercise_words
 from hep.models import Exercise, Media, Program, ProgramItem, Role, User
 from hep.programs import program_for_patient, program_for_therapist, view
 from hep.timezones import local_date
@@ -188,9 +189,10 @@ def _pictures(
             by_exercise.setdefault(photo.exercise_id, photo)
     found: dict[uuid.UUID, Picture] = {}
     for item, exercise in pairs:
+        name = exercise_words(exercise, language).name
         first = by_item.get(item.item_key) or by_exercise.get(exercise.id)
         if first is not None:
-            alt = first.caption or _("Photo: {name}", name=exercise.name).in_(language)
+            alt = first.caption or _("Photo: {name}", name=name).in_(language)
             found[item.item_key] = Picture(
                 f"/api/media/{first.id}/thumbnail", alt, media_id=first.id
             )
@@ -199,7 +201,7 @@ def _pictures(
         if drawing is not None:
             found[item.item_key] = Picture(
                 f"{drawing}?still=1",
-                _("Drawing: {name}", name=exercise.name).in_(language),
+                _("Drawing: {name}", name=name).in_(language),
                 slug=exercise.slug,
             )
     return found
@@ -253,16 +255,17 @@ def handout(
         app_url=f"{base_url.rstrip('/')}/#/today",
         items=[
             HandoutItem(
-                name=exercise.name,
-                summary=exercise.summary,
+                name=words.name,
+                summary=words.summary,
                 dose=dose_text(item, language),
                 schedule=schedule_text(item, language),
-                steps=list(exercise.instructions or []),
-                cautions=list(exercise.cautions or []),
+                steps=words.instructions,
+                cautions=words.cautions,
                 notes=item.notes,
                 picture=pictures.get(item.item_key),
             )
             for item, exercise in found.items
+            for words in [exercise_words(exercise, language)]
         ],
         language=language,
     )

@@ -36,6 +36,7 @@ from hep.clock import utcnow
 from hep.db import db
 from hep.errors import Invalid
 from hep.guidance import guidance
+from hep.languages import request_language
 from hep.models import CheckIn, Role, User
 from hep.progressions import after_check_in
 from hep.timezones import local_date
@@ -60,7 +61,7 @@ def _range(user: User, args: dict[str, dt.date]) -> tuple[dt.date, dt.date]:
 def _edits(user: User, args: dict[str, dt.date]) -> list[dict[str, Any]]:
     start, end = _range(user, args)
     trail = edit_trail(db.session, user.id, start, end)
-    names = subject_names(db.session, [check_in for _first, check_in in trail])
+    names = subject_names(db.session, [check_in for _first, check_in in trail], request_language())
     return [
         {
             "check_in_id": check_in.client_id,

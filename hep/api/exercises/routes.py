@@ -17,6 +17,7 @@ from hep.api.exercises.schemas import (
 )
 from hep.clock import utcnow
 from hep.db import db
+from hep.languages import request_language
 from hep.library import copy_exercise, create_exercise, get_visible, search, update_exercise
 from hep.models import Role
 
@@ -40,6 +41,7 @@ class Exercises(MethodView):
             text=args.get("q"),
             mine=args["mine"],
             archived=args["archived"],
+            language=request_language(),
             limit=args["page_size"],
             offset=args["offset"],
         )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, missing, validate
 
 from hep.api.changes import Changes
 from hep.api.fields import UUID, Boolean, HttpsUrl, Integer, QueryBoolean, Text
 from hep.api.paging import PageArgs
 from hep.illustrations import illustration_url
+from hep.languages import request_language
+from hep.library import exercise_words
+from hep.models import Exercise
 from hep.models.library import CATEGORIES, EQUIPMENT, REGIONS, SIDES, tag_list
 
 
@@ -66,12 +71,30 @@ class ExercisePatch(Changes, ExerciseIn):
     archived = Boolean()
 
 
+class _Said(fields.Field):
+    """An exercise's words as its reader says them (a built-in's translation; a therapist's
+    own as written)."""
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = missing) -> Any:
+        if isinstance(obj, Exercise):
+            return getattr(exercise_words(obj, request_language()), attr)
+        return super().get_value(obj, attr, accessor, default)
+
+
+class _SaidString(_Said, fields.String):
+    pass
+
+
+class _SaidList(_Said, fields.List):
+    pass
+
+
 class ExerciseOut(Schema):
     id = fields.UUID()
     slug = fields.String(allow_none=True)
     built_in = fields.Boolean()
-    name = fields.String()
-    summary = fields.String()
+    name = _SaidString(metadata={"description": "in the reader's language"})
+    summary = _SaidString()
     regions = fields.Function(lambda e: tag_list(e.regions))
     category = fields.String()
     equipment = fields.Function(lambda e: tag_list(e.equipment))
@@ -89,8 +112,8 @@ class ExerciseOut(Schema):
             )
         }
     )
-    instructions = fields.List(fields.String())
-    cautions = fields.List(fields.String())
+    instructions = _SaidList(fields.String())
+    cautions = _SaidList(fields.String())
     media_url = fields.String(allow_none=True)
     illustration = fields.Function(
         illustration_url,

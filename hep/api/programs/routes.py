@@ -23,6 +23,7 @@ from hep.api.programs.schemas import (
 from hep.care import log_access
 from hep.clock import utcnow
 from hep.db import db
+from hep.languages import request_language
 from hep.models import Program, Role
 from hep.programs import (
     ITEM_FIELDS,
@@ -48,7 +49,8 @@ blp = Blueprint("programs", __name__, url_prefix="/api", description="Programs a
 def program_out(program: Program, number: int | None = None) -> dict[str, Any]:
     found = view(db.session, program, number)
     items = [item for item, _ in found.items]
-    names = step_names(db.session, items)
+    language = request_language()
+    names = step_names(db.session, items, language)
     return {
         "id": program.id,
         "patient_id": program.patient_id,
@@ -71,8 +73,8 @@ def program_out(program: Program, number: int | None = None) -> dict[str, Any]:
                 "minutes": round(item_seconds(item) / 60, 1),
                 "keep_in_flare": item.keep_in_flare,
                 "minimum_dose": item.minimum_dose,
-                "next_step": named_step(item.next_step, exercise, names),
-                "previous_step": named_step(item.previous_step, exercise, names),
+                "next_step": named_step(item.next_step, exercise, names, language),
+                "previous_step": named_step(item.previous_step, exercise, names, language),
                 "step_rules": item.step_rules,
             }
             for item, exercise in found.items
@@ -167,7 +169,13 @@ class ProgramComparison(MethodView):
     def get(self, args: dict[str, int], program_id: uuid.UUID) -> Any:
         """What changed from one version to another (from=, to=), item by item"""
         program = _readable(program_id)
-        return compare(db.session, program, args["from_version"], args["to_version"])
+        return compare(
+            db.session,
+            program,
+            args["from_version"],
+            args["to_version"],
+            language=request_language(),
+        )
 
 
 @blp.route("/programs/<uuid:program_id>/end")
