@@ -5,6 +5,7 @@ each); a file with problems shows each where it is. Axe clean, screenshots kept.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -48,7 +49,16 @@ def test_a_program_file_and_a_patient_list_come_into_hep(world: World) -> None:
         }
     )
     expect(page.get_by_role("heading", name="Templates")).to_be_visible()
-    assert [t["title"] for t in therapist.get("/api/templates")] == ["Neck and shoulders"]
+    [template] = therapist.get("/api/templates")
+    assert template["title"] == "Neck and shoulders"
+
+    # the template's page exports each version as a program file again
+    open_screen(page, f"/templates/{template['id']}", "Neck and shoulders")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export as a file Version 1").click()
+    again = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert (again["format"], again["title"]) == ("hep-program", "Neck and shoulders")
+    assert [i["exercise"] for i in again["items"]] == [i["exercise"] for i in exported["items"]]
 
     # the patient list of the therapist's own clinic
     open_screen(page, "/account", "Account")

@@ -74,7 +74,13 @@ export async function template({ params }) {
                 "li",
                 { class: "row spread" },
                 h("span", {}, h("strong", {}, t("template.version_version", { version: v.version })), h("br"), h("span", { class: "small muted" }, `${dateTime(v.created_at)}${v.change_note ? ` · ${v.change_note}` : ""}`)),
-                h("button", { type: "button", class: "btn btn-small", onclick: () => show(v) }, t("template.show"), h("span", { class: "visually-hidden" }, " ", t("template.version_version_2", { version: v.version }))),
+                h(
+                  "span",
+                  { class: "row" },
+                  h("button", { type: "button", class: "btn btn-small", onclick: () => show(v) }, t("template.show"), h("span", { class: "visually-hidden" }, " ", t("template.version_version_2", { version: v.version }))),
+                  // a hep program file another hep (or clinic) imports as a template
+                  h("a", { class: "btn btn-small", href: `${base}/export?version=${v.version}`, download: "" }, t("program_history.export_as_file"), h("span", { class: "visually-hidden" }, " ", t("template.version_version_2", { version: v.version }))),
+                ),
               ),
             ),
           ),
