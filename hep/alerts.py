@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from hep import attention
 from hep.attention import QUIET_DAYS
 from hep.db import insert_first
+from hep.languages import supported
 from hep.models import (
     AdherenceSnapshot,
     AttentionAlert,
@@ -282,9 +283,12 @@ def _push(
     from hep.push.sender import PushMessage, PushSender
     from hep.push.subscriptions import policy_from_config
 
-    subscriptions = list(
-        session.scalars(select(PushSubscription).where(PushSubscription.user_id.in_(pushes)))
-    )
+    found = session.execute(
+        select(PushSubscription, User.language)
+        .join(User, User.id == PushSubscription.user_id)
+        .where(PushSubscription.user_id.in_(pushes))
+    ).all()
+    subscriptions = [sub for sub, _language in found]
     messages = [
         PushMessage(
             key=str(sub.id),
@@ -292,13 +296,15 @@ def _push(
             p256dh=sub.p256dh,
             auth=sub.auth,
             payload=attention_payload(
-                alert_id=pushes[sub.user_id][0].id.hex, navigate_url=f"{base}/#/patients"
+                alert_id=pushes[sub.user_id][0].id.hex,
+                navigate_url=f"{base}/#/patients",
+                language=supported(language),
             ),
             ttl=12 * 3600,
             urgency="normal",
             topic=None,
         )
-        for sub in subscriptions
+        for sub, language in found
     ]
 
     async def send() -> list[Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -13,52 +14,57 @@ from sqlalchemy.orm import Session
 from hep.care import export_section, patient_of
 from hep.db import lock_names
 from hep.errors import Conflict, Forbidden, Invalid, NotFound
+from hep.languages import DEFAULT, LANGUAGES
 from hep.models import Habit, User
-from hep.translations import _
+from hep.translations import _, say
 
 MAX_HABITS = 50
 PATIENTS_OWN = _("The patient chose this habit: only they change it.")
 
-# the lifestyle habits that feed muscle tension, as a therapist would suggest them
+# the lifestyle habits that feed muscle tension, as a therapist would suggest them; names and
+# units are said in the reader's language (`starter`)
 STARTERS: dict[str, dict[str, Any]] = {
     "movement-breaks": {
         "kind": "movement",
-        "name": "Movement break every hour at the desk",
+        "name": _("Movement break every hour at the desk"),
         "target": 6,
         "direction": "at_least",
-        "unit": "breaks",
+        "unit": _("breaks"),
     },
     "water": {
         "kind": "hydration",
-        "name": "Drink water",
+        "name": _("Drink water"),
         "target": 8,
         "direction": "at_least",
-        "unit": "glasses",
+        "unit": _("glasses"),
     },
     "sleep": {
         "kind": "sleep",
-        "name": "Sleep",
+        "name": _("Sleep"),
         "target": 7,
         "direction": "at_least",
-        "unit": "hours",
+        "unit": _("hours"),
     },
-    "downtime": {"kind": "stress", "name": "Ten minutes of calm downtime (breathing, a walk)"},
+    "downtime": {"kind": "stress", "name": _("Ten minutes of calm downtime (breathing, a walk)")},
     "posture-checks": {
         "kind": "posture",
-        "name": "Posture check (shoulders down, chin tucked)",
+        "name": _("Posture check (shoulders down, chin tucked)"),
         "target": 3,
         "direction": "at_least",
-        "unit": "checks",
+        "unit": _("checks"),
     },
     "long-sitting": {
         "kind": "movement",
-        "name": "Long sitting bouts (over 60 minutes)",
+        "name": _("Long sitting bouts (over 60 minutes)"),
         "target": 3,
         "direction": "at_most",
-        "unit": "bouts",
+        "unit": _("bouts"),
     },
-    "break-repetition": {"kind": "custom", "name": "Break up repetitive tasks (switch or pause)"},
-    "walk": {"kind": "movement", "name": "A 20-minute walk", "per_week": 4},
+    "break-repetition": {
+        "kind": "custom",
+        "name": _("Break up repetitive tasks (switch or pause)"),
+    },
+    "walk": {"kind": "movement", "name": _("A 20-minute walk"), "per_week": 4},
 }
 
 FIELDS = ("kind", "name", "target", "direction", "unit", "weekdays", "per_week", "start_date")
@@ -108,6 +114,7 @@ AMOUNT_WORDS = {
 def amount_max(kind: str, unit: str) -> float:
     """The most a day can hold of a habit of this kind and unit."""
     unit = unit.strip().lower()
+    unit = _starter_units().get(unit, unit)
     for key in ((kind, unit), (ANY, unit), (kind, ANY), (ANY, ANY)):
         if key in AMOUNT_MAX:
             return AMOUNT_MAX[key]
@@ -178,10 +185,28 @@ def suggest_habit(
     return create_habit(session, patient, data, now, suggested_by=therapist)
 
 
+def starter(slug: str, language: str) -> dict[str, Any]:
+    """A starter habit with its name and unit in `language`."""
+    return {key: say(value, language) for key, value in STARTERS[slug].items()}
+
+
+@functools.cache
+def _starter_units() -> dict[str, str]:
+    """The starters' units as every language writes them (lower case) -> in English, so an
+    amount is bounded alike whatever language its habit was added in."""
+    return {
+        say(data["unit"], language).strip().lower(): say(data["unit"], DEFAULT)
+        for data in STARTERS.values()
+        if "unit" in data
+        for language in LANGUAGES
+    }
+
+
 def add_starter(session: Session, owner: User, slug: str, now: dt.datetime) -> Habit:
+    """The starter added to the owner's habits, named in their language."""
     if slug not in STARTERS:
         raise NotFound()
-    return create_habit(session, owner, dict(STARTERS[slug]), now)
+    return create_habit(session, owner, starter(slug, owner.language), now)
 
 
 def habit_of(session: Session, owner: User, habit_id: uuid.UUID) -> Habit:

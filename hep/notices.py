@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from hep.languages import supported
 from hep.models import NotificationSettings, PushSubscription, User
 
 TTL_SECONDS = 24 * 3600
@@ -87,25 +88,32 @@ def _push(
 
     if not config.get("VAPID_PRIVATE_KEY"):
         return set()
-    subscriptions = list(
-        session.scalars(select(PushSubscription).where(PushSubscription.user_id.in_(user_ids)))
-    )
+    found = session.execute(
+        select(PushSubscription, User.language)
+        .join(User, User.id == PushSubscription.user_id)
+        .where(PushSubscription.user_id.in_(user_ids))
+    ).all()
+    subscriptions = [sub for sub, _language in found]
     session.commit()  # no transaction stays open while the push services answer
     if not subscriptions:
         return set()
-    payload = notice_payload(kind=kind, base_url=str(config["BASE_URL"]).rstrip("/"))
+    base_url = str(config["BASE_URL"]).rstrip("/")
+    payloads = {  # in each owner's language
+        language: notice_payload(kind=kind, base_url=base_url, language=language)
+        for language in {supported(language) for _sub, language in found}
+    }
     messages = [
         PushMessage(
             key=str(sub.id),
             endpoint=sub.endpoint,
             p256dh=sub.p256dh,
             auth=sub.auth,
-            payload=payload,
+            payload=payloads[supported(language)],
             ttl=TTL_SECONDS,
             urgency="normal",
             topic=None,
         )
-        for sub in subscriptions
+        for sub, language in found
     ]
 
     async def send() -> list[Any]:

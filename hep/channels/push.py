@@ -15,6 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from hep.channels import Message, Outcome, Outgoing, Result
+from hep.languages import DEFAULT, supported
 from hep.models import PushSubscription, User
 from hep.push.endpoints import EndpointPolicy
 from hep.push.keys import VapidKeys, load_vapid_keys
@@ -25,13 +26,14 @@ _UNSYNCHRONIZED = {"synchronize_session": False}
 
 
 class PushAddress(NamedTuple):
-    """A push subscription, as sending to it needs it."""
+    """A push subscription, as sending to it needs it, with the language its owner reads."""
 
     id: uuid.UUID
     owner_id: uuid.UUID
     endpoint: str
     p256dh: str
     auth: str
+    language: str = DEFAULT
 
 
 _COLUMNS = (
@@ -40,7 +42,9 @@ _COLUMNS = (
     PushSubscription.endpoint,
     PushSubscription.p256dh,
     PushSubscription.auth,
+    User.language,
 )
+_SUBSCRIPTIONS = select(*_COLUMNS).join(User, User.id == PushSubscription.user_id)
 
 
 @functools.lru_cache(maxsize=4)
@@ -114,7 +118,7 @@ class PushChannel:
         self, session: Session, owner_ids: Collection[uuid.UUID]
     ) -> dict[uuid.UUID, list[PushAddress]]:
         found: dict[uuid.UUID, list[PushAddress]] = defaultdict(list)
-        rows = session.execute(select(*_COLUMNS).where(PushSubscription.user_id.in_(owner_ids)))
+        rows = session.execute(_SUBSCRIPTIONS.where(PushSubscription.user_id.in_(owner_ids)))
         for address in map(PushAddress._make, rows):
             found[address.owner_id].append(address)
         return found
@@ -122,7 +126,7 @@ class PushChannel:
     def addresses_by_id(
         self, session: Session, ids: Collection[uuid.UUID]
     ) -> dict[uuid.UUID, PushAddress]:
-        rows = session.execute(select(*_COLUMNS).where(PushSubscription.id.in_(ids)))
+        rows = session.execute(_SUBSCRIPTIONS.where(PushSubscription.id.in_(ids)))
         return {address.id: address for address in map(PushAddress._make, rows)}
 
     def settle(
@@ -168,18 +172,21 @@ class PushChannel:
             self._open = True
         ids = {}
         pushes = []
-        payloads: dict[Message, tuple[bytes, str]] = {}  # one per message, not per address
+        # one per message and language, not per address
+        payloads: dict[tuple[Message, str], tuple[bytes, str]] = {}
         for delivery in deliveries:
             message, address = delivery.message, delivery.address
-            built = payloads.get(message)
+            language = supported(address.language)
+            built = payloads.get((message, language))
             if built is None:
                 payload = reminder_payload(
                     occurrence_id=message.key,
                     reminder_id=message.reminder_id or message.key,
                     kind=message.kind,
                     navigate_url=message.link,
+                    language=language,
                 )
-                built = payloads[message] = (payload, self.topic(message))
+                built = payloads[message, language] = (payload, self.topic(message))
             key = delivery.delivery_id.hex
             ids[key] = delivery.delivery_id
             pushes.append(

@@ -9,38 +9,46 @@ import json
 import re
 from typing import Any
 
+from hep.languages import DEFAULT
+from hep.translations import Text, _
+
 MAX_PAYLOAD_BYTES = 3500
 """Our budget: one aes128gcm record holds 3,993 bytes; push services refuse bodies over 4 KB."""
 
-DEFAULT_TITLE = "Time for your exercises"
-DEFAULT_BODY = "Tap to open hep and check in."
+# The words are chosen in English (the catalogues carry them: `_(...).singular`) and said in
+# the recipient's language when a payload is built.
+DEFAULT_TITLE = _("Time for your exercises").singular
+DEFAULT_BODY = _("Tap to open hep and check in.").singular
 # reminders that ask rather than remind say so, in words as generic as the rest
 ASKING_WORDS = {
-    "review": ("Time for your weekly check-in", "Tap to look back on your week."),
-    "measure": ("A short questionnaire is due", "Tap to answer it."),
+    "review": (
+        _("Time for your weekly check-in").singular,
+        _("Tap to look back on your week.").singular,
+    ),
+    "measure": (_("A short questionnaire is due").singular, _("Tap to answer it.").singular),
 }
 GENERIC_TITLES = frozenset(
     {
         DEFAULT_TITLE,
-        "Time for your habit",
-        "A reminder from hep",
-        *(title for title, _ in ASKING_WORDS.values()),
+        _("Time for your habit").singular,
+        _("A reminder from hep").singular,
+        *(title for title, _words in ASKING_WORDS.values()),
     }
 )
 GENERIC_BODIES = frozenset(
     {
         DEFAULT_BODY,
-        "Tap to see what is due.",
-        "Tap to open hep.",
-        *(body for _, body in ASKING_WORDS.values()),
+        _("Tap to see what is due.").singular,
+        _("Tap to open hep.").singular,
+        *(body for _words, body in ASKING_WORDS.values()),
     }
 )
 """The only wording a reminder can carry: nothing a caller passes in reaches a lock screen, so
 no exercise names, pain scores, diagnoses or names can. Details load after sign-in."""
 
 REMINDER_KINDS = frozenset({"program", "habit", "general", *ASKING_WORDS})
-TEST_TITLE = "Notifications work"
-TEST_BODY = "This is a test notification from hep."
+TEST_TITLE = _("Notifications work").singular
+TEST_BODY = _("This is a test notification from hep.").singular
 
 _OPAQUE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _NAVIGATE = re.compile(
@@ -80,12 +88,25 @@ def check_size(payload: bytes) -> bytes:
     return payload
 
 
-def _declarative(*, title: str, body: str, navigate: str, tag: str, data: dict[str, str]) -> bytes:
+def _said(english: str, language: str) -> str:
+    """Fixed English words in the recipient's language."""
+    return Text(english).in_(language)
+
+
+def _declarative(
+    *,
+    title: str,
+    body: str,
+    navigate: str,
+    tag: str,
+    data: dict[str, str],
+    language: str = DEFAULT,
+) -> bytes:
     document: dict[str, Any] = {
         "web_push": 8030,
         "notification": {
-            "title": title,
-            "body": body,
+            "title": _said(title, language),
+            "body": _said(body, language),
             "navigate": navigate,
             "tag": tag,
             "silent": False,
@@ -104,12 +125,14 @@ def reminder_payload(
     navigate_url: str,
     title: str | None = None,
     body: str | None = None,
+    language: str = DEFAULT,
 ) -> bytes:
     """The JSON a reminder push carries (Declarative Web Push, also read by our service worker).
 
     Only opaque ids, a kind from REMINDER_KINDS and wording from GENERIC_TITLES/GENERIC_BODIES
-    are accepted (ValueError otherwise). The notification `tag` is per occurrence, so a
-    duplicate delivery of one occurrence replaces itself on the device instead of stacking."""
+    are accepted (ValueError otherwise); the wording is said in `language`. The notification
+    `tag` is per occurrence, so a duplicate delivery of one occurrence replaces itself on the
+    device instead of stacking."""
     if kind not in REMINDER_KINDS:
         raise ValueError(f"kind must be one of {sorted(REMINDER_KINDS)}")
     words = ASKING_WORDS.get(kind, (DEFAULT_TITLE, DEFAULT_BODY))
@@ -129,10 +152,11 @@ def reminder_payload(
             "reminder_id": _opaque("reminder_id", reminder_id),
             "kind": kind,
         },
+        language=language,
     )
 
 
-def test_payload(*, test_id: str, navigate_url: str) -> bytes:
+def test_payload(*, test_id: str, navigate_url: str, language: str = DEFAULT) -> bytes:
     """The payload of the "send me a test notification" button."""
     test_id = _opaque("test_id", test_id)
     return _declarative(
@@ -141,14 +165,15 @@ def test_payload(*, test_id: str, navigate_url: str) -> bytes:
         navigate=_navigate(navigate_url),
         tag=f"hep-test-{test_id}",
         data={"test_id": test_id, "kind": "test"},
+        language=language,
     )
 
 
-ATTENTION_TITLE = "A patient needs your attention"
-ATTENTION_BODY = "Open hep to see who."
+ATTENTION_TITLE = _("A patient needs your attention").singular
+ATTENTION_BODY = _("Open hep to see who.").singular
 
 
-def attention_payload(*, alert_id: str, navigate_url: str) -> bytes:
+def attention_payload(*, alert_id: str, navigate_url: str, language: str = DEFAULT) -> bytes:
     """A therapist's attention alert: generic words only (never who, never why)."""
     alert_id = _opaque("alert_id", alert_id)
     return _declarative(
@@ -157,14 +182,21 @@ def attention_payload(*, alert_id: str, navigate_url: str) -> bytes:
         navigate=_navigate(navigate_url),
         tag=f"hep-attention-{alert_id}",
         data={"alert_id": alert_id, "kind": "attention"},
+        language=language,
     )
 
 
-NOTICES = {"message": ("You have a new message", "Open hep to read it.", "#/messages")}
+NOTICES = {
+    "message": (
+        _("You have a new message").singular,
+        _("Open hep to read it.").singular,
+        "#/messages",
+    )
+}
 """Notices outside reminders, by kind: title, body and the app's page; generic words only."""
 
 
-def notice_payload(*, kind: str, base_url: str) -> bytes:
+def notice_payload(*, kind: str, base_url: str, language: str = DEFAULT) -> bytes:
     """A notice ("You have a new message"): fixed words (never who wrote or what), one tag per
     kind, so a second notice replaces the first on the device."""
     title, body, page = NOTICES[kind]
@@ -174,6 +206,7 @@ def notice_payload(*, kind: str, base_url: str) -> bytes:
         navigate=_navigate(f"{base_url}/{page}"),
         tag=f"hep-notice-{kind}",
         data={"kind": kind},
+        language=language,
     )
 
 

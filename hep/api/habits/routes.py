@@ -19,10 +19,12 @@ from hep.habits import (
     archive_habit,
     create_habit,
     habits_of,
+    starter,
     suggest_habit,
     suggested_habit,
     update_habit,
 )
+from hep.languages import request_language
 from hep.models import Role
 
 blp = Blueprint("habits", __name__, url_prefix="/api", description="Habits")
@@ -72,7 +74,8 @@ class Starters(MethodView):
     @requires()
     def get(self) -> Any:
         """The starter set: lifestyle habits that ease muscle tension"""
-        return [dict(slug=slug, **data) for slug, data in STARTERS.items()]
+        language = request_language()
+        return [dict(slug=slug, **starter(slug, language)) for slug in STARTERS]
 
 
 @blp.route("/habits/starters/<string(maxlength=40):slug>")

@@ -15,6 +15,7 @@ from hep.api.push.schemas import SubscriptionIn, SubscriptionOut, TestOut, Vapid
 from hep.clock import utcnow
 from hep.db import db
 from hep.errors import HepError
+from hep.languages import request_language
 from hep.push.keys import load_vapid_keys
 from hep.push.payload import test_payload, topic_for
 from hep.push.sender import PushMessage, send_batch
@@ -92,7 +93,9 @@ class TestPush(MethodView):
         keys = _keys()
         test_id = uuid.uuid4().hex
         payload = test_payload(
-            test_id=test_id, navigate_url=current_app.config["BASE_URL"].rstrip("/") + "/"
+            test_id=test_id,
+            navigate_url=current_app.config["BASE_URL"].rstrip("/") + "/",
+            language=request_language(),
         )
         topic = topic_for(f"test-{test_id}", keys.derived_secret(b"push topic"))
         messages = [
