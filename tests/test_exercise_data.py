@@ -206,3 +206,33 @@ def test_cautions_are_one_to_three_short_statements(exercise: dict[str, Any]) ->
     assert isinstance(cautions, list) and 1 <= len(cautions) <= 3
     assert all(is_text(c) and len(c) <= MAX_CAUTION for c in cautions), cautions
     assert len(cautions) == len(set(cautions))
+
+
+TRANSLATED = ("de", "es")
+
+
+@cache
+def load_translation(language: str) -> dict[str, Any]:
+    resource = files("hep") / "data" / f"exercises.{language}.json"
+    return json.loads(resource.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_built_in_is_translated_in_full(language: str) -> None:
+    """Same slugs, the same number of steps and cautions, nothing empty, nothing left in
+    English."""
+    document = load_translation(language)
+    assert (document["version"], document["language"]) == (1, language)
+    translated = document["exercises"]
+    assert set(translated) == {e["slug"] for e in exercises()}
+    for english in exercises():
+        words = translated[english["slug"]]
+        assert set(words) == {"name", "summary", "instructions", "cautions"}, english["slug"]
+        for field in ("instructions", "cautions"):
+            assert len(words[field]) == len(english[field]), (english["slug"], field)
+        pairs = [(words["name"], english["name"]), (words["summary"], english["summary"])]
+        pairs += zip(words["instructions"], english["instructions"], strict=True)
+        pairs += zip(words["cautions"], english["cautions"], strict=True)
+        for said, original in pairs:
+            assert is_text(said), (english["slug"], said)
+            assert said != original, (english["slug"], said)
