@@ -33,7 +33,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from hep.db import dialect_insert
 from hep.illustrations import illustration_url
-from hep.library import exercise_name, exercise_words
+from hep.library import exercise_name, exercise_words, translated_builtins
 from hep.models import (
     CheckIn,
     Exercise,
@@ -859,6 +859,29 @@ def adherence(session: Session, patient: User, today: dt.date) -> dict[str, Any]
         "daily": daily,
         "pain_trend": pain_trend(pain, today),
     }
+
+
+def in_language(session: Session, document: dict[str, Any], language: str) -> dict[str, Any]:
+    """An adherence document (stored once for all its readers) with its built-in exercises
+    named for a reader of `language`: one query, none in English."""
+    keys = [s["id"] for s in document.get("subjects", ()) if s["kind"] == "item"]
+    if not keys or not translated_builtins(language):
+        return document
+    rows = session.execute(
+        select(ProgramItem.item_key, Exercise.slug)
+        .join(Exercise, Exercise.id == ProgramItem.exercise_id)
+        .join(ProgramVersion, ProgramVersion.id == ProgramItem.version_id)
+        .where(ProgramItem.item_key.in_([uuid.UUID(str(key)) for key in keys]))
+        .order_by(ProgramVersion.version)
+    )
+    slugs = {str(key): slug for key, slug in rows}  # the newest version's exercise
+    subjects = [
+        {**s, "name": exercise_name(slugs.get(str(s["id"])), s["name"], language)}
+        if s["kind"] == "item"
+        else s
+        for s in document["subjects"]
+    ]
+    return {**document, "subjects": subjects}
 
 
 _NEWEST = (

@@ -101,3 +101,25 @@ def test_a_german_speaking_patient_sees_the_german_name_in_the_program_and_today
     [entry] = [e for e in today["entries"] if e["kind"] == "item"]
     assert entry["exercise"]["name"] == german()["name"]
     assert entry["exercise"]["cautions"] == german()["cautions"]
+
+
+def test_adherence_names_a_built_in_in_the_readers_language(cast: Cast):
+    therapist, patient = cast.user(Role.THERAPIST), cast.user(Role.PATIENT)
+    cast.link(therapist, patient)
+    t, p = cast.client(therapist), cast.client(patient)
+    t.post(
+        f"/api/patients/{patient.id}/programs",
+        json={
+            "title": "Neck",
+            "start_date": (NOW.date() - dt.timedelta(days=1)).isoformat(),
+            "items": [{"exercise_id": str(builtin().id), "times_per_day": 1}],
+        },
+    )
+    [english] = t.get(f"/api/patients/{patient.id}/adherence").get_json()["subjects"]
+    assert english["name"] == builtin().name
+    speaks(patient, "de")
+    [said] = p.get("/api/adherence").get_json()["subjects"]
+    assert said["name"] == german()["name"]
+    # the document is kept once for every reader: the therapist still reads English
+    [again] = t.get(f"/api/patients/{patient.id}/adherence").get_json()["subjects"]
+    assert again["name"] == builtin().name

@@ -10,13 +10,14 @@ from flask import current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from hep.adherence import today_view
+from hep.adherence import in_language, today_view
 from hep.api.access import current_user, patient_read_by_therapist, requires
 from hep.api.progress.schemas import AdherenceOut, DayArgs, TodayOut
 from hep.attention import thresholds_for
 from hep.clock import utcnow
 from hep.db import db
 from hep.guidance import DEFAULT_ADVICE, clinic_advice
+from hep.languages import request_language
 from hep.models import Role
 from hep.snapshots import adherence_document
 from hep.steps import changes_of, proposal_view
@@ -67,7 +68,7 @@ class Adherence(MethodView):
         user = current_user()
         document = adherence_document(db.session, user, utcnow(), _as_json)
         db.session.commit()
-        return jsonify(document)
+        return jsonify(in_language(db.session, document, request_language()))
 
 
 @blp.route("/patients/<uuid:patient_id>/adherence")
@@ -79,4 +80,4 @@ class PatientAdherence(MethodView):
         patient = patient_read_by_therapist(patient_id, "adherence")
         document = adherence_document(db.session, patient, utcnow(), _as_json)
         db.session.commit()
-        return jsonify(document)
+        return jsonify(in_language(db.session, document, request_language()))
