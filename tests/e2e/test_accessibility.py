@@ -205,3 +205,54 @@ def test_sign_in_and_a_tick_work_with_the_keyboard_alone(world: World) -> None:
     expect(card.get_by_role("heading", name="Chin tucks")).to_be_focused()
     found = patient.get("/api/check-ins")
     assert [(c["state"], c["source"], c["pain"]) for c in found] == [("done", "app", 3)]
+
+
+@pytest.mark.parametrize("language", ["de", "es"])
+def test_every_screen_in_german_and_spanish_passes_axe_and_fits_a_phone(
+    world: World, language: str
+) -> None:
+    """The longer words of another language: each screen axe-clean, nothing pushed sideways at
+    360 px, the page marked as that language, and no English title left on it."""
+    therapist = world.therapist()
+    patient = world.patient_of(therapist, name="Pat Lee")
+    seeded = seed_history(world, therapist, patient)
+    for person in (therapist, patient):
+        person.send("PATCH", "/api/me", {"language": language})
+
+    def in_language(page: Page, path: str, name: str, english: str, ready: str = "") -> None:
+        check(page, path, "", f"{name}-{language}", ready or None)
+        assert page.evaluate("() => document.documentElement.lang") == language
+        if english:  # (a program's title is the therapist's own words)
+            assert page.locator("main h1").inner_text().strip() != english, (path, english)
+
+    phone = world.context(patient)
+    serve_axe(phone)
+    page = world.page(phone)
+    for path, english in [
+        ("/today", "Today"),
+        (f"/exercise/{seeded['chin']}", "Chin tucks"),
+        ("/pain", "Pain diary"),
+        ("/progress", "Progress"),
+        ("/reminders", "Reminders"),
+        ("/reminders?new=1", "Reminders"),
+        ("/habits", "Habits"),
+        ("/notifications", "Notifications"),
+        ("/account", "More"),
+        ("/pause", "Pause"),
+        ("/email", "Email"),
+    ]:
+        in_language(page, path, "patient-" + path.split("/")[1].split("?")[0], english)
+
+    for size, options in (("desk", {"viewport": {"width": 1280, "height": 900}}), ("phone", {})):
+        context = world.context(therapist, **options)
+        serve_axe(context)
+        page = world.page(context)
+        program = seeded["program"]
+        for path, english, ready in [
+            ("/patients", "Patients", ""),
+            (f"/programs/{program['id']}/edit", "", ".results ul"),
+            ("/library", "Exercise library", ".results ul"),
+            ("/templates", "Templates", ""),
+        ]:
+            name = f"therapist{path.split('/')[1] and '-' + path.split('/')[1]}-{size}"
+            in_language(page, path, name, english, ready)
