@@ -97,12 +97,11 @@ def test_forgot_password_from_the_sign_in_page_to_a_new_password(
     expect(page.locator("main h1")).to_have_text("This link no longer works")
 
 
-def test_a_patient_whose_phone_gets_no_pushes_chooses_email_reminders(
-    world: World, mailing_hep: HepServer
-) -> None:
+def email_screen_of_a_confirmed_patient(world: World, hep: HepServer) -> tuple[Any, Any]:
+    """A therapist's patient whose address is confirmed, on the Email screen at 360 px."""
     therapist = world.therapist()
     patient = world.patient_of(therapist)
-    with _factory(mailing_hep)() as session:
+    with _factory(hep)() as session:
         session.execute(
             update(User)
             .where(User.email == patient.email)
@@ -114,6 +113,13 @@ def test_a_patient_whose_phone_gets_no_pushes_chooses_email_reminders(
     page = world.page(context)
     page.set_viewport_size({"width": 360, "height": 740})
     open_screen(page, "/email", "Email")
+    return patient, page
+
+
+def test_a_patient_whose_phone_gets_no_pushes_chooses_email_reminders(
+    world: World, mailing_hep: HepServer
+) -> None:
+    patient, page = email_screen_of_a_confirmed_patient(world, mailing_hep)
     expect(page.get_by_text("Confirmed: hep can email you.")).to_be_visible()
     expect(
         page.get_by_text("No phone of yours gets notifications from hep right now.", exact=False)
@@ -128,20 +134,7 @@ def test_a_patient_whose_phone_gets_no_pushes_chooses_email_reminders(
 def test_a_patient_chooses_when_reminder_emails_come_and_message_emails(
     world: World, mailing_hep: HepServer
 ) -> None:
-    therapist = world.therapist()
-    patient = world.patient_of(therapist)
-    with _factory(mailing_hep)() as session:
-        session.execute(
-            update(User)
-            .where(User.email == patient.email)
-            .values(email_verified_at=dt.datetime.now(dt.UTC))
-        )
-        session.commit()
-    context = world.context(patient)
-    serve_axe(context)
-    page = world.page(context)
-    page.set_viewport_size({"width": 360, "height": 740})
-    open_screen(page, "/email", "Email")
+    patient, page = email_screen_of_a_confirmed_patient(world, mailing_hep)
     form = page.locator("form", has=page.get_by_role("heading", name="When reminder emails come"))
     times = form.get_by_label("Email time")
     expect(times).to_have_count(2)  # what the server stores until chosen
