@@ -78,8 +78,9 @@ SHOWN = """async () => {
 
 def shown(page: Page, count: int) -> list[dict[str, Any]]:
     """The notifications on screen, once there are `count` of them (wait_for_function cannot
-    wait on a promise, so poll)."""
-    deadline = time.monotonic() + 5
+    wait on a promise, so poll; a push delivered through the devtools protocol can take several
+    seconds to show on a busy 2-core machine)."""
+    deadline = time.monotonic() + 15
     while True:
         found: list[dict[str, Any]] = page.evaluate(SHOWN)
         if len(found) == count or time.monotonic() > deadline:
