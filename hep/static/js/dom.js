@@ -41,6 +41,28 @@ export function replace(parent, ...children) {
 }
 
 let uid = 0;
+/**
+ * A small button that shows and hides `box` (aria-expanded follows); `onOpen` fills the box
+ * each time it opens. `children` are the button's content.
+ */
+export function disclosure(box, onOpen, ...children) {
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-small",
+      "aria-expanded": "false",
+      onclick: () => {
+        box.hidden = !box.hidden;
+        button.setAttribute("aria-expanded", String(!box.hidden));
+        if (!box.hidden) onOpen?.();
+      },
+    },
+    ...children,
+  );
+  return button;
+}
+
 export function nextId(prefix = "f") {
   uid += 1;
   return `${prefix}-${uid}`;

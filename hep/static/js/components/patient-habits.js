@@ -3,7 +3,7 @@
 // made from scratch. A habit the patient chose stays theirs alone.
 
 import { api } from "../api.js";
-import { confirmDialog, h, replace, toast } from "../dom.js";
+import { confirmDialog, disclosure, h, replace, toast } from "../dom.js";
 import { HABIT_KINDS, habitTargetText } from "../labels.js";
 import { navigate } from "../router.js";
 import { habitForm } from "./habit-form.js";
@@ -32,19 +32,7 @@ export function patientHabits(person, base, habits, starters) {
   const back = () => navigate(`/patients/${person.id}`);
   const have = new Set(habits.map((x) => x.name));
   const suggest = h("div", { hidden: true });
-  const toggle = h(
-    "button",
-    {
-      type: "button",
-      class: "btn btn-small",
-      "aria-expanded": "false",
-      onclick: () => {
-        suggest.hidden = !suggest.hidden;
-        toggle.setAttribute("aria-expanded", String(!suggest.hidden));
-      },
-    },
-    WORDS.suggest,
-  );
+  const toggle = disclosure(suggest, null, WORDS.suggest);
   suggest.append(
     h(
       "ul",
@@ -95,20 +83,11 @@ export function patientHabits(person, base, habits, starters) {
 function habitRow(habit, base, back) {
   const box = h("div", { hidden: true });
   const path = `${base}/habits/${encodeURIComponent(habit.id)}`;
-  const change = h(
-    "button",
-    {
-      type: "button",
-      class: "btn btn-small",
-      "aria-expanded": "false",
-      onclick: () => {
-        box.hidden = !box.hidden;
-        change.setAttribute("aria-expanded", String(!box.hidden));
-        if (!box.hidden) {
-          replace(box, habitForm({ path, current: habit, submitLabel: WORDS.save, after: back }));
-          box.querySelector("input")?.focus();
-        }
-      },
+  const change = disclosure(
+    box,
+    () => {
+      replace(box, habitForm({ path, current: habit, submitLabel: WORDS.save, after: back }));
+      box.querySelector("input")?.focus();
     },
     WORDS.change,
     h("span", { class: "visually-hidden" }, WORDS.changeThis(habit.name)),

@@ -2,7 +2,7 @@
 // what happened to each occurrence; and a reminder to propose, which the patient can change or
 // delete like their own.
 
-import { h, replace } from "../dom.js";
+import { disclosure, h, replace } from "../dom.js";
 import { navigate } from "../router.js";
 import { historyToggle } from "./reminder-history.js";
 import { reminderForm } from "./reminder-form.js";
@@ -33,30 +33,21 @@ export function patientReminders(person, base, reminders, programs, habits) {
     return WORDS.general;
   };
   const box = h("div", { hidden: true });
-  const propose = h(
-    "button",
-    {
-      type: "button",
-      class: "btn btn-small",
-      "aria-expanded": "false",
-      onclick: () => {
-        box.hidden = !box.hidden;
-        propose.setAttribute("aria-expanded", String(!box.hidden));
-        if (!box.hidden) {
-          replace(
-            box,
-            reminderForm({
-              programs: programs.filter((p) => !p.archived_at),
-              habits,
-              path: `${base}/reminders`,
-              proposing: true,
-              cancelHref: `#/patients/${encodeURIComponent(person.id)}`,
-              after: () => navigate(`/patients/${person.id}`),
-            }),
-          );
-          box.querySelector("input, select")?.focus();
-        }
-      },
+  const propose = disclosure(
+    box,
+    () => {
+      replace(
+        box,
+        reminderForm({
+          programs: programs.filter((p) => !p.archived_at),
+          habits,
+          path: `${base}/reminders`,
+          proposing: true,
+          cancelHref: `#/patients/${encodeURIComponent(person.id)}`,
+          after: () => navigate(`/patients/${person.id}`),
+        }),
+      );
+      box.querySelector("input, select")?.focus();
     },
     WORDS.propose,
   );

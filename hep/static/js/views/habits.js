@@ -2,7 +2,7 @@
 // starters; your own.
 
 import { api } from "../api.js";
-import { confirmDialog, h, replace, toast } from "../dom.js";
+import { confirmDialog, disclosure, h, replace, toast } from "../dom.js";
 import { maskLabel } from "../dates.js";
 import { HABIT_KINDS, habitTargetText } from "../labels.js";
 import { navigate } from "../router.js";
@@ -73,21 +73,12 @@ function describe(habit) {
 
 function habitRow(habit) {
   const box = h("div", { class: "grow-full", hidden: true });
-  const change = h(
-    "button",
-    {
-      type: "button",
-      class: "btn btn-small",
-      "aria-expanded": "false",
-      onclick: () => {
-        box.hidden = !box.hidden;
-        change.setAttribute("aria-expanded", String(!box.hidden));
-        if (!box.hidden) {
-          const path = `/api/habits/${encodeURIComponent(habit.id)}`;
-          replace(box, habitForm({ path, current: habit, submitLabel: WORDS.save, after: () => navigate("/habits") }));
-          box.querySelector("input")?.focus();
-        }
-      },
+  const change = disclosure(
+    box,
+    () => {
+      const path = `/api/habits/${encodeURIComponent(habit.id)}`;
+      replace(box, habitForm({ path, current: habit, submitLabel: WORDS.save, after: () => navigate("/habits") }));
+      box.querySelector("input")?.focus();
     },
     WORDS.change,
     h("span", { class: "visually-hidden" }, ` ${habit.name}`),
